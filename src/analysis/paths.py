@@ -1,0 +1,32 @@
+"""Where things are. Paths are resolved from this file, never from the working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def project_root() -> Path:
+    """The project folder (the one holding ``pyproject.toml`` and ``notebooks/``).
+
+    The package is installed in editable mode from the project, so the root is found by
+    walking up from this file.
+    """
+    for parent in PACKAGE_DIR.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "notebooks").is_dir():
+            return parent
+    raise RuntimeError(
+        "找不到项目目录（含 pyproject.toml 与 notebooks/）。请以 `pip install -e .` 安装。 / "
+        f"Project root not found above {PACKAGE_DIR}; install the package with `pip install -e .`."
+    )
+
+
+ROOT = project_root()
+NOTEBOOKS_DIR = ROOT / "notebooks"
+DATA_DIR = ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+DEMO_RAW_DIR = RAW_DIR / "demo"
+PROCESSED_DIR = DATA_DIR / "processed"
+REPORTS_DIR = ROOT / "reports"
+STANDARDS_FILE = PACKAGE_DIR / "standards.yaml"
