@@ -1,0 +1,648 @@
+"""Report-side helpers (报告辅助函数): number formats, escaped HTML tables, Excel form tables, index.
+
+Everything a report shows goes through this module, so that
+
+- numbers carry the national application form's precision, set in ONE place (``FORMATS``, with the
+  decimals read from ``standards.yaml``);
+- text that comes from the inputs (school names, evidence, …) is HTML-escaped: a school named
+  ``<script>alert(1)</script>`` shows as text;
+- the Excel workbook (``application_tables.xlsx``) holds the engine's numbers as numbers, and text
+  that Excel could read as a formula (``=``, ``+``, ``-``, ``@``) is stored as plain text;
+- a missing value is shown as "—" (无数据), never as 0.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .schemas import TABLES
+from .standards import load_standards
+
+MISSING = "—"
+AREAS = ["资源配置", "政府保障程度", "教育质量", "社会认可度"]
+PASS_STATUSES = {"达标": "pass", "未达标": "fail", "无数据": "nodata", "未提供": "nodata"}
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+# --------------------------------------------------------------------------- number formats
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How one kind of number is shown: decimals in HTML, number format in Excel, percent or not."""
+
+    decimals: int
+    excel: str
+    percent: bool = False
+    thousands: bool = False
+
+
+def number_formats(standards: Mapping[str, Any] | None = None) -> dict[str, NumberFormat]:
+    """The form's precision for each kind of number (the one place where it is set).
+
+    - ``value``: indicator values (2 decimals, ``resources.value_decimals``);
+    - ``mean``: county means (2 decimals, ``resources.mean_decimals``);
+    - ``cv``: coefficients of variation (3 decimals, ``resources.cv_decimals``);
+    - ``pct``: shares and rates, as percent with 1 decimal (e.g. 巩固率 96.3%);
+    - ``pct2``: percent with 2 decimals (ratios to a standard where 1 decimal hides the gap);
+    - ``int``: head counts and other integers, with thousands separators;
+    - ``money``: yuan, thousands separators, no decimals.
+    """
+    std = standards if standards is not None else load_standards()
+    res = std["resources"]
+    v, m, c = int(res["value_decimals"]), int(res["mean_decimals"]), int(res["cv_decimals"])
+    return {
+        "value": NumberFormat(v, "0." + "0" * v if v else "0"),
+        "mean": NumberFormat(m, "0." + "0" * m if m else "0"),
+        "cv": NumberFormat(c, "0." + "0" * c if c else "0"),
+        "pct": NumberFormat(1, "0.0%", percent=True),
+        "pct2": NumberFormat(2, "0.00%", percent=True),
+        "int": NumberFormat(0, "#,##0", thousands=True),
+        "money": NumberFormat(0, "#,##0", thousands=True),
+    }
+
+
+FORMATS: dict[str, NumberFormat] = number_formats()
+
+
+def _is_missing(x: Any) -> bool:
+    if x is None or x is pd.NA or x is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def round_half_up(x: float, decimals: int) -> Decimal:
+    """Round as the form does (half up, 0.0245 → 0.025 at 3 decimals), via the decimal text of ``x``."""
+    q = Decimal(1).scaleb(-decimals)
+    return Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
+
+
+def fmt_number(x: Any, kind: str = "value") -> str:
+    """Format one number with the precision of ``kind`` (see ``number_formats``); missing → "—"."""
+    if _is_missing(x):
+        return MISSING
+    f = FORMATS[kind]
+    try:
+        v = float(x)
+    except (TypeError, ValueError, InvalidOperation):
+        return str(x)
+    if f.percent:
+        v *= 100
+    d = round_half_up(v, f.decimals)
+    text = f"{d:,.{f.decimals}f}" if f.thousands else f"{d:.{f.decimals}f}"
+    return text + ("%" if f.percent else "")
+
+
+def fmt_value(x: Any) -> str:
+    """Indicator value, 2 decimals (e.g. 4.2 → "4.20")."""
+    return fmt_number(x, "value")
+
+
+def fmt_cv(x: Any) -> str:
+    """Coefficient of variation, 3 decimals (e.g. 0.5153 → "0.515")."""
+    return fmt_number(x, "cv")
+
+
+def fmt_pct(x: Any, decimals: int = 1) -> str:
+    """Share as percent (0.9634 → "96.3%", or "96.34%" with ``decimals=2``)."""
+    return fmt_number(x, "pct2" if decimals == 2 else "pct")
+
+
+def fmt_int(x: Any) -> str:
+    """Integer with thousands separators (12345 → "12,345")."""
+    return fmt_number(x, "int")
+
+
+# --------------------------------------------------------------------------- headers and kinds
+
+
+def indicator_label(code: str, standards: Mapping[str, Any] | None = None) -> str:
+    """Chinese header of a resource indicator column: "L4" → "生均教学及辅助用房面积（平方米）"."""
+    std = standards if standards is not None else load_standards()
+    ind = std["resources"]["indicators"].get(code)
+    if ind is None:
+        return code
+    return f"{ind['name']}（{ind['unit']}）"
+
+
+def header_map(table: str | None = None, standards: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Chinese column headers of a processed / result table, from the schema's column docs.
+
+    Resource-indicator columns of the ``units`` table use the indicator names of the standards file.
+    """
+    headers: dict[str, str] = {}
+    if table is not None and table in TABLES:
+        headers = {c: col.doc for c, col in TABLES[table].columns.items()}
+    if table == "units":
+        std = standards if standards is not None else load_standards()
+        for k in range(1, 8):
+            headers[f"L{k}"] = indicator_label(f"L{k}", std)
+            headers[f"L{k}_ratio"] = f"指标{k}与标准之比"
+            headers[f"L{k}_met"] = f"指标{k}达标"
+    return headers
+
+
+#: number kind of the numeric columns of the result tables
+COLUMN_KINDS: dict[str, dict[str, str]] = {
+    "units": {
+        "students": "int",
+        "resource_share": "pct",
+        "n_met": "int",
+        **{f"L{k}": "value" for k in range(1, 8)},
+        **{f"L{k}_ratio": "pct" for k in range(1, 8)},
+    },
+    "cv": {
+        "n_units": "int",
+        "students": "int",
+        "mean": "mean",
+        "sd": "value",
+        "cv": "cv",
+        "cv_shown": "cv",
+        "limit": "value",
+    },
+    "verdict": {"no": "int"},
+}
+
+#: boolean columns that mean pass / fail (shown 达标 / 未达标 and highlighted)
+PASS_COLUMNS = {"passed", "unit_pass", *(f"L{k}_met" for k in range(1, 8))}
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def esc(text: Any) -> str:
+    """HTML-escape any value (quotes too); missing → "—"."""
+    if _is_missing(text):
+        return MISSING
+    return html.escape(str(text), quote=True)
+
+
+def _cell(value: Any, column: str, kind: str | None) -> tuple[str, list[str]]:
+    """Text and CSS classes of one table cell."""
+    classes: list[str] = []
+    if _is_missing(value):
+        return MISSING, ["na"]
+    if kind is not None:
+        return esc(fmt_number(value, kind)), ["num"]
+    if isinstance(value, (bool, np.bool_)):
+        b = bool(value)
+        if column in PASS_COLUMNS:
+            return ("达标" if b else "未达标"), ["pass" if b else "fail"]
+        return ("是" if b else "否"), []
+    if column == "status" and str(value) in PASS_STATUSES:
+        return esc(value), [PASS_STATUSES[str(value)]]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return esc(value), ["num"]
+    return esc(value), classes
+
+
+def html_table(
+    df: pd.DataFrame,
+    table: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    columns: Iterable[str] | None = None,
+    caption: str | None = None,
+    row_status: str | None = None,
+    css_class: str = "report-table",
+    empty_text: str = "（无）",
+) -> str:
+    """Render ``df`` as an escaped HTML table with Chinese headers and pass/fail highlighting.
+
+    - ``table``: the schema table name, for the header map and the number kinds of its columns;
+    - ``headers`` / ``kinds``: extra or overriding headers and number kinds (see ``number_formats``);
+    - ``columns``: which columns, in which order (default: all);
+    - ``row_status``: a column whose pass/fail marks the whole row (class ``row-pass``/``row-fail``).
+
+    Every text that reaches the page is escaped, headers and caption included. Booleans of the
+    pass columns show as 达标/未达标, other booleans as 是/否, missing values as "—".
+    """
+    cols = list(columns) if columns is not None else list(df.columns)
+    hmap = {**header_map(table), **(headers or {})}
+    kmap = {**COLUMN_KINDS.get(table or "", {}), **(kinds or {})}
+    out = [f'<table class="{esc(css_class)}">']
+    if caption:
+        out.append(f"<caption>{esc(caption)}</caption>")
+    out.append("<thead><tr>" + "".join(f"<th>{esc(hmap.get(c, c))}</th>" for c in cols) + "</tr></thead>")
+    out.append("<tbody>")
+    if df.empty:
+        out.append(f'<tr><td colspan="{len(cols)}" class="empty">{esc(empty_text)}</td></tr>')
+    # Row-wise rendering of a small report table (display only; the engine never loops per school).
+    for record in df[cols + ([row_status] if row_status and row_status not in cols else [])].to_dict("records"):
+        tr_class = ""
+        if row_status is not None:
+            s = record.get(row_status)
+            if not _is_missing(s):
+                ok = bool(s) if not isinstance(s, str) else PASS_STATUSES.get(s) == "pass"
+                tr_class = ' class="row-pass"' if ok else ' class="row-fail"'
+        cells = []
+        for c in cols:
+            text, classes = _cell(record[c], c, kmap.get(c))
+            cls = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f"<td{cls}>{text}</td>")
+        out.append(f"<tr{tr_class}>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def html_paragraph(text: str, css_class: str | None = None) -> str:
+    """One escaped paragraph."""
+    cls = f' class="{esc(css_class)}"' if css_class else ""
+    return f"<p{cls}>{esc(text)}</p>"
+
+
+def html_list(items: Iterable[str]) -> str:
+    """An escaped bulleted list."""
+    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
+def html_figure(fig: Any, alt: str = "", dpi: int = 110) -> str:
+    """A matplotlib figure as an offline ``<img>`` (base64 PNG); the figure is closed."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<figure><img alt="{esc(alt)}" src="data:image/png;base64,{data}"/></figure>'
+
+
+# --------------------------------------------------------------------------- verdict texts
+
+
+def verdict_summary(verdict: pd.DataFrame) -> pd.DataFrame:
+    """Per area (方面): indicators, passed, failed, without data — from the engine's verdict table."""
+    v = verdict.assign(
+        _pass=verdict["status"].eq("达标"),
+        _fail=verdict["status"].eq("未达标"),
+        _nodata=verdict["status"].isin(["无数据", "未提供"]),
+    )
+    out = (
+        v.groupby("area", sort=False)
+        .agg(指标数=("no", "size"), 达标=("_pass", "sum"), 未达标=("_fail", "sum"), 无数据或未提供=("_nodata", "sum"))
+        .reindex([a for a in AREAS if a in set(v["area"])])
+        .reset_index()
+        .rename(columns={"area": "方面"})
+    )
+    return out
+
+
+def conclusion_html(verdict: pd.DataFrame, county: str = "") -> str:
+    """The report's conclusion, generated from the verdict table (no hand-written verdict).
+
+    States how many of the indicators pass, lists the failing ones (with the engine's gap text) and
+    those without data, and whether the county meets the standard as a whole.
+    """
+    v = verdict.sort_values("no")
+    n = len(v)
+    passed = v[v["status"].eq("达标")]
+    failed = v[v["status"].eq("未达标")]
+    nodata = v[v["status"].isin(["无数据", "未提供"])]
+    who = f"{county}" if county else "本县"
+    parts = []
+    if len(passed) == n:
+        parts.append(
+            f'<p class="conclusion pass">{esc(who)}{n} 项指标全部达标，达到县域义务教育优质均衡发展评估标准。</p>'
+        )
+    else:
+        parts.append(
+            f'<p class="conclusion fail">{esc(who)}{n} 项指标中，{len(passed)} 项达标，'
+            f"{len(failed)} 项未达标，{len(nodata)} 项无数据或未提供，"
+            "尚未达到县域义务教育优质均衡发展评估标准。</p>"
+        )
+    if len(passed):
+        parts.append(
+            "<p><strong>达标指标：</strong>"
+            + esc("、".join(f"{r.no}. {r.name}" for r in passed.itertuples()))
+            + "</p>"
+        )
+    if len(failed):
+        items = "".join(
+            f"<li><strong>{esc(r.no)}. {esc(r.name)}</strong>（{esc(r.area)}）：实际 {esc(r.value)}，"
+            f"标准 {esc(r.standard)}。{esc(r.failing) if not _is_missing(r.failing) else ''}"
+            f"（责任单位：{esc(r.responsible)}）</li>"
+            for r in failed.itertuples()
+        )
+        parts.append(f"<p><strong>未达标指标：</strong></p><ul>{items}</ul>")
+    if len(nodata):
+        items = "".join(
+            f"<li>{esc(r.no)}. {esc(r.name)}：{esc(r.status)}"
+            f"{('（' + esc(r.failing) + '）') if not _is_missing(r.failing) else ''}</li>"
+            for r in nodata.itertuples()
+        )
+        parts.append(f"<p><strong>无数据或未提供的指标：</strong></p><ul>{items}</ul>")
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- county profile
+
+
+def county_profile(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Schools, pupils, full-time teachers and classes by school type (县域基本情况).
+
+    Pupils are the compulsory stages (小学、初中) only; teachers are full-time (专任) teachers.
+    A type with no school does not appear; a total row comes last.
+    """
+    schools = tables["schools"][["school_code", "school_type"]]
+    enrol = tables["enrolment"]
+    pupils = enrol[enrol["stage"].isin(["小学", "初中"])].groupby("school_code")["students"].sum()
+    teachers = tables["teachers"]
+    ft = teachers[teachers["full_time"].fillna(False).astype(bool)].groupby("school_code").size()
+    classes = tables["classes"]
+    ncls = classes[classes["stage"].isin(["小学", "初中"])].groupby("school_code").size()
+    s = schools.set_index("school_code")
+    s = s.assign(
+        pupils=pupils.reindex(s.index).fillna(0).astype("int64"),
+        teachers=ft.reindex(s.index).fillna(0).astype("int64"),
+        classes=ncls.reindex(s.index).fillna(0).astype("int64"),
+    )
+    g = s.groupby("school_type", observed=True).agg(
+        schools=("pupils", "size"), pupils=("pupils", "sum"), teachers=("teachers", "sum"), classes=("classes", "sum")
+    )
+    from .schemas import SCHOOL_TYPES
+
+    g = g.reindex([t for t in SCHOOL_TYPES if t in g.index])
+    total = pd.DataFrame([g.sum()], index=["合计"])
+    out = pd.concat([g, total]).rename_axis("school_type").reset_index()
+    return out.astype({"schools": "int64", "pupils": "int64", "teachers": "int64", "classes": "int64"})
+
+
+PROFILE_HEADERS = {"school_type": "办学类型", "schools": "学校数（所）", "pupils": "义务教育在校生（人）",
+                   "teachers": "专任教师（人）", "classes": "义务教育教学班（个）"}
+PROFILE_KINDS = {"schools": "int", "pupils": "int", "teachers": "int", "classes": "int"}
+
+
+# --------------------------------------------------------------------------- Excel form tables
+
+
+def _result(results: Any, name: str) -> pd.DataFrame:
+    """``results.<name>`` or ``results[name]``."""
+    if isinstance(results, Mapping):
+        return results[name]
+    return getattr(results, name)
+
+
+def _sheet_specs(results: Any, standards: Mapping[str, Any]) -> list[tuple[str, str, pd.DataFrame, dict[str, str], dict[str, str]]]:
+    """(sheet title, caption, frame, headers, kinds) of each form table."""
+    units = _result(results, "units")
+    cv = _result(results, "cv")
+    verdict = _result(results, "verdict").sort_values("no")
+    unit_cols = ["school_code", "school_name", "stage", "school_type", "urban_rural", "students", "included",
+                 "exclusion_reason", *(f"L{k}" for k in range(1, 8)), "n_met", "unit_pass", "missing_inputs"]
+    cv_cols = ["stage", "indicator", "indicator_name", "n_units", "students", "mean", "cv_shown", "limit", "passed"]
+    v_cols = ["no", "code", "name", "value", "standard", "status", "failing", "evidence", "responsible"]
+    v_all = ["no", "code", "area", "name", "value", "standard", "status", "responsible"]
+    uh = header_map("units", standards)
+    ch = header_map("cv", standards)
+    ch["cv_shown"] = "差异系数"
+    vh = header_map("verdict", standards)
+
+    def area(a: str) -> pd.DataFrame:
+        return verdict.loc[verdict["area"].eq(a), v_cols]
+
+    return [
+        ("32项指标汇总", "县域义务教育优质均衡发展32项指标评估结果", verdict[v_all], vh, COLUMN_KINDS["verdict"]),
+        ("Ⅱ-2 评估单位", "表Ⅱ-2 义务教育学校资源配置7项指标（每校）", units[[c for c in unit_cols if c in units.columns]], uh,
+         COLUMN_KINDS["units"]),
+        ("Ⅲ 差异系数", "表Ⅲ 资源配置7项指标校际差异系数", cv[cv_cols], ch, COLUMN_KINDS["cv"]),
+        ("Ⅳ 政府保障程度", "表Ⅳ 政府保障程度15项指标", area("政府保障程度"), vh, COLUMN_KINDS["verdict"]),
+        ("Ⅴ 教育质量", "表Ⅴ 教育质量9项指标", area("教育质量"), vh, COLUMN_KINDS["verdict"]),
+        ("Ⅵ 社会认可度", "表Ⅵ 社会认可度", area("社会认可度"), vh, COLUMN_KINDS["verdict"]),
+    ]
+
+
+def safe_excel_text(cell: Any) -> None:
+    """Keep a text cell as text: Excel must not run ``=…``/``+…``/``-…``/``@…`` as a formula.
+
+    openpyxl turns a string beginning with ``=`` into a formula cell (``data_type == "f"``). We force
+    the string type (written as an inline string) and set the cell's ``quotePrefix`` style — what
+    Excel itself does when a user types ``'=…`` — so the text stays text even when edited.
+    """
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def write_application_tables(results: Any, path: str | Path, standards: Mapping[str, Any] | None = None) -> Path:
+    """Write the application-form tables (申报表) to ``path`` (.xlsx), atomically.
+
+    One sheet per form table (32-indicator summary, Ⅱ-2 units, Ⅲ CV, Ⅳ guarantee, Ⅴ quality,
+    Ⅵ recognition) with Chinese headers. Numbers are written as numbers at full precision with
+    the form's number format (values 0.00, CV 0.000, counts #,##0); missing values stay empty
+    (never 0); booleans as 达标/未达标 or 是/否; formula-like text is neutralised.
+    ``results`` is the engine's ``Results`` (attributes ``units``, ``cv``, ``verdict``) or a dict.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    std = standards if standards is not None else load_standards()
+    fmts = number_formats(std)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    wb.remove(wb.active)
+    head_font = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDE6F0")
+    fail_font = Font(color="B00020", bold=True)
+    for title, caption, df, headers, kinds in _sheet_specs(results, std):
+        ws = wb.create_sheet(title)
+        ws.cell(row=1, column=1, value=caption).font = Font(bold=True, size=13)
+        cols = list(df.columns)
+        for j, c in enumerate(cols, start=1):
+            cell = ws.cell(row=2, column=j, value=headers.get(c, c))
+            cell.font, cell.fill = head_font, head_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            safe_excel_text(cell)
+            ws.column_dimensions[get_column_letter(j)].width = max(8, min(40, 2 * len(str(headers.get(c, c))) + 2))
+        # Row-wise writing is inherent to a cell-based writer (openpyxl), not engine logic.
+        for i, record in enumerate(df.to_dict("records"), start=3):
+            for j, c in enumerate(cols, start=1):
+                v = record[c]
+                cell = ws.cell(row=i, column=j)
+                if _is_missing(v):
+                    continue  # empty cell: missing is never 0
+                if isinstance(v, (bool, np.bool_)):
+                    cell.value = ("达标" if v else "未达标") if c in PASS_COLUMNS else ("是" if v else "否")
+                    if c in PASS_COLUMNS and not v:
+                        cell.font = fail_font
+                elif c in kinds:
+                    num = float(v)
+                    cell.value = int(num) if kinds[c] == "int" and num.is_integer() else num
+                    cell.number_format = fmts[kinds[c]].excel
+                else:
+                    cell.value = str(v)
+                    if c == "status" and v == "未达标":
+                        cell.font = fail_font
+                    safe_excel_text(cell)
+        ws.freeze_panes = "A3"
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------- index page
+
+
+def _read_processed(folder: Path, name: str) -> pd.DataFrame | None:
+    for ext, reader in ((".parquet", pd.read_parquet), (".csv", pd.read_csv)):
+        f = folder / f"{name}{ext}"
+        if f.is_file():
+            return reader(f)
+    return None
+
+
+_PERIOD_RE = re.compile(r"^[0-9A-Za-z_.\-]+$")
+
+
+def key_figures(processed_root: str | Path, periods: Iterable[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Key figures per period from each period's processed verdict and cv tables.
+
+    Returns (per-period counts by area, CV shown per period × stage × indicator). A period without
+    a verdict table has missing counts (not zero).
+    """
+    processed_root = Path(processed_root)
+    counts, cvs = [], []
+    for p in periods:
+        folder = processed_root / p
+        v = _read_processed(folder, "verdict")
+        row: dict[str, Any] = {"period": p}
+        if v is not None:
+            row["达标项数"] = int(v["status"].eq("达标").sum())
+            row["未达标项数"] = int(v["status"].eq("未达标").sum())
+            row["无数据项数"] = int(v["status"].isin(["无数据", "未提供"]).sum())
+            for a in AREAS:
+                sub = v[v["area"].eq(a)]
+                row[f"{a}达标"] = f"{int(sub['status'].eq('达标').sum())}/{len(sub)}"
+        counts.append(row)
+        c = _read_processed(folder, "cv")
+        if c is not None:
+            cvs.append(c.assign(period=p)[["period", "stage", "indicator", "indicator_name", "cv_shown", "limit", "passed"]])
+    counts_df = pd.DataFrame(counts)
+    cv_df = pd.concat(cvs, ignore_index=True) if cvs else pd.DataFrame(
+        columns=["period", "stage", "indicator", "indicator_name", "cv_shown", "limit", "passed"])
+    return counts_df, cv_df
+
+
+REPORT_TITLES = {
+    "self_assessment.html": "自评报告",
+    "rectification.html": "整改报告",
+    "application_tables.xlsx": "申报表（Excel）",
+    "clean.html": "数据清洗与质量检查",
+    "indicators.html": "指标计算",
+    "projection.html": "达标预测",
+}
+
+
+def _page(title: str, body: str) -> str:
+    """A complete offline HTML page with the exporter's CSS and embedded font subset."""
+    from .export import REPORT_CSS_FILE, font_subset_css, page_characters
+
+    css = REPORT_CSS_FILE.read_text(encoding="utf-8") if REPORT_CSS_FILE.is_file() else ""
+    head = (
+        '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title>"
+    )
+    page_body = f'<body class="report index-page"><main class="jp-RenderedHTMLCommon">{body}</main></body></html>\n'
+    font_css = font_subset_css(page_characters(f"<title>{esc(title)}</title>" + page_body))
+    return f"{head}<style>{font_css}</style><style>{css}</style></head>{page_body}"
+
+
+def write_index(reports_root: str | Path, processed_root: str | Path | None = None, county: str = "") -> Path:
+    """Write ``reports/index.html``: links to every period's reports and the trend of the key figures.
+
+    Periods are the sub-folders of ``reports_root`` holding at least one report; key figures come
+    from ``processed_root/<period>/verdict`` and ``cv`` (default: ``data/processed``). Offline: no
+    external resource; the trend figure is an embedded PNG, written atomically.
+    """
+    from .paths import PROCESSED_DIR
+
+    reports_root = Path(reports_root)
+    processed_root = Path(processed_root) if processed_root is not None else PROCESSED_DIR
+    reports_root.mkdir(parents=True, exist_ok=True)
+    periods = sorted(
+        d.name for d in reports_root.iterdir()
+        if d.is_dir() and _PERIOD_RE.match(d.name) and (any(d.glob("*.html")) or any(d.glob("*.xlsx")))
+    )
+    title = f"{county}义务教育优质均衡发展评估报告索引" if county else "义务教育优质均衡发展评估报告索引"
+    body = [f"<h1>{esc(title)}</h1>"]
+    body.append("<h2>各期报告</h2>")
+    if not periods:
+        body.append(html_paragraph("尚无报告。请先运行 `analysis run`。"))
+    rows = []
+    for p in periods:
+        files = sorted((reports_root / p).glob("*.html")) + sorted((reports_root / p).glob("*.xlsx"))
+        order = list(REPORT_TITLES)
+        files.sort(key=lambda f: (order.index(f.name) if f.name in order else len(order), f.name))
+        links = "".join(
+            f'<li><a href="{esc(p)}/{esc(f.name)}">{esc(REPORT_TITLES.get(f.name, f.stem))}</a></li>' for f in files
+        )
+        rows.append(f"<h3>{esc(p)} 年度</h3><ul>{links}</ul>")
+    body.extend(rows)
+    counts, cvs = key_figures(processed_root, periods)
+    body.append('<h2 class="page-break">关键指标变化趋势</h2>')
+    if counts.empty or "达标项数" not in counts:
+        body.append(html_paragraph("尚无各期指标结果（data/processed/<期>/verdict）。"))
+    else:
+        ch = {"period": "期次"}
+        body.append(html_table(counts, headers=ch, kinds={"达标项数": "int", "未达标项数": "int", "无数据项数": "int"},
+                               caption="32项指标达标情况"))
+    if not cvs.empty:
+        wide = cvs.pivot_table(index=["stage", "indicator", "indicator_name"], columns="period", values="cv_shown",
+                               aggfunc="first").reset_index()
+        wide.columns = [str(c) for c in wide.columns]
+        body.append(html_table(
+            wide, headers={"stage": "学段", "indicator": "指标", "indicator_name": "指标名称"},
+            kinds={p: "cv" for p in periods}, caption="资源配置7项指标校际差异系数（各期）"))
+        if len(periods) >= 2:
+            body.append(_cv_trend_figure(cvs))
+    from .export import atomic_write
+
+    return atomic_write(reports_root / "index.html", _page(title, "".join(body)))
+
+
+def _cv_trend_figure(cvs: pd.DataFrame) -> str:
+    """Line chart of each stage's CVs across periods, with the limit, as an embedded PNG."""
+    try:
+        from . import plotting  # noqa: F401  (registers the CJK font)
+    except Exception:  # noqa: BLE001
+        pass
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    stages = [s for s in ["小学", "初中"] if s in set(cvs["stage"])]
+    fig, axes = plt.subplots(1, len(stages), figsize=(5.5 * len(stages), 3.6), squeeze=False)
+    for ax, stage in zip(axes[0], stages):
+        sub = cvs[cvs["stage"].eq(stage)]
+        wide = sub.pivot_table(index="period", columns="indicator", values="cv_shown", aggfunc="first")
+        wide.plot(ax=ax, marker="o")
+        ax.axhline(float(sub["limit"].iloc[0]), color="#B00020", linestyle="--", label="标准上限")
+        ax.set_title(f"{stage}校际差异系数")
+        ax.set_xlabel("期次")
+        ax.set_ylabel("差异系数")
+        ax.legend(fontsize=7, ncol=2)
+    return html_figure(fig, alt="各期校际差异系数趋势")

@@ -1,0 +1,256 @@
+"""Tests of the reports (issue #6): report.py helpers on hand-made result frames, and the exported files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from analysis import report
+from analysis.schemas import validate
+from analysis.standards import load_standards
+
+EVIL = "<script>alert(1)</script>"
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+
+
+# --------------------------------------------------------------------------- hand-made results
+
+
+def _verdict() -> pd.DataFrame:
+    """32 rows: L1–L7, G1–G15, Q1–Q9, S1. L4 and G5 fail, Q9 has no data, the rest pass."""
+    std = load_standards()
+    rows = []
+    codes = [f"L{k}" for k in range(1, 8)] + [f"G{k}" for k in range(1, 16)] + [f"Q{k}" for k in range(1, 10)] + ["S1"]
+    for no, code in enumerate(codes, start=1):
+        if code.startswith("L"):
+            area, name = "资源配置", std["resources"]["indicators"][code]["name"]
+        elif code.startswith("G"):
+            area, name = "政府保障程度", std["guarantee"][code]["name"]
+        elif code.startswith("Q"):
+            area, name = "教育质量", std["quality"][code]["name"]
+        else:
+            area, name = "社会认可度", std["recognition"]["name"]
+        status = {"L4": "未达标", "G5": "未达标", "Q9": "无数据"}.get(code, "达标")
+        rows.append(
+            {
+                "no": no, "code": code, "area": area, "name": name,
+                "value": "-3.5" if code == "G5" else ("0.962" if status != "无数据" else None),
+                "standard": "≥0.95", "status": status, "passed": status == "达标",
+                "failing": f"{EVIL} 超额 3 人" if code == "G5" else None,
+                "evidence": "@SUM(A1:A3)" if code == "G1" else "县教育局文件",
+                "responsible": "教育局",
+            }
+        )
+    return validate("verdict", pd.DataFrame(rows))
+
+
+def _units() -> pd.DataFrame:
+    base = {
+        "stage": "小学", "school_type": "小学", "urban_rural": "乡村", "resource_share": 1.0,
+        "included": True, "exclusion_reason": None, "missing_inputs": None,
+    }
+    rows = [
+        {**base, "school_code": "001", "school_name": EVIL, "students": 1234,
+         **{f"L{k}": 4.0 + k for k in range(1, 8)}, **{f"L{k}_ratio": 1.1 for k in range(1, 8)},
+         **{f"L{k}_met": True for k in range(1, 8)}, "n_met": 7, "unit_pass": True},
+        {**base, "school_code": "002", "school_name": FORMULA, "students": 80,
+         **{f"L{k}": None for k in range(1, 8)}, "L1": 4.2049, **{f"L{k}_ratio": None for k in range(1, 8)},
+         **{f"L{k}_met": None for k in range(1, 8)}, "n_met": None, "unit_pass": None,
+         "missing_inputs": "facilities"},
+    ]
+    return validate("units", pd.DataFrame(rows))
+
+
+def _cv() -> pd.DataFrame:
+    std = load_standards()
+    rows = []
+    for stage in ["小学", "初中"]:
+        for k in range(1, 8):
+            code = f"L{k}"
+            rows.append({
+                "stage": stage, "indicator": code, "indicator_name": std["resources"]["indicators"][code]["name"],
+                "n_units": 5, "students": 302, "mean": 6.334, "sd": 3.264, "cv": 0.51532, "cv_shown": 0.515,
+                "limit": std["resources"]["cv_limit"][stage], "passed": False,
+            })
+    return validate("cv", pd.DataFrame(rows))
+
+
+@pytest.fixture()
+def results() -> dict[str, pd.DataFrame]:
+    return {"units": _units(), "cv": _cv(), "verdict": _verdict()}
+
+
+# --------------------------------------------------------------------------- number formats
+
+
+def test_number_formats_follow_the_form_precision():
+    # values 2 dp, half up: 4.2049 → 4.20, 2.345 → 2.35 (half-up, not banker's 2.34)
+    assert report.fmt_value(4.2049) == "4.20"
+    assert report.fmt_value(2.345) == "2.35"
+    # CV 3 dp: 0.51532 → 0.515; 0.4445 → 0.445 (half up)
+    assert report.fmt_cv(0.51532) == "0.515"
+    assert report.fmt_cv(0.4445) == "0.445"
+    # shares: 0.9634 → 96.3%, 2 dp → 96.34%
+    assert report.fmt_pct(0.9634) == "96.3%"
+    assert report.fmt_pct(0.9634, decimals=2) == "96.34%"
+    # integers with thousands separators
+    assert report.fmt_int(12345) == "12,345"
+    # missing is never zero
+    assert report.fmt_value(None) == "—"
+    assert report.fmt_cv(float("nan")) == "—"
+    assert report.fmt_int(pd.NA) == "—"
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_table_escapes_input_text_and_highlights(results):
+    out = report.html_table(results["units"], table="units",
+                            columns=["school_name", "students", "L1", "L2", "L1_met", "unit_pass"])
+    assert EVIL not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    # Chinese headers from the schema and the standards file
+    assert "<th>学校名称</th>" in out
+    assert "每百名学生拥有高于规定学历教师数（人）" in out
+    # 1234 students → "1,234"; L1 of school 002: 4.2049 → "4.20"; its missing L2 → "—"
+    assert ">1,234<" in out and ">4.20<" in out and '<td class="na">—</td>' in out
+    assert '<td class="pass">达标</td>' in out
+
+
+def test_html_table_status_classes_and_caption_escaped(results):
+    out = report.html_table(results["verdict"], table="verdict", caption="<b>x</b>", columns=["no", "name", "status"])
+    assert "<caption>&lt;b&gt;x&lt;/b&gt;</caption>" in out
+    assert out.count('<td class="fail">未达标</td>') == 2  # L4 and G5
+    assert out.count('<td class="nodata">无数据</td>') == 1  # Q9
+
+
+def test_conclusion_is_generated_from_the_verdict(results):
+    text = report.conclusion_html(results["verdict"], county="示例县")
+    # 32 indicators: 29 pass, 2 fail (L4, G5), 1 without data (Q9)
+    assert "32 项指标中，29 项达标，2 项未达标，1 项无数据或未提供" in text
+    assert "4. 生均教学及辅助用房面积" in text
+    assert EVIL not in text and "&lt;script&gt;" in text
+    all_pass = results["verdict"].assign(status="达标", passed=True)
+    assert "32 项指标全部达标" in report.conclusion_html(all_pass)
+
+
+def test_verdict_summary_counts_by_area(results):
+    s = report.verdict_summary(results["verdict"]).set_index("方面")
+    # 资源配置: 7 indicators, L4 fails → 6 pass; 政府保障程度: 15, G5 fails → 14; 教育质量: 9, Q9 no data → 8
+    assert s.loc["资源配置", ["指标数", "达标", "未达标"]].tolist() == [7, 6, 1]
+    assert s.loc["政府保障程度", ["指标数", "达标", "未达标"]].tolist() == [15, 14, 1]
+    assert s.loc["教育质量", ["指标数", "达标", "无数据或未提供"]].tolist() == [9, 8, 1]
+    assert s.loc["社会认可度", "达标"] == 1
+
+
+def test_county_profile_counts_by_type():
+    tables = {
+        "schools": pd.DataFrame({"school_code": ["a", "b", "c"], "school_type": ["小学", "小学", "初中"]}),
+        "enrolment": pd.DataFrame({"school_code": ["a", "a", "b", "c", "c"],
+                                   "stage": ["幼儿班", "小学", "小学", "初中", "初中"],
+                                   "students": [20, 300, 150, 400, 380]}),
+        "teachers": pd.DataFrame({"school_code": ["a", "a", "b", "c"], "full_time": [True, False, True, True]}),
+        "classes": pd.DataFrame({"school_code": ["a", "b", "b", "c"], "stage": ["小学", "小学", "小学", "初中"]}),
+    }
+    p = report.county_profile(tables).set_index("school_type")
+    # 小学: schools a, b; pupils 300 + 150 = 450 (kindergarten 20 left out); full-time teachers 1 + 1 = 2; classes 1 + 2 = 3
+    assert p.loc["小学"].tolist() == [2, 450, 2, 3]
+    # 初中: pupils 400 + 380 = 780; totals: 3 schools, 1230 pupils, 3 teachers, 4 classes
+    assert p.loc["初中"].tolist() == [1, 780, 1, 1]
+    assert p.loc["合计"].tolist() == [3, 1230, 3, 4]
+
+
+# --------------------------------------------------------------------------- Excel
+
+
+def test_application_tables_hold_numbers_and_neutralise_formulas(results, tmp_path):
+    path = report.write_application_tables(results, tmp_path / "application_tables.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["32项指标汇总", "Ⅱ-2 评估单位", "Ⅲ 差异系数", "Ⅳ 政府保障程度", "Ⅴ 教育质量", "Ⅵ 社会认可度"]
+    _check_workbook_against(wb, results)
+    ws = wb["Ⅱ-2 评估单位"]
+    head = [c.value for c in ws[2]]
+    r = {h: c for h, c in zip(head, ws[4])}  # school 002
+    # formula-like school name stays text, quote-prefixed
+    assert r["学校名称"].value == FORMULA and r["学校名称"].data_type == "s" and r["学校名称"].quotePrefix
+    # L1 full precision 4.2049 with format 0.00; missing L2 stays empty (not 0)
+    l1 = r["每百名学生拥有高于规定学历教师数（人）"]
+    assert l1.value == pytest.approx(4.2049) and l1.number_format == "0.00"
+    assert r["每百名学生拥有县级以上骨干教师数（人）"].value is None
+    ws4 = wb["Ⅳ 政府保障程度"]
+    texts = [c for row in ws4.iter_rows(min_row=3) for c in row if isinstance(c.value, str)]
+    risky = [c for c in texts if c.value.startswith(("=", "+", "-", "@"))]
+    # G1's evidence "@SUM(A1:A3)" and G5's value "-3.5" are formula-like text
+    assert {c.value for c in risky} >= {"@SUM(A1:A3)", "-3.5"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in risky)
+    assert not any(c.data_type == "f" for ws_ in wb for row in ws_.iter_rows() for c in row)
+
+
+def _check_workbook_against(wb, results) -> None:
+    """The workbook holds the engine's numbers: CV sheet and 32-indicator sheet match the frames."""
+    ws = wb["Ⅲ 差异系数"]
+    head = [c.value for c in ws[2]]
+    cv = results["cv"].reset_index(drop=True)
+    assert ws.max_row - 2 == len(cv)
+    for i, row in enumerate(ws.iter_rows(min_row=3, values_only=True)):
+        rec = dict(zip(head, row))
+        assert rec["学段"] == cv.loc[i, "stage"] and rec["指标代码"] == cv.loc[i, "indicator"]
+        assert rec["差异系数"] == pytest.approx(float(cv.loc[i, "cv_shown"]))
+        assert rec["县域均值（按学生数加权）"] == pytest.approx(float(cv.loc[i, "mean"]))
+        assert rec["达标"] == ("达标" if bool(cv.loc[i, "passed"]) else "未达标")
+    ws = wb["32项指标汇总"]
+    head = [c.value for c in ws[2]]
+    got = {r[head.index("指标代码（L1–L7、G1–G15、Q1–Q9、S1）")]: r[head.index("结果")]
+           for r in ws.iter_rows(min_row=3, values_only=True)}
+    v = results["verdict"]
+    assert got == dict(zip(v["code"], v["status"]))
+
+
+def test_application_tables_written_atomically(results, tmp_path, monkeypatch):
+    target = tmp_path / "application_tables.xlsx"
+    target.write_bytes(b"old")
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", boom)
+    with pytest.raises(OSError):
+        report.write_application_tables(results, target)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["application_tables.xlsx"]
+
+
+# --------------------------------------------------------------------------- index
+
+
+def test_index_links_periods_and_shows_trend(results, tmp_path):
+    reports_root, processed = tmp_path / "reports", tmp_path / "processed"
+    for period, cv_shown in [("2020", 0.515), ("2021", 0.431)]:
+        (reports_root / period).mkdir(parents=True)
+        (reports_root / period / "self_assessment.html").write_text("x", encoding="utf-8")
+        (processed / period).mkdir(parents=True)
+        results["verdict"].to_parquet(processed / period / "verdict.parquet")
+        results["cv"].assign(cv_shown=cv_shown).to_parquet(processed / period / "cv.parquet")
+    out = report.write_index(reports_root, processed)
+    page = out.read_text(encoding="utf-8")
+    assert 'href="2020/self_assessment.html"' in page and 'href="2021/self_assessment.html"' in page
+    assert ">0.515<" in page and ">0.431<" in page  # the CV trend, 3 decimals
+    assert ">29<" in page  # 29 of 32 indicators pass in each period (see _verdict)
+    assert "data:image/png;base64," in page  # the trend figure, embedded
+    _assert_offline(page)
+
+
+# --------------------------------------------------------------------------- helpers for exported files
+
+
+def _assert_offline(page: str) -> None:
+    """No resource is loaded from the internet (src/href to http(s) or protocol-relative URLs)."""
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
+    assert not re.search(r"""@import|url\(\s*["']?(https?:)?//""", page, re.I)
