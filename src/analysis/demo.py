@@ -1,0 +1,706 @@
+"""Demo county generator (示例县数据生成器).
+
+Writes the raw Excel workbooks of a fictional but realistic 抚顺县 for the reporting periods
+2019, 2020 and 2021 into ``data/raw/demo/``: eight towns and townships, about 35 schools of
+every type the assessment distinguishes, falling rural enrolment, the plan's own shortfalls
+(体育、音乐、美术 teachers, teaching area, sports halls, multimedia rooms, music/art rooms,
+oversize classes) that shrink from 2020 to 2021, and the mess real workbooks carry (title rows,
+merged cells, a 合计 row, full-width digits, stray spaces, 万元 beside 元, a duplicated school,
+a blank required cell).
+
+The output is reproducible byte for byte: a fixed seed drives a ``numpy.random.Generator`` per
+period, and workbook timestamps and zip entry dates are fixed.
+
+``python -m analysis.demo`` regenerates ``data/raw/demo``. Tests call :func:`write_demo`.
+
+The raw layout written here is the contract that :mod:`analysis.rawdata` reads
+(documented in ``docs/data.md``).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+COUNTY = "抚顺县"
+PERIODS = ("2019", "2020", "2021")
+DEFAULT_SEED = 20211231
+TOWNS = ["石文镇", "后安镇", "救兵镇", "上马镇", "海浪乡", "峡河乡", "马圈子乡", "汤图乡"]
+
+# Fixed workbook timestamp so that regenerating does not churn git.
+_FIXED_STAMP = "2021-12-31T00:00:00Z"
+_ZIP_DATE = (2021, 12, 31, 0, 0, 0)
+
+GRADE_HEADERS = ["幼儿班", "一年级", "二年级", "三年级", "四年级", "五年级", "六年级",
+                 "七年级", "八年级", "九年级", "高一", "高二", "高三"]
+# Per-student norms of public funds (元) used by the demo; written to 县级数据.
+NORM = {"小学": 650.0, "初中": 850.0}
+# Planted shortfalls, as multipliers of the standard (1.0 = exactly the standard), per period
+# index (0 = 2019, 1 = 2020, 2 = 2021). Schools not named get a comfortable level.
+
+
+@dataclass(frozen=True)
+class DemoSchool:
+    """One school (or campus) of the demo county and its planted profile."""
+
+    key: str  # short stable key
+    name: str
+    town: str
+    urban_rural: str
+    school_type: str
+    grades: tuple[int, ...]  # grades offered (0 = 幼儿班, 1–12)
+    per_grade: float  # pupils per grade in 2019
+    trend: float  # yearly change of enrolment (e.g. -0.06)
+    public: bool = True
+    boarding: bool = False
+    village: bool = False
+    parent: str | None = None  # key of the parent school for a 不计校数 campus
+    # resource multipliers relative to the standard per period (L3, L4, L5, L6, L7)
+    l3: tuple[float, float, float] = (1.3, 1.3, 1.3)
+    l4: tuple[float, float, float] = (1.25, 1.25, 1.25)
+    l5: tuple[float, float, float] = (1.3, 1.3, 1.3)
+    l6: tuple[float, float, float] = (1.4, 1.4, 1.5)
+    l7: tuple[float, float, float] = (1.3, 1.3, 1.4)
+    has_gym: bool = False
+
+
+P = tuple(range(1, 7))
+J = (7, 8, 9)
+NINE = tuple(range(1, 10))
+
+# Ordered so that a small county (write_demo(n_schools=12)) still has every planted case.
+SCHOOLS: list[DemoSchool] = [
+    DemoSchool("swzx", "石文镇中心小学", "石文镇", "镇区", "小学", (0, *P), 150, 0.01,
+               l3=(0.2, 0.25, 1.0), l7=(0.8, 0.9, 1.2), has_gym=True),
+    DemoSchool("hazx", "后安镇中心小学", "后安镇", "镇区", "小学", P, 70, -0.03),
+    DemoSchool("hanx", "后安镇中心小学南校区", "后安镇", "乡村", "小学", (1, 2, 3), 16, -0.05,
+               parent="hazx"),
+    DemoSchool("jbjy", "救兵镇九年一贯制学校", "救兵镇", "乡村", "九年一贯制", NINE, 40, -0.05,
+               boarding=True, l5=(0.8, 0.82, 1.1), l7=(0.7, 0.8, 1.2)),
+    DemoSchool("swcz", "石文镇初级中学", "石文镇", "镇区", "初中", J, 200, 0.01,
+               l4=(0.85, 0.9, 1.1), has_gym=True),
+    DemoSchool("swwq", "抚顺县石文中学", "石文镇", "镇区", "完全中学", (*J, 10, 11, 12), 120, 0.0,
+               has_gym=True),
+    DemoSchool("tjxx", "抚顺县特殊教育学校", "石文镇", "镇区", "特殊教育学校", NINE, 8, 0.0),
+    DemoSchool("ycxx", "抚顺县育才学校", "石文镇", "镇区", "九年一贯制", NINE, 30, 0.02,
+               public=False, boarding=True),
+    DemoSchool("smcz", "上马镇中学", "上马镇", "镇区", "初中", J, 55, -0.04,
+               l3=(0.45, 0.5, 0.75)),
+    DemoSchool("hajx", "后安镇富家教学点", "后安镇", "乡村", "教学点", (1, 2, 3, 4), 15, -0.04,
+               village=True),
+    DemoSchool("jbjd", "救兵镇王木教学点", "救兵镇", "乡村", "教学点", (1, 2, 3), 9, -0.08,
+               village=True),
+    DemoSchool("mqzx", "马圈子乡中心小学", "马圈子乡", "乡村", "小学", P, 35, -0.05),
+    DemoSchool("hlyg", "海浪乡九年一贯制学校", "海浪乡", "乡村", "九年一贯制", NINE, 25, -0.06,
+               boarding=True, l5=(0.78, 0.8, 1.0)),
+    DemoSchool("hacz", "后安镇中学", "后安镇", "镇区", "初中", J, 80, -0.03,
+               l5=(0.7, 0.72, 1.15)),
+    DemoSchool("sw2x", "石文镇第二小学", "石文镇", "镇区", "小学", P, 90, 0.0, has_gym=True),
+    DemoSchool("swdc", "石文镇东村小学", "石文镇", "乡村", "小学", P, 15, -0.05, village=True),
+    DemoSchool("swxc", "石文镇西岔小学", "石文镇", "乡村", "小学", P, 13, -0.06, village=True),
+    DemoSchool("hadc", "后安镇大堡村小学", "后安镇", "乡村", "小学", P, 14, -0.06, village=True),
+    DemoSchool("jbzx", "救兵镇中心小学", "救兵镇", "乡村", "小学", P, 30, -0.05,
+               l7=(0.6, 0.7, 1.1)),
+    DemoSchool("jbcx", "救兵镇马郡村小学", "救兵镇", "乡村", "小学", P, 12, -0.07, village=True),
+    DemoSchool("smzx", "上马镇中心小学", "上马镇", "镇区", "小学", P, 50, -0.04,
+               l7=(0.75, 0.85, 1.2)),
+    DemoSchool("smcx", "上马镇营盘村小学", "上马镇", "乡村", "小学", P, 14, -0.06, village=True),
+    DemoSchool("smjd", "上马镇甲帮教学点", "上马镇", "乡村", "教学点", (1, 2, 3), 8, -0.08,
+               village=True),
+    DemoSchool("smbx", "上马镇北沟村小学", "上马镇", "乡村", "小学", P, 12, -0.06, village=True),
+    DemoSchool("hlcx", "海浪乡海浪村小学", "海浪乡", "乡村", "小学", P, 12, -0.07, village=True),
+    DemoSchool("hljd", "海浪乡大甸教学点", "海浪乡", "乡村", "教学点", (1, 2, 3, 4), 14, -0.05,
+               village=True),
+    DemoSchool("xhzx", "峡河乡中心小学", "峡河乡", "乡村", "小学", P, 30, -0.05,
+               l4=(0.9, 0.95, 1.1)),
+    DemoSchool("xhcz", "峡河乡中学", "峡河乡", "乡村", "初中", J, 35, -0.05, boarding=True,
+               l7=(0.7, 0.8, 1.1)),
+    DemoSchool("xhcx", "峡河乡三块石村小学", "峡河乡", "乡村", "小学", P, 12, -0.07, village=True),
+    DemoSchool("mqcz", "马圈子乡中学", "马圈子乡", "乡村", "初中", J, 40, -0.05, boarding=True,
+               l4=(0.78, 0.8, 1.2), l6=(0.9, 0.95, 1.3)),
+    DemoSchool("mqcx", "马圈子乡东山村小学", "马圈子乡", "乡村", "小学", P, 13, -0.06, village=True),
+    DemoSchool("mqnx", "马圈子乡南沟村小学", "马圈子乡", "乡村", "小学", P, 11, -0.07, village=True),
+    DemoSchool("ttyg", "汤图乡九年一贯制学校", "汤图乡", "乡村", "九年一贯制", NINE, 28, -0.06,
+               boarding=True, l6=(0.7, 0.75, 1.2)),
+    DemoSchool("ttjd", "汤图乡后堡教学点", "汤图乡", "乡村", "教学点", (1, 2, 3), 7, -0.08,
+               village=True),
+    DemoSchool("ttcx", "汤图乡英额门村小学", "汤图乡", "乡村", "小学", P, 12, -0.07, village=True),
+]
+
+# Standards used only to size the demo's resources (the engine reads standards.yaml).
+_STD = {"L4": {"小学": 4.5, "初中": 5.8}, "L5": {"小学": 7.5, "初中": 10.2},
+        "L6": {"小学": 2000, "初中": 2500}, "L7": {"小学": 2.3, "初中": 2.4}}
+
+
+def _code(i: int) -> str:
+    return f"21042100{i + 1:02d}"
+
+
+def _stage(grade: int) -> str:
+    if grade == 0:
+        return "幼儿班"
+    if grade <= 6:
+        return "小学"
+    if grade <= 9:
+        return "初中"
+    return "高中"
+
+
+def _fw(text: str) -> str:
+    """Full-width digits (全角数字), as some staff type them."""
+    return text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+
+
+class _County:
+    """Everything generated for one period, as lists of rows with Chinese headers."""
+
+    def __init__(self, schools: list[DemoSchool], period: str, seed: int):
+        self.schools = schools
+        self.period = period
+        self.t = int(period) - 2019
+        self.rng = np.random.default_rng([seed, int(period)])
+        self.codes = {s.key: _code(SCHOOLS.index(s)) for s in schools}
+        self.enrol: dict[str, dict[int, int]] = {}
+        for s in schools:
+            base = s.per_grade * (1 + s.trend) ** self.t
+            counts = {}
+            for g in s.grades:
+                noise = self.rng.normal(1.0, 0.08)
+                counts[g] = max(1, int(round(base * noise * (0.4 if g == 0 else 1.0))))
+            self.enrol[s.key] = counts
+
+    # ------------------------------------------------------------------ helpers
+    def students(self, key: str, stages=("小学", "初中")) -> int:
+        return sum(n for g, n in self.enrol[key].items() if _stage(g) in stages)
+
+    def need(self, s: DemoSchool, ind: str) -> float:
+        """Resource a school needs to meet indicator ``ind`` exactly (all its pupils)."""
+        total = 0.0
+        for g, n in self.enrol[s.key].items():
+            st = "初中" if g >= 7 else "小学"
+            total += n * _STD[ind][st]
+        return total / (100.0 if ind == "L7" else 1.0)
+
+    # ------------------------------------------------------------------ sheets
+    def school_list(self) -> list[list]:
+        rows = []
+        for s in sorted(self.schools, key=lambda s: TOWNS.index(s.town)):
+            rows.append([
+                self.codes[s.key], s.name, s.town, s.urban_rural, s.school_type,
+                "公办" if s.public else "民办", "是" if s.boarding else "否",
+                "是" if s.village else "否", "是" if s.parent else "否",
+                self.codes[s.parent] if s.parent and s.parent in self.codes else None,
+            ])
+        return rows
+
+    def enrolment(self) -> list[list]:
+        rows = []
+        for s in self.schools:
+            counts = self.enrol[s.key]
+            cells = [counts.get(g) for g in range(13)]
+            rows.append([self.codes[s.key], s.name, *cells, sum(counts.values())])
+        return rows
+
+    def classes(self) -> list[list]:
+        rows = []
+        for s in self.schools:
+            for g, n in sorted(self.enrol[s.key].items()):
+                cap = 45 if g <= 6 else 50
+                if s.key == "swzx" and self.t < 2 and g in (1, 2, 3):
+                    k = 3  # planted oversize classes (150 pupils in 3 classes)
+                elif s.key == "swcz" and self.t < 2 and g == 7:
+                    k = max(1, n // 52)
+                else:
+                    k = max(1, math.ceil(n / (cap - 8)))
+                base, extra = divmod(n, k)
+                for c in range(k):
+                    size = base + (1 if c < extra else 0)
+                    rows.append([self.codes[s.key], f"{g:02d}{c + 1:02d}", GRADE_HEADERS[g], size])
+        return rows
+
+    def teachers(self) -> list[list]:
+        rows = []
+        rng = self.rng
+        serial = 0
+        itinerant_from = {}
+        for s in self.schools:
+            stages = sorted({_stage(g) for g in self.enrol[s.key]},
+                            key=["幼儿班", "小学", "初中", "高中"].index)
+            for st in stages:
+                n_st = sum(n for g, n in self.enrol[s.key].items() if _stage(g) == st)
+                ratio = {"幼儿班": 15, "小学": 14, "初中": 11, "高中": 12}[st]
+                if s.school_type == "特殊教育学校":
+                    ratio = 3
+                n_full = max(3 if s.school_type == "教学点" else 6, round(n_st / ratio))
+                if st == "幼儿班":
+                    n_full = max(2, round(n_st / ratio))
+                arts_target = 0.0
+                if st in ("小学", "初中"):
+                    arts_target = n_st * 0.9 * s.l3[self.t] / 100.0
+                n_arts = (max(1, math.floor(arts_target)) if s.l3[self.t] < 1
+                          else math.ceil(arts_target))
+                if s.village or s.school_type == "教学点":
+                    n_arts = 0  # served by itinerant teachers from the town
+                n_arts = min(n_arts, n_full - 1)
+                backbone_need = math.ceil(n_st * 1.3 / 100.0) if st in ("小学", "初中") else 1
+                for i in range(n_full + (1 if n_st > 150 else 0)):
+                    serial += 1
+                    full_time = i < n_full
+                    if not full_time:
+                        subject = "行政"
+                    elif i < n_arts:
+                        subject = ["体育", "音乐", "美术"][i % 3]
+                    else:
+                        subject = ["语文", "数学", "英语", "科学", "道德与法治", "信息技术"][i % 6]
+                    if st == "幼儿班":
+                        subject = "学前教育" if full_time else subject
+                    p = rng.random()
+                    if st == "初中" or st == "高中":
+                        degree = "研究生" if p < 0.05 else ("本科" if p < 0.9 else "专科")
+                    else:
+                        degree = "本科" if p < 0.6 else ("专科" if p < 0.95 else "高中及以下")
+                    backbone = "无"
+                    if full_time and i >= n_arts and i - n_arts < backbone_need:
+                        backbone = ["县级", "县级", "市级", "省级"][int(rng.integers(0, 4))]
+                    cert = "是"
+                    if self.t < 2 and full_time and serial % 97 == 5:
+                        cert = "否"  # a few uncertified teachers until 2021
+                    hours = float(rng.integers(365, 620))
+                    if self.t < 2 and serial % 23 == 3:
+                        hours = float(rng.integers(200, 350))  # training shortfall until 2021
+                    eligible = rng.random() < 0.4
+                    rotate_p = (0.07, 0.12, 0.15)[self.t]
+                    rotated = eligible and rng.random() < rotate_p
+                    if rotated and backbone == "无" and rng.random() < 0.3:
+                        backbone = "县级"
+                    rows.append([
+                        f"JS{int(self.period) % 100:02d}{serial:04d}", self.codes[s.key], st,
+                        degree, subject, "是" if full_time else "否", backbone, cert, hours,
+                        "是" if eligible else "否", "是" if rotated else "否", None, None,
+                        int(rng.integers(1964, 1999)),
+                    ])
+                if (st == "小学" and s.public and not s.village and s.parent is None
+                        and s.school_type not in ("教学点", "特殊教育学校")):
+                    itinerant_from.setdefault(s.town, self.codes[s.key])
+        # itinerant PE/music/art teachers from the town centre to its village schools (走教)
+        for s in self.schools:
+            if (s.village or s.school_type == "教学点") and s.town in itinerant_from:
+                for subject in ("体育", "音乐"):
+                    serial += 1
+                    rows.append([
+                        f"JS{int(self.period) % 100:02d}{serial:04d}", itinerant_from[s.town], "小学",
+                        "本科", subject, "是", "无", "是", float(rng.integers(365, 500)), "否", "否",
+                        self.codes[s.key], "走教", int(rng.integers(1975, 1998)),
+                    ])
+        return rows
+
+    def facilities(self) -> list[list]:
+        rows = []
+        for s in self.schools:
+            f = {ind: self.need(s, ind) for ind in ("L4", "L5", "L6", "L7")}
+            if s.school_type == "特殊教育学校":
+                f = {k: v * 3 for k, v in f.items()}
+            area = f["L4"] * s.l4[self.t] * self.rng.normal(1.0, 0.02)
+            gym = round(f["L5"] * 0.12, 0) if s.has_gym or (s.l5[self.t] > 1 and s.l5[0] < 1) else 0.0
+            indoor = round(area * 0.06, 0) if gym else 0.0
+            ground = f["L5"] * s.l5[self.t] - gym
+            equip_wan = round(f["L6"] * s.l6[self.t] * self.rng.normal(1.0, 0.02) / 10000.0, 4)
+            mm = f["L7"] * s.l7[self.t]
+            mm = math.floor(mm) if s.l7[self.t] < 1 else math.ceil(mm)
+            rows.append([self.codes[s.key], s.name, round(area + indoor, 1), indoor,
+                         round(ground, 1), gym, equip_wan, max(mm, 1)])
+        return rows
+
+    def special_rooms(self) -> list[list]:
+        rows = []
+        n_classes: dict[str, int] = {}
+        for r in self.classes():
+            n_classes[r[0]] = n_classes.get(r[0], 0) + 1
+        for s in self.schools:
+            if s.parent:
+                continue
+            code = self.codes[s.key]
+            need = max(1, math.ceil(n_classes.get(code, 1) / 12))
+            for room, area in (("音乐", 98.0), ("美术", 92.0)):
+                k = need
+                year = 2012 + SCHOOLS.index(s) % 8
+                if s.key == "swzx" and self.t < 2:
+                    k = need - 1  # one music/art room short until 2021
+                if s.key in ("jbjy", "xhzx") and room == "美术" and self.t < 2:
+                    k = 0  # no art room until 2021
+                for j in range(k):
+                    a = area
+                    if s.key == "mqzx" and room == "美术":
+                        a, year = 80.0, 2019  # too small, built after 2017: fails every year
+                    rows.append([code, room, a + j, year])
+        return rows
+
+    def finance(self) -> list[list]:
+        rows = []
+        for s in self.schools:
+            prim = self.students(s.key, ("小学", "幼儿班"))
+            jun = self.students(s.key, ("初中",))
+            funds = prim * NORM["小学"] + jun * NORM["初中"]
+            if (s.village or s.school_type == "教学点") and prim + jun < 100:
+                funds = 100 * NORM["小学"]
+                if s.key == "hadc" and self.t < 2:
+                    funds = 60 * NORM["小学"]  # underfunded small village school until 2021
+            if s.school_type == "特殊教育学校":
+                funds = (5200, 5600, 6300)[self.t] * (prim + jun)
+            budget = round(funds * 1.15, 0)
+            share = 0.06 if not (self.t < 2 and SCHOOLS.index(s) % 7 == 2) else 0.035
+            rows.append([self.codes[s.key], s.name, round(funds, 0), budget,
+                         round(budget * share, 0)])
+        return rows
+
+    def catchment(self) -> list[list]:
+        rows = []
+        for s in self.schools:
+            for st, first in (("小学", 1), ("初中", 7)):
+                n = self.enrol[s.key].get(first)
+                if n is None or s.parent:
+                    continue
+                inside = n
+                if s.key == "swcz" and self.t < 2:
+                    inside = int(n * 0.93)
+                rows.append([self.codes[s.key], st, n, inside])
+        return rows
+
+    def quota(self) -> list[list]:
+        rows = []
+        share = (0.45, 0.52, 0.56)[self.t]
+        for s in self.schools:
+            grads = self.enrol[s.key].get(9)
+            if grads is None or s.school_type == "特殊教育学校":
+                continue
+            tilt = 1.3 if s.urban_rural == "乡村" else 0.9
+            rows.append([self.codes[s.key], grads, int(round(grads * 0.4 * share * tilt))])
+        return rows
+
+    def quota_total(self) -> float:
+        grads = sum(self.enrol[s.key].get(9, 0) for s in self.schools
+                    if s.school_type != "特殊教育学校")
+        return float(round(grads * 0.4))
+
+    def ratings(self) -> list[list]:
+        rows = []
+        for s in self.schools:
+            if s.parent:
+                continue
+            i = SCHOOLS.index(s)
+            weak = self.t < 2 and i % 6 == 4
+            rows.append([self.codes[s.key], "是", "否" if weak and self.t == 0 else "是",
+                         "合格" if weak else "良好", "优秀" if i % 3 == 0 else "良好",
+                         "合格" if weak and self.t == 0 else "良好"])
+        return rows
+
+    def homework(self) -> list[list]:
+        rows = []
+        for s in self.schools:
+            if s.parent or s.school_type == "特殊教育学校":
+                continue
+            for g in sorted(self.enrol[s.key]):
+                if not 1 <= g <= 9:
+                    continue
+                if g <= 2:
+                    minutes = 10.0 if (s.key == "swzx" and self.t < 2) else 0.0
+                elif g <= 6:
+                    minutes = round(float(self.rng.uniform(35, 58)), 1)
+                else:
+                    minutes = round(float(self.rng.uniform(60, 88)), 1)
+                rows.append([self.codes[s.key], GRADE_HEADERS[g],
+                             max(1, int(self.enrol[s.key][g] * 0.8)), minutes])
+        return rows
+
+    def monitoring(self) -> list[list]:
+        diff = (0.17, 0.16, 0.12)[self.t]
+        return [["数学", 4, "Ⅲ级", 0.11], ["数学", 8, "Ⅲ级", diff],
+                ["体育与健康", 4, "Ⅳ级", 0.09], ["体育与健康", 8, "Ⅲ级", 0.12]]
+
+    def monitoring_scores(self) -> list[list]:
+        rows = []
+        for s in self.schools:
+            if s.parent or s.school_type == "特殊教育学校":
+                continue
+            shift = float(self.rng.normal(0, 6))
+            for g in (4, 8):
+                if g not in self.enrol[s.key]:
+                    continue
+                for k in range(4):
+                    rows.append([f"S{self.codes[s.key][-4:]}{g}{k}", self.codes[s.key], "数学", g,
+                                 round(float(np.clip(self.rng.normal(72 + shift, 10), 0, 100)), 1)])
+        return rows
+
+    def satisfaction(self) -> list[list]:
+        rate = (0.80, 0.83, 0.89)[self.t]
+        rows = []
+        sizes = {"学生": 400, "家长": 600, "教师": 200, "校长": 30, "人大代表": 20, "政协委员": 20,
+                 "其他群众": 100}
+        for kind, scale in (("问卷调查", 1.0), ("实地走访", 0.1)):
+            for group, n in sizes.items():
+                n = max(5, int(n * scale))
+                r = float(np.clip(rate + self.rng.normal(0, 0.02), 0, 1))
+                sat = int(round(n * r * 0.6))
+                fairly = int(round(n * r)) - sat
+                rest = n - sat - fairly
+                neutral = int(round(rest * 0.6))
+                low = int(round(rest * 0.3))
+                rows.append([kind, group, sat, fairly, neutral, low, rest - neutral - low])
+        return rows
+
+    def county_items(self) -> list[list]:
+        t = self.t
+        special = [s for s in self.schools if s.school_type == "特殊教育学校"]
+        sp_students = sum(self.students(s.key) for s in special)
+        sp_funds = sum((5200, 5600, 6300)[t] * self.students(s.key) for s in special)
+        g7 = sum(self.enrol[s.key].get(7, 0) for s in self.schools)
+        yes = "是"
+        att = [
+            ["G1_layout", "规划布局合理（认定）", None, None, yes, "《抚顺县义务教育学校布局规划（2019—2025）》"],
+            ["G2_building", "城乡建设标准统一（认定）", None, None, yes, "县政府办文件"],
+            ["G2_staffing", "城乡教师编制标准统一（认定）", None, None, yes, "编办核编文件"],
+            ["G2_funding", "城乡生均公用经费基准定额统一（认定）", None, None, yes, "财政局文件"],
+            ["G2_equipment", "城乡基本装备配置标准统一（认定）", None, None, yes, "装备配置标准"],
+            ["G8_performance_pay", "足额核定教师绩效工资总量（认定）", None, None,
+             "否" if t == 0 else yes, "人社局绩效工资核定表"],
+            ["G10_post_allocation", "统筹分配各校教职工编制和岗位（认定）", None, None, yes, "县管校聘方案"],
+            ["G15_care_system", "留守儿童关爱体系健全（认定）", None, None, yes, "民政局关爱服务台账"],
+        ]
+        nums = [
+            ["norm_per_student_primary", "小学生均公用经费基准定额", NORM["小学"], "元"],
+            ["norm_per_student_junior", "初中生均公用经费基准定额", NORM["初中"], "元"],
+            ["special_school_public_funds", "特殊教育学校全年公用经费", float(sp_funds), "元"],
+            ["special_school_students", "特殊教育学校在校生数", float(sp_students), "人"],
+            ["teacher_avg_pay", "教师年平均工资收入", (78000.0, 86000.0, 90500.0)[t], "元"],
+            ["civil_servant_avg_pay", "当地公务员年平均工资收入", (81000.0, 85500.0, 89800.0)[t], "元"],
+            ["quota_total_places", "优质高中招生总名额", self.quota_total(), "个"],
+            ["migrant_eligible", "符合条件的随迁子女数", 420.0, "人"],
+            ["migrant_in_public_or_bought", "在公办学校和政府购买服务的民办学校就读的随迁子女数",
+             float(round(420 * (0.82, 0.88, 0.92)[t])), "人"],
+            ["retention_grade7_3y_ago", "三年前初一年级在校生数", float(round(g7 * 1.08)), "人"],
+            ["retention_graduates", "本年初中毕业生数",
+             float(round(g7 * 1.08 * (0.925, 0.955, 0.968)[t])), "人"],
+            ["retention_transfer_in", "三年内转入人数", 12.0, "人"],
+            ["retention_transfer_out", "三年内转出人数", 15.0, "人"],
+            ["retention_deaths", "三年内死亡人数", 1.0, "人"],
+            ["disabled_school_age", "适龄残疾儿童少年数", 150.0, "人"],
+            ["disabled_enrolled_special", "特殊教育学校就读", float(sp_students), "人"],
+            ["disabled_enrolled_regular", "随班就读", float((60, 62, 66)[t]), "人"],
+            ["disabled_enrolled_home", "送教上门", float((8, 10, 12)[t]), "人"],
+        ]
+        return att + [[c, label, v, u, None, None] for c, label, v, u in nums]
+
+
+# ---------------------------------------------------------------------------- workbook layout
+SHEET_HEADERS: dict[tuple[str, str], list[str]] = {
+    ("学校基本情况", "学校名录"): ["学校标识码", "学校名称", "所在乡镇", "城乡分类", "办学类型",
+                                   "办学性质", "寄宿制学校", "村小学", "不计校数", "所属学校标识码"],
+    ("学校基本情况", "在校生"): ["学校标识码", "学校名称", *GRADE_HEADERS, "合计"],
+    ("学校基本情况", "班级"): ["学校标识码", "班级编号", "年级", "班额"],
+    ("教职工花名册", "教职工"): ["教师编号", "学校标识码", "任教学段", "最高学历", "任教学科",
+                                 "专任教师", "骨干教师级别", "教师资格证", "近五年培训学时",
+                                 "符合交流轮岗条件", "本年度已交流轮岗", "服务学校标识码", "服务方式",
+                                 "出生年份"],
+    ("办学条件", "校舍场地装备"): ["学校标识码", "学校名称", "教学及辅助用房面积（平方米）",
+                                   "其中：室内体育用房面积（平方米）", "体育运动场地面积（平方米）",
+                                   "体育馆面积（平方米）", "教学仪器设备值（万元）", "网络多媒体教室（间）"],
+    ("办学条件", "专用教室"): ["学校标识码", "教室类型", "使用面积（平方米）", "建成年份"],
+    ("经费", "学校经费"): ["学校标识码", "学校名称", "全年拨付公用经费（元）", "年度公用经费预算总额（元）",
+                           "教师培训经费（元）"],
+    ("招生与升学", "划片入学"): ["学校标识码", "学段", "招生数", "其中：划片范围内入学人数"],
+    ("招生与升学", "名额分配"): ["学校标识码", "初中毕业生数", "分配优质高中名额"],
+    ("督导与质量", "学校评级"): ["学校标识码", "学校章程", "管理与教学信息化", "信息化教学应用",
+                                 "德育与校园文化", "课程与教学秩序"],
+    ("督导与质量", "课业负担"): ["学校标识码", "年级", "有效问卷数", "日均书面作业时间（分钟）"],
+    ("督导与质量", "质量监测"): ["监测学科", "监测年级", "学业水平等级", "校际差异率"],
+    ("督导与质量", "监测成绩"): ["学生编号", "学校标识码", "学科", "年级", "成绩"],
+    ("社会认可度调查", "调查结果"): ["调查方式", "调查对象", "满意", "比较满意", "一般", "不太满意",
+                                     "不满意"],
+    ("县级数据", "县级数据项"): ["数据项代码", "数据项名称", "数值", "单位", "认定", "佐证材料"],
+}
+
+SHEET_TITLES: dict[tuple[str, str], tuple[str, str | None]] = {
+    ("学校基本情况", "学校名录"): ("{county}{period}年义务教育学校名录", "填报单位：{county}教育局"),
+    ("学校基本情况", "在校生"): ("{county}{period}年在校生分年级统计", "单位：人"),
+    ("教职工花名册", "教职工"): ("{county}{period}年教职工花名册", None),
+    ("办学条件", "校舍场地装备"): ("{county}{period}年办学条件统计表", "单位：平方米、万元、间"),
+    ("经费", "学校经费"): ("{county}{period}年学校经费", "单位：元"),
+    ("督导与质量", "学校评级"): ("{county}{period}年学校督导评估评级", None),
+    ("县级数据", "县级数据项"): ("{county}{period}年县级数据项", None),
+}
+
+
+def _sheet_rows(c: _County) -> dict[tuple[str, str], list[list]]:
+    return {
+        ("学校基本情况", "学校名录"): c.school_list(),
+        ("学校基本情况", "在校生"): c.enrolment(),
+        ("学校基本情况", "班级"): c.classes(),
+        ("教职工花名册", "教职工"): c.teachers(),
+        ("办学条件", "校舍场地装备"): c.facilities(),
+        ("办学条件", "专用教室"): c.special_rooms(),
+        ("经费", "学校经费"): c.finance(),
+        ("招生与升学", "划片入学"): c.catchment(),
+        ("招生与升学", "名额分配"): c.quota(),
+        ("督导与质量", "学校评级"): c.ratings(),
+        ("督导与质量", "课业负担"): c.homework(),
+        ("督导与质量", "质量监测"): c.monitoring(),
+        ("督导与质量", "监测成绩"): c.monitoring_scores(),
+        ("社会认可度调查", "调查结果"): c.satisfaction(),
+        ("县级数据", "县级数据项"): c.county_items(),
+    }
+
+
+def _plant_mess(sheets: dict[tuple[str, str], list[list]]) -> None:
+    """The planted data problems (每期相同). docs/data.md lists them; tests check each one."""
+    schools = sheets[("学校基本情况", "学校名录")]
+    # a duplicated school: the second school's row repeated at the end
+    if len(schools) > 1:
+        schools.append(list(schools[1]))
+    # stray spaces around a school name
+    if len(schools) > 3:
+        schools[3][1] = f" {schools[3][1]}  "
+    # full-width digits in two pupil counts
+    enrol = sheets[("学校基本情况", "在校生")]
+    for r in enrol[:2]:
+        for gi in range(2, 2 + 13):
+            if isinstance(r[gi], int):
+                r[gi] = _fw(str(r[gi]))
+                break
+    # a blank required cell: one teacher's subject
+    teachers = sheets[("教职工花名册", "教职工")]
+    if len(teachers) > 10:
+        teachers[10][4] = None
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Rewrite an xlsx with fixed timestamps (core properties and zip entry dates)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                                 rb"\g<1>" + _FIXED_STAMP.encode() + rb"\g<3>", content)
+            zi = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, content)
+    return out.getvalue()
+
+
+def _write_workbook(path: Path, sheets: list[tuple[str, list[str], list[list], tuple | None]],
+                    period: str, merge_town: bool = False) -> None:
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "analysis.demo"
+    wb.properties.lastModifiedBy = "analysis.demo"
+    for sheet_name, headers, rows, title in sheets:
+        ws = wb.create_sheet(sheet_name)
+        r0 = 1
+        ncol = len(headers)
+        if title:
+            main, sub = title
+            ws.cell(1, 1, main.format(county=COUNTY, period=period))
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
+            r0 = 2
+            if sub:
+                ws.cell(2, 1, sub.format(county=COUNTY, period=period))
+                ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncol)
+                r0 = 3
+        for j, h in enumerate(headers, start=1):
+            ws.cell(r0, j, h)
+        for i, row in enumerate(rows, start=r0 + 1):
+            for j, v in enumerate(row, start=1):
+                if v is not None:
+                    ws.cell(i, j, v)
+        if merge_town and sheet_name == "学校名录":
+            # 所在乡镇 merged vertically over runs of schools of the same town (as staff do)
+            col = headers.index("所在乡镇")
+            i = 0
+            while i < len(rows):
+                k = i
+                while k + 1 < len(rows) and rows[k + 1][col] == rows[i][col]:
+                    k += 1
+                if k > i:
+                    for m in range(i + 1, k + 1):
+                        ws.cell(r0 + 1 + m, col + 1).value = None
+                    ws.merge_cells(start_row=r0 + 1 + i, start_column=col + 1,
+                                   end_row=r0 + 1 + k, end_column=col + 1)
+                i = k + 1
+        for j in range(1, ncol + 1):
+            ws.column_dimensions[get_column_letter(j)].width = 14
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(_normalise_zip(buf.getvalue()))
+
+
+WORKBOOKS = ["学校基本情况", "教职工花名册", "办学条件", "经费", "招生与升学", "督导与质量",
+             "社会认可度调查", "县级数据"]
+# sheets that end with a 合计 row (sums of their numeric columns)
+_TOTAL_ROW_SHEETS = {("学校基本情况", "在校生"), ("办学条件", "校舍场地装备")}
+
+
+def _total_row(headers: list[str], rows: list[list]) -> list:
+    out: list = ["合计", None]
+    for j in range(2, len(headers)):
+        vals = [r[j] for r in rows if isinstance(r[j], (int, float))]
+        out.append(round(sum(vals), 4) if vals else None)
+    return out
+
+
+def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
+               n_schools: int | None = None) -> Path:
+    """Write the demo county's raw workbooks under ``root`` and return ``root``.
+
+    ``root/county.yaml`` and ``root/<period>/<workbook>.xlsx``. ``n_schools`` keeps only the
+    first n schools of :data:`SCHOOLS` (a campus whose parent is dropped is dropped too).
+    """
+    root = Path(root)
+    schools = SCHOOLS if n_schools is None else SCHOOLS[:n_schools]
+    keys = {s.key for s in schools}
+    schools = [s for s in schools if s.parent is None or s.parent in keys]
+    root.mkdir(parents=True, exist_ok=True)
+    periods = tuple(str(p) for p in periods)
+    quoted = ", ".join(f'"{p}"' for p in periods)
+    (root / "county.yaml").write_text(
+        f"county: {COUNTY}\ndemo: true\nperiods: [{quoted}]\n", encoding="utf-8")
+    for period in periods:
+        county = _County(schools, period, seed)
+        sheets = _sheet_rows(county)
+        _plant_mess(sheets)
+        pdir = root / period
+        pdir.mkdir(parents=True, exist_ok=True)
+        for wb_name in WORKBOOKS:
+            parts = []
+            for (w, s), rows in sheets.items():
+                if w != wb_name:
+                    continue
+                headers = SHEET_HEADERS[(w, s)]
+                rows = [list(r) for r in rows]
+                if (w, s) in _TOTAL_ROW_SHEETS:
+                    rows.append(_total_row(headers, rows))
+                parts.append((s, headers, rows, SHEET_TITLES.get((w, s))))
+            _write_workbook(pdir / f"{wb_name}.xlsx", parts, period,
+                            merge_town=wb_name == "学校基本情况")
+    return root
+
+
+def main() -> None:
+    from .paths import DEMO_RAW_DIR
+
+    write_demo(DEMO_RAW_DIR)
+    total = sum(p.stat().st_size for p in DEMO_RAW_DIR.rglob("*.xlsx"))
+    print(f"示例数据已写入 / demo data written: {DEMO_RAW_DIR} ({total / 1024:.0f} KB)")
+
+
+if __name__ == "__main__":
+    main()

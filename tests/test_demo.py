@@ -1,0 +1,74 @@
+"""The demo county generator: deterministic, small, every school type, the planted mess."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import yaml
+from openpyxl import load_workbook
+
+from analysis.demo import SCHOOLS, TOWNS, WORKBOOKS, write_demo
+from analysis.paths import DEMO_RAW_DIR
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_generator_is_byte_for_byte_deterministic(tmp_path):
+    a = write_demo(tmp_path / "a", periods=("2020",), n_schools=8)
+    b = write_demo(tmp_path / "b", periods=("2020",), n_schools=8)
+    assert _digest(a) == _digest(b)
+    # 8 workbooks + county.yaml
+    assert len(_digest(a)) == len(WORKBOOKS) + 1
+
+
+def test_committed_demo_matches_the_generator(tmp_path):
+    """`python -m analysis.demo` must reproduce the committed workbooks exactly."""
+    fresh = write_demo(tmp_path / "demo")
+    assert _digest(fresh) == _digest(DEMO_RAW_DIR)
+
+
+def test_committed_demo_is_small_and_complete():
+    sizes = [p.stat().st_size for p in DEMO_RAW_DIR.rglob("*.xlsx")]
+    assert len(sizes) == 3 * len(WORKBOOKS)  # 3 periods × 8 workbooks
+    assert sum(sizes) < 1_000_000
+    meta = yaml.safe_load((DEMO_RAW_DIR / "county.yaml").read_text(encoding="utf-8"))
+    assert meta == {"county": "抚顺县", "demo": True, "periods": ["2019", "2020", "2021"]}
+
+
+def test_school_mix_covers_every_required_kind():
+    counted = [s for s in SCHOOLS if s.parent is None]
+    assert 30 <= len(SCHOOLS) <= 45
+    assert {s.town for s in SCHOOLS} == set(TOWNS)
+    types = [s.school_type for s in counted]
+    assert types.count("九年一贯制") >= 2
+    assert types.count("完全中学") == 1 and types.count("特殊教育学校") == 1
+    assert sum(not s.public for s in SCHOOLS) == 1
+    assert sum(s.parent is not None for s in SCHOOLS) == 1
+    assert any(0 in s.grades and s.school_type == "小学" for s in SCHOOLS)  # 附设幼儿班
+    # teaching points on both sides of 50 pupils (2019: per_grade × grades)
+    tp = [s.per_grade * len(s.grades) for s in SCHOOLS if s.school_type == "教学点"]
+    assert min(tp) < 50 <= max(tp)
+
+
+def test_planted_mess_is_in_the_workbooks(tmp_path):
+    root = write_demo(tmp_path / "d", periods=("2021",), n_schools=12)
+    wb = load_workbook(root / "2021" / "学校基本情况.xlsx")
+    ws = wb["学校名录"]
+    # title row merged across the 10 columns, subtitle row, header on row 3
+    assert "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.cell(3, 1).value == "学校标识码"
+    codes = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)]
+    assert len(codes) - len(set(codes)) == 1  # one duplicated school
+    enrol = wb["在校生"]
+    assert enrol.cell(enrol.max_row, 1).value == "合计"
+    texts = [c.value for row in enrol.iter_rows(min_row=4) for c in row if isinstance(c.value, str)]
+    assert any(ch in "０１２３４５６７８９" for t in texts for ch in t)
+    fac = load_workbook(root / "2021" / "办学条件.xlsx")["校舍场地装备"]
+    assert "教学仪器设备值（万元）" in [c.value for c in fac[3]]
