@@ -1,0 +1,135 @@
+"""Student-weighted coefficient of variation (校际差异系数), the official formula.
+
+    P = Σ P_i,   X̄ = Σ P_i·X_i / P,   S = sqrt( Σ (P_i / P)·(X_i − X̄)² )   (no n−1),   CV = S / X̄
+
+The CV is judged as shown on the national form: rounded half-up to ``resources.cv_decimals``
+(3) decimals, compared with ``resources.cv_limit`` of the stage. The full value is kept.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterable, Mapping, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..standards import load_standards
+
+INDICATORS = [f"L{k}" for k in range(1, 8)]
+
+
+class CVStats(NamedTuple):
+    mean: float
+    sd: float
+    cv: float
+
+
+def weighted_cv_stats(values, students) -> CVStats:
+    """Student-weighted mean, standard deviation (no n−1) and CV of ``values``.
+
+    Any missing value gives NaN for all three (a missing input is never a zero). Students must
+    be positive; a mean of 0 gives CV NaN.
+    """
+    x = np.asarray(pd.Series(values).to_numpy(dtype=float, na_value=np.nan), dtype=float)
+    p = np.asarray(pd.Series(students).to_numpy(dtype=float, na_value=np.nan), dtype=float)
+    if x.shape != p.shape or x.ndim != 1 or len(x) == 0:
+        raise ValueError(
+            f"数值与学生数的个数必须相同且不为空（{x.shape} 与 {p.shape}）。 / "
+            f"values and students must be non-empty and of equal length ({x.shape} vs {p.shape})."
+        )
+    if not (p > 0).all():
+        raise ValueError(
+            "每个单位的学生数必须大于 0（不得缺失）。 / Every unit's students must be > 0 (not missing)."
+        )
+    if np.isnan(x).any():
+        return CVStats(np.nan, np.nan, np.nan)
+    total = p.sum()
+    mean = float((p * x).sum() / total)
+    sd = float(np.sqrt((p / total * (x - mean) ** 2).sum()))
+    cv = sd / mean if mean != 0 else np.nan
+    return CVStats(mean, sd, float(cv))
+
+
+def weighted_cv(values, students) -> float:
+    """The student-weighted CV (official formula, no n−1). ``weighted_cv([…], […])`` → float."""
+    return weighted_cv_stats(values, students).cv
+
+
+def round_half_up(values, decimals: int) -> np.ndarray:
+    """Round half-up at ``decimals`` on the shortest decimal representation (as shown).
+
+    0.5155 → 0.516 and 0.0005 → 0.001 (Python's ``round`` gives banker's results on binary
+    floats). NaN stays NaN.
+    """
+    arr = np.asarray(values, dtype=float)
+    q = Decimal(1).scaleb(-decimals)
+    out = [float(Decimal(repr(float(v))).quantize(q, rounding=ROUND_HALF_UP)) if np.isfinite(v) else np.nan
+           for v in arr.ravel()]
+    return np.array(out, dtype=float).reshape(arr.shape)
+
+
+def cv_table(
+    units: pd.DataFrame,
+    standards: Mapping[str, Any] | None = None,
+    by: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """The CV table (申报表Ⅲ): one row per (``by`` keys,) stage and indicator, included units only.
+
+    ``units`` is ``evaluate_resources``' output. ``by`` adds grouping keys in front (default:
+    ``["county"]`` when the units have a ``county`` column, else none). If any included unit of a
+    group has no value for an indicator, mean/sd/cv are NA and ``passed`` is NA (no data).
+    Vectorised over all groups at once (one groupby), so thousands of counties cost one pass.
+    """
+    standards = standards if standards is not None else load_standards()
+    res = standards["resources"]
+    by = list(by) if by is not None else (["county"] if "county" in units.columns else [])
+    inc = units[units["included"].fillna(False).astype(bool)]
+    n, k = len(inc), len(INDICATORS)
+    x = inc[INDICATORS].astype("Float64").to_numpy(dtype=float, na_value=np.nan).ravel()
+    p = np.repeat(inc["students"].to_numpy(dtype=float, na_value=np.nan), k)
+    long = pd.DataFrame({c: np.repeat(inc[c].to_numpy(), k) for c in by + ["stage"]})
+    long["indicator"] = np.tile(np.array(INDICATORS, dtype=object), n)
+    keys = by + ["stage", "indicator"]
+    long["p"] = p
+    long["px"] = p * x
+    long["nan"] = np.isnan(x)
+    g = long.groupby(keys, sort=True, observed=True)
+    total_p = g["p"].transform("sum").to_numpy()
+    mean_row = g["px"].transform("sum").to_numpy() / total_p
+    long["dev2"] = p / total_p * (x - mean_row) ** 2
+    agg = long.groupby(keys, sort=True, observed=True).agg(
+        n_units=("p", "size"), students=("p", "sum"), px=("px", "sum"),
+        var=("dev2", "sum"), n_nan=("nan", "sum"),
+    ).reset_index()
+    no_data = agg["n_nan"].to_numpy() > 0
+    mean = np.where(no_data, np.nan, agg["px"].to_numpy() / agg["students"].to_numpy())
+    sd = np.where(no_data, np.nan, np.sqrt(agg["var"].to_numpy()))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cv = np.where(mean != 0, sd / mean, np.nan)
+    cv_shown = round_half_up(cv, int(res["cv_decimals"]))
+    limit = agg["stage"].astype(object).map(res["cv_limit"]).to_numpy(dtype=float)
+    names = {code: spec["name"] for code, spec in res["indicators"].items()}
+    out = agg[keys].copy()
+    out["indicator_name"] = agg["indicator"].map(names).astype("string")
+    out["n_units"] = pd.array(agg["n_units"].to_numpy(), dtype="Int64")
+    out["students"] = pd.array(np.round(agg["students"].to_numpy()).astype(np.int64), dtype="Int64")
+    out["mean"] = pd.array(mean, dtype="Float64")
+    out["sd"] = pd.array(sd, dtype="Float64")
+    out["cv"] = pd.array(cv, dtype="Float64")
+    out["cv_shown"] = pd.array(cv_shown, dtype="Float64")
+    out["limit"] = pd.array(limit, dtype="Float64")
+    passed = pd.array(cv_shown <= limit, dtype="boolean")
+    passed[np.isnan(cv_shown)] = pd.NA
+    out["passed"] = passed
+    for c in ("stage", "indicator"):
+        out[c] = out[c].astype("string")
+    return out.reset_index(drop=True)
+
+
+def composite_cv(cv: pd.DataFrame) -> pd.DataFrame:
+    """综合差异系数 (for information, no criterion): mean of the seven CVs per stage (and keys)."""
+    keys = [c for c in cv.columns if c not in {
+        "indicator", "indicator_name", "n_units", "students", "mean", "sd", "cv", "cv_shown",
+        "limit", "passed"}]
+    return cv.groupby(keys, sort=True, observed=True)["cv"].mean().rename("composite_cv").reset_index()

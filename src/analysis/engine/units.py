@@ -1,0 +1,155 @@
+"""Assessment units (评估单位): one row per school and compulsory stage.
+
+Rules (standards ``units``, spec §0):
+- A mixed school is split per ``units.split`` (九年一贯制 → 小学 + 初中; 十二年一贯制 → 小学 + 初中,
+  senior dropped; 完全中学 → 初中). A campus of a mixed school whose pupils are all in one of
+  those stages is treated as a school of that stage: only that unit, with resource share 1
+  (apart from kindergarten classes).
+- 小学 and 教学点 give a 小学 unit, 初中 an 初中 unit. Excluded types (特殊教育学校, 职业学校) are
+  listed with the compulsory stages they have pupils in, marked excluded; a school of those
+  types without compulsory-stage pupils has no unit.
+- Excluded, with the reason in Chinese: ``units.excluded_types``; 教学点 under
+  ``units.teaching_point_min_students`` pupils; private schools when ``units.include_private``
+  is off.
+- ``resource_share``: the stage's share of the school's L4–L7 resources (``stage_shares``).
+- A unit with zero students is an input error: ``ZeroStudentsError`` names every such school.
+
+Columns of ``schools`` other than the contract's (e.g. ``county`` in the national benchmark)
+are passed through when listed in ``keys``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..schemas import ALL_STAGES, STAGES
+from ..standards import load_standards
+from .resources import SINGLE_STAGE_TYPES, _positions, stage_shares
+
+UNIT_COLUMNS = [
+    "school_code", "school_name", "stage", "school_type", "urban_rural", "students",
+    "resource_share", "included", "exclusion_reason",
+]
+
+
+class ZeroStudentsError(ValueError):
+    """An assessment unit has no students: per-student ratios cannot be computed."""
+
+
+def stage_students(schools: pd.DataFrame, enrolment: pd.DataFrame) -> np.ndarray:
+    """Students per school (rows, in ``schools`` order) and stage (columns: ``ALL_STAGES``).
+
+    Enrolment rows of schools not in ``schools`` are ignored (cleaning reports them). A missing
+    count (NA) makes that school's stage total NaN, never 0.
+    """
+    index = pd.Index(schools["school_code"].astype(object))
+    pos = _positions(index, enrolment["school_code"])
+    st = enrolment["stage"].astype(object).map({s: k for k, s in enumerate(ALL_STAGES)})
+    st = st.fillna(-1).to_numpy(dtype=np.int64)
+    n_stage = len(ALL_STAGES)
+    ok = (pos >= 0) & (st >= 0)
+    flat = pos[ok] * n_stage + st[ok]
+    counts = enrolment["students"].to_numpy(dtype=float, na_value=np.nan)[ok]
+    size = len(index) * n_stage
+    total = np.bincount(flat, weights=np.nan_to_num(counts), minlength=size)[:size].astype(float)
+    na = np.bincount(flat, weights=np.isnan(counts), minlength=size)[:size] > 0
+    total[na] = np.nan
+    return total.reshape(len(index), n_stage)
+
+
+def build_units(
+    tables: Mapping[str, pd.DataFrame],
+    standards: Mapping[str, Any] | None = None,
+    keys: Iterable[str] = ("county",),
+) -> pd.DataFrame:
+    """Assessment units from the processed ``schools`` and ``enrolment`` tables.
+
+    Returns one row per school and stage with ``UNIT_COLUMNS`` (the first columns of the
+    ``units`` result table) preceded by any of ``keys`` found in ``schools``.
+    Raises ``ZeroStudentsError`` (Chinese + English) naming every unit with no students.
+    """
+    standards = standards if standards is not None else load_standards()
+    cfg = standards["units"]
+    schools = tables["schools"].reset_index(drop=True)
+    enrolment = tables["enrolment"]
+    counts = stage_students(schools, enrolment)  # (n_schools, 4): 幼儿班 小学 初中 高中
+    comp = counts[:, [ALL_STAGES.index(s) for s in STAGES]]  # 小学, 初中
+    types = schools["school_type"].astype(object).to_numpy()
+
+    # which compulsory stages each school forms a unit for: boolean (n_schools, 2)
+    has = np.zeros(comp.shape, dtype=bool)
+    with_pupils = np.nan_to_num(comp, nan=1.0) > 0  # NA counts still form a unit (→ error below)
+    for school_type, stages in cfg["split"].items():
+        rows = types == school_type
+        allowed = np.array([s in stages for s in STAGES])
+        unit = with_pupils[rows] & allowed
+        unit[~unit.any(axis=1)] = allowed  # no pupils at all: keep the units so the error names it
+        has[rows] = unit
+    for school_type, stage in SINGLE_STAGE_TYPES.items():
+        if school_type in cfg["split"]:
+            continue
+        has[types == school_type, STAGES.index(stage)] = True
+    other = ~np.isin(types, list(cfg["split"]) + list(SINGLE_STAGE_TYPES))
+    has[other] = with_pupils[other] & (np.nan_to_num(comp[other]) > 0)
+
+    school_pos, stage_pos = np.nonzero(has)
+    stage_names = np.array(STAGES, dtype=object)[stage_pos]
+    sch = schools.iloc[school_pos].reset_index(drop=True)
+    students = comp[school_pos, stage_pos]
+
+    # zero (or missing) students: an input error, reported for every school at once
+    bad = ~(students > 0)
+    if bad.any():
+        listing = "；".join(
+            f"{name}（{code}）{stage}：{'缺失' if np.isnan(v) else int(v)}"
+            for name, code, stage, v in zip(
+                sch["school_name"][bad][:20], sch["school_code"][bad][:20],
+                stage_names[bad][:20], students[bad][:20],
+            )
+        )
+        more = f" 等共 {int(bad.sum())} 个" if bad.sum() > 20 else ""
+        raise ZeroStudentsError(
+            f"以下评估单位在校生数为 0 或缺失，无法计算生均指标，请核对在校生表（enrolment）：{listing}{more}。 / "
+            f"{int(bad.sum())} assessment unit(s) have zero or missing students in the enrolment "
+            "table (school_code/stage listed above); per-student indicators cannot be computed."
+        )
+
+    k = counts[school_pos]
+    shares = stage_shares(
+        primary=k[:, 1], junior=k[:, 2], senior=k[:, 3], kindergarten=k[:, 0],
+        school_type=sch["school_type"].astype(object).to_numpy(), standards=standards,
+    )
+    share = np.where(stage_names == "小学", shares["小学"], shares["初中"])
+
+    # inclusion and the reason for each exclusion (first applicable reason)
+    reason = np.full(len(sch), None, dtype=object)
+    utype = sch["school_type"].astype(object).to_numpy()
+    excluded_type = np.isin(utype, cfg["excluded_types"])
+    reason[excluded_type] = [f"{t}不纳入资源配置评估" for t in utype[excluded_type]]
+    min_tp = cfg["teaching_point_min_students"]
+    small_tp = (utype == "教学点") & (students < min_tp) & (reason == None)  # noqa: E711
+    reason[small_tp] = [f"教学点在校生 {int(v)} 人，不足 {min_tp} 人" for v in students[small_tp]]
+    if not cfg.get("include_private", True):
+        private = ~sch["is_public"].fillna(True).to_numpy(dtype=bool) & (reason == None)  # noqa: E711
+        reason[private] = "民办学校（按设置不纳入评估）"
+
+    out = pd.DataFrame({
+        "school_code": sch["school_code"].to_numpy(),
+        "school_name": sch["school_name"].to_numpy(),
+        "stage": stage_names,
+        "school_type": utype,
+        "urban_rural": sch["urban_rural"].to_numpy(),
+        "students": pd.array(students.astype(np.int64), dtype="Int64"),
+        "resource_share": pd.array(share, dtype="Float64"),
+        "included": pd.array(reason == None, dtype="boolean"),  # noqa: E711
+        "exclusion_reason": pd.array(reason, dtype="string"),
+    })
+    for c in ("school_code", "school_name", "stage", "school_type", "urban_rural"):
+        out[c] = out[c].astype("string")
+    passthrough = [c for c in keys if c in schools.columns]
+    for c in reversed(passthrough):
+        out.insert(0, c, sch[c].to_numpy())
+    return out
