@@ -97,18 +97,28 @@ def discover_periods(data_dir: str | Path) -> list[str]:
     return sorted(p.name for p in data_dir.iterdir() if p.is_dir() and PERIOD_PATTERN.match(p.name))
 
 
-def is_demo_data(data_dir: str | Path) -> bool:
-    """True when ``<data_dir>/county.yaml`` says ``demo: true``; a missing file means not demo."""
+def county_meta(data_dir: str | Path) -> dict:
+    """``<data_dir>/county.yaml`` as a dict (``county``: name, ``demo``: bool); {} when missing."""
     county = Path(data_dir) / "county.yaml"
     if not county.is_file():
-        return False
+        return {}
     try:
         meta = yaml.safe_load(county.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise RunnerError(
             f"{county} 不是有效的 YAML：{exc} / {county} is not valid YAML: {exc}"
         ) from exc
-    return isinstance(meta, dict) and meta.get("demo") is True
+    if not isinstance(meta, dict):
+        raise RunnerError(
+            f"{county} 应为键值表（如 county: 某县, demo: true） / {county} must be a mapping "
+            f"(e.g. county: name, demo: true), got {type(meta).__name__}"
+        )
+    return meta
+
+
+def is_demo_data(data_dir: str | Path) -> bool:
+    """True when ``<data_dir>/county.yaml`` says ``demo: true``; a missing file means not demo."""
+    return county_meta(data_dir).get("demo") is True
 
 
 def _first_line(source: str) -> str:
@@ -263,7 +273,8 @@ def run(
         raise RunnerError(
             f"{notebooks_dir} 中没有 NN_名称.py 笔记本 / no NN_name.py notebooks in {notebooks_dir}"
         )
-    demo = is_demo_data(data_dir)
+    meta = county_meta(data_dir)
+    demo = meta.get("demo") is True
 
     result = RunResult()
     for period in periods:
@@ -285,14 +296,23 @@ def run(
                     log("  未运行 / not run: " + ", ".join(p.name for p in skipped))
                 break
     if write_index:
-        write_reports_index(reports_dir)
+        try:
+            index = write_reports_index(
+                reports_dir, processed_dir=processed_dir, county=str(meta.get("county") or "")
+            )
+            log(f"索引 / index: {index}")
+        except Exception as exc:  # noqa: BLE001 - the reports themselves are already written
+            log(f"警告 / WARNING: 报告索引未能生成 / reports/index.html not written: {type(exc).__name__}: {exc}")
     return result
 
 
-def write_reports_index(reports_dir: str | Path) -> Path:
+def write_reports_index(
+    reports_dir: str | Path, processed_dir: str | Path | None = None, county: str = ""
+) -> Path:
     """``reports/index.html``: a link to every period's HTML reports found on disk.
 
-    If ``analysis.report.write_index`` exists (issue #6), that richer index is used instead.
+    ``analysis.report.write_index`` (issue #6, with the key-figure trends) is used when it exists;
+    otherwise a plain list of links.
     """
     reports_dir = Path(reports_dir)
     try:
@@ -302,7 +322,7 @@ def write_reports_index(reports_dir: str | Path) -> Path:
     except ImportError:
         custom = None
     if custom is not None:
-        return Path(custom(reports_dir))
+        return Path(custom(reports_dir, processed_root=processed_dir, county=county))
 
     rows = []
     for period_dir in sorted((p for p in reports_dir.iterdir() if p.is_dir() and PERIOD_PATTERN.match(p.name)), reverse=True):
@@ -338,6 +358,7 @@ __all__ = [
     "select_notebooks",
     "discover_periods",
     "is_demo_data",
+    "county_meta",
     "report_name",
     "write_reports_index",
 ]
