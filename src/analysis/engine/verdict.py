@@ -1,0 +1,209 @@
+"""The county verdict (32项指标评估结果) and the ``evaluate`` entry point.
+
+``evaluate(tables, standards=None) -> Results`` runs the whole engine: assessment units and the
+seven resource indicators (``resources.evaluate_resources``), the student-weighted CVs
+(``cv.cv_table``), G1–G15, Q1–Q9 and S1, and assembles the 32-row ``verdict`` table
+(schemas.py) in the plan's order: L1–L7 = 1–7, G1–G15 = 8–22, Q1–Q9 = 23–31, S1 = 32.
+
+Reading of a resource indicator Lk (our decision, documented in docs/results.md): Lk passes
+when its CV is within the limit in **both** stages **and** no included unit fails the per-unit
+rule (每校达标) while being below the standard on Lk. Its ``failing`` text lists the CVs over the
+limit and every included unit below the Lk standard (marked when that unit fails the per-unit
+rule). A missing CV or a missing Lk value of an included unit, with no definite failure,
+makes Lk 无数据.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..schemas import STAGES, validate
+from ..standards import load_standards
+from .guarantee import (
+    FAIL,
+    NO_DATA,
+    PASS,
+    IndicatorResult,
+    evaluate_guarantee,
+    fmt_num,
+    fmt_pct,
+    join_text,
+    responsible,
+)
+from .quality import evaluate_quality
+from .recognition import evaluate_recognition
+
+AREA_RESOURCES = "资源配置"
+RESOURCE_CODES = [f"L{k}" for k in range(1, 8)]
+ORDER = RESOURCE_CODES + [f"G{k}" for k in range(1, 16)] + [f"Q{k}" for k in range(1, 10)] + ["S1"]
+
+
+# ---------------------------------------------------------------------------------- L1–L7
+def resource_result(code: str, units: pd.DataFrame, cv: pd.DataFrame, standards: dict) -> IndicatorResult:
+    """One resource indicator's county verdict from the ``units`` and ``cv`` result tables."""
+    res_std = standards["resources"]
+    spec = res_std["indicators"][code]
+    unit = spec["unit"]
+    per = "每百名学生" if spec.get("per_hundred") else "生均"
+    std_text = (f"每校（{per}）" + "、".join(f"{st}≥{v}{unit}" for st, v in spec["standard"].items())
+                + "；差异系数 " + "、".join(f"{st}≤{v:.2f}" for st, v in res_std["cv_limit"].items()))
+    res = IndicatorResult(code, spec["name"], AREA_RESOURCES, std_text, NO_DATA, responsible=responsible(spec))
+
+    c = cv[cv["indicator"] == code].copy()
+    c["_o"] = c["stage"].map({s: i for i, s in enumerate(STAGES)})
+    c = c.sort_values("_o")
+    cv_passed = c["passed"].astype("boolean")
+    cv_fail = c[cv_passed.fillna(True) == False]  # noqa: E712  (definite failures only)
+    cv_na = bool(cv_passed.isna().any()) or c.empty
+
+    inc = units[units["included"].fillna(False).astype(bool)]
+    met = inc[f"{code}_met"].astype("boolean")
+    unit_pass = inc["unit_pass"].astype("boolean")
+    below_mask = (met == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    caused_mask = below_mask & (unit_pass == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    na_mask = met.isna().to_numpy(dtype=bool)
+
+    if len(cv_fail) or caused_mask.any():
+        res.status = FAIL
+    elif cv_na or na_mask.any():
+        res.status = NO_DATA
+    else:
+        res.status = PASS
+
+    dec_cv, dec_mean = res_std["cv_decimals"], res_std["mean_decimals"]
+    res.value = float(c["cv"].max()) if c["cv"].notna().any() else None
+    res.value_text = "；".join(
+        f"{r.stage} 均值 {fmt_num(r.mean, dec_mean) or '—'}、差异系数 {fmt_num(r.cv_shown, dec_cv) or '—'}"
+        for r in c.itertuples()
+    ) or None
+
+    dec = res_std["value_decimals"]
+    std_by_unit = inc["stage"].map(spec["standard"]).astype(float)
+    detail = inc.assign(standard=std_by_unit, causes_unit_fail=caused_mask)
+    cols = ["school_code", "school_name", "stage", "students", code, "standard", f"{code}_ratio", f"{code}_met",
+            "unit_pass", "causes_unit_fail", "missing_inputs"]
+    detail = detail.loc[below_mask | na_mask, [k for k in cols if k in detail.columns]].reset_index(drop=True)
+    below = detail[detail[f"{code}_met"].astype("boolean").fillna(True) == False]  # noqa: E712
+    unit_text = (below["school_name"].astype("string") + "（" + below["stage"].astype("string") + "）"
+                 + below[code].map(lambda v: fmt_num(v, dec)).astype("string") + "/"
+                 + below["standard"].map(lambda v: fmt_num(v, dec)).astype("string") + "，为标准的"
+                 + below[f"{code}_ratio"].map(lambda v: fmt_pct(v, 1)).astype("string")
+                 + np.where(below["causes_unit_fail"], "，致该校未达每校标准", "")).tolist()
+    cv_text = [f"{r.stage}差异系数 {fmt_num(r.cv_shown, dec_cv)} > {fmt_num(r.limit, 2)}" for r in cv_fail.itertuples()]
+    na_text = []
+    if na_mask.any():
+        na_text.append(f"{int(na_mask.sum())} 个参评单位缺少本项数据")
+    if cv_na:
+        na_text.append("差异系数无法计算（缺数据）")
+    res.failing = join_text(cv_text + unit_text + na_text, limit=25)
+    res.evidence = "；".join(
+        f"{r.stage} 参评 {r.n_units} 个单位、学生 {r.students} 人" for r in c.itertuples()
+    ) or None
+    res.detail = detail
+    return res
+
+
+def evaluate_resource_indicators(units: pd.DataFrame, cv: pd.DataFrame, standards: dict) -> dict[str, IndicatorResult]:
+    return {code: resource_result(code, units, cv, standards) for code in RESOURCE_CODES}
+
+
+# ---------------------------------------------------------------------------------- verdict
+def verdict_table(results: dict[str, IndicatorResult]) -> pd.DataFrame:
+    """The 32-row verdict table (schemas ``verdict``) in the plan's order."""
+    missing = [c for c in ORDER if c not in results]
+    if missing:
+        raise ValueError(f"缺少指标结果 (missing indicator results): {', '.join(missing)}")
+    rows = []
+    for no, code in enumerate(ORDER, start=1):  # 32 fixed rows, not per school
+        r = results[code]
+        rows.append({
+            "no": no, "code": code, "area": r.area, "name": r.name, "value": r.value_text,
+            "standard": r.standard, "status": r.status, "passed": r.status == PASS,
+            "failing": r.failing, "evidence": r.evidence,
+            "responsible": r.responsible,
+        })
+    return validate("verdict", pd.DataFrame(rows))
+
+
+@dataclass
+class Results:
+    """Everything the engine produces for one county and period."""
+
+    units: pd.DataFrame
+    cv: pd.DataFrame
+    verdict: pd.DataFrame
+    details: dict[str, pd.DataFrame] = field(default_factory=dict)
+    indicators: dict[str, IndicatorResult] = field(default_factory=dict, repr=False)
+
+    @property
+    def passed(self) -> bool:
+        """The county passes when all 32 indicators pass."""
+        return bool(self.verdict["passed"].all())
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write units / cv / verdict and details/<code> as parquet + CSV (UTF-8 with BOM).
+
+        Each file is written to a temporary name in the same folder and then renamed, so a
+        reader never sees a half-written file.
+        """
+        out = Path(out_dir)
+        written: list[Path] = []
+        frames = {"units": self.units, "cv": self.cv, "verdict": self.verdict}
+        frames.update({f"details/{code}": df for code, df in self.details.items()})
+        for name, df in frames.items():
+            for suffix in (".parquet", ".csv"):
+                path = out / f"{name}{suffix}"
+                _atomic_write(_for_file(df), path, suffix)
+                written.append(path)
+        return written
+
+
+def _for_file(df: pd.DataFrame) -> pd.DataFrame:
+    """Object columns (mixed text / None) become nullable strings so parquet can store them."""
+    obj = [c for c in df.columns if df[c].dtype == object]
+    return df.astype({c: "string" for c in obj}) if obj else df
+
+
+def _atomic_write(df: pd.DataFrame, path: Path, suffix: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix + ".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        if suffix == ".parquet":
+            df.to_parquet(tmp, index=False)
+        else:
+            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.DataFrame],
+                  standards: dict) -> Results:
+    """Assemble the results from part A's ``units``/``cv`` tables and the processed tables."""
+    indicators: dict[str, IndicatorResult] = {}
+    indicators.update(evaluate_resource_indicators(units, cv, standards))
+    indicators.update(evaluate_guarantee(tables, standards))
+    indicators.update(evaluate_quality(tables, standards))
+    indicators.update(evaluate_recognition(tables, standards))
+    verdict = verdict_table(indicators)
+    details = {code: r.detail.reset_index(drop=True) for code, r in indicators.items() if r.detail is not None}
+    return Results(units=units, cv=cv, verdict=verdict, details=details, indicators=indicators)
+
+
+def evaluate(tables: dict[str, pd.DataFrame], standards: dict | None = None) -> Results:
+    """Run the whole engine on one county's processed tables (``tables.load_period`` output)."""
+    from .cv import cv_table
+    from .resources import evaluate_resources
+
+    standards = standards if standards is not None else load_standards()
+    units = evaluate_resources(tables, standards)
+    cv = cv_table(units, standards)
+    return build_results(units, cv, tables, standards)
