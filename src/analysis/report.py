@@ -221,21 +221,32 @@ def html_table(
     row_status: str | None = None,
     css_class: str = "report-table",
     empty_text: str = "（无）",
+    status_of: Mapping[str, str] | None = None,
+    max_rows: int | None = None,
+    table_id: str | None = None,
 ) -> str:
     """Render ``df`` as an escaped HTML table with Chinese headers and pass/fail highlighting.
 
     - ``table``: the schema table name, for the header map and the number kinds of its columns;
     - ``headers`` / ``kinds``: extra or overriding headers and number kinds (see ``number_formats``);
     - ``columns``: which columns, in which order (default: all);
-    - ``row_status``: a column whose pass/fail marks the whole row (class ``row-pass``/``row-fail``).
+    - ``row_status``: a column whose pass/fail marks the whole row (class ``row-pass``/``row-fail``);
+    - ``status_of``: value column → boolean column judging it (e.g. ``{"L1": "L1_met"}``): the value
+      cell gets class ``pass``/``fail``;
+    - ``max_rows``: show at most this many rows and say how many were left out.
 
     Every text that reaches the page is escaped, headers and caption included. Booleans of the
     pass columns show as 达标/未达标, other booleans as 是/否, missing values as "—".
     """
     cols = list(columns) if columns is not None else list(df.columns)
+    status_of = dict(status_of or {})
+    n_total = len(df)
+    if max_rows is not None and n_total > max_rows:
+        df = df.head(max_rows)
     hmap = {**header_map(table), **(headers or {})}
     kmap = {**COLUMN_KINDS.get(table or "", {}), **(kinds or {})}
-    out = [f'<table class="{esc(css_class)}">']
+    tid = f' id="{esc(table_id)}"' if table_id else ""
+    out = [f'<table class="{esc(css_class)}"{tid}>']
     if caption:
         out.append(f"<caption>{esc(caption)}</caption>")
     out.append("<thead><tr>" + "".join(f"<th>{esc(hmap.get(c, c))}</th>" for c in cols) + "</tr></thead>")
@@ -243,20 +254,26 @@ def html_table(
     if df.empty:
         out.append(f'<tr><td colspan="{len(cols)}" class="empty">{esc(empty_text)}</td></tr>')
     # Row-wise rendering of a small report table (display only; the engine never loops per school).
-    for record in df[cols + ([row_status] if row_status and row_status not in cols else [])].to_dict("records"):
+    extra = [c for c in [row_status, *status_of.values()] if c and c not in cols and c in df.columns]
+    for record in df[cols + list(dict.fromkeys(extra))].to_dict("records"):
         tr_class = ""
         if row_status is not None:
             s = record.get(row_status)
             if not _is_missing(s):
-                ok = bool(s) if not isinstance(s, str) else PASS_STATUSES.get(s) == "pass"
-                tr_class = ' class="row-pass"' if ok else ' class="row-fail"'
+                state = PASS_STATUSES.get(s, "nodata") if isinstance(s, str) else ("pass" if bool(s) else "fail")
+                tr_class = f' class="row-{state}"'
         cells = []
         for c in cols:
             text, classes = _cell(record[c], c, kmap.get(c))
+            judge = record.get(status_of[c]) if c in status_of else None
+            if judge is not None and not _is_missing(judge) and text != MISSING:
+                classes = [*classes, "pass" if bool(judge) else "fail"]
             cls = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<td{cls}>{text}</td>")
         out.append(f"<tr{tr_class}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
+    if max_rows is not None and n_total > max_rows:
+        out.append(f'<p class="table-note">（仅列出前 {max_rows} 行，共 {n_total} 行；完整数据见申报表 Excel 文件。）</p>')
     return "".join(out)
 
 
@@ -347,6 +364,21 @@ def conclusion_html(verdict: pd.DataFrame, county: str = "") -> str:
         )
         parts.append(f"<p><strong>无数据或未提供的指标：</strong></p><ul>{items}</ul>")
     return "".join(parts)
+
+
+def detail_frame(results: Any, code: str) -> pd.DataFrame | None:
+    """The engine's detail table of indicator ``code`` (failing schools / classes), if any."""
+    details = _result(results, "details") if _has(results, "details") else None
+    if details is None:
+        return None
+    d = details.get(code) if isinstance(details, Mapping) else getattr(details, code, None)
+    if d is not None and not isinstance(d, pd.DataFrame):
+        d = getattr(d, "detail", None)
+    return d if isinstance(d, pd.DataFrame) and not d.empty else None
+
+
+def _has(results: Any, name: str) -> bool:
+    return name in results if isinstance(results, Mapping) else hasattr(results, name)
 
 
 # --------------------------------------------------------------------------- county profile
@@ -646,3 +678,111 @@ def _cv_trend_figure(cvs: pd.DataFrame) -> str:
         ax.set_ylabel("差异系数")
         ax.legend(fontsize=7, ncol=2)
     return html_figure(fig, alt="各期校际差异系数趋势")
+
+
+# --------------------------------------------------------------------------- rectification
+
+
+#: processed tables the projection notebook (03) writes, by the name the rectification report uses;
+#: each name lists the file stems accepted (first found wins)
+PROJECTION_TABLES: dict[str, tuple[str, ...]] = {
+    "trajectory": ("trajectory",),
+    "first_met": ("first_met", "first_met_year"),
+    "tasks": ("tasks", "rectification_tasks"),
+    "plan": ("plan", "plan_actions", "min_cost_plan"),
+    "plan_cost": ("plan_cost", "plan_cost_by_year", "plan_by_year"),
+}
+
+PROJECTION_HEADERS: dict[str, str] = {
+    "scenario": "情景", "year": "年份", "level": "层级", "school_code": "学校标识码", "school_name": "学校名称",
+    "stage": "学段", "students": "学生数", "indicator": "指标", "indicator_name": "指标名称", "value": "实际值",
+    "standard": "标准", "ratio": "与标准之比", "met": "达标", "included": "纳入评估",
+    "first_met_year": "达标年份", "met_in_target": "目标年达标", "when": "差距出现时间", "what": "需补充",
+    "shortfall": "缺口数量", "natural_unit": "单位", "cost_yuan": "估算费用（元）", "cost_kind": "费用类型",
+    "responsible": "责任单位", "deadline": "完成时限", "action": "措施", "detail": "说明", "quantity": "数量",
+    "gap": "差距",
+}
+PROJECTION_KINDS: dict[str, str] = {"value": "value", "standard": "value", "shortfall": "value",
+                                    "quantity": "value", "cost_yuan": "money", "ratio": "pct"}
+TASK_SHOWN_COLUMNS = ["school_name", "stage", "indicator_name", "when", "value", "standard", "what", "shortfall",
+                      "natural_unit", "cost_yuan", "responsible", "deadline"]
+PLAN_SHOWN_COLUMNS = ["year", "school_name", "stage", "action", "detail", "quantity", "natural_unit", "indicator",
+                      "cost_yuan", "responsible"]
+
+
+def read_projection_outputs(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """The projection outputs found in ``folder`` (data/processed/<period>/), by report name."""
+    folder = Path(folder)
+    out: dict[str, pd.DataFrame] = {}
+    for name, stems in PROJECTION_TABLES.items():
+        for stem in stems:
+            df = _read_processed(folder, stem)
+            if df is not None:
+                out[name] = df
+                break
+    return out
+
+
+def unit_shortfalls(units: pd.DataFrame, standards: Mapping[str, Any]) -> pd.DataFrame:
+    """Included units that do not pass the per-unit rule, one row per indicator below standard.
+
+    Columns: school_code, school_name, stage, students, indicator (Chinese name), value, standard,
+    ratio, gap (standard − value, in the indicator's unit). An indicator without data is listed with
+    a missing value (never 0).
+    """
+    res = standards["resources"]["indicators"]
+    inc = units[units["included"].fillna(False).astype(bool) & ~units["unit_pass"].fillna(False).astype(bool)]
+    ids = ["school_code", "school_name", "stage", "students"]
+    codes = [f"L{k}" for k in range(1, 8)]
+    if inc.empty:
+        return pd.DataFrame(columns=ids + ["indicator", "value", "standard", "ratio", "gap"])
+    vals = inc.melt(id_vars=ids, value_vars=codes, var_name="code", value_name="value")
+    met = inc.melt(id_vars=["school_code", "stage"], value_vars=[f"{c}_met" for c in codes], var_name="code",
+                   value_name="met").assign(code=lambda d: d["code"].str.replace("_met", "", regex=False))
+    ratio = inc.melt(id_vars=["school_code", "stage"], value_vars=[f"{c}_ratio" for c in codes], var_name="code",
+                     value_name="ratio").assign(code=lambda d: d["code"].str.replace("_ratio", "", regex=False))
+    std = pd.DataFrame([(k, s, float(v)) for k, d in res.items() for s, v in d["standard"].items()],
+                       columns=["code", "stage", "standard"])
+    long = (vals.merge(met, on=["school_code", "stage", "code"]).merge(ratio, on=["school_code", "stage", "code"])
+            .merge(std, on=["code", "stage"], how="left"))
+    long = long[~long["met"].fillna(False).astype(bool)]
+    long = long.assign(
+        indicator=long["code"].map({k: f"{k[1:]}. {d['name']}（{d['unit']}）" for k, d in res.items()}),
+        gap=(long["standard"] - long["value"].astype("Float64")).astype("Float64"),
+    )
+    return long.sort_values(["stage", "school_code", "code"])[ids + ["indicator", "value", "standard", "ratio", "gap"]] \
+        .reset_index(drop=True)
+
+
+def remaining_risks(verdict: pd.DataFrame, proj: Mapping[str, pd.DataFrame], target_year: int,
+                    examples: int = 8) -> list[str]:
+    """Plain-language risks that remain at the target year (texts; escape when shown)."""
+    risks: list[str] = []
+    fm = proj.get("first_met")
+    traj = proj.get("trajectory")
+    if fm is not None and not fm.empty and "met_in_target" in fm:
+        bad = fm[~fm["met_in_target"].fillna(False).astype(bool)]
+        for scen, sub in bad.groupby("scenario", sort=False):
+            schools = sub[sub["level"].eq("学校") & sub["indicator"].eq("每校达标")]
+            county = sub[sub["level"].eq("县")]
+            if len(schools):
+                names = "、".join(f"{r.school_name}（{r.stage}）" for r in schools.head(examples).itertuples())
+                more = f"等 {len(schools)} 个单位" if len(schools) > examples else ""
+                risks.append(f"情景“{scen}”：到 {target_year} 年仍有评估单位不能每校达标：{names}{more}。")
+            if len(county):
+                items = "、".join(f"{r.stage}{str(r.indicator).replace('CV_', '')}" for r in county.itertuples())
+                risks.append(f"情景“{scen}”：到 {target_year} 年差异系数仍超过上限：{items}。")
+    elif traj is not None and not traj.empty:
+        last = traj[traj["year"].eq(traj["year"].max()) & traj["included"].fillna(False).astype(bool)]
+        bad = last[~last["met"].fillna(False).astype(bool) & (last["indicator"].eq("每校达标") | last["level"].eq("县"))]
+        for scen, sub in bad.groupby("scenario", sort=False):
+            risks.append(f"情景“{scen}”：到 {int(traj['year'].max())} 年仍有 {len(sub)} 项（单位或差异系数）不达标。")
+    other = verdict[verdict["status"].eq("未达标") & ~verdict["area"].eq("资源配置")]
+    if len(other):
+        risks.append("以下指标不在资源配置预测范围内，须由责任单位专项整改：" + "；".join(
+            f"{r.no}. {r.name}（{r.responsible}）" for r in other.itertuples()) + "。")
+    nodata = verdict[verdict["status"].isin(["无数据", "未提供"])]
+    if len(nodata):
+        risks.append("以下指标缺少数据或认定材料，评估时不能认定达标，须尽快补齐：" + "；".join(
+            f"{r.no}. {r.name}（{r.status}）" for r in nodata.itertuples()) + "。")
+    return risks

@@ -1,0 +1,199 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 县域义务教育优质均衡发展整改报告
+#
+# 本报告列出对照 32 项指标查找出的短板（按指标、按学校），针对短板的整改任务（数量、责任单位、完成
+# 时限），各情景下到目标年份的达标预测，最低成本整改方案及其逐年投入，以及仍存在的风险。所有数字
+# 由分析工具根据本期数据和预测结果计算得出。
+
+# %% tags=["parameters"]
+period = "2021"        # reporting period (str)
+data_dir = ""          # raw data folder of the county; "" → bundled demo data data/raw/demo
+processed_dir = ""     # "" → data/processed
+out_dir = ""           # "" → reports/<period>  (for files a notebook writes itself, e.g. xlsx)
+
+# %% tags=["remove-cell"]
+import warnings
+from pathlib import Path
+
+warnings.filterwarnings("ignore")
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, display
+
+from analysis import paths, plotting, report  # noqa: F401  (plotting registers the CJK font)
+from analysis.engine import evaluate
+from analysis.standards import load_standards
+from analysis.tables import load_period
+
+period = str(period)
+data_dir = Path(data_dir) if data_dir else paths.DEMO_RAW_DIR
+processed_dir = Path(processed_dir) if processed_dir else paths.PROCESSED_DIR
+out_dir = Path(out_dir) if out_dir else paths.REPORTS_DIR / period
+
+standards = load_standards()
+target_year = int(standards["target_year"])
+tables = load_period(processed_dir, period)
+results = evaluate(tables, standards)
+verdict = results.verdict.sort_values("no").reset_index(drop=True)
+units = results.units
+proj = report.read_projection_outputs(processed_dir / period)
+H = report.PROJECTION_HEADERS
+
+
+def show(html: str) -> None:
+    display(HTML(html))
+
+
+# %% [markdown]
+# ## 一、短板清单
+#
+# ### （一）按指标
+
+# %%
+gaps = verdict[verdict["status"].ne("达标")]
+show(report.html_paragraph(
+    f"32 项指标中未达标 {int(verdict['status'].eq('未达标').sum())} 项，"
+    f"无数据或未提供 {int(verdict['status'].isin(['无数据', '未提供']).sum())} 项。"
+    if len(gaps) else "32 项指标全部达标，无短板指标。"))
+show(report.html_table(
+    gaps, table="verdict", columns=["no", "area", "name", "value", "standard", "status", "failing", "responsible"],
+    headers={"no": "序号", "area": "方面", "name": "指标", "value": "县域实际值", "standard": "标准", "status": "结果",
+             "failing": "未达标的学校或事项及差距", "responsible": "责任单位"},
+    caption="表1 未达标的指标", empty_text="无。"))
+
+# %% [markdown]
+# ### （二）按学校（资源配置 7 项指标）
+#
+# 下表列出每个未达到“每校达标”要求的评估单位，以及其未达标的指标、实际值与标准。
+
+# %%
+by_school = report.unit_shortfalls(units, standards)
+show(report.html_table(by_school, headers=H, kinds={"students": "int", "value": "value", "standard": "value",
+                                                     "ratio": "pct"},
+                       caption="表2 未达标评估单位及其短板指标", empty_text="所有参评单位均每校达标。",
+                       max_rows=150))
+
+# %% [markdown]
+# ## 二、整改任务
+#
+# 每项任务列出需补足的数量、责任单位和完成时限。现有差距须在申报前补齐；预测中新出现的差距须在整改
+# 提升阶段结束前补齐。费用为按单位成本假设估算的数额，仅用于比较方案。
+
+# %%
+tasks = proj.get("tasks")
+if tasks is None:
+    show(report.html_paragraph("本期尚无整改任务表（由预测笔记本 03_projection 生成）。"))
+else:
+    show(report.html_paragraph(
+        f"整改任务共 {report.fmt_int(len(tasks))} 项"
+        + (f"，估算费用合计 {report.fmt_number(tasks['cost_yuan'].sum(min_count=1), 'money')} 元。"
+           if "cost_yuan" in tasks else "。")))
+    show(report.html_table(tasks, headers=H, kinds=report.PROJECTION_KINDS, caption="表3 整改任务清单",
+                           columns=[c for c in report.TASK_SHOWN_COLUMNS if c in tasks.columns], max_rows=200))
+    if {"responsible", "cost_yuan"} <= set(tasks.columns):
+        by_resp = (tasks.assign(responsible=tasks["responsible"].astype("string").str.split("、"))
+                   .explode("responsible").groupby("responsible", as_index=False)
+                   .agg(tasks=("indicator", "size"), cost_yuan=("cost_yuan", "sum")))
+        show(report.html_table(by_resp, headers={**H, "tasks": "牵头或参与的任务数"},
+                               kinds={"tasks": "int", "cost_yuan": "money"}, caption="表4 各责任单位任务数"))
+
+# %% [markdown]
+# ## 三、到目标年份的达标预测
+#
+# 按各预测情景（在校生变化、教师退休与补充、建设计划）逐年重新计算资源配置指标，下图为各学段差异
+# 系数与每校达标单位数的变化。
+
+# %%
+traj = proj.get("trajectory")
+if traj is None:
+    show(report.html_paragraph("本期尚无预测结果（由预测笔记本 03_projection 生成）。"))
+else:
+    county_cv = traj[traj["level"].eq("县")]
+    unit_pass = traj[traj["indicator"].eq("每校达标") & traj["included"].fillna(False).astype(bool)]
+    passed_units = (unit_pass.assign(ok=unit_pass["met"].fillna(False).astype(bool))
+                    .groupby(["scenario", "stage", "year"], as_index=False)
+                    .agg(n_units=("ok", "size"), n_pass=("ok", "sum")))
+    for stage in standards["stages"]:
+        fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+        for scen, sub in passed_units[passed_units["stage"].eq(stage)].groupby("scenario", sort=False):
+            axes[0].plot(sub["year"], sub["n_pass"], marker="o", label=str(scen))
+        total_units = passed_units.loc[passed_units["stage"].eq(stage), "n_units"].max()
+        axes[0].axhline(total_units, color="#c62828", linestyle="--", linewidth=1, label="参评单位数")
+        axes[0].set_title(f"{stage}：每校达标的评估单位数")
+        axes[0].set_xlabel("年份")
+        axes[0].legend(fontsize=8)
+        cvs = county_cv[county_cv["stage"].eq(stage)]
+        worst = cvs.assign(r=cvs["value"].astype(float) / cvs["standard"].astype(float)).groupby(
+            ["scenario", "year"], as_index=False)["r"].max()
+        for scen, sub in worst.groupby("scenario", sort=False):
+            axes[1].plot(sub["year"], sub["r"], marker="o", label=str(scen))
+        axes[1].axhline(1.0, color="#c62828", linestyle="--", linewidth=1, label="标准上限")
+        axes[1].set_title(f"{stage}：最大差异系数与上限之比")
+        axes[1].set_xlabel("年份")
+        axes[1].legend(fontsize=8)
+        for ax in axes:
+            ax.xaxis.get_major_locator().set_params(integer=True)
+        fig.tight_layout()
+        plt.show()
+    wide = passed_units.assign(text=passed_units["n_pass"].astype(int).astype(str) + "/"
+                               + passed_units["n_units"].astype(int).astype(str))
+    wide = wide.pivot_table(index=["scenario", "stage"], columns="year", values="text", aggfunc="first").reset_index()
+    wide.columns = [str(c) for c in wide.columns]
+    show(report.html_table(wide, headers=H, caption="表5 各情景逐年每校达标单位数（达标/参评）"))
+    cv_target = county_cv[county_cv["year"].eq(county_cv["year"].max())]
+    show(report.html_table(cv_target.assign(indicator=cv_target["indicator"].str.replace("CV_", "", regex=False)),
+                           headers={**H, "value": "差异系数", "standard": "上限"},
+                           columns=["scenario", "stage", "indicator", "value", "standard", "met"],
+                           kinds={"value": "cv", "standard": "value"},
+                           caption=f"表6 {int(county_cv['year'].max())} 年各情景差异系数预测"))
+
+# %% [markdown]
+# ## 四、最低成本整改方案
+#
+# 在满足每个参评单位“每校达标”和各项差异系数达标的前提下，按单位成本假设求出总投入最少的整改方案
+# （招聘或交流教师、认定骨干教师、新建校舍和场地、购置设备、建设多媒体教室），并由指标计算引擎复核。
+
+# %%
+plan = proj.get("plan")
+plan_cost = proj.get("plan_cost")
+if plan is None:
+    show(report.html_paragraph("本期尚无最低成本方案（由预测笔记本 03_projection 生成）。"))
+else:
+    total_cost = plan["cost_yuan"].sum(min_count=1) if "cost_yuan" in plan else None
+    show(report.html_paragraph(f"最低成本方案共 {report.fmt_int(len(plan))} 项措施，估算总投入 "
+                               f"{report.fmt_number(total_cost, 'money')} 元。"))
+    show(report.html_table(plan, headers=H, kinds=report.PROJECTION_KINDS, caption="表7 最低成本整改方案",
+                           columns=[c for c in report.PLAN_SHOWN_COLUMNS if c in plan.columns], max_rows=200))
+    if plan_cost is not None and not plan_cost.empty:
+        show(report.html_table(plan_cost, headers=H, kinds={"cost_yuan": "money", "year": None},
+                               caption="表8 最低成本方案逐年投入（元）"))
+        fig, ax = plt.subplots(figsize=(8, 3.4))
+        ax.bar(plan_cost["year"].astype(str), plan_cost["cost_yuan"].astype(float) / 1e4, color="#1f6fb2")
+        ax.set_ylabel("万元")
+        ax.set_title("最低成本方案逐年投入")
+        fig.tight_layout()
+        plt.show()
+
+# %% [markdown]
+# ## 五、仍存在的风险
+
+# %%
+risks = report.remaining_risks(verdict, proj, target_year)
+show(report.html_list(risks) if risks else report.html_paragraph("未发现到目标年份仍无法达标的风险。"))
