@@ -1,0 +1,492 @@
+"""Raw workbooks (原始工作簿): the input contract and a tolerant reader.
+
+A county supplies, for one reporting period, the workbooks of :data:`RAW_SHEETS` in
+``<raw_dir>/<period>/``. Staff write them by hand or export them from the statistics system, so
+the reader accepts what real workbooks look like:
+
+- title rows (possibly merged) above the header — the header row is found by matching known
+  column names;
+- merged cells inside the table — unmerged, every cell of the range gets the value;
+- header variants — stray spaces, full-width characters, known aliases, a unit in brackets;
+- a 合计/总计 row — dropped, with a data-quality line.
+
+Values stay as read here (strings or numbers); :mod:`analysis.cleaning` parses them by kind
+(:func:`parse_column`) and reports every problem. Nothing here writes anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import load_workbook
+
+
+class RawDataError(Exception):
+    """A missing workbook, sheet, header or column: the run stops with a message naming it."""
+
+
+# ---------------------------------------------------------------------------- contract
+@dataclass(frozen=True)
+class RawCol:
+    """One raw column: the schema column it fills, accepted headers and how to parse it.
+
+    kind: code (identifier kept as text), text, int, float, money (元; a 万元 header is × 10 000),
+    bool (是/否), grade (一年级 → 1, 幼儿班 → 0), level (Ⅲ级 → 3) or enum (text from ``values``,
+    with ``aliases`` mapped onto them).
+    """
+
+    target: str
+    headers: tuple[str, ...]
+    kind: str = "text"
+    required: bool = True
+    values: tuple[str, ...] | None = None
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    workbook: str  # file name without .xlsx
+    sheet: str
+    table: str  # processed table it feeds
+    columns: tuple[RawCol, ...]
+    optional: bool = False  # optional sheet (e.g. 监测成绩)
+    wide_grades: bool = False  # one column per grade (在校生)
+    ignore: tuple[str, ...] = ("学校名称", "序号", "备注")  # known columns that are not read
+
+    @property
+    def file(self) -> str:
+        return f"{self.workbook}.xlsx"
+
+
+GRADE_NAMES = ["幼儿班", "一年级", "二年级", "三年级", "四年级", "五年级", "六年级",
+               "七年级", "八年级", "九年级", "高一", "高二", "高三"]
+_GRADE_ALIASES = {"学前班": 0, "附设幼儿班": 0, "初一": 7, "初二": 8, "初三": 9,
+                  "高中一年级": 10, "高中二年级": 11, "高中三年级": 12}
+_TYPE_ALIASES = {"九年一贯制学校": "九年一贯制", "十二年一贯制学校": "十二年一贯制",
+                 "初级中学": "初中", "完全小学": "小学", "特教学校": "特殊教育学校",
+                 "小学教学点": "教学点"}
+_CODE = RawCol("school_code", ("学校标识码", "学校代码", "学校识别码"), "code")
+_YES = ("是", "否")
+
+RAW_SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec("学校基本情况", "学校名录", "schools", (
+        _CODE,
+        RawCol("school_name", ("学校名称", "学校全称"), "text"),
+        RawCol("town", ("所在乡镇", "乡镇", "所在乡镇(街道)"), "text"),
+        RawCol("urban_rural", ("城乡分类", "城乡类别"), "enum",
+               values=("城区", "镇区", "乡村"), aliases={"主城区": "城区", "镇中心区": "镇区", "村庄": "乡村"}),
+        RawCol("school_type", ("办学类型", "学校类型"), "enum",
+               values=("小学", "初中", "九年一贯制", "十二年一贯制", "完全中学", "教学点",
+                       "特殊教育学校", "职业学校"), aliases=_TYPE_ALIASES),
+        RawCol("ownership", ("办学性质", "举办者类型"), "enum", values=("公办", "民办"),
+               aliases={"公立": "公办", "私立": "民办"}),
+        RawCol("is_boarding", ("寄宿制学校", "是否寄宿制学校"), "bool"),
+        RawCol("is_village_school", ("村小学", "是否村小学"), "bool"),
+        RawCol("not_counted", ("不计校数", "是否不计校数"), "bool"),
+        RawCol("parent_code", ("所属学校标识码", "母校标识码"), "code", required=False),
+    ), ignore=("序号", "备注")),
+    SheetSpec("学校基本情况", "在校生", "enrolment", (
+        _CODE,
+        *(RawCol(f"g{g}", (name,), "int", required=False) for g, name in enumerate(GRADE_NAMES)),
+        RawCol("row_total", ("合计", "总计"), "int", required=False),
+    ), wide_grades=True),
+    SheetSpec("学校基本情况", "班级", "classes", (
+        _CODE,
+        RawCol("class_id", ("班级编号", "班级代码", "班号"), "code"),
+        RawCol("grade", ("年级",), "grade"),
+        RawCol("size", ("班额", "班级人数"), "int"),
+    )),
+    SheetSpec("教职工花名册", "教职工", "teachers", (
+        RawCol("teacher_id", ("教师编号", "工号", "教职工编号"), "code"),
+        _CODE,
+        RawCol("stage", ("任教学段",), "enum", values=("幼儿班", "小学", "初中", "高中"),
+               aliases={"学前": "幼儿班", "幼儿园": "幼儿班"}),
+        RawCol("degree", ("最高学历", "学历"), "enum", values=("研究生", "本科", "专科", "高中及以下"),
+               aliases={"硕士研究生": "研究生", "博士研究生": "研究生", "大学本科": "本科",
+                        "大学专科": "专科", "大专": "专科", "中专": "高中及以下", "高中": "高中及以下"}),
+        RawCol("subject", ("任教学科", "学科"), "text"),
+        RawCol("full_time", ("专任教师", "是否专任教师"), "bool"),
+        RawCol("backbone_level", ("骨干教师级别", "骨干教师"), "enum",
+               values=("无", "县级", "市级", "省级", "国家级"),
+               aliases={"否": "无", "县级骨干": "县级", "市级骨干": "市级", "省级骨干": "省级"}),
+        RawCol("has_certificate", ("教师资格证", "持有教师资格证"), "bool"),
+        RawCol("training_hours_5y", ("近五年培训学时", "近5年培训学时"), "float"),
+        RawCol("rotation_eligible", ("符合交流轮岗条件",), "bool"),
+        RawCol("rotated", ("本年度已交流轮岗", "已交流轮岗"), "bool"),
+        RawCol("service_school_code", ("服务学校标识码", "走教学校标识码"), "code", required=False),
+        RawCol("service_mode", ("服务方式",), "enum", required=False,
+               values=("交流轮岗", "兼职", "走教")),
+        RawCol("birth_year", ("出生年份",), "int", required=False),
+    ), ignore=("姓名", "序号", "备注")),
+    SheetSpec("办学条件", "校舍场地装备", "facilities", (
+        _CODE,
+        RawCol("teaching_aux_area_m2", ("教学及辅助用房面积",), "float"),
+        RawCol("indoor_sports_area_m2", ("其中:室内体育用房面积", "室内体育用房面积"), "float"),
+        RawCol("sports_ground_m2", ("体育运动场地面积", "运动场地面积"), "float"),
+        RawCol("gymnasium_m2", ("体育馆面积",), "float"),
+        RawCol("equipment_value_yuan", ("教学仪器设备值", "教学仪器设备资产值"), "money"),
+        RawCol("multimedia_classrooms", ("网络多媒体教室", "网络多媒体教室数"), "float"),
+    )),
+    SheetSpec("办学条件", "专用教室", "special_rooms", (
+        _CODE,
+        RawCol("room_type", ("教室类型",), "enum", values=("音乐", "美术"),
+               aliases={"音乐教室": "音乐", "美术教室": "美术"}),
+        RawCol("area_m2", ("使用面积",), "float"),
+        RawCol("build_year", ("建成年份",), "int", required=False),
+    )),
+    SheetSpec("经费", "学校经费", "finance", (
+        _CODE,
+        RawCol("public_funds_yuan", ("全年拨付公用经费", "公用经费拨付"), "money"),
+        RawCol("public_funds_budget_yuan", ("年度公用经费预算总额", "公用经费预算"), "money"),
+        RawCol("training_spending_yuan", ("教师培训经费",), "money"),
+    )),
+    SheetSpec("招生与升学", "划片入学", "catchment", (
+        _CODE,
+        RawCol("stage", ("学段",), "enum", values=("小学", "初中")),
+        RawCol("entrants", ("招生数",), "int"),
+        RawCol("entrants_in_catchment", ("其中:划片范围内入学人数", "划片范围内入学人数"), "int"),
+    )),
+    SheetSpec("招生与升学", "名额分配", "quota", (
+        _CODE,
+        RawCol("graduates", ("初中毕业生数",), "int"),
+        RawCol("allocated_places", ("分配优质高中名额", "分配名额"), "int"),
+    )),
+    SheetSpec("督导与质量", "学校评级", "ratings", (
+        _CODE,
+        RawCol("has_charter", ("学校章程",), "bool"),
+        RawCol("has_informatization", ("管理与教学信息化",), "bool"),
+        *(RawCol(t, (h,), "enum", values=("优秀", "良好", "合格", "不合格"))
+          for t, h in (("ict_rating", "信息化教学应用"), ("moral_rating", "德育与校园文化"),
+                       ("curriculum_rating", "课程与教学秩序"))),
+    )),
+    SheetSpec("督导与质量", "课业负担", "homework", (
+        _CODE,
+        RawCol("grade", ("年级",), "grade"),
+        RawCol("respondents", ("有效问卷数",), "int"),
+        RawCol("written_minutes", ("日均书面作业时间",), "float"),
+    )),
+    SheetSpec("督导与质量", "质量监测", "monitoring", (
+        RawCol("subject", ("监测学科",), "text"),
+        RawCol("grade", ("监测年级",), "grade"),
+        RawCol("level", ("学业水平等级",), "level"),
+        RawCol("diff_rate", ("校际差异率",), "float"),
+    )),
+    SheetSpec("督导与质量", "监测成绩", "monitoring_scores", (
+        RawCol("student_id", ("学生编号",), "code"),
+        _CODE,
+        RawCol("subject", ("学科",), "text"),
+        RawCol("grade", ("年级",), "grade"),
+        RawCol("score", ("成绩",), "float"),
+    ), optional=True),
+    SheetSpec("社会认可度调查", "调查结果", "satisfaction", (
+        RawCol("survey_kind", ("调查方式",), "enum", values=("问卷调查", "实地走访")),
+        RawCol("group", ("调查对象",), "enum",
+               values=("学生", "家长", "教师", "校长", "人大代表", "政协委员", "其他群众")),
+        *(RawCol(lv, (lv,), "int") for lv in ("满意", "比较满意", "一般", "不太满意", "不满意")),
+    )),
+    SheetSpec("县级数据", "县级数据项", "county_items", (
+        RawCol("item", ("数据项代码",), "code"),
+        RawCol("label", ("数据项名称",), "text"),
+        RawCol("value", ("数值",), "float", required=False),
+        RawCol("unit", ("单位",), "text", required=False),
+        RawCol("attested", ("认定",), "bool", required=False),
+        RawCol("evidence", ("佐证材料", "佐证材料说明"), "text", required=False),
+    )),
+)
+
+TOTAL_MARKERS = {"合计", "总计", "小计", "全县合计", "总合计"}
+MONEY_FACTORS = {"元": 1.0, "万元": 10000.0, "千元": 1000.0}
+
+
+# ---------------------------------------------------------------------------- normalising
+def norm_text(value: Any) -> str:
+    """NFKC (full-width → half-width) and every whitespace removed: for headers and matching."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+
+
+def split_header(header: Any) -> tuple[str, str | None]:
+    """``"教学仪器设备值（万元）"`` → ``("教学仪器设备值", "万元")``; a header without a bracket
+    → ``(header, None)``."""
+    h = norm_text(header)
+    m = re.match(r"^(.*?)\(([^()]*)\)$", h)
+    if m and m.group(1):
+        return m.group(1), m.group(2)
+    return h, None
+
+
+def _is_blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and v.strip() == "") or (
+        isinstance(v, float) and np.isnan(v))
+
+
+def err(zh: str, en: str) -> str:
+    """A user-facing message: Chinese first, English after."""
+    return f"{zh} / {en}"
+
+
+# ---------------------------------------------------------------------------- reading
+@dataclass
+class RawSheet:
+    """One sheet as read: raw values under schema column names, the Excel row of each record."""
+
+    spec: SheetSpec
+    frame: pd.DataFrame  # columns: targets present + "_row"
+    headers: dict[str, str]  # target → header as written in the file
+    units: dict[str, str | None]  # target → unit written in the header bracket
+    header_row: int
+    issues: list[dict] = field(default_factory=list)  # data-quality lines
+    dropped_total_rows: int = 0
+
+
+class WorkbookCache:
+    """Open each workbook once (openpyxl, full mode: merged cells need it)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._books: dict[str, Any] = {}
+
+    def get(self, spec: SheetSpec):
+        if spec.file not in self._books:
+            path = self.folder / spec.file
+            if not path.is_file():
+                sheets = "、".join(s.sheet for s in RAW_SHEETS if s.workbook == spec.workbook)
+                raise RawDataError(err(
+                    f"缺少工作簿“{spec.file}”（应在 {self.folder}，包含工作表：{sheets}）",
+                    f"missing workbook '{spec.file}' in {self.folder} (expected sheets: {sheets})"))
+            self._books[spec.file] = load_workbook(path, data_only=True)
+        return self._books[spec.file]
+
+
+def _match(spec: SheetSpec, header: Any) -> RawCol | None:
+    base, unit = split_header(header)
+    for col in spec.columns:
+        for h in col.headers:
+            hb, _ = split_header(h)
+            if base == hb or norm_text(header) == norm_text(h):
+                return col
+    return None
+
+
+def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
+    """Read one sheet of the contract. Returns None for a missing optional sheet."""
+    wb = cache.get(spec)
+    if spec.sheet not in wb.sheetnames:
+        if spec.optional:
+            return None
+        raise RawDataError(err(
+            f"工作簿“{spec.file}”中缺少工作表“{spec.sheet}”（现有：{'、'.join(wb.sheetnames)}）",
+            f"workbook '{spec.file}' has no sheet '{spec.sheet}' (found: {', '.join(wb.sheetnames)})"))
+    ws = wb[spec.sheet]
+    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    n_cols = max((len(r) for r in grid), default=0)
+    grid = [r + [None] * (n_cols - len(r)) for r in grid]
+    merged = []
+    for rng in ws.merged_cells.ranges:
+        top = grid[rng.min_row - 1][rng.min_col - 1]
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                grid[r - 1][c - 1] = top
+        merged.append(rng)
+
+    # header row: the row (among the first 20) matching most known column names
+    best_row, best_score = -1, 0
+    for i, row in enumerate(grid[:20]):
+        score = len({_match(spec, v).target for v in row if not _is_blank(v) and _match(spec, v)})
+        if score > best_score:
+            best_row, best_score = i, score
+    required = [c for c in spec.columns if c.required]
+    expected = "、".join(c.headers[0] for c in required)
+    if best_score < max(2, (len(required) + 1) // 2):
+        raise RawDataError(err(
+            f"“{spec.file}”工作表“{spec.sheet}”：前20行中找不到表头（应包含列：{expected}）",
+            f"'{spec.file}' sheet '{spec.sheet}': no header row found in the first 20 rows "
+            f"(expected columns: {expected})"))
+    header_row = best_row + 1  # Excel numbering
+    file, sheet = spec.file, spec.sheet
+    issues: list[dict] = []
+    col_index: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    units: dict[str, str | None] = {}
+    ignore = {norm_text(h) for h in spec.ignore}
+    for j, v in enumerate(grid[best_row]):
+        if _is_blank(v):
+            continue
+        col = _match(spec, v)
+        if col is None:
+            if split_header(v)[0] not in ignore:
+                issues.append(dict(file=file, sheet=sheet, row=header_row, column=str(v).strip(),
+                                   value=None, problem="未识别的列 / unknown column",
+                                   action="已忽略 / ignored"))
+            continue
+        if col.target in col_index:
+            issues.append(dict(file=file, sheet=sheet, row=header_row, column=str(v).strip(),
+                               value=None, problem="重复的列 / duplicated column",
+                               action="只读第一列 / first one read"))
+            continue
+        col_index[col.target] = j
+        headers[col.target] = str(v).strip()
+        units[col.target] = split_header(v)[1]
+    missing = [c for c in required if c.target not in col_index]
+    if missing:
+        found = "、".join(str(v).strip() for v in grid[best_row] if not _is_blank(v))
+        names = "、".join(f"“{c.headers[0]}”" for c in missing)
+        raise RawDataError(err(
+            f"“{file}”工作表“{sheet}”第{header_row}行表头缺少必需的列{names}"
+            f"（可用列名：{'；'.join('/'.join(c.headers) for c in missing)}；表头现有：{found}）",
+            f"'{file}' sheet '{sheet}' header row {header_row}: required column(s) {names} missing "
+            f"(accepted names: {'; '.join('/'.join(c.headers) for c in missing)}; found: {found})"))
+    if spec.wide_grades and not any(k.startswith("g") for k in col_index):
+        raise RawDataError(err(
+            f"“{file}”工作表“{sheet}”：没有任何年级列（应为：{'、'.join(GRADE_NAMES)}）",
+            f"'{file}' sheet '{sheet}': no grade columns (expected: {', '.join(GRADE_NAMES)})"))
+
+    # merged cells inside the table body
+    for rng in merged:
+        if rng.min_row > header_row:
+            issues.append(dict(file=file, sheet=sheet, row=rng.min_row, column=str(rng),
+                               value=None if grid[rng.min_row - 1][rng.min_col - 1] is None
+                               else str(grid[rng.min_row - 1][rng.min_col - 1]),
+                               problem=f"合并单元格 {rng} / merged cells",
+                               action="已拆分，各行填入相同值 / unmerged, value copied to each row"))
+
+    records, rows = [], []
+    dropped = 0
+    for i in range(best_row + 1, len(grid)):
+        row = grid[i]
+        if all(_is_blank(v) for v in row):
+            continue
+        lead = [norm_text(v) for v in row[:3] if not _is_blank(v)]
+        if any(v in TOTAL_MARKERS for v in lead):
+            dropped += 1
+            issues.append(dict(file=file, sheet=sheet, row=i + 1, column=None,
+                               value=next(v for v in lead if v in TOTAL_MARKERS),
+                               problem="合计行（不是学校记录）/ total row, not a record",
+                               action="已删除，不计入数据 / dropped"))
+            continue
+        records.append({t: row[j] for t, j in col_index.items()})
+        rows.append(i + 1)
+    frame = pd.DataFrame.from_records(records, columns=list(col_index)) if records else \
+        pd.DataFrame(columns=list(col_index))
+    frame = frame.astype(object)
+    frame["_row"] = rows
+    return RawSheet(spec, frame.reset_index(drop=True), headers, units, header_row, issues, dropped)
+
+
+# ---------------------------------------------------------------------------- parsing values
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def _grade(v: str) -> int | None:
+    if v in GRADE_NAMES:
+        return GRADE_NAMES.index(v)
+    if v in _GRADE_ALIASES:
+        return _GRADE_ALIASES[v]
+    m = re.fullmatch(r"(\d{1,2})(年级)?", v)
+    if m:
+        return int(m.group(1))
+    return None
+
+
+def _level(v: str) -> int | None:
+    v = v.removesuffix("级").removeprefix("水平")
+    if v.isdigit():
+        return int(v)
+    return _ROMAN.get(v.upper(), _CN_NUM.get(v))
+
+
+def parse_column(values: pd.Series, col: RawCol, unit: str | None):
+    """Parse one raw column by kind.
+
+    Returns ``(parsed, errors, cleaned)``: the parsed values (object series, ``None`` = blank),
+    a series of error texts (``None`` where fine) and a dict of position → cleaning note
+    (full-width digits, stray spaces) for the data-quality list.
+    """
+    parsed: list[Any] = []
+    errors: list[str | None] = []
+    notes: dict[int, str] = {}
+    factor = 1.0
+    if col.kind == "money":
+        factor = MONEY_FACTORS.get(unit or "元", np.nan)
+    for pos, v in enumerate(values.tolist()):
+        if _is_blank(v):
+            parsed.append(None)
+            errors.append(None)
+            continue
+        if isinstance(v, str):
+            nf = unicodedata.normalize("NFKC", v)
+            if re.search(r"[０-９]", v):
+                notes[pos] = "全角数字 / full-width digits"
+            elif nf.strip() != nf:
+                notes[pos] = "首尾多余空格 / stray spaces"
+            text = nf.strip()
+        else:
+            text = None
+        out, problem = None, None
+        kind = col.kind
+        if kind in ("int", "float", "money"):
+            num = v if text is None else None
+            if text is not None:
+                t = text.replace(",", "").replace(" ", "")
+                try:
+                    num = float(t)
+                except ValueError:
+                    problem = "不是数字 / not a number"
+            if problem is None:
+                if isinstance(num, bool) or not isinstance(num, (int, float, np.integer, np.floating)):
+                    problem = "不是数字 / not a number"
+                elif kind == "int":
+                    if float(num) != round(float(num)):
+                        problem = "应为整数 / not a whole number"
+                    else:
+                        out = int(round(float(num)))
+                elif kind == "money":
+                    out = round(float(num) * factor, 2)
+                else:
+                    out = float(num)
+        elif kind == "code":
+            if isinstance(v, float) and v == int(v):
+                out = str(int(v))
+            elif isinstance(v, (int, np.integer)):
+                out = str(int(v))
+            else:
+                out = re.sub(r"\s+", "", text)
+        elif kind == "bool":
+            t = text if text is not None else str(v)
+            if t in ("是", "有", "Y", "y", "√", "True", "TRUE", "1"):
+                out = True
+            elif t in ("否", "无", "N", "n", "×", "False", "FALSE", "0"):
+                out = False
+            else:
+                problem = "应为“是”或“否” / expected 是 or 否"
+        elif kind == "grade":
+            g = _grade(re.sub(r"\s+", "", text)) if text is not None else (
+                int(v) if float(v) == int(v) else None)
+            if g is None:
+                problem = "不是可识别的年级 / not a grade"
+            out = g
+        elif kind == "level":
+            lv = _level(re.sub(r"\s+", "", text)) if text is not None else int(v)
+            if lv is None:
+                problem = "不是可识别的等级（Ⅰ–Ⅳ级）/ not a level I–IV"
+            out = lv
+        elif kind == "enum":
+            t = re.sub(r"\s+", "", text) if text is not None else str(v)
+            t = col.aliases.get(t, t)
+            if col.values is not None and t not in col.values:
+                problem = f"不是允许的取值（{'/'.join(col.values)}）/ not an allowed value"
+            out = t
+        else:  # text
+            out = text if text is not None else str(v)
+        if problem is not None:
+            out = None
+        parsed.append(out)
+        errors.append(problem)
+    return (pd.Series(parsed, index=values.index, dtype=object),
+            pd.Series(errors, index=values.index, dtype=object), notes)
