@@ -1,0 +1,616 @@
+"""Projections to the target year (预测到目标年份).
+
+A projection produces the **processed tables of a future year** (same schemas as cleaning writes:
+enrolment, classes, teachers, facilities, special_rooms, …) and the indicator engine evaluates
+them. Nothing here computes an indicator: ``trajectory`` calls the engine once per year.
+
+Model (documented assumptions, see ``docs/projection.md``)
+---------------------------------------------------------
+- **Enrolment**: grade progression. For each school and stage the survival/transfer rate is the
+  pooled ratio Σ students(grade g+1, year t+1) / Σ students(grade g, year t) over every pair of
+  consecutive past periods and every grade g → g+1 inside the compulsory grades 1–9 (a school's
+  rate; a school without history uses the county's pooled rate of that stage; with a single
+  period every rate is 1). Grade 9 leaves. The entry grade of each stage (grade 1; grade 7 where
+  the school has no grade 6) gets new entrants: a linear trend of the school's entry-grade
+  enrolment over the past periods (``entrants: trend``, floored at 0), the last value
+  (``constant``), or the county's births six years earlier (``births``: entrants scaled by
+  births[y−6] / births[current−6]). Kindergarten (grade 0) and senior grades (10–12) stay as now.
+  ``scale`` multiplies every projected compulsory grade (sensitivity ±10%).
+- **Classes** are re-derived each projected year: per school and grade,
+  n = ceil(students / s) classes of near-equal size, where s = the school-stage's current mean
+  class size, capped at the G5 maximum class size of the stage.
+- **Teachers**: a teacher leaves in the year their age (year − birth_year) reaches the
+  retirement age; a missing birth year never retires (listed in ``notes``). Hires, moves and
+  backbone designations come from the scenario.
+- **Facilities**: construction m², equipment 元, multimedia classrooms and music/art rooms are
+  added in their year; a missing (NA) value stays missing (never read as zero). No depreciation.
+- Every other table (schools, finance, catchment, …) is carried forward unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from . import schemas
+from .paths import PACKAGE_DIR
+
+SCENARIO_DIR = PACKAGE_DIR / "scenarios"
+NOT_BY_TARGET = "{year}年前无法达标"
+
+COMPULSORY = range(1, 10)
+
+
+def grade_stage(grade: pd.Series | np.ndarray) -> np.ndarray:
+    """学段 of a grade: 0 幼儿班, 1–6 小学, 7–9 初中, 10–12 高中."""
+    g = np.asarray(grade, dtype=int)
+    return np.select([g == 0, g <= 6, g <= 9], ["幼儿班", "小学", "初中"], "高中")
+
+
+# ---------------------------------------------------------------- scenarios
+_SCENARIO_KEYS: dict[str, dict[str, Any]] = {
+    "enrolment": {
+        "entrants": str, "births": dict, "entrant_overrides": dict, "scale": (int, float),
+        "rate_bounds": list,
+    },
+    "teachers": {
+        "retirement_age": (int, float), "hire_age": (int, float), "hire_defaults": dict,
+        "hires": list, "moves": list, "designations": list,
+    },
+    "facilities": {
+        "construction": list, "equipment": list, "multimedia": list, "special_rooms": list,
+    },
+}
+_ITEM_KEYS: dict[str, tuple[set[str], set[str]]] = {
+    # list name: (required keys, optional keys)
+    "hires": ({"year", "school", "stage", "subject", "count"}, {"degree", "note"}),
+    "moves": ({"year", "from", "to", "stage", "count"},
+              {"subject", "exclude_subject", "degree", "backbone", "backbone_only", "note"}),
+    "designations": ({"year", "school", "stage", "count"}, {"level", "note"}),
+    "construction": (
+        {"year", "school"},
+        {"teaching_aux_m2", "indoor_sports_m2", "sports_ground_m2", "gymnasium_m2", "note"},
+    ),
+    "equipment": ({"year", "school", "yuan"}, {"note"}),
+    "multimedia": ({"year", "school", "rooms"}, {"note"}),
+    "special_rooms": ({"year", "school", "room_type", "count", "area_m2"}, {"note"}),
+}
+_DEFAULTS: dict[str, Any] = {
+    "enrolment": {"entrants": "trend", "births": {}, "entrant_overrides": {}, "scale": 1.0,
+                  "rate_bounds": [0.5, 1.5]},
+    "teachers": {"retirement_age": 60, "hire_age": 24, "hire_defaults": {}, "hires": [],
+                 "moves": [], "designations": []},
+    "facilities": {"construction": [], "equipment": [], "multimedia": [], "special_rooms": []},
+}
+
+
+class ScenarioError(ValueError):
+    """A scenario file does not say what is expected (names file, key and expectation)."""
+
+
+@dataclass
+class Scenario:
+    name: str
+    description: str
+    enrolment: dict[str, Any]
+    teachers: dict[str, Any]
+    facilities: dict[str, Any]
+    source: str = "<dict>"
+    notes: list[str] = field(default_factory=list)
+
+    def with_scale(self, scale: float) -> "Scenario":
+        """A copy whose projected compulsory enrolment is multiplied by ``scale``."""
+        import copy
+
+        new = copy.deepcopy(self)
+        new.enrolment["scale"] = float(scale) * float(self.enrolment["scale"])
+        new.name = f"{self.name}（在校生×{scale:g}）"
+        return new
+
+
+def _fail(source: str, key: str, expected: str) -> ScenarioError:
+    return ScenarioError(
+        f"情景文件 {source}：键 “{key}” 不符合要求，应为 {expected}。 / "
+        f"Scenario file {source}: key '{key}' is invalid; expected {expected}."
+    )
+
+
+def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
+    """Validate a scenario mapping and fill defaults (errors name the file, key and expectation)."""
+    import copy
+
+    if not isinstance(data, dict):
+        raise _fail(source, "<顶层 top level>", "一个映射 a mapping (name, enrolment, teachers, facilities)")
+    allowed_top = {"name", "description", *_SCENARIO_KEYS}
+    for key in data:
+        if key not in allowed_top:
+            raise _fail(source, str(key), f"以下之一 one of {sorted(allowed_top)}")
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        raise _fail(source, "name", "非空字符串 a non-empty string")
+    sections: dict[str, dict[str, Any]] = {}
+    for section, spec in _SCENARIO_KEYS.items():
+        given = data.get(section) or {}
+        if not isinstance(given, dict):
+            raise _fail(source, section, "一个映射 a mapping")
+        merged = copy.deepcopy(_DEFAULTS[section])
+        for key, value in given.items():
+            path = f"{section}.{key}"
+            if key not in spec:
+                raise _fail(source, path, f"以下之一 one of {sorted(spec)}")
+            if value is None:
+                continue
+            if not isinstance(value, spec[key]) or isinstance(value, bool):
+                raise _fail(source, path, f"类型 type {spec[key]}")
+            if key in _ITEM_KEYS:
+                required, optional = _ITEM_KEYS[key]
+                for i, item in enumerate(value):
+                    ipath = f"{path}[{i}]"
+                    if not isinstance(item, dict):
+                        raise _fail(source, ipath, f"一个映射 a mapping with keys {sorted(required)}")
+                    missing = required - set(item)
+                    if missing:
+                        raise _fail(source, f"{ipath}.{sorted(missing)[0]}", "必填 required")
+                    extra = set(item) - required - optional
+                    if extra:
+                        raise _fail(source, f"{ipath}.{sorted(extra)[0]}",
+                                    f"以下之一 one of {sorted(required | optional)}")
+                    if not isinstance(item["year"], int):
+                        raise _fail(source, f"{ipath}.year", "整数年份 an integer year")
+                    for num in ("count", "rooms", "yuan", "area_m2", "teaching_aux_m2",
+                                "indoor_sports_m2", "sports_ground_m2", "gymnasium_m2"):
+                        if num in item and (not isinstance(item[num], (int, float))
+                                            or isinstance(item[num], bool) or item[num] < 0):
+                            raise _fail(source, f"{ipath}.{num}", "非负数 a non-negative number")
+                    if "stage" in item and item["stage"] not in schemas.STAGES:
+                        raise _fail(source, f"{ipath}.stage", f"以下之一 one of {schemas.STAGES}")
+                    if "room_type" in item and item["room_type"] not in schemas.ROOM_TYPES:
+                        raise _fail(source, f"{ipath}.room_type", f"以下之一 one of {schemas.ROOM_TYPES}")
+                    if "level" in item and item["level"] not in schemas.BACKBONE_LEVELS[1:]:
+                        raise _fail(source, f"{ipath}.level",
+                                    f"以下之一 one of {schemas.BACKBONE_LEVELS[1:]}")
+                    for code_key in ("school", "from", "to"):
+                        if code_key in item:
+                            item[code_key] = str(item[code_key])
+            merged[key] = value
+        sections[section] = merged
+    if sections["enrolment"]["entrants"] not in ("trend", "constant", "births"):
+        raise _fail(source, "enrolment.entrants", "trend、constant 或 births")
+    if sections["enrolment"]["entrants"] == "births" and not sections["enrolment"]["births"]:
+        raise _fail(source, "enrolment.births", "出生人口 {年份: 人数}（entrants: births 时必填）")
+    rb = sections["enrolment"]["rate_bounds"]
+    if len(rb) != 2 or not all(isinstance(v, (int, float)) for v in rb) or rb[0] > rb[1]:
+        raise _fail(source, "enrolment.rate_bounds", "[下限, 上限] two numbers [low, high]")
+    return Scenario(
+        name=data["name"].strip(),
+        description=str(data.get("description") or ""),
+        source=source,
+        **sections,
+    )
+
+
+def load_scenario(path_or_name: str | Path) -> Scenario:
+    """Read a scenario YAML: a path, or the name of a bundled one (``baseline``, ``county_plan``)."""
+    path = Path(path_or_name)
+    if not path.suffix:
+        path = SCENARIO_DIR / f"{path_or_name}.yaml"
+    if not path.is_file():
+        raise ScenarioError(f"找不到情景文件 {path}。 / Scenario file not found: {path}.")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except yaml.YAMLError as err:
+        raise ScenarioError(f"情景文件 {path} 不是有效的 YAML：{err} / invalid YAML in {path}") from err
+    return scenario_from_dict(data, source=str(path))
+
+
+def load_scenarios(scenario_dir: str | Path | None = None) -> dict[str, Scenario]:
+    """Every ``*.yaml`` scenario in ``scenario_dir`` ("" / None → the bundled ones), by file stem."""
+    folder = Path(scenario_dir) if scenario_dir else SCENARIO_DIR
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise ScenarioError(f"文件夹 {folder} 中没有情景文件（*.yaml）。 / No scenario files in {folder}.")
+    return {f.stem: load_scenario(f) for f in files}
+
+
+# ---------------------------------------------------------------- helpers
+def _round_half_up(x: np.ndarray | pd.Series) -> np.ndarray:
+    return np.floor(np.asarray(x, dtype=float) + 0.5).astype(int)
+
+
+def period_year(period: str | int) -> int:
+    try:
+        return int(str(period)[:4])
+    except ValueError as err:
+        raise ValueError(
+            f"报告期 “{period}” 无法识别为年份（应以四位年份开头）。 / period '{period}' must start with a year."
+        ) from err
+
+
+def _check_schools(tables: dict[str, pd.DataFrame], scenario: Scenario) -> None:
+    known = set(tables["schools"]["school_code"].astype(str))
+    for section in ("teachers", "facilities"):
+        for key, items in getattr(scenario, section).items():
+            if key not in _ITEM_KEYS:
+                continue
+            for i, item in enumerate(items):
+                for code_key in ("school", "from", "to"):
+                    if code_key in item and item[code_key] not in known:
+                        raise _fail(scenario.source, f"{section}.{key}[{i}].{code_key}",
+                                    f"本县学校标识码之一 a school code of the county (got {item[code_key]})")
+
+
+# ---------------------------------------------------------------- enrolment
+def progression_rates(history: dict[str, dict[str, pd.DataFrame]], bounds=(0.5, 1.5)) -> pd.DataFrame:
+    """Per school and stage: pooled grade-to-next-grade survival/transfer rate from past periods.
+
+    Returns columns school_code, stage (of the *arriving* grade), rate, source
+    ("本校" own history, "全县" county pooled, "无历史" no pair of periods → 1).
+    """
+    years = sorted(history, key=period_year)
+    pairs = []
+    for a, b in zip(years[:-1], years[1:]):
+        if period_year(b) - period_year(a) != 1:
+            continue
+        ea = history[a]["enrolment"][["school_code", "grade", "students"]]
+        eb = history[b]["enrolment"][["school_code", "grade", "students"]]
+        ea = ea[ea["grade"].between(1, 8)].assign(grade=lambda d: d["grade"] + 1)
+        m = ea.merge(eb, on=["school_code", "grade"], suffixes=("_prev", "_next"))
+        pairs.append(m)
+    schools = pd.concat([h["schools"][["school_code"]] for h in history.values()]).drop_duplicates()
+    grid = schools.merge(pd.DataFrame({"stage": schemas.STAGES}), how="cross")
+    if not pairs:
+        return grid.assign(rate=1.0, source="无历史")
+    p = pd.concat(pairs, ignore_index=True)
+    p["stage"] = grade_stage(p["grade"])
+    p = p.astype({"students_prev": float, "students_next": float})
+    own = p.groupby(["school_code", "stage"], as_index=False)[["students_prev", "students_next"]].sum()
+    own = own[own["students_prev"] > 0]
+    own["rate"] = own["students_next"] / own["students_prev"]
+    county = p.groupby("stage")[["students_prev", "students_next"]].sum()
+    county_rate = (county["students_next"] / county["students_prev"]).rename("county_rate")
+    out = grid.merge(own[["school_code", "stage", "rate"]], on=["school_code", "stage"], how="left")
+    out = out.merge(county_rate, left_on="stage", right_index=True, how="left")
+    out["source"] = np.where(out["rate"].notna(), "本校", "全县")
+    out["rate"] = out["rate"].fillna(out["county_rate"]).fillna(1.0).clip(*bounds)
+    return out[["school_code", "stage", "rate", "source"]]
+
+
+def _entrant_projection(history, entry: pd.DataFrame, years: list[int], scenario: Scenario) -> pd.DataFrame:
+    """Entrants per (school, entry grade, year) for the projected years."""
+    cur_year = max(period_year(p) for p in history)
+    obs = pd.concat(
+        [h["enrolment"][["school_code", "grade", "students"]].assign(year=period_year(p))
+         for p, h in history.items()], ignore_index=True,
+    ).merge(entry, on=["school_code", "grade"])
+    obs["students"] = obs["students"].astype(float)
+    g = obs.groupby(["school_code", "grade"])
+    stats = g.agg(n=("year", "size"), ym=("year", "mean"), sm=("students", "mean"))
+    obs = obs.join(stats, on=["school_code", "grade"])
+    obs["dy"] = obs["year"] - obs["ym"]
+    obs["cov"] = obs["dy"] * (obs["students"] - obs["sm"])
+    obs["var"] = obs["dy"] ** 2
+    agg = obs.groupby(["school_code", "grade"]).agg(cov=("cov", "sum"), var=("var", "sum"))
+    stats = stats.join(agg)
+    stats["slope"] = np.where(stats["var"] > 0, stats["cov"] / stats["var"].where(stats["var"] > 0, 1), 0.0)
+    last = obs[obs["year"] == cur_year].set_index(["school_code", "grade"])["students"].rename("last")
+    stats = stats.join(last)
+    stats["last"] = stats["last"].fillna(0.0)
+    out = stats.reset_index().merge(pd.DataFrame({"year": years}), how="cross")
+    mode = scenario.enrolment["entrants"]
+    if mode == "trend":
+        value = out["sm"] + out["slope"] * (out["year"] - out["ym"])
+    elif mode == "constant":
+        value = out["last"]
+    else:  # births
+        births = {int(k): float(v) for k, v in scenario.enrolment["births"].items()}
+        base = births.get(cur_year - 6)
+        if base is None or base <= 0:
+            raise _fail(scenario.source, f"enrolment.births.{cur_year - 6}",
+                        "当前年份前6年的出生人口（正数） births six years before the current year")
+        factor = out["year"].map(lambda y: births.get(int(y) - 6, np.nan)) / base
+        if factor.isna().any():
+            y = int(out.loc[factor.isna(), "year"].iloc[0]) - 6
+            raise _fail(scenario.source, f"enrolment.births.{y}", "该年出生人口 births of that year")
+        value = out["last"] * factor
+    out["students"] = np.clip(value.to_numpy(dtype=float), 0, None)
+    overrides = scenario.enrolment["entrant_overrides"]
+    if overrides:
+        ov = pd.DataFrame(
+            [(str(s), int(y), float(n)) for s, d in overrides.items() for y, n in d.items()],
+            columns=["school_code", "year", "override"],
+        )
+        out = out.merge(ov, on=["school_code", "year"], how="left")
+        out["students"] = out["override"].fillna(out["students"])
+    return out[["school_code", "grade", "year", "students"]]
+
+
+def project_enrolment(history, scenario: Scenario, years: list[int]) -> dict[int, pd.DataFrame]:
+    """Projected enrolment tables (schema ``enrolment``) for each of ``years`` (after the current)."""
+    cur = max(history, key=period_year)
+    cur_enr = history[cur]["enrolment"][["school_code", "stage", "grade", "students"]].copy()
+    rates = progression_rates(history, tuple(scenario.enrolment["rate_bounds"]))
+    comp = cur_enr[cur_enr["grade"].between(1, 9)]
+    present = comp.groupby("school_code")["grade"].agg(set)
+    # entry grades: 1 for a school with primary grades; 7 for one with junior grades and no grade 6
+    has_p = comp[comp["grade"] <= 6]["school_code"].unique()
+    has_j = comp[comp["grade"] >= 7]["school_code"].unique()
+    has_6 = comp[comp["grade"] == 6]["school_code"].unique()
+    entry = pd.concat([
+        pd.DataFrame({"school_code": has_p, "grade": 1}),
+        pd.DataFrame({"school_code": np.setdiff1d(has_j, has_6), "grade": 7}),
+    ], ignore_index=True)
+    entrants = _entrant_projection(history, entry, years, scenario)
+    del present
+    # a cohort only moves on into a stage the school teaches now (grade 6 → 7 in 九年一贯制)
+    offered = comp[["school_code"]].assign(stage=grade_stage(comp["grade"])).drop_duplicates()
+    state = comp[["school_code", "grade", "students"]].astype({"students": float})
+    fixed = cur_enr[~cur_enr["grade"].between(1, 9)]
+    scale = float(scenario.enrolment["scale"])
+    out: dict[int, pd.DataFrame] = {}
+    for year in years:  # loop over years only; every school moves at once
+        moved = state[state["grade"] < 9].assign(grade=lambda d: d["grade"] + 1)
+        moved = moved.merge(entry.assign(is_entry=True), on=["school_code", "grade"], how="left")
+        moved = moved[moved["is_entry"].isna()].drop(columns="is_entry")
+        moved["stage"] = grade_stage(moved["grade"])
+        moved = moved.merge(offered, on=["school_code", "stage"], how="inner")
+        moved = moved.merge(rates[["school_code", "stage", "rate"]], on=["school_code", "stage"], how="left")
+        moved["students"] = moved["students"] * moved["rate"].fillna(1.0)
+        new = entrants[entrants["year"] == year][["school_code", "grade", "students"]]
+        state = pd.concat([moved[["school_code", "grade", "students"]], new], ignore_index=True)
+        state = state.groupby(["school_code", "grade"], as_index=False)["students"].sum()
+        shown = state.assign(students=_round_half_up(state["students"] * scale))
+        shown = shown[shown["students"] > 0]
+        table = pd.concat([
+            shown.assign(stage=grade_stage(shown["grade"])),
+            fixed,
+        ], ignore_index=True)[["school_code", "stage", "grade", "students"]]
+        out[year] = table.sort_values(["school_code", "grade"]).reset_index(drop=True)
+    return out
+
+
+# ---------------------------------------------------------------- classes
+def derive_classes(enrolment: pd.DataFrame, current_classes: pd.DataFrame, standards: dict) -> pd.DataFrame:
+    """Classes of a projected year: n = ceil(students / s) per school-grade, near-equal sizes.
+
+    s = the school-stage's current mean class size, capped at the G5 maximum of the stage
+    (幼儿班/高中: current mean; no current classes → the G5 maximum, or 45 where none applies).
+    """
+    max_size = standards["guarantee"]["G5"]["max_class_size"]
+    mean = current_classes.groupby(["school_code", "stage"], as_index=False)["size"].mean()
+    e = enrolment.merge(mean.rename(columns={"size": "mean_size"}), on=["school_code", "stage"], how="left")
+    cap = e["stage"].map(max_size).astype(float)
+    default = cap.fillna(float(max(max_size.values())))
+    size = e["mean_size"].astype(float).fillna(default)
+    size = np.minimum(size, cap.fillna(np.inf))
+    size = np.maximum(size, 1.0)
+    e["n"] = np.ceil(e["students"].astype(float) / size - 1e-9).astype(int)
+    e = e[e["n"] > 0]
+    rep = e.loc[e.index.repeat(e["n"])].copy()
+    rep["k"] = rep.groupby(["school_code", "grade"]).cumcount()
+    st = rep["students"].astype(int).to_numpy()
+    n = rep["n"].to_numpy()
+    rep["size"] = st // n + (rep["k"].to_numpy() < st % n)
+    rep["class_id"] = rep["grade"].astype(str) + "-" + (rep["k"] + 1).astype(str)
+    return rep[["school_code", "class_id", "stage", "grade", "size"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- actions (scenario or plan)
+def apply_actions(tables: dict[str, pd.DataFrame], actions: dict[str, list[dict]], year: int,
+                  defaults: dict[str, Any] | None = None, source: str = "<plan>") -> dict[str, pd.DataFrame]:
+    """Apply the actions dated ``year`` (hires, moves, designations, construction, equipment,
+    multimedia, special_rooms) to a copy of ``tables``. Used for scenarios and optimiser plans."""
+    defaults = defaults or {}
+    t = {k: v.copy() for k, v in tables.items()}
+    pick = {k: [a for a in actions.get(k, []) if int(a["year"]) == year] for k in _ITEM_KEYS}
+    teachers = t["teachers"]
+    # hires: new rows
+    if pick["hires"]:
+        hd = {"degree": "本科", "full_time": True, "backbone_level": "无", "has_certificate": True,
+              "training_hours_5y": None, "rotation_eligible": False, "rotated": False}
+        hd.update(defaults.get("hire_defaults") or {})
+        rows = []
+        for i, h in enumerate(pick["hires"]):
+            for k in range(int(h["count"])):
+                rows.append({
+                    "teacher_id": f"NEW{year}-{h['school']}-{i + 1}-{k + 1}",
+                    "school_code": h["school"], "stage": h["stage"],
+                    "degree": h.get("degree", hd["degree"]), "subject": h["subject"],
+                    "full_time": hd["full_time"], "backbone_level": hd["backbone_level"],
+                    "has_certificate": hd["has_certificate"],
+                    "training_hours_5y": hd["training_hours_5y"],
+                    "rotation_eligible": hd["rotation_eligible"], "rotated": hd["rotated"],
+                    "service_school_code": None, "service_mode": None,
+                    "birth_year": year - int(defaults.get("hire_age", 24)),
+                })
+        new = schemas.validate("teachers", pd.DataFrame(rows))
+        teachers = pd.concat([teachers, new], ignore_index=True)
+    # moves: the first `count` matching full-time teachers (by teacher_id) change school
+    def _as_list(v):
+        return v if isinstance(v, list) else [v]
+
+    for i, m in enumerate(pick["moves"]):
+        mask = ((teachers["school_code"] == m["from"]) & (teachers["stage"] == m["stage"])
+                & teachers["full_time"].fillna(False).astype(bool))
+        if m.get("subject"):
+            mask &= teachers["subject"].isin(_as_list(m["subject"]))
+        if m.get("exclude_subject"):
+            mask &= ~teachers["subject"].isin(_as_list(m["exclude_subject"]))
+        if m.get("degree"):
+            mask &= teachers["degree"].isin(_as_list(m["degree"])).fillna(False)
+        backbone = m.get("backbone", True if m.get("backbone_only") else None)
+        if backbone is True:
+            mask &= teachers["backbone_level"] != "无"
+        elif backbone is False:
+            mask &= teachers["backbone_level"] == "无"
+        cand = teachers[mask.fillna(False).astype(bool)].sort_values("teacher_id")
+        n = int(m["count"])
+        if len(cand) < n:
+            raise _fail(source, f"moves[{i}]",
+                        f"学校 {m['from']} 只有 {len(cand)} 名符合条件的教师可调出 (only {len(cand)} eligible)")
+        teachers.loc[cand.index[:n], "school_code"] = m["to"]
+    # designations: teachers of the school-stage without a backbone level, full-time first
+    for i, d in enumerate(pick["designations"]):
+        cand = teachers[(teachers["school_code"] == d["school"]) & (teachers["stage"] == d["stage"])
+                        & (teachers["backbone_level"] == "无")]
+        cand = cand.assign(_pt=~cand["full_time"].fillna(False).astype(bool)).sort_values(["_pt", "teacher_id"])
+        n = int(d["count"])
+        if len(cand) < n:
+            raise _fail(source, f"designations[{i}]",
+                        f"学校 {d['school']} {d['stage']} 至多 {len(cand)} 名非骨干教师可认定 "
+                        f"(at most {len(cand)} non-backbone teachers there)")
+        teachers.loc[cand.index[:n], "backbone_level"] = d.get("level", "县级")
+    t["teachers"] = teachers
+    # facilities (NA stays NA: a missing value is never read as zero)
+    f = t["facilities"].set_index("school_code")
+    add_cols = {"teaching_aux_m2": "teaching_aux_area_m2", "indoor_sports_m2": "indoor_sports_area_m2",
+                "sports_ground_m2": "sports_ground_m2", "gymnasium_m2": "gymnasium_m2"}
+    adds = []
+    for c in pick["construction"]:
+        for k, col in add_cols.items():
+            if c.get(k):
+                adds.append((c["school"], col, float(c[k])))
+    adds += [(e["school"], "equipment_value_yuan", float(e["yuan"])) for e in pick["equipment"]]
+    adds += [(m["school"], "multimedia_classrooms", float(m["rooms"])) for m in pick["multimedia"]]
+    if adds:
+        a = pd.DataFrame(adds, columns=["school_code", "col", "v"]).pivot_table(
+            index="school_code", columns="col", values="v", aggfunc="sum")
+        for col in a.columns:
+            inc = a[col].reindex(f.index).fillna(0.0).astype("Float64")
+            f[col] = f[col] + inc
+    t["facilities"] = f.reset_index()
+    if pick["special_rooms"]:
+        rows = [{"school_code": r["school"], "room_type": r["room_type"], "area_m2": float(r["area_m2"]),
+                 "build_year": year} for r in pick["special_rooms"] for _ in range(int(r["count"]))]
+        t["special_rooms"] = pd.concat([t["special_rooms"], pd.DataFrame(rows)], ignore_index=True)
+    return t
+
+
+def _scenario_actions(s: Scenario) -> dict[str, list[dict]]:
+    return {k: list(v) for sec in (s.teachers, s.facilities) for k, v in sec.items() if k in _ITEM_KEYS}
+
+
+# ---------------------------------------------------------------- projection
+def project(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, target_year: int,
+            standards: dict | None = None) -> dict[int, dict[str, pd.DataFrame]]:
+    """Processed tables for every year from the current period's year to ``target_year``.
+
+    ``history``: period → tables (as ``analysis.tables.load_period`` returns). The current year
+    is the latest period, returned unchanged (with the scenario's actions of that year applied
+    only if dated later). Returns year → tables with the same schemas.
+    """
+    from .standards import load_standards
+
+    standards = standards or load_standards()
+    if not history:
+        raise ValueError("没有历史数据（history 为空）。 / history is empty.")
+    cur_period = max(history, key=period_year)
+    cur_year = period_year(cur_period)
+    base = history[cur_period]
+    _check_schools(base, scenario)
+    years = list(range(cur_year + 1, int(target_year) + 1))
+    enrol = project_enrolment(history, scenario, years)
+    actions = _scenario_actions(scenario)
+    out: dict[int, dict[str, pd.DataFrame]] = {cur_year: base}
+    prev = base
+    ret_age = float(scenario.teachers["retirement_age"])
+    no_birth = base["teachers"]["birth_year"].isna().sum()
+    if no_birth:
+        scenario.notes.append(f"{no_birth} 名教师无出生年份，预测中不退休。 / {no_birth} teachers without birth year never retire.")
+    for year in years:
+        t = {k: v.copy() for k, v in prev.items()}
+        tch = t["teachers"]
+        age = year - tch["birth_year"].astype("Float64")
+        t["teachers"] = tch[~(age >= ret_age).fillna(False).astype(bool)].reset_index(drop=True)
+        t["enrolment"] = enrol[year]
+        t = apply_actions(t, actions, year, defaults=scenario.teachers, source=scenario.source)
+        t["classes"] = derive_classes(t["enrolment"], base["classes"], standards)
+        for name in ("enrolment", "classes", "teachers", "facilities", "special_rooms"):
+            t[name] = schemas.validate(name, t[name])
+        out[year] = t
+        prev = t
+    return out
+
+
+# ---------------------------------------------------------------- trajectory (engine per year)
+def _evaluate(tables: dict[str, pd.DataFrame], standards: dict):
+    """Units and CV tables of one year, from the engine (the only implementation)."""
+    from .engine.cv import cv_table
+    from .engine.resources import evaluate_resources
+
+    units = evaluate_resources(tables, standards)
+    return units, cv_table(units, standards)
+
+
+def trajectory(projected: dict[int, dict[str, pd.DataFrame]], standards: dict,
+               scenario_name: str = "") -> pd.DataFrame:
+    """Per unit and year: L1–L7 values, standards, met flags, unit pass; per county: every CV.
+
+    Long format, columns: scenario, year, level ("学校"/"县"), school_code, school_name, stage,
+    indicator, value, standard, ratio, met, included.
+    """
+    res = standards["resources"]
+    frames = []
+    for year, tables in sorted(projected.items()):
+        units, cv = _evaluate(tables, standards)
+        ids = ["school_code", "school_name", "stage", "included"]
+        vals = units.melt(id_vars=ids, value_vars=[f"L{k}" for k in range(1, 8)],
+                          var_name="indicator", value_name="value")
+        ratio = units.melt(id_vars=["school_code", "stage"], value_vars=[f"L{k}_ratio" for k in range(1, 8)],
+                           var_name="indicator", value_name="ratio")
+        ratio["indicator"] = ratio["indicator"].str.replace("_ratio", "", regex=False)
+        met = units.melt(id_vars=["school_code", "stage"], value_vars=[f"L{k}_met" for k in range(1, 8)],
+                         var_name="indicator", value_name="met")
+        met["indicator"] = met["indicator"].str.replace("_met", "", regex=False)
+        u = vals.merge(ratio, on=["school_code", "stage", "indicator"]).merge(
+            met, on=["school_code", "stage", "indicator"])
+        std = pd.DataFrame([(k, s, v) for k, d in res["indicators"].items() for s, v in d["standard"].items()],
+                           columns=["indicator", "stage", "standard"])
+        u = u.merge(std, on=["indicator", "stage"], how="left")
+        p = units[ids + ["unit_pass", "n_met"]].rename(columns={"unit_pass": "met", "n_met": "value"})
+        p = p.assign(indicator="每校达标", standard=float(res["min_met"]), ratio=np.nan)
+        c = cv.rename(columns={"cv_shown": "value", "limit": "standard", "passed": "met"})
+        c = c.assign(school_code="", school_name="全县", included=True,
+                     indicator="CV_" + c["indicator"].astype(str),
+                     ratio=c["cv"].astype(float) / c["standard"].astype(float))
+        level = ["学校"] * (len(u) + len(p)) + ["县"] * len(c)
+        cols = ["school_code", "school_name", "stage", "indicator", "value", "standard", "ratio", "met", "included"]
+        f = pd.concat([u[cols].astype({"value": float}), p[cols].astype({"value": float}),
+                       c[cols].astype({"value": float})], ignore_index=True)
+        f.insert(0, "level", level)
+        f.insert(0, "year", int(year))
+        frames.append(f)
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "scenario", scenario_name)
+    out["met"] = out["met"].astype("boolean")
+    for col in ("value", "standard", "ratio"):
+        out[col] = out[col].astype("Float64")
+    return out
+
+
+def first_met_year(traj: pd.DataFrame, target_year: int) -> pd.DataFrame:
+    """First year from which each school/county indicator meets its standard through the target
+    year; "2022年前无法达标" when it does not meet it in the target year.
+
+    Columns: scenario, level, school_code, school_name, stage, indicator, first_met_year (str),
+    met_in_target (bool).
+    """
+    key = ["scenario", "level", "school_code", "school_name", "stage", "indicator"]
+    t = traj[traj["included"].fillna(False).astype(bool)].sort_values(key + ["year"]).copy()
+    t["ok"] = t["met"].fillna(False).astype(bool)
+    # a year counts when it and every later year are met: reverse cumulative AND
+    t["later_all"] = t.iloc[::-1].groupby(key, sort=False)["ok"].cummin().iloc[::-1]
+    first = t[t["later_all"]].groupby(key, as_index=False)["year"].min()
+    allk = t[key].drop_duplicates()
+    out = allk.merge(first, on=key, how="left")
+    out["met_in_target"] = out["year"].notna()
+    last = t[t["year"] == t["year"].max()].set_index(key)["met"]
+    no_data = out.set_index(key).index.map(last).isna() if len(out) else np.array([], dtype=bool)
+    out["first_met_year"] = np.where(
+        out["year"].notna(), out["year"].astype("Float64").astype(str).str.replace(".0", "", regex=False),
+        np.where(no_data, "无数据", NOT_BY_TARGET.format(year=target_year)))
+    return out.drop(columns="year").reset_index(drop=True)

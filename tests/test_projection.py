@@ -1,0 +1,130 @@
+"""Projection of a two-school county worked by hand (issue #5)."""
+
+from __future__ import annotations
+
+import pytest
+
+import projection_fixtures as F
+from analysis.projection import (
+    NOT_BY_TARGET, ScenarioError, first_met_year, load_scenario, load_scenarios, progression_rates,
+    project, scenario_from_dict, trajectory,
+)
+from analysis.standards import load_standards
+
+S = load_standards()
+
+
+@pytest.fixture(scope="module")
+def history():
+    """A: 小学 (types 小学), B: 初中. Two periods, 2020 and 2021."""
+    schools = [F.school("A"), F.school("B", "初中")]
+    fac = [F.facility("A", 2500.0, 5000.0, 1.3e6, 15.0), F.facility("B", 4000.0, 7000.0, 1.6e6, 15.0)]
+    teachers = [F.teacher(f"A{i}", "A") for i in range(25)]
+    teachers += [F.teacher("A-old", "A", birth_year=1962)]                     # 60 in 2022 → retires
+    teachers += [F.teacher(f"AP{i}", "A", subject="体育", birth_year=1990) for i in range(3)]
+    teachers += [F.teacher(f"B{i}", "B", stage="初中") for i in range(40)]
+    teachers += [F.teacher(f"BP{i}", "B", stage="初中", subject="音乐") for i in range(6)]
+    teachers += [F.teacher(f"BB{i}", "B", stage="初中", backbone="县级") for i in range(7)]
+    return {
+        "2020": F.tables(schools, {"A": {g: 100 for g in range(1, 7)}, "B": {7: 200, 8: 200, 9: 200}},
+                         teachers, fac),
+        "2021": F.tables(schools, {"A": {1: 120, 2: 96, 3: 95, 4: 95, 5: 95, 6: 95},
+                                   "B": {7: 220, 8: 190, 9: 196}}, teachers, fac),
+    }
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return scenario_from_dict({
+        "name": "测试情景",
+        "teachers": {"hires": [{"year": 2022, "school": "A", "stage": "小学", "subject": "体育", "count": 2}]},
+        "facilities": {"construction": [{"year": 2022, "school": "A", "teaching_aux_m2": 300}]},
+    })
+
+
+@pytest.fixture(scope="module")
+def projected(history, scenario):
+    return project(history, scenario, 2022, S)
+
+
+def test_progression_rates_by_hand(history):
+    r = progression_rates(history).set_index(["school_code", "stage"])["rate"]
+    # A: Σ 2021 grades 2–6 / Σ 2020 grades 1–5 = (96 + 4·95) / 500 = 476/500
+    assert r[("A", "小学")] == pytest.approx(0.952)
+    # B: (190 + 196) / (200 + 200) = 386/400
+    assert r[("B", "初中")] == pytest.approx(0.965)
+
+
+def test_enrolment_2022_by_hand(projected):
+    e = projected[2022]["enrolment"].set_index(["school_code", "grade"])["students"]
+    # entrants by linear trend: A grade 1 100 → 120 → 140; B grade 7 200 → 220 → 240
+    assert e[("A", 1)] == 140 and e[("B", 7)] == 240
+    # A: 0.952·120 = 114.24 → 114; 0.952·96 = 91.392 → 91; 0.952·95 = 90.44 → 90
+    assert [e[("A", g)] for g in range(2, 7)] == [114, 91, 90, 90, 90]
+    # B: 0.965·220 = 212.3 → 212; 0.965·190 = 183.35 → 183; grade 9 of 2021 leaves
+    assert e[("B", 8)] == 212 and e[("B", 9)] == 183
+    # A's grade 6 does not move into a junior grade A does not teach
+    assert ("A", 7) not in e.index
+    assert projected[2022]["enrolment"].query("school_code == 'A'")["students"].sum() == 615
+
+
+def test_classes_rederived(projected):
+    c = projected[2022]["classes"]
+    g1 = c[(c["school_code"] == "A") & (c["grade"] == 1)]
+    # A's 2021 mean class size = 596 pupils / 18 classes = 33.11; ceil(140 / 33.11) = 5 classes of 28
+    assert len(g1) == 5 and set(g1["size"]) == {28}
+    assert c.groupby("school_code")["size"].sum().to_dict() == {"A": 615, "B": 635}
+
+
+def test_teachers_retire_and_hires(projected):
+    t22 = projected[2022]["teachers"]
+    assert "A-old" in set(projected[2021]["teachers"]["teacher_id"])
+    assert "A-old" not in set(t22["teacher_id"])              # 2022 − 1962 = 60 = retirement age
+    assert (t22.query("school_code == 'A'")["subject"] == "体育").sum() == 5   # 3 + 2 hired
+
+
+def test_trajectory_uses_engine_values_by_hand(projected):
+    tr = trajectory(projected, S, "测试情景")
+    v = tr[tr["level"] == "学校"].set_index(["year", "school_code", "indicator"])["value"]
+    # A 2021: L1 = 29 qualified / 596 × 100; L3 = 3/596 × 100; L4 = 2500/596
+    assert v[(2021, "A", "L1")] == pytest.approx(29 / 596 * 100)
+    assert v[(2021, "A", "L3")] == pytest.approx(3 / 596 * 100)
+    assert v[(2021, "A", "L4")] == pytest.approx(2500 / 596)
+    # A 2022: 25 + 3 + 2 = 30 qualified over 615; L3 = 5/615 × 100 = 0.813; L4 = 2800/615 = 4.553
+    assert v[(2022, "A", "L1")] == pytest.approx(30 / 615 * 100)
+    assert v[(2022, "A", "L3")] == pytest.approx(5 / 615 * 100)
+    assert v[(2022, "A", "L4")] == pytest.approx(2800 / 615)
+    # B 2022: 635 pupils; L4 = 4000/635 = 6.299; L7 = 15/635 × 100 = 2.362 (< 2.4, ≥ 85%)
+    assert v[(2022, "B", "L7")] == pytest.approx(15 / 635 * 100)
+    first = first_met_year(tr, 2022).set_index(["school_code", "indicator"])["first_met_year"]
+    assert first[("A", "L4")] == "2022"                        # 4.195 < 4.5 in 2021, 4.553 in 2022
+    assert first[("A", "L3")] == NOT_BY_TARGET.format(year=2022)   # 0.813 < 0.9
+    assert first[("B", "L7")] == NOT_BY_TARGET.format(year=2022)   # 2.475 ≥ 2.4 in 2021, 2.362 in 2022
+    assert first[("B", "每校达标")] == "2021"                   # 7 met, then 6 met + L7 at 98%
+
+
+def test_baseline_without_actions_keeps_facilities(history):
+    base = project(history, scenario_from_dict({"name": "基准"}), 2022, S)
+    f = base[2022]["facilities"].set_index("school_code")
+    assert f.loc["A", "teaching_aux_area_m2"] == 2500.0
+
+
+def test_scenario_errors_name_file_and_key(tmp_path):
+    p = tmp_path / "bad.yaml"
+    p.write_text("name: x\nteachers:\n  hires:\n    - {year: 2021, school: A, stage: 小学, count: 2}\n",
+                 encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"bad\.yaml.*teachers\.hires\[0\]\.subject"):
+        load_scenario(p)
+    with pytest.raises(ScenarioError, match="enrolment.entrants"):
+        scenario_from_dict({"name": "x", "enrolment": {"entrants": "guess"}})
+
+
+def test_unknown_school_in_scenario(history):
+    sc = scenario_from_dict({"name": "x", "facilities": {"equipment": [{"year": 2022, "school": "Q", "yuan": 1}]}})
+    with pytest.raises(ScenarioError, match=r"facilities\.equipment\[0\]\.school"):
+        project(history, sc, 2022, S)
+
+
+def test_bundled_scenarios_load():
+    sc = load_scenarios()
+    assert {"baseline", "county_plan"} <= set(sc)
