@@ -1,0 +1,84 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 数据清洗与数据质量报告
+#
+# 本笔记本读取本期县里报送的各个 Excel 工作簿（学校基本情况、教职工花名册、办学条件、经费、招生与升学、
+# 督导与质量、社会认可度调查、县级数据），统一表头和数值格式，换算单位（万元 → 元），把“不计校数”的校区
+# 并入所属学校，并按数据约定逐表校验，最后写出整理后的数据表，供后面的指标计算使用。
+#
+# 发现的每个问题都列在下面的**数据质量问题清单**中；无法使用的原始记录列在**隔离表**中，并说明原因。
+# 请据此到原始工作簿中核对、更正，然后重新运行。原始工作簿本身不会被修改。
+
+# %% tags=["parameters"]
+period = "2021"        # reporting period (str)
+data_dir = ""          # raw data folder of the county; "" → bundled demo data data/raw/demo
+processed_dir = ""     # "" → data/processed
+out_dir = ""           # "" → reports/<period>  (for files a notebook writes itself, e.g. xlsx)
+
+# %% tags=["remove-cell"]
+from pathlib import Path
+
+from IPython.display import HTML, Markdown, display
+
+from analysis import paths, report
+from analysis.cleaning import clean_period
+
+period = str(period)
+data_dir = Path(data_dir) if data_dir else paths.DEMO_RAW_DIR
+processed_dir = Path(processed_dir) if processed_dir else paths.PROCESSED_DIR
+
+result = clean_period(data_dir, period, processed_dir)
+summary = result.summary
+dq = result.data_quality
+quarantine = result.quarantine
+
+# %% [markdown]
+# ## 一、各表读入与写出情况
+#
+# “读入”为原始工作表中的有效记录数（在校生表按“学校 × 年级”计）；读入 = 写出 + 隔离 + 并入所属学校。
+# 合计行不属于学校记录，单独列出。
+
+# %% tags=["remove-input"]
+display(Markdown(
+    f"本期（{period}年）共读入 **{int(summary['rows_in'].sum())}** 条记录，写出 "
+    f"**{int(summary['rows_out'].sum())}** 条，隔离 **{int(summary['quarantined'].sum())}** 条，"
+    f"并入所属学校 **{int(summary['merged'].sum())}** 条；数据质量问题清单共 **{len(dq)}** 条。"
+    f"整理后的数据表已写入 `{result.out_path.name}` 文件夹。"
+))
+display(HTML(report.html_table(
+    summary,
+    headers={"table": "数据表", "file": "工作簿", "sheet": "工作表", "total_rows_dropped": "合计行",
+             "rows_in": "读入", "quarantined": "隔离", "merged": "并入所属学校", "rows_out": "写出"},
+    kinds={c: "int" for c in ("total_rows_dropped", "rows_in", "quarantined", "merged", "rows_out")},
+    caption="各数据表行数",
+)))
+
+# %% [markdown]
+# ## 二、数据质量问题清单
+#
+# 每行一个问题：所在文件、工作表、Excel 行号和列，原值，问题，以及清洗时的处理方式。
+
+# %% tags=["remove-input"]
+display(HTML(report.html_table(dq, table="data_quality", caption="数据质量问题清单",
+                               empty_text="（未发现问题）")))
+
+# %% [markdown]
+# ## 三、隔离表
+#
+# 下列原始记录无法使用，未进入整理后的数据表。“原始记录”按原表头列出该行的全部内容。
+
+# %% tags=["remove-input"]
+display(HTML(report.html_table(quarantine, table="quarantine", caption="隔离的原始记录",
+                               empty_text="（无隔离记录）")))
