@@ -18,6 +18,8 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..schemas import ALL_STAGES, SCHOOL_TYPES, STAGES, TABLES
 from ..standards import load_standards
@@ -135,12 +137,33 @@ def stage_shares(
 
 
 # --------------------------------------------------------------------------- helpers
+def _arrow_strings(series: pd.Series):
+    """The pyarrow array behind an Arrow-backed string column (zero copy), else None."""
+    dtype = series.dtype
+    arrow_backed = (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or (
+        isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype))
+    if not arrow_backed:
+        return None
+    return pa.array(series.array)
+
+
 def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
-    """Position of each value in ``index`` (−1 if absent); fast for categorical columns."""
+    """Position of each value in ``index`` (−1 if absent or NA).
+
+    Fast paths: categorical columns (look up the categories only) and Arrow-backed strings
+    (``pyarrow.compute.index_in``, no conversion to Python objects).
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
         cat_pos = index.get_indexer(values.cat.categories)
         codes = values.cat.codes.to_numpy()
         return np.where(codes >= 0, cat_pos[codes], -1)
+    arr = _arrow_strings(values)
+    if arr is not None:
+        keys = pa.array(index.astype(str).to_numpy(dtype=object), pa.string())
+        pos = pc.index_in(arr, value_set=keys)
+        if isinstance(pos, pa.ChunkedArray):
+            pos = pos.combine_chunks()
+        return pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     return index.get_indexer(values)
 
 
@@ -208,8 +231,7 @@ def evaluate_resources(
 
     def unit_of(codes: pd.Series, stages: pd.Series) -> np.ndarray:
         sp = _positions(school_index, codes)
-        st = stages.astype(object).map({s: k for k, s in enumerate(STAGES)})
-        st = st.fillna(-1).to_numpy(dtype=np.int64)
+        st = _positions(pd.Index(STAGES), stages)
         return upos[sp, st]  # index −1 lands on the padding row/column → −1
 
     def count(unit_pos: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -228,7 +250,7 @@ def evaluate_resources(
     else:
         tu = unit_of(teachers["school_code"], teachers["stage"])
         full_time = _bool(teachers["full_time"])
-        t_stage = teachers["stage"].astype(object)
+        t_stage = teachers["stage"]
         degree = teachers["degree"]
         qualifying = np.zeros(len(teachers), dtype=bool)
         for s, degrees in ind["L1"]["qualifying_degrees"].items():
@@ -252,8 +274,7 @@ def evaluate_resources(
                 & subject_ok
                 & _isin(teachers["service_mode"], relax["service_modes"])
                 & svc_code.notna().to_numpy(dtype=bool)
-                & (svc_code.astype(object) != teachers["school_code"].astype(object))
-                .fillna(False).to_numpy(dtype=bool)
+                & (svc_code != teachers["school_code"]).fillna(False).to_numpy(dtype=bool)
             )
             su = unit_of(svc_code, teachers["stage"])
             l3_count = l3_count + np.where(eligible, count(su, serving), 0.0)

@@ -47,8 +47,7 @@ def stage_students(schools: pd.DataFrame, enrolment: pd.DataFrame) -> np.ndarray
     """
     index = pd.Index(schools["school_code"].astype(object))
     pos = _positions(index, enrolment["school_code"])
-    st = enrolment["stage"].astype(object).map({s: k for k, s in enumerate(ALL_STAGES)})
-    st = st.fillna(-1).to_numpy(dtype=np.int64)
+    st = _positions(pd.Index(ALL_STAGES), enrolment["stage"])
     n_stage = len(ALL_STAGES)
     ok = (pos >= 0) & (st >= 0)
     flat = pos[ok] * n_stage + st[ok]
