@@ -1,0 +1,180 @@
+"""The notebook runner: typed parameters, absolute paths, failures, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import export, runner
+from conftest import FIXTURE_NOTEBOOKS, PYTHON
+
+OK = FIXTURE_NOTEBOOKS / "ok"
+FAILING = FIXTURE_NOTEBOOKS / "failing"
+
+
+def _run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, "-m", "analysis", "run", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_report_name_drops_prefix():
+    assert runner.report_name("04_self_assessment.py") == "self_assessment"
+    assert runner.report_name(Path("x/01_clean.py")) == "clean"
+
+
+def test_discover_periods_only_four_digit_folders(county_dir):
+    # county_dir holds 2020/, 2021/, notes/ and county.yaml → the two year folders, sorted
+    assert runner.discover_periods(county_dir) == ["2020", "2021"]
+
+
+def test_select_notebook_with_or_without_prefix():
+    nbs = runner.list_notebooks(FAILING)
+    assert [p.name for p in nbs] == ["01_ok.py", "02_broken.py", "03_never.py"]
+    assert [p.name for p in runner.select_notebooks(nbs, "broken")] == ["02_broken.py"]
+    assert [p.name for p in runner.select_notebooks(nbs, "02_broken")] == ["02_broken.py"]
+    assert [p.name for p in runner.select_notebooks(nbs, "02_broken.py")] == ["02_broken.py"]
+    with pytest.raises(runner.RunnerError, match="nonexistent"):
+        runner.select_notebooks(nbs, "nonexistent")
+
+
+def test_demo_flag_from_county_yaml(tmp_path, county_dir):
+    assert runner.is_demo_data(county_dir) is True
+    assert runner.is_demo_data(tmp_path / "missing") is False  # no county.yaml → not demo
+    (tmp_path / "county.yaml").write_text("county: 某县\ndemo: false\n", encoding="utf-8")
+    assert runner.is_demo_data(tmp_path) is False
+
+
+def test_cli_parameters_typed_and_absolute_from_other_cwd(tmp_path, county_dir):
+    """Run from an unrelated cwd with relative --data/--out: the notebook gets str + absolute paths."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    rel_data = os.path.relpath(county_dir, elsewhere)
+    proc = _run_cli(
+        ["--period", "2021", "--data", rel_data, "--out", "out", "--processed", "proc",
+         "--notebooks-dir", str(OK), "--notebook", "params"],
+        cwd=elsewhere,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out_dir = elsewhere / "out" / "2021"
+    record = json.loads((out_dir / "params.json").read_text(encoding="utf-8"))
+    assert record["period"] == "2021"
+    assert record["period_type"] == "str"
+    for key in ("data_dir", "processed_dir", "out_dir"):
+        assert os.path.isabs(record[key]), (key, record[key])
+    assert record["data_dir"] == str(county_dir.resolve())
+    assert record["processed_dir"] == str((elsewhere / "proc").resolve())
+    assert record["out_dir"] == str(out_dir.resolve())
+    # the kernel runs in the notebooks folder, not in the caller's cwd
+    assert record["cwd"] == str(OK.resolve())
+    # progress lines name the notebook and its duration
+    assert "01_params.py" in proc.stdout and " s " in proc.stdout
+    assert (out_dir / "params.ipynb").is_file() and (out_dir / "params.html").is_file()
+    # only the named notebook ran
+    assert not (out_dir / "figure.html").exists()
+    # no temporary files left behind
+    assert [p.name for p in out_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_cli_failure_names_notebook_and_cell_and_keeps_failed(tmp_path, county_dir):
+    proc = _run_cli(
+        ["--period", "2021", "--data", str(county_dir), "--out", str(tmp_path / "reports"),
+         "--notebooks-dir", str(FAILING)],
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 1
+    out = proc.stdout + proc.stderr
+    line = next(l for l in out.splitlines() if "FAILED" in l)
+    assert "02_broken.py" in line
+    # executed notebook: [0] parameters, [1] injected-parameters, [2] ratio = 1, [3] the failing lookup
+    assert "cell index 3" in line
+    assert 'missing_table_lookup = {"a": 1}["no-such-key"]' in line
+    assert "KeyError: 'no-such-key'" in line
+    assert "Traceback" not in out
+    period_dir = tmp_path / "reports" / "2021"
+    failed = period_dir / "broken.failed.ipynb"
+    assert failed.is_file()
+    nb = nbformat.read(str(failed), as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors and errors[0].ename == "KeyError"
+    # the first notebook's reports exist; the failing one has none; the third never ran
+    assert (period_dir / "ok.html").is_file()
+    assert not (period_dir / "broken.html").exists()
+    assert not (period_dir / "broken.ipynb").exists()
+    assert not (period_dir / "never.html").exists()
+    assert not (period_dir / "never.txt").exists()
+
+
+def test_failed_write_leaves_no_partial_file_and_other_period_untouched(tmp_path, county_dir, monkeypatch):
+    reports = tmp_path / "reports"
+    other = reports / "2020"
+    other.mkdir(parents=True)
+    (other / "params.html").write_text("2020 report", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in other.iterdir()}
+
+    def exploding_export(nb, **kwargs):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(runner, "export_html", exploding_export)
+    result = runner.run(
+        ["2021"], data_dir=county_dir, processed_dir=tmp_path / "proc", reports_dir=reports,
+        notebooks_dir=OK, notebook="params", log=lambda line: None, write_index=False,
+    )
+    assert not result.ok
+    period_dir = reports / "2021"
+    names = sorted(p.name for p in period_dir.iterdir())
+    # params.json is written by the notebook itself; nothing half-written, no temp files
+    assert names == ["params.failed.ipynb", "params.json"]
+    assert "HTML" in result.results[0].message
+    assert {p.name: p.read_bytes() for p in other.iterdir()} == before
+
+
+def test_atomic_write_interrupted_keeps_old_content(tmp_path, monkeypatch):
+    target = tmp_path / "r.html"
+    target.write_text("old", encoding="utf-8")
+
+    def failing_replace(src, dst):
+        raise OSError("rename failed (simulated)")
+
+    monkeypatch.setattr(export.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        export.atomic_write(target, "new content")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
+def test_rerun_same_period_replaces_only_that_period(tmp_path, county_dir):
+    reports = tmp_path / "reports"
+    (reports / "2020").mkdir(parents=True)
+    (reports / "2020" / "params.html").write_text("keep me", encoding="utf-8")
+    (reports / "2021").mkdir()
+    (reports / "2021" / "params.html").write_text("stale", encoding="utf-8")
+    result = runner.run(
+        ["2021"], data_dir=county_dir, processed_dir=tmp_path / "proc", reports_dir=reports,
+        notebooks_dir=OK, notebook="01_params", log=lambda line: None, write_index=False,
+    )
+    assert result.ok
+    assert (reports / "2020" / "params.html").read_text(encoding="utf-8") == "keep me"
+    html = (reports / "2021" / "params.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "参数检查" in html
+    # county.yaml says demo: true → the banner is on the page
+    assert export.DEMO_BANNER in html
+
+
+def test_cli_without_period_is_an_error(tmp_path):
+    proc = _run_cli([], cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "--period" in proc.stderr
+
+
+def test_cli_bad_period_is_an_error(tmp_path, county_dir):
+    proc = _run_cli(["--period", "21", "--data", str(county_dir), "--notebooks-dir", str(OK),
+                     "--out", str(tmp_path / "r")], cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "'21'" in proc.stderr
