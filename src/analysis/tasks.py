@@ -113,6 +113,15 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
         tgt = tgt[tgt["school_shortfall"] > tgt["_now"].fillna(0)].drop(columns="_now")
         frames.append(tgt)
     res = pd.concat(frames, ignore_index=True)
+    # L4–L7 are school resources: one task per school (the largest need of its units), not per unit
+    school_level = res["indicator"].isin(["L4", "L5", "L6", "L7"])
+    if school_level.any():
+        sl = res[school_level].sort_values("school_shortfall", ascending=False)
+        stages = sl.groupby(["school_code", "indicator", "when"])["stage"].agg(
+            lambda s: "、".join(sorted(s.astype(str))))
+        sl = sl.drop_duplicates(["school_code", "indicator", "when"]).copy()
+        sl["stage"] = sl.set_index(["school_code", "indicator", "when"]).index.map(stages)
+        res = pd.concat([res[~school_level], sl], ignore_index=True)
     res["indicator_name"] = res["indicator"].map({k: v["name"] for k, v in ind.items()})
     res["shortfall"] = res["school_shortfall"]
     res["cost_yuan"] = res["shortfall"] * res["indicator"].map(item_cost)
@@ -188,6 +197,14 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
     tasks = pd.concat([o for o in out if len(o)], ignore_index=True) if any(len(o) for o in out) else \
         pd.DataFrame(columns=TASK_COLUMNS)
     tasks = tasks[TASK_COLUMNS]
+    # a projected gap is listed only where it is larger than the gap now
+    key = ["school_code", "indicator", "what"]
+    now_gap = tasks[tasks["when"] == "现状"].set_index(key)["shortfall"]
+    later = tasks["when"] != "现状"
+    prev = pd.Series(tasks[key].itertuples(index=False, name=None)).map(now_gap.to_dict()).to_numpy()
+    drop = later.to_numpy() & ~pd.isna(prev) & (tasks["shortfall"].to_numpy(dtype=float) <= np.nan_to_num(
+        prev.astype(float), nan=-np.inf))
+    tasks = tasks[~drop]
     for c in ("school_code", "school_name", "stage", "indicator", "indicator_name", "when", "what",
               "natural_unit", "cost_kind", "responsible", "deadline"):
         tasks[c] = tasks[c].astype("string")
