@@ -241,7 +241,7 @@ def test_g13_nearby_enrolment_only_urban_town_public_non_boarding():
     res = G.g13({"schools": s, "catchment": c}, STD)
     # 小学: only A counts (B boarding, R rural) → 100/100 = 100%; 初中: 190/200 = 95% ≥ 95% → pass
     assert res.status == G.PASS
-    assert res.value_text == "初中 95.00%；小学 100.00%"
+    assert res.value_text == "小学 100.00%；初中 95.00%"
 
 
 def test_g14_quota_share_and_rural_tilt():

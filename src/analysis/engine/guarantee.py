@@ -640,6 +640,7 @@ def g13(tables, standards) -> IndicatorResult:
     c["share"] = (c["entrants_in_catchment"] / c["entrants"].where(c["entrants"] > 0)).astype(float)
     c["min_share"] = c["stage"].map(mins).astype(float)
     agg = c.groupby("stage")[["entrants", "entrants_in_catchment"]].sum()
+    agg = agg.reindex([st for st in mins if st in agg.index])  # 小学 before 初中, as in the standards
     agg["share"] = agg["entrants_in_catchment"] / agg["entrants"].where(agg["entrants"] > 0)
     agg["min_share"] = agg.index.map(mins).astype(float)
     agg["status"] = np.where(agg["share"].isna(), NO_DATA, np.where(agg["share"] >= agg["min_share"], PASS, FAIL))

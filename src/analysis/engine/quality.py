@@ -57,6 +57,8 @@ def _ratio_result(code, spec, standard_text, num_items, den_items, formula, tabl
     if res.status == FAIL:
         res.failing = f"{fmt_pct(rate)} < {fmt_pct(spec['min_rate'], 0)}"
     res.evidence = f"{formula} = {fmt_num(num, 0)} ÷ {fmt_num(den, 0)}"
+    if rate > 1:
+        res.evidence += "；比率超过100%，请核对分子分母口径 (rate above 100%: check the inputs)"
     return res
 
 
