@@ -1,0 +1,109 @@
+"""The minimum-cost plan on small cases whose optimum is worked by hand (issue #5)."""
+
+from __future__ import annotations
+
+import pytest
+
+import projection_fixtures as F
+from analysis.optimise import apply_plan, evaluate, load_costs, optimise
+from analysis.standards import load_standards
+
+S = load_standards()
+C = load_costs()
+
+
+def _at_standard(code, P=100, equip=None):
+    """Primary-school facilities at the standard for P pupils (4.5 m², 7.5 m², 2000 元, ≥ 2.3 rooms)."""
+    return F.facility(code, 4.5 * P, 7.5 * P, equip if equip is not None else 2000.0 * P, 3.0 * P / 100)
+
+
+def _staff(code, n_other=4, n_backbone=1, n_pe=1):
+    t = [F.teacher(f"{code}B{i}", code, backbone="县级") for i in range(n_backbone)]
+    t += [F.teacher(f"{code}O{i}", code) for i in range(n_other)]
+    t += [F.teacher(f"{code}P{i}", code, subject="体育") for i in range(n_pe)]
+    return t
+
+
+@pytest.fixture(scope="module")
+def transfer_case():
+    """X: 100 pupils, no PE/art teacher (L3 = 0 < 85% of 0.9). Y: 100 pupils, 3 PE teachers (L3 = 3.0).
+    Every other indicator at the standard in both. A hire costs 80 000 元 a year, a transfer 8 000 元."""
+    t = F.tables([F.school("X"), F.school("Y")], {"X": {1: 100}, "Y": {1: 100}},
+                 _staff("X", n_other=4, n_pe=0) + _staff("Y", n_other=4, n_pe=3),
+                 [_at_standard("X"), _at_standard("Y")])
+    return t, optimise(t, S, 2022)
+
+
+def test_transfer_beats_hire(transfer_case):
+    _, plan = transfer_case
+    # optimum: move 1 PE teacher Y → X (8 000 元); X L3 = 1.0, Y L3 = 2.0, Y L1 = 7 ≥ 4.2.
+    # CV of L3 after: mean 1.5, sd 0.5 → 0.333 ≤ 0.50. A hire would cost 80 000 元.
+    assert plan.status == "optimal"
+    assert plan.cost_total == pytest.approx(C["teachers"]["transfer"])
+    mv = plan.actions["moves"]
+    assert len(mv) == 1 and (mv[0]["from"], mv[0]["to"], mv[0]["count"]) == ("Y", "X", 1)
+    assert plan.actions["hires"] == []
+    # naive: X needs ceil(0.9 × 100 / 100) = 1 PE hire → 80 000 元
+    assert plan.naive_cost == pytest.approx(C["teachers"]["hire_per_year"])
+
+
+def test_plan_reverified_by_engine(transfer_case):
+    tables, plan = transfer_case
+    units, cv = evaluate(apply_plan(tables, plan.actions, [2022]), S)
+    assert plan.verified is True
+    assert units["unit_pass"].all()
+    assert cv["passed"].all()
+    l3 = units.set_index("school_code")["L3"]
+    assert l3["X"] == pytest.approx(1.0) and l3["Y"] == pytest.approx(2.0)
+
+
+@pytest.fixture(scope="module")
+def six_of_seven():
+    """Z: 200 pupils, L4 = 720/200 = 3.6 (80% of 4.5) and L6 = 360 000/200 = 1 800 (90% of 2 000);
+    everything else at the standard. W: 200 pupils, all at the standard."""
+    T = _staff("Z", n_other=7, n_backbone=2, n_pe=2) + _staff("W", n_other=7, n_backbone=2, n_pe=2)
+    fz = F.facility("Z", 720.0, 1500.0, 360000.0, 5.0)
+    return F.tables([F.school("Z"), F.school("W")], {"Z": {1: 200}, "W": {1: 200}}, T,
+                    [fz, _at_standard("W", 200)])
+
+
+def test_six_of_seven_rule_optimum(six_of_seven):
+    plan = optimise(six_of_seven, S, 2022)
+    # Either (a) L4 to 4.5: 0.9 × 200 = 180 m² × 3 500 = 630 000 元, L6 stays at 90% → 630 000;
+    # or (b) L6 to 2 000: 200 × 200 = 40 000 元 and L4 to 85%: (3.825 − 3.6) × 200 = 45 m² × 3 500
+    # = 157 500 元 → 197 500 元. Optimum (b).
+    assert plan.status == "optimal" and plan.verified
+    assert plan.cost_total == pytest.approx(197_500)
+    # naive: both to 100% → 630 000 + 40 000 = 670 000 元
+    assert plan.naive_cost == pytest.approx(670_000)
+    z = plan.units_after.set_index("school_code").loc["Z"]
+    assert z["L4"] == pytest.approx(3.825) and z["L6"] == pytest.approx(2000)
+    assert int(z["n_met"]) == 6 and bool(z["unit_pass"])
+
+
+def test_infeasible_budget_reports_what_is_missing(six_of_seven):
+    plan = optimise(six_of_seven, S, 2022, budgets={2022: 100_000})
+    # the cheapest plan costs 197 500 元 > 100 000 元: 97 500 元 missing in 2022
+    assert plan.status == "infeasible"
+    assert list(plan.missing["year"]) == [2022]
+    assert plan.missing["missing_yuan"].iloc[0] == pytest.approx(97_500)
+    assert "2022年缺 97,500 元" in plan.message
+    ok = optimise(six_of_seven, S, 2022, budgets={2022: 200_000})
+    assert ok.status == "optimal" and ok.cost_total == pytest.approx(197_500)
+
+
+def test_cv_cutting_planes():
+    """Three primary schools of 100 pupils, all at the standard except L6 = 2 000, 2 000, 20 000 元.
+    CV of L6: mean 8 000, sd √((2·6 000² + 12 000²)/3) = 8 485 → 1.061 > 0.50. Every unit passes
+    the per-unit rule, so only the CV forces action. With both low schools raised to f:
+    CV = √2·(20 000 − f)/(2f + 20 000) ≤ 0.499 ⇔ f ≥ (√2·20 000 − 0.499·20 000)/(√2 + 2·0.499) = 7 588.1."""
+    codes = ["A", "B", "R"]
+    t = F.tables([F.school(c) for c in codes], {c: {1: 100} for c in codes},
+                 sum((_staff(c) for c in codes), []),
+                 [_at_standard("A"), _at_standard("B"), _at_standard("R", equip=2_000_000.0)])
+    plan = optimise(t, S, 2022)
+    assert plan.status == "optimal" and plan.verified and plan.iterations >= 2
+    cv = plan.cv_after.set_index(["stage", "indicator"])
+    assert cv.loc[("小学", "L6"), "cv_shown"] <= 0.50
+    f = (2 ** 0.5 * 20000 - 0.499 * 20000) / (2 ** 0.5 + 2 * 0.499)
+    assert plan.cost_total == pytest.approx(2 * (f - 2000) * 100, rel=1e-3)
