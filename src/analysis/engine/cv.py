@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..schemas import STAGES
 from ..standards import load_standards
 
 INDICATORS = [f"L{k}" for k in range(1, 8)]
@@ -124,6 +125,8 @@ def cv_table(
     out["passed"] = passed
     for c in ("stage", "indicator"):
         out[c] = out[c].astype("string")
+    order = out["stage"].map({s: i for i, s in enumerate(STAGES)}).fillna(len(STAGES)).astype(int)
+    out = out.assign(_o=order).sort_values(by + ["_o", "indicator"], kind="stable").drop(columns="_o")
     return out.reset_index(drop=True)
 
 

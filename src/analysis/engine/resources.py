@@ -276,8 +276,9 @@ def evaluate_resources(
                 & svc_code.notna().to_numpy(dtype=bool)
                 & (svc_code != teachers["school_code"]).fillna(False).to_numpy(dtype=bool)
             )
-            su = unit_of(svc_code, teachers["stage"])
-            l3_count = l3_count + np.where(eligible, count(su, serving), 0.0)
+            rows = np.flatnonzero(serving)  # look up only the serving teachers' host schools
+            su = unit_of(svc_code.iloc[rows], teachers["stage"].iloc[rows])
+            l3_count = l3_count + np.where(eligible, count(su, np.ones(len(rows), dtype=bool)), 0.0)
 
         with np.errstate(divide="ignore", invalid="ignore"):
             values["L1"] = np.where(degree_na, np.nan, l1_count / students * 100.0)
