@@ -29,3 +29,125 @@ def load_period(processed_dir: Path, period: str) -> dict[str, pd.DataFrame]:
             raise FileNotFoundError(err(f"缺少整理后的数据表 {path}", f"processed table {path} missing"))
         out[name] = schemas.validate(name, pd.read_parquet(path))
     return out
+
+
+# ---------------------------------------------------------------------------- data dictionary
+# Which indicators use each raw column (table.column → indicators), for docs/data.md.
+USED_BY: dict[str, str] = {
+    "schools.school_code": "全部 / all", "schools.school_type": "评估单位划分、G4、G6",
+    "schools.urban_rural": "L3 小规模乡村学校放宽、G3、G13、G14", "schools.ownership": "评估单位（民办开关）、G13",
+    "schools.is_boarding": "G13", "schools.is_village_school": "G6",
+    "schools.not_counted": "校区合并 / campus merge", "schools.parent_code": "校区合并 / campus merge",
+    "enrolment.g*": "L1–L7、G4、G6、G7；各学段资源分摊 / stage shares",
+    "enrolment.row_total": "核对 / check only",
+    "classes.class_id": "G3（班数）", "classes.grade": "G3、G5", "classes.size": "G3（小规模学校）、G5",
+    "teachers.stage": "L1–L3", "teachers.degree": "L1", "teachers.subject": "L3",
+    "teachers.full_time": "L1–L3、G12", "teachers.backbone_level": "L2、G11",
+    "teachers.has_certificate": "G12", "teachers.training_hours_5y": "G9",
+    "teachers.rotation_eligible": "G11", "teachers.rotated": "G11",
+    "teachers.service_school_code": "L3 放宽", "teachers.service_mode": "L3 放宽",
+    "teachers.birth_year": "预测（退休）/ projection",
+    "facilities.teaching_aux_area_m2": "L4", "facilities.indoor_sports_area_m2": "L4（扣除）",
+    "facilities.sports_ground_m2": "L5", "facilities.gymnasium_m2": "L5",
+    "facilities.equipment_value_yuan": "L6", "facilities.multimedia_classrooms": "L7",
+    "special_rooms.room_type": "G3", "special_rooms.area_m2": "G3", "special_rooms.build_year": "G3",
+    "finance.public_funds_yuan": "G6", "finance.public_funds_budget_yuan": "Q4",
+    "finance.training_spending_yuan": "Q4",
+    "catchment.stage": "G13", "catchment.entrants": "G13", "catchment.entrants_in_catchment": "G13",
+    "quota.graduates": "G14", "quota.allocated_places": "G14",
+    "ratings.has_charter": "Q3", "ratings.has_informatization": "Q3", "ratings.ict_rating": "Q5",
+    "ratings.moral_rating": "Q6", "ratings.curriculum_rating": "Q7",
+    "homework.grade": "Q8", "homework.respondents": "Q8", "homework.written_minutes": "Q8",
+    "monitoring.subject": "Q9", "monitoring.grade": "Q9", "monitoring.level": "Q9",
+    "monitoring.diff_rate": "Q9", "monitoring_scores.score": "Q9（本县方差分解）",
+    "satisfaction.survey_kind": "S1", "satisfaction.group": "S1",
+    "county_items.item": "G1、G2、G7、G8、G10、G14、G15、Q1、Q2",
+    "county_items.value": "G6（定额）、G7、G8、G14、G15、Q1、Q2",
+    "county_items.attested": "G1、G2、G8、G10、G15", "county_items.evidence": "G1、G2、G8、G10、G15",
+}
+_KIND_TEXT = {
+    "code": "代码（文本）", "text": "文本", "int": "整数", "float": "数值", "money": "金额（元；表头写“万元”则×10000）",
+    "bool": "是/否", "grade": "年级（一年级…九年级、幼儿班、高一…）", "level": "等级（Ⅰ级–Ⅳ级）", "enum": "枚举",
+}
+BEGIN_RAW, END_RAW = "<!-- BEGIN GENERATED: raw -->", "<!-- END GENERATED: raw -->"
+BEGIN_PROC, END_PROC = "<!-- BEGIN GENERATED: processed -->", "<!-- END GENERATED: processed -->"
+
+
+def _md(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def raw_contract_markdown() -> str:
+    """The raw workbooks / sheets / columns section of docs/data.md, from ``RAW_SHEETS``."""
+    from .rawdata import RAW_SHEETS
+
+    out = []
+    for spec in RAW_SHEETS:
+        opt = "（可选工作表 / optional）" if spec.optional else ""
+        out.append(f"#### `{spec.file}` — 工作表 `{spec.sheet}` → `{spec.table}`{opt}\n")
+        if spec.wide_grades:
+            out.append("每校一行、每个年级一列（空格 = 该校无此年级；整理后每校每年级一行）。"
+                       " One row per school, one column per grade.\n")
+        out.append("| 表头（可用写法） | 必需列 | 类型 / 单位 | 允许取值 | 字段 | 用于指标 |")
+        out.append("|---|---|---|---|---|---|")
+        for col in spec.columns:
+            values = "、".join(col.values) if col.values else ""
+            if col.aliases:
+                values += "（亦接受 " + "、".join(f"{k}→{v}" for k, v in col.aliases.items()) + "）"
+            key = f"{spec.table}.{col.target}"
+            used = USED_BY.get(key) or (USED_BY.get(f"{spec.table}.g*") if spec.wide_grades
+                                        and col.target.startswith("g") else "")
+            out.append(f"| {_md(' / '.join(col.headers))} | {'是' if col.required else '否'} | "
+                       f"{_md(_KIND_TEXT[col.kind])} | {_md(values)} | `{col.target}` | {_md(used or '')} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def processed_tables_markdown() -> str:
+    """The processed-table section of docs/data.md, from ``schemas.TABLES`` (one source of truth)."""
+    out = []
+    for name in OUTPUT_TABLES:
+        table = schemas.TABLES[name]
+        out.append(f"#### `{name}` — {_md(table.doc)}\n")
+        if table.unique:
+            out.append(f"唯一键 / unique key: `{', '.join(table.unique)}`\n")
+        out.append("| 字段 | 类型 | 可空 | 取值 / 范围 | 说明 |")
+        out.append("|---|---|---|---|---|")
+        for c, col in table.columns.items():
+            rng = []
+            if col.isin is not None:
+                rng.append("、".join(map(str, col.isin)))
+            if col.ge is not None:
+                rng.append(f"≥ {col.ge:g}")
+            if col.le is not None:
+                rng.append(f"≤ {col.le:g}")
+            if col.unique:
+                rng.append("唯一")
+            out.append(f"| `{c}` | {col.dtype} | {'是' if col.nullable else '否'} | "
+                       f"{_md('；'.join(rng))} | {_md(col.doc)} |")
+        out.append("")
+    out.append("#### 县级数据项 `county_items.item` / county items\n")
+    out.append("| 代码 | 名称 |")
+    out.append("|---|---|")
+    out += [f"| `{k}` | {_md(v)} |" for k, v in schemas.COUNTY_ITEMS.items()]
+    out.append("")
+    return "\n".join(out)
+
+
+def render_data_doc(text: str) -> str:
+    """Replace the generated blocks of docs/data.md's text with fresh ones."""
+    import re
+
+    for begin, end, body in ((BEGIN_RAW, END_RAW, raw_contract_markdown()),
+                             (BEGIN_PROC, END_PROC, processed_tables_markdown())):
+        pattern = re.escape(begin) + r".*?" + re.escape(end)
+        text = re.sub(pattern, lambda m: f"{begin}\n{body}\n{end}", text, flags=re.S)
+    return text
+
+
+if __name__ == "__main__":  # python -m analysis.tables  → regenerate docs/data.md's tables
+    from .paths import ROOT
+
+    doc = ROOT / "docs" / "data.md"
+    doc.write_text(render_data_doc(doc.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"已更新 / updated {doc}")

@@ -1,0 +1,258 @@
+"""Cleaning: the messy cases, the errors, campus merge, raw data untouched, atomic outputs.
+
+Most tests start from a small demo county (8 schools, one period) written into a temporary
+folder, then overwrite one sheet with hand-made rows whose cleaned values are worked out below.
+Demo codes used: 2104210002 后安镇中心小学 (parent), 2104210003 its 不计校数 campus,
+2104210005 石文镇初级中学.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from analysis import cleaning
+from analysis.cleaning import clean_period
+from analysis.demo import write_demo
+from analysis.paths import DEMO_RAW_DIR, ROOT
+from analysis.rawdata import RawDataError
+from analysis.tables import load_period, render_data_doc
+
+PARENT, CAMPUS, JUNIOR = "2104210002", "2104210003", "2104210005"
+
+
+@pytest.fixture(scope="module")
+def small_county(tmp_path_factory) -> Path:
+    return write_demo(tmp_path_factory.mktemp("raw") / "county", periods=("2021",), n_schools=8)
+
+
+@pytest.fixture
+def county(small_county, tmp_path) -> Path:
+    dst = tmp_path / "county"
+    shutil.copytree(small_county, dst)
+    return dst
+
+
+def replace_sheet(path: Path, sheet: str, header: list, rows: list[list], title: str | None = None):
+    """Overwrite one sheet with a title row (merged across the header) and hand-made rows."""
+    wb = load_workbook(path)
+    pos = wb.sheetnames.index(sheet)
+    wb.remove(wb[sheet])
+    ws = wb.create_sheet(sheet, pos)
+    r = 1
+    if title:
+        ws.cell(1, 1, title)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+        r = 2
+    for j, h in enumerate(header, start=1):
+        ws.cell(r, j, h)
+    for i, row in enumerate(rows, start=r + 1):
+        for j, v in enumerate(row, start=1):
+            if v is not None:
+                ws.cell(i, j, v)
+    wb.save(path)
+
+
+def set_cell(path: Path, sheet: str, header: str, match: tuple[str, str] | int, value):
+    """Set the cell under ``header`` in the row where column match[0] == match[1] (or Excel row)."""
+    wb = load_workbook(path)
+    ws = wb[sheet]
+    hdr_row = next(r for r in range(1, 6) if header in [c.value for c in ws[r]])
+    cols = {c.value: c.column for c in ws[hdr_row]}
+    if isinstance(match, int):
+        row = match
+    else:
+        row = next(r for r in range(hdr_row + 1, ws.max_row + 1)
+                   if str(ws.cell(r, cols[match[0]]).value).strip() == match[1])
+    ws.cell(row, cols[header]).value = value
+    wb.save(path)
+    return row
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+GRADES = ["幼儿班", "一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级",
+          "高一", "高二", "高三"]
+FAC_HEADER = ["学校标识码", "学校名称", "教学及辅助用房面积（平方米）", "其中：室内体育用房面积（平方米）",
+              "体育运动场地面积（平方米）", "体育馆面积（平方米）", "教学仪器设备值（万元）", "网络多媒体教室（间）"]
+
+
+def test_messy_workbooks_cleaned_and_listed(county, tmp_path):
+    wb = county / "2021" / "学校基本情况.xlsx"
+    #            code    name  幼  一   二      …  七   八
+    replace_sheet(wb, "在校生", ["学校标识码", "学校名称", *GRADES, "合计"], [
+        [PARENT, "后安镇中心小学", None, 40, "４２", *[None] * 11],       # Excel row 3
+        [CAMPUS, " 南校区 ", None, 10, *[None] * 12],                     # row 4
+        [JUNIOR, "石文镇初级中学", *[None] * 7, 50, "abc", *[None] * 5],  # row 5
+        ["合计", None, None, 100, 42, *[None] * 4, 50, *[None] * 5],      # row 6: total row
+    ], title="抚顺县2021年在校生")
+    fac = county / "2021" / "办学条件.xlsx"
+    replace_sheet(fac, "校舍场地装备", FAC_HEADER, [
+        [PARENT, "后安镇中心小学", 1000, 0, 3000, 0, 1.5, 5],   # row 3
+        [CAMPUS, "南校区", 200, 0, 500, 0, 0.25, 1],            # row 4
+        [JUNIOR, "石文镇初级中学", 1500, 100, -20, 0, 2, 6],    # row 5: negative area
+    ], title="办学条件（单位：平方米、万元）")
+
+    res = clean_period(county, "2021", tmp_path / "out")
+    t, dq, q = res.tables, res.data_quality, res.quarantine
+
+    # campus merged into its parent: grade 1 = 40 + 10 = 50; grade 2 = "４２" → 42
+    enr = t["enrolment"].set_index(["school_code", "grade"])["students"]
+    assert enr[(PARENT, 1)] == 50 and enr[(PARENT, 2)] == 42
+    assert CAMPUS not in set(t["enrolment"]["school_code"])
+    assert enr[(JUNIOR, 7)] == 50 and (JUNIOR, 8) not in enr.index  # "abc" quarantined
+    # facilities: area 1000 + 200 = 1200; ground 3000 + 500 = 3500;
+    # equipment (1.5 + 0.25) 万元 × 10000 = 17500 元; multimedia 5 + 1 = 6
+    f = t["facilities"].set_index("school_code")
+    assert f.loc[PARENT, "teaching_aux_area_m2"] == 1200
+    assert f.loc[PARENT, "sports_ground_m2"] == 3500
+    assert f.loc[PARENT, "equipment_value_yuan"] == 17500
+    assert f.loc[PARENT, "multimedia_classrooms"] == 6
+    assert JUNIOR not in f.index  # negative sports ground → quarantined
+    schools = t["schools"].set_index("school_code")
+    assert schools.loc[PARENT, "merged_campuses"] == CAMPUS and CAMPUS not in schools.index
+
+    def lines(sheet, row):
+        return dq[(dq["sheet"] == sheet) & (dq["row"] == row)]["problem"].tolist()
+
+    assert any("合计行" in p for p in lines("在校生", 6))
+    assert any("全角数字" in p for p in lines("在校生", 3))
+    assert any("首尾多余空格" in p or "全角" in p for p in lines("在校生", 4)) is False  # name not read
+    assert any("万元" in p for p in dq[dq["sheet"] == "校舍场地装备"]["problem"])
+    qi = q.set_index(["sheet", "row"])["reason"]
+    assert "八年级" in qi[("在校生", 5)] and "不是数字" in qi[("在校生", 5)]
+    assert "体育运动场地面积" in qi[("校舍场地装备", 5)] and "不小于 0" in qi[("校舍场地装备", 5)]
+    assert json.loads(q.set_index(["sheet", "row"]).loc[("校舍场地装备", 5), "record"])[
+        "体育运动场地面积（平方米）"] == -20
+    # every quarantined row also has a line in the data-quality list
+    for sheet, row in qi.index:
+        assert "隔离" in " ".join(dq[(dq["sheet"] == sheet) & (dq["row"] == row)]["action"])
+    # bookkeeping per table: rows in = out + quarantined + merged
+    s = res.summary.set_index("table")
+    # enrolment: 5 filled grade cells read (40, ４２, 10, 50, abc) = 3 out + 1 quarantined + 1 merged
+    assert s.loc["enrolment", ["rows_in", "rows_out", "quarantined", "merged"]].tolist() == [5, 3, 1, 1]
+    assert s.loc["facilities", ["rows_in", "rows_out", "quarantined", "merged"]].tolist() == [3, 1, 1, 1]
+    assert (s["rows_in"] == s["rows_out"] + s["quarantined"] + s["merged"]).all()
+
+
+def test_unknown_type_duplicate_blank_and_orphans_quarantined(county, tmp_path):
+    wb = county / "2021" / "学校基本情况.xlsx"
+    # 2104210007 抚顺县特殊教育学校 gets an unknown type (its rows elsewhere become orphans)
+    row_type = set_cell(wb, "学校名录", "办学类型", ("学校标识码", "2104210007"), "幼儿园")
+    ros = county / "2021" / "教职工花名册.xlsx"
+    ws = load_workbook(ros)["教职工"]
+    ids = [ws.cell(r, 1).value for r in range(3, 8)]  # header on row 2 (title row 1)
+    set_cell(ros, "教职工", "学校标识码", ("教师编号", ids[1]), "9999999999")
+    set_cell(ros, "教职工", "近五年培训学时", ("教师编号", ids[2]), "很多")
+    set_cell(ros, "教职工", "教师编号", ("教师编号", ids[3]), ids[0])  # duplicate teacher id
+
+    res = clean_period(county, "2021", tmp_path / "out")
+    q = res.quarantine
+    by = {(r.sheet, r.row): r.reason for r in q.itertuples()}
+    assert "办学类型" in by[("学校名录", row_type)] and "幼儿园" in by[("学校名录", row_type)]
+    # teacher rows: ids[i] sits on Excel row 3 + i
+    assert "不在学校名录" in by[("教职工", 4)]
+    assert "近五年培训学时" in by[("教职工", 5)] and "不是数字" in by[("教职工", 5)]
+    assert "重复记录" in by[("教职工", 6)] and "第3行" in by[("教职工", 6)]
+    teachers = res.tables["teachers"]
+    assert teachers["teacher_id"].is_unique and ids[2] not in set(teachers["teacher_id"])
+    # the demo's own planted problems are still there: duplicated school, blank subject
+    assert q["reason"].str.contains("重复记录（学校标识码=").sum() == 1
+    assert q["reason"].str.contains("任教学科").sum() == 1
+    # rows of the school with the bad type are orphans now and are quarantined, not dropped
+    s = res.summary.set_index("table")
+    assert (s["rows_in"] == s["rows_out"] + s["quarantined"] + s["merged"]).all()
+    assert s.loc["classes", "quarantined"] > 0
+
+
+def test_missing_workbook_sheet_and_column_errors_name_them(county, tmp_path):
+    (county / "2021" / "经费.xlsx").unlink()
+    with pytest.raises(RawDataError, match="经费.xlsx"):
+        clean_period(county, "2021", tmp_path / "out")
+    shutil.copy(DEMO_RAW_DIR / "2021" / "经费.xlsx", county / "2021" / "经费.xlsx")
+
+    path = county / "2021" / "办学条件.xlsx"
+    wb = load_workbook(path)
+    wb["校舍场地装备"].cell(3, 3).value = "教学及辅助用房面基（平方米）"  # misspelt header
+    wb.save(path)
+    with pytest.raises(RawDataError) as exc:
+        clean_period(county, "2021", tmp_path / "out")
+    msg = str(exc.value)
+    for part in ("办学条件.xlsx", "校舍场地装备", "第3行", "教学及辅助用房面积", "missing"):
+        assert part in msg
+
+    wb = load_workbook(path)
+    wb["校舍场地装备"].cell(3, 3).value = "教学及辅助用房面积（平方米）"  # header repaired
+    wb.remove(wb["专用教室"])
+    wb.save(path)
+    with pytest.raises(RawDataError, match="专用教室"):
+        clean_period(county, "2021", tmp_path / "out")
+    assert not (tmp_path / "out" / "2021").exists()  # nothing half-written
+
+
+def test_demo_period_lists_exactly_the_planted_problems(tmp_path):
+    before = digest(DEMO_RAW_DIR)
+    res = clean_period(DEMO_RAW_DIR, "2021", tmp_path / "out")
+    assert digest(DEMO_RAW_DIR) == before  # raw data untouched
+    dq = res.data_quality
+    kinds = dq["problem"].str.extract(r"^(合并单元格|合计行|全角数字|首尾多余空格|金额单位为万元|重复记录|"
+                                      r"列“任教学科”|不计校数校区)")[0]
+    assert kinds.notna().all(), dq[kinds.isna()]
+    # 8 towns, each listed as one run of ≥ 2 schools → 8 merged ranges; 2 total rows
+    # (在校生, 校舍场地装备); 2 full-width cells; 1 padded name; 1 万元 column;
+    # 1 duplicated school; 1 blank subject; 1 campus → 17 lines
+    assert kinds.value_counts().to_dict() == {
+        "合并单元格": 8, "合计行": 2, "全角数字": 2, "首尾多余空格": 1, "金额单位为万元": 1,
+        "重复记录": 1, "列“任教学科”": 1, "不计校数校区": 1}
+    assert res.quarantine[["sheet", "row"]].values.tolist() == [["学校名录", 39], ["教职工", 13]]
+    s = res.summary
+    assert (s["rows_in"] == s["rows_out"] + s["quarantined"] + s["merged"]).all()
+    # schools: 36 rows read (35 + duplicate) = 34 out + 1 quarantined + 1 campus merged
+    assert s.set_index("table").loc["schools", ["rows_in", "rows_out"]].tolist() == [36, 34]
+
+
+def test_outputs_atomic_and_loadable(county, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    res = clean_period(county, "2021", out)
+    assert sorted(p.name for p in out.iterdir()) == ["2021"]  # no temp folders left
+    assert len(list((out / "2021").glob("*.parquet"))) == len(cleaning.OUTPUT_TABLES)
+    csv = (out / "2021" / "schools.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf")  # utf-8-sig for Excel
+    loaded = load_period(out, "2021")
+    for name in cleaning.OUTPUT_TABLES:
+        pd.testing.assert_frame_equal(loaded[name].reset_index(drop=True),
+                                      res.tables[name].reset_index(drop=True), check_dtype=False)
+    before = digest(out)
+
+    calls = {"n": 0}
+    real = pd.DataFrame.to_parquet
+
+    def failing(self, *a, **k):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", failing)
+    with pytest.raises(OSError):
+        clean_period(county, "2021", out)
+    assert digest(out) == before  # previous output intact, no partial folder
+
+
+def test_missing_period_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(RawDataError, match="2030"):
+        clean_period(DEMO_RAW_DIR, "2030", tmp_path / "out")
+
+
+def test_data_dictionary_is_in_step_with_the_code():
+    doc = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    assert render_data_doc(doc) == doc, "docs/data.md is stale: run `python -m analysis.tables`"
