@@ -1,0 +1,67 @@
+"""pyproject.toml (source of truth) and environment.yml name the same top-level packages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+from packaging.requirements import Requirement
+
+from analysis.paths import ROOT
+
+CONDA_ONLY = {"python", "pip"}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _conda_name(spec: str) -> str:
+    # conda specs: "pandas>=2.2", "python=3.11", "numpy>=1.26,<2.5"
+    return _norm(re.split(r"[<>=!~ ]", spec.strip(), maxsplit=1)[0])
+
+
+def _pyproject_requirements() -> dict[str, Requirement]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    project = data["project"]
+    specs = list(project["dependencies"])
+    for extra in ("test", "dev"):
+        specs += project.get("optional-dependencies", {}).get(extra, [])
+    return {_norm(Requirement(s).name): Requirement(s) for s in specs}
+
+
+def _environment() -> tuple[list[str], list[str]]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda, pip = [], []
+    for item in env["dependencies"]:
+        if isinstance(item, dict):
+            pip += [s for s in item.get("pip", []) if not s.startswith("-")]
+        else:
+            conda.append(item)
+    return conda, pip
+
+
+def test_same_top_level_packages():
+    conda, pip = _environment()
+    env_names = {_conda_name(s) for s in conda} - CONDA_ONLY
+    env_names |= {_norm(Requirement(s).name) for s in pip}
+    assert env_names == set(_pyproject_requirements())
+
+
+def test_python_311_and_exact_pins_agree():
+    conda, pip = _environment()
+    assert "python=3.11" in conda
+    req = _pyproject_requirements()
+    # an exact pin (==) in pyproject is the same pin in environment.yml
+    pinned = {n: str(r.specifier) for n, r in req.items() if any(s.operator == "==" for s in r.specifier)}
+    assert "pylopdf-fonts-zh-cn" in pinned  # the font package must stay pinned (its OTF is embedded)
+    env_pins = {_norm(Requirement(s).name): str(Requirement(s).specifier) for s in pip}
+    for name, spec in pinned.items():
+        assert env_pins.get(name) == spec
+
+
+def test_no_package_listed_twice():
+    conda, pip = _environment()
+    names = [_conda_name(s) for s in conda] + [_norm(Requirement(s).name) for s in pip]
+    assert len(names) == len(set(names))
