@@ -139,3 +139,25 @@ def test_q9_national_values_and_county_share_beside_them():
 
 def test_evaluate_quality_returns_nine():
     assert list(Q.evaluate_quality({}, STD)) == [f"Q{k}" for k in range(1, 10)]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    scores=st.lists(st.integers(-100, 100).map(float), min_size=6, max_size=30),
+    scale=st.floats(0.1, 10), shift=st.floats(-50, 50),
+)
+def test_variance_share_is_a_share_and_ignores_units_of_the_score(scores, scale, shift):
+    # three schools in turn; the share lies in [0, 1] and a linear change of the score scale
+    # (a·y + b, a > 0) multiplies MSB and MSW by a², leaving the share unchanged
+    df = pd.DataFrame({"school_code": [f"S{i % 3}" for i in range(len(scores))], "score": scores})
+    a = Q.between_school_variance_share(df)["share"]
+    b = Q.between_school_variance_share(df.assign(score=df["score"] * scale + shift))["share"]
+    if pd.isna(a):          # every score equal: no variance to share
+        assert df["score"].nunique() == 1 or pd.isna(b)
+    else:
+        assert 0.0 <= a <= 1.0
+        assert b == pytest.approx(a, abs=1e-6)
