@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import evaluate_resources, stage_shares
+from analysis import cv_table, evaluate_resources, stage_shares
 from analysis.standards import load_standards
 
 GRADE = {"幼儿班": 0, "小学": 1, "初中": 7, "高中": 10}
@@ -217,3 +217,23 @@ def test_excluded_units_are_shown_but_not_judged_and_result_matches_schema():
     tp = one(r, "TP")
     assert bool(tp.included) is False and pd.isna(tp.unit_pass)
     validate("units", r)  # the result contract (strict columns, dtypes, ranges)
+
+
+def test_figures_mark_units_below_standard():
+    from analysis import figures
+    import matplotlib.pyplot as plt
+
+    # P1 exactly at standard; P2 (1000 pupils) with L4 = 3825/1000 = 3.825 < 4.5 → the one red bar
+    t = at_standard_primary()
+    t2 = at_standard_primary("P2", teaching_aux_area_m2=3825.0)
+    t = {k: pd.concat([t[k], t2[k]], ignore_index=True) for k in t}
+    r = evaluate_resources(t)
+    fig = figures.indicator_figure(r, "L4")
+    colors = [p.get_facecolor() for p in fig.axes[0].patches]
+    red = [c for c in colors if c[:3] == pytest.approx((0xD6 / 255, 0x27 / 255, 0x28 / 255))]
+    assert len(colors) == 2 and len(red) == 1
+    assert "1 个单位低于标准" in fig.axes[0].get_title(loc="left")
+    plt.close(fig)
+    for fig in (figures.ratio_heatmap(r), figures.cv_figure(cv_table(r))):
+        assert fig.axes
+        plt.close(fig)

@@ -104,8 +104,7 @@ def ratio_heatmap(units: pd.DataFrame, standards: Mapping[str, Any] | None = Non
     inc = _included(units).sort_values(["stage", "school_code"])
     ratios = inc[[f"{k}_ratio" for k in INDICATORS]].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     fig, ax = plt.subplots(figsize=(7, max(2.5, 0.2 * len(inc) + 1.5)))
-    cmap = plt.get_cmap("RdBu").copy()
-    cmap.set_bad("#BBBBBB")
+    cmap = plt.get_cmap("RdBu").with_extremes(bad="#BBBBBB")
     shown = np.clip(ratios, 0, 2)
     im = ax.imshow(np.ma.masked_invalid(shown), aspect="auto", cmap=cmap,
                    norm=TwoSlopeNorm(vmin=0, vcenter=1, vmax=2), interpolation="nearest")
