@@ -431,7 +431,7 @@ def action_table(actions: dict[str, list[dict]], tables, standards, costs, targe
     rows = []
     for h in actions.get("hires", []):
         art = h["subject"] in ind["L3"]["subjects"]
-        rows.append((h["year"], h["school"], h["stage"], "招聘教师", f"{h['subject']}（{h['degree']}）",
+        rows.append((h["year"], h["school"], h["stage"], "招聘教师", f"{h['subject']}（{h.get('degree', '本科')}）",
                      h["count"], "人", "L1、L3" if art else "L1",
                      h["count"] * hire * (target_year - h["year"] + 1), resp["L1"]))
     for mv in actions.get("moves", []):
@@ -450,12 +450,20 @@ def action_table(actions: dict[str, list[dict]], tables, standards, costs, targe
         if c.get("sports_ground_m2"):
             rows.append((c["year"], c["school"], "", "新建体育运动场地", "", c["sports_ground_m2"], "㎡", "L5",
                          c["sports_ground_m2"] * cost_of(costs, "buildings.sports_ground_per_m2"), resp["L5"]))
+        if c.get("gymnasium_m2"):
+            rows.append((c["year"], c["school"], "", "新建体育馆", "", c["gymnasium_m2"], "㎡", "L5",
+                         c["gymnasium_m2"] * cost_of(costs, "buildings.gymnasium_per_m2"), resp["L5"]))
     for e in actions.get("equipment", []):
         rows.append((e["year"], e["school"], "", "购置教学仪器设备", "", e["yuan"], "元", "L6",
                      e["yuan"] * cost_of(costs, "equipment.per_yuan"), resp["L6"]))
     for mm in actions.get("multimedia", []):
         rows.append((mm["year"], mm["school"], "", "建设网络多媒体教室", "", mm["rooms"], "间", "L7",
                      mm["rooms"] * cost_of(costs, "rooms.multimedia_classroom"), resp["L7"]))
+    for sr in actions.get("special_rooms", []):
+        key = "rooms.music_room" if sr["room_type"] == "音乐" else "rooms.art_room"
+        rows.append((sr["year"], sr["school"], "", f"建设{sr['room_type']}专用教室", f"{sr['area_m2']}㎡/间",
+                     sr["count"], "间", "G3", sr["count"] * cost_of(costs, key),
+                     "、".join(standards["guarantee"]["G3"]["responsible"])))
     cols = ["year", "school_code", "stage", "action", "detail", "quantity", "natural_unit", "indicator",
             "cost_yuan", "responsible"]
     out = pd.DataFrame(rows, columns=cols)
@@ -598,6 +606,12 @@ def optimise(tables: dict[str, pd.DataFrame], standards: dict, target_year: int,
         units_after=units_after, cv_after=cv_after, naive_units_after=naive_after[0],
         naive_cv_after=naive_after[1], missing=missing, unplannable=unplannable,
     )
+
+
+def cost_by_year(table: pd.DataFrame, target_year: int, years: list[int] | None = None) -> pd.Series:
+    """Spending per calendar year of an action table (see ``_cost_by_year``)."""
+    yrs = sorted(set(table["year"].astype(int))) if len(table) else [target_year]
+    return _cost_by_year(table, None, target_year, years or yrs)
 
 
 def _cost_by_year(table: pd.DataFrame, costs, target_year: int, years: list[int]) -> pd.Series:

@@ -490,7 +490,7 @@ def apply_actions(tables: dict[str, pd.DataFrame], actions: dict[str, list[dict]
     return t
 
 
-def _scenario_actions(s: Scenario) -> dict[str, list[dict]]:
+def scenario_actions(s: Scenario) -> dict[str, list[dict]]:
     return {k: list(v) for sec in (s.teachers, s.facilities) for k, v in sec.items() if k in _ITEM_KEYS}
 
 
@@ -514,7 +514,7 @@ def project(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, tar
     _check_schools(base, scenario)
     years = list(range(cur_year + 1, int(target_year) + 1))
     enrol = project_enrolment(history, scenario, years)
-    actions = _scenario_actions(scenario)
+    actions = scenario_actions(scenario)
     out: dict[int, dict[str, pd.DataFrame]] = {cur_year: base}
     prev = base
     ret_age = float(scenario.teachers["retirement_age"])
@@ -614,3 +614,87 @@ def first_met_year(traj: pd.DataFrame, target_year: int) -> pd.DataFrame:
         out["year"].notna(), out["year"].astype("Float64").astype(str).str.replace(".0", "", regex=False),
         np.where(no_data, "无数据", NOT_BY_TARGET.format(year=target_year)))
     return out.drop(columns="year").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- sensitivity
+def sensitivity(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, target_year: int,
+                standards: dict, scales=(0.9, 1.0, 1.1)) -> pd.DataFrame:
+    """Target-year verdicts when projected compulsory enrolment is scaled (default ±10%).
+
+    Re-projects with ``scenario.with_scale(s)`` and evaluates the target year with the engine.
+    Columns: scenario, enrolment_scale, level, school_code, school_name, stage, indicator, value,
+    standard, met (target year only; included units and every CV), plus one row per scale with
+    indicator "全部达标" (level "县"): every unit passes and every CV within its limit.
+    """
+    frames = []
+    for s in scales:
+        proj = project(history, scenario.with_scale(s), target_year, standards)
+        tr = trajectory({int(target_year): proj[int(target_year)]}, standards, scenario.name)
+        tr = tr[tr["included"].fillna(False).astype(bool)].drop(columns=["year", "included", "ratio"])
+        judged = tr[tr["indicator"].isin(["每校达标"]) | (tr["level"] == "县")]
+        overall = bool(judged["met"].fillna(False).astype(bool).all())
+        tr = pd.concat([tr, pd.DataFrame([{
+            "scenario": scenario.name, "level": "县", "school_code": "", "school_name": "全县", "stage": "",
+            "indicator": "全部达标", "value": float(judged["met"].fillna(False).astype(bool).sum()),
+            "standard": float(len(judged)), "met": overall}])], ignore_index=True)
+        tr.insert(1, "enrolment_scale", float(s))
+        frames.append(tr)
+    out = pd.concat(frames, ignore_index=True)
+    out["met"] = out["met"].astype("boolean")
+    return out
+
+
+def sensitivity_summary(sens: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario and scale: units passing, CVs within limit, overall verdict (wide, for display)."""
+    u = sens[sens["indicator"] == "每校达标"].groupby(["scenario", "enrolment_scale"])["met"].agg(
+        units_pass=lambda m: int(m.fillna(False).astype(bool).sum()), units=lambda m: int(len(m)))
+    c = sens[sens["indicator"].str.startswith("CV_")].groupby(["scenario", "enrolment_scale"])["met"].agg(
+        cv_pass=lambda m: int(m.fillna(False).astype(bool).sum()), cv=lambda m: int(len(m)))
+    a = sens[sens["indicator"] == "全部达标"].set_index(["scenario", "enrolment_scale"])["met"].rename("all_pass")
+    return u.join(c).join(a).reset_index()
+
+
+# ---------------------------------------------------------------- notebook I/O
+def load_history(period: str, data_dir: str | Path, processed_dir: str | Path) -> dict[str, dict[str, pd.DataFrame]]:
+    """Every processed period ≤ ``period`` (the raw folder's periods), cleaning any that is missing.
+
+    Returns period → tables (``analysis.tables.load_period``). Periods are the raw data
+    sub-folders whose names start with a year not after ``period``'s.
+    """
+    from .cleaning import clean_period
+    from .tables import load_period
+
+    data_dir, processed_dir = Path(data_dir), Path(processed_dir)
+    cur = period_year(period)
+    raw = sorted((p.name for p in data_dir.iterdir() if p.is_dir() and p.name[:4].isdigit()
+                  and period_year(p.name) <= cur), key=period_year) if data_dir.is_dir() else []
+    done = {p.name for p in processed_dir.iterdir() if p.is_dir() and p.name[:4].isdigit()
+            and period_year(p.name) <= cur} if processed_dir.is_dir() else set()
+    periods = sorted(set(raw) | done | {str(period)}, key=period_year)
+    history = {}
+    for p in periods:
+        if not (processed_dir / p).is_dir():
+            clean_period(data_dir, p, processed_dir)
+        history[p] = load_period(processed_dir, p)
+    return history
+
+
+def write_results(frames: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
+    """Write each frame as ``<name>.parquet`` and ``<name>.csv`` (UTF-8 with BOM) into ``folder``;
+    each file is written to a temporary name and renamed into place."""
+    import os
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in frames.items():
+        for ext in ("parquet", "csv"):
+            path = folder / f"{name}.{ext}"
+            tmp = folder / f".{name}.{ext}.tmp"
+            if ext == "parquet":
+                df.to_parquet(tmp, index=False)
+            else:
+                df.to_csv(tmp, index=False, encoding="utf-8-sig")
+            os.replace(tmp, path)
+            written.append(path)
+    return written

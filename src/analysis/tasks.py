@@ -218,6 +218,8 @@ def cost_by_responsible(tasks: pd.DataFrame) -> pd.DataFrame:
     cost (a task shared by several bureaus appears under each; the sum is not the total).
     Columns: responsible_unit, cost_kind, tasks, cost_yuan."""
     t = tasks[tasks["cost_yuan"].notna()].copy()
+    if "cost_kind" not in t:
+        t["cost_kind"] = "合计"
     t["responsible_unit"] = t["responsible"].astype(str).str.split("、")
     t = t.explode("responsible_unit")
     return t.groupby(["responsible_unit", "cost_kind"], as_index=False).agg(

@@ -1,0 +1,243 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 到目标年份的预测、整改任务与最低成本方案
+#
+# 本笔记本回答县领导小组的几个问题：**按现在的情况和县里的实施方案，到目标年份（默认 2022 年国家认定）
+# 能否达标？每所学校还缺什么？补齐要花多少钱、由谁负责？满足全部规则、花钱最少的方案是什么？**
+#
+# 做法：
+# 1. **预测**：以本期及以前各期整理后的数据为历史，按年级升级推算在校生（升级率由历年数据估计，新生按趋势外推），
+#    按年龄推算教师退休，再加上情景文件中的招聘、交流、骨干认定、新建校舍、购置装备、多媒体教室和专用教室，
+#    得到每一年的数据表；**每一年的指标都由同一个指标计算引擎计算**，与本期评估完全同一口径。
+# 2. **整改任务**：现状和预测中的每项差距，折算成自然单位（教师人数、平方米、元、间、班），注明责任单位、完成时限和估算费用。
+# 3. **最低成本方案**：用混合整数规划（`scipy.optimize.milp`）在每校招聘、交流轮岗、骨干认定、新建校舍、购置装备和
+#    多媒体教室中选择，使目标年份每个评估单位“每校达标”且各差异系数不超过上限，总成本最低；差异系数是非线性的，
+#    采用“求解—引擎复核—对超限指标加每校下限—再求解”的割平面方法，直到引擎确认全部达标。
+# 4. **敏感性**：在校生比预测多 10% 或少 10% 时结论是否改变。
+#
+# 单位成本是估算假设（`costs.yaml`），情景是用户可编辑的 YAML 文件（`scenarios/`），详见 `docs/projection.md`。
+
+# %% tags=["parameters"]
+period = "2021"        # reporting period (str)
+data_dir = ""          # raw data folder of the county; "" → bundled demo data data/raw/demo
+processed_dir = ""     # "" → data/processed
+out_dir = ""           # "" → reports/<period>  (for files a notebook writes itself, e.g. xlsx)
+target_year = 2022     # 目标年份 (国家认定)
+scenario_dir = ""      # folder of scenario YAML files; "" → the bundled scenarios (baseline, county_plan)
+
+# %% tags=["remove-cell"]
+import time
+import warnings
+from pathlib import Path
+
+warnings.filterwarnings("ignore")
+
+import matplotlib
+
+matplotlib.use("Agg")
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from analysis import paths, plotting, report  # noqa: F401  (plotting registers the CJK font)
+from analysis import projection_figures as pfig
+from analysis.optimise import action_table, cost_by_year, evaluate, load_costs, optimise
+from analysis.projection import (
+    first_met_year, load_history, load_scenarios, period_year, project, scenario_actions, sensitivity,
+    sensitivity_summary, trajectory, write_results,
+)
+from analysis.standards import load_standards
+from analysis.tasks import cost_by_responsible, rectification_tasks
+
+period = str(period)
+target_year = int(target_year)
+data_dir = Path(data_dir) if data_dir else paths.DEMO_RAW_DIR
+processed_dir = Path(processed_dir) if processed_dir else paths.PROCESSED_DIR
+standards = load_standards()
+costs = load_costs()
+cur_year = period_year(period)
+
+history = load_history(period, data_dir, processed_dir)
+scenarios = load_scenarios(scenario_dir)
+projected = {name: project(history, sc, target_year, standards) for name, sc in scenarios.items()}
+traj = pd.concat([trajectory(projected[n], standards, sc.name) for n, sc in scenarios.items()], ignore_index=True)
+first = first_met_year(traj, target_year)
+
+
+def show(html: str) -> None:
+    display(HTML(html))
+
+
+def money(x: float) -> str:
+    return f"{x / 1e4:,.1f} 万元"
+
+
+# %% tags=["remove-input"]
+display(Markdown(
+    f"历史数据：{'、'.join(history)} 年（共 {len(history)} 期）；本期 {period} 年；预测到 {target_year} 年。"
+    f"情景：{'；'.join(f'**{sc.name}**（{sc.description}）' for sc in scenarios.values())}。"
+))
+notes = sorted({n for sc in scenarios.values() for n in sc.notes})
+if notes:
+    display(Markdown("说明：" + "；".join(notes)))
+
+# %% [markdown]
+# ## 一、目标年份能否达标
+#
+# 下表列出各情景下到目标年份**仍不达标**的学校指标和县级差异系数；“达标年份”是从该年起一直达标的第一年。
+
+# %% tags=["remove-input"]
+for name, sc in scenarios.items():
+    f = first[first["scenario"] == sc.name]
+    bad = f[~f["met_in_target"]]
+    units_bad = bad[(bad["level"] == "学校") & (bad["indicator"] == "每校达标")]
+    cv_bad = bad[bad["level"] == "县"]
+    display(Markdown(
+        f"**{sc.name}**：到 {target_year} 年，不能“每校达标”的评估单位 **{len(units_bad)}** 个，"
+        f"超过上限的差异系数 **{len(cv_bad)}** 项。"
+    ))
+    show(report.html_table(bad, headers=report.PROJECTION_HEADERS,
+                           columns=["school_name", "stage", "indicator", "first_met_year"],
+                           empty_text=f"全部达标（{target_year}年）", max_rows=60))
+
+# %% [markdown]
+# ## 二、指标变化趋势
+#
+# 每个小图是一项资源配置指标，纵轴是“指标值 ÷ 标准”（1.0 为达标，0.85 为“其余一项不低于 85%”的底线）；
+# 红线是到目标年份仍低于标准的评估单位。
+
+# %% tags=["remove-input"]
+for name, sc in scenarios.items():
+    fig = pfig.unit_trajectories(traj, standards, sc.name)
+    show(report.html_figure(fig, alt=f"{sc.name}：各单位指标与标准之比"))
+
+# %% [markdown]
+# 各学段 7 项指标的校际差异系数（按三位小数显示）与上限（小学 0.50、初中 0.45）：
+
+# %% tags=["remove-input"]
+show(report.html_figure(pfig.cv_trajectories(traj), alt="差异系数变化"))
+
+# %% [markdown]
+# ## 三、整改任务清单
+#
+# 由现状和“基准情景”（不采取新举措）的目标年预测得出：每项差距折算为自然单位；第 4–7 项是学校的资源，
+# 一贯制学校按学段份额分摊，所以“需补充”的是**全校**新增量。现状差距的完成时限为申报时限，
+# 预测中新出现（或扩大）的差距为整改提升阶段末。教师费用按每年计，其余为一次性投入。
+
+# %% tags=["remove-input"]
+base_name = "baseline" if "baseline" in projected else next(iter(projected))
+base_proj = projected[base_name]
+units_now, cv_now = evaluate(base_proj[cur_year], standards)
+units_tgt, cv_tgt = evaluate(base_proj[target_year], standards)
+tasks = rectification_tasks(units_now, units_tgt, standards, costs, target_year, cv_now, cv_tgt,
+                            base_proj[cur_year], base_proj[target_year])
+one_off = tasks.loc[tasks["cost_kind"] == "一次性", "cost_yuan"].sum()
+yearly = tasks.loc[tasks["cost_kind"] == "每年", "cost_yuan"].sum()
+display(Markdown(f"共 **{len(tasks)}** 项任务；估算一次性投入 **{money(one_off)}**，每年人员经费 **{money(yearly)}**。"))
+show(report.html_table(tasks, headers=report.PROJECTION_HEADERS, columns=report.TASK_SHOWN_COLUMNS,
+                       max_rows=80))
+
+# %% [markdown]
+# ## 四、最低成本方案
+#
+# 在基准情景的目标年数据上求解。可选措施：招聘体育/艺术教师或其他学科教师（本科）、认定县级骨干教师、
+# 在同学段学校间交流体育/艺术教师或骨干教师（从有富余的学校调出，成本低）、新建教学及辅助用房和运动场地、
+# 购置教学仪器设备、建设网络多媒体教室。约束：目标年每个参评单位至少 6 项达标、其余不低于 85%；
+# 各差异系数不超过上限（割平面迭代，由引擎复核）。措施安排在下一年度实施；招聘和骨干认定按年计费至目标年。
+
+# %% tags=["remove-input"]
+plan_year = min(cur_year + 1, target_year)
+t0 = time.perf_counter()
+plan = optimise(base_proj[target_year], standards, target_year, costs=costs, years=[plan_year])
+elapsed = time.perf_counter() - t0
+print(f"求解用时 / solve time: {elapsed:.2f} 秒（含 {plan.iterations} 轮割平面与引擎复核）")
+display(Markdown(
+    f"**求解状态**：{plan.status}。{plan.message}\n\n"
+    f"- 最低成本方案：**{money(plan.cost_total)}**\n"
+    f"- 简单方案（每个单位每项指标都补足到 100% 标准）：**{money(plan.naive_cost)}**\n"
+    f"- 节约：**{money(plan.naive_cost - plan.cost_total)}**"
+))
+show(report.html_table(plan.table, headers=report.PROJECTION_HEADERS, columns=report.PLAN_SHOWN_COLUMNS,
+                       empty_text="无需新增措施", max_rows=80))
+
+# %% [markdown]
+# 引擎复核（把方案施加到目标年数据上，重新计算全部指标）：
+
+# %% tags=["remove-input"]
+ua, ca = plan.units_after, plan.cv_after
+if ua is not None:
+    inc = ua[ua["included"].fillna(False).astype(bool)]
+    display(Markdown(
+        f"方案实施后：每校达标 **{int(inc['unit_pass'].fillna(False).astype(bool).sum())} / {len(inc)}** 个单位；"
+        f"差异系数达标 **{int(ca['passed'].fillna(False).astype(bool).sum())} / {len(ca)}** 项。"
+    ))
+    show(report.html_table(ca, table="cv", columns=["stage", "indicator_name", "mean", "cv_shown", "limit", "passed"]))
+
+# %% [markdown]
+# ## 五、费用：分年度与按责任单位
+#
+# “县实施方案”的费用按情景文件中的措施和同样的单位成本计算，便于与最低成本方案比较。
+
+# %% tags=["remove-input"]
+plan_tables = {"最低成本方案": plan.table, "简单方案": plan.naive_table}
+for name, sc in scenarios.items():
+    acts = scenario_actions(sc)
+    if any(acts.values()):
+        plan_tables[sc.name] = action_table(acts, history[period], standards, costs, target_year)
+by_year = {k: cost_by_year(v, target_year, list(range(cur_year + 1, target_year + 1))) for k, v in plan_tables.items()}
+show(report.html_figure(pfig.cost_by_year(by_year), alt="分年度支出"))
+plan_cost = pd.concat([s.rename_axis("year").reset_index().assign(plan=k) for k, s in by_year.items()],
+                      ignore_index=True)[["plan", "year", "cost_yuan"]]
+resp = cost_by_responsible(plan.table.assign(cost_kind="合计"))
+show(report.html_figure(pfig.cost_by_responsible(resp, "最低成本方案：按责任单位汇总"), alt="按责任单位"))
+resp_tasks = cost_by_responsible(tasks)
+show(report.html_figure(pfig.cost_by_responsible(resp_tasks[resp_tasks["cost_kind"] == "一次性"],
+                                                 "整改任务（一次性投入）：按责任单位汇总"), alt="整改任务按责任单位"))
+
+# %% [markdown]
+# ## 六、敏感性：在校生比预测多或少 10%
+
+# %% tags=["remove-input"]
+sens = pd.concat([sensitivity(history, sc, target_year, standards) for sc in scenarios.values()],
+                 ignore_index=True)
+summ = sensitivity_summary(sens)
+summ_show = summ.assign(
+    enrolment_scale=summ["enrolment_scale"].map(lambda s: f"{s:.0%}"),
+    units_pass=summ["units_pass"].astype(str) + " / " + summ["units"].astype(str),
+    cv_pass=summ["cv_pass"].astype(str) + " / " + summ["cv"].astype(str),
+    all_pass=summ["all_pass"].map({True: "达标", False: "未达标"}),
+)
+show(report.html_table(summ_show, headers={"scenario": "情景", "enrolment_scale": "在校生（相对预测）",
+                                           "units_pass": "每校达标单位", "cv_pass": "差异系数达标",
+                                           "all_pass": "资源配置总体"},
+                       columns=["scenario", "enrolment_scale", "units_pass", "cv_pass", "all_pass"]))
+
+# %% [markdown]
+# ## 七、结果文件
+#
+# 以下结果表写入本期整理后数据文件夹（parquet 与 CSV），供自评报告和整改报告使用；各列含义见 `docs/projection.md`。
+
+# %% tags=["remove-input"]
+plan_table = plan.table.assign(plan="最低成本方案")
+outputs = {
+    "trajectory": traj,
+    "first_met": first,
+    "tasks": tasks,
+    "plan": plan_table,
+    "plan_summary": plan.summary(),
+    "plan_cost": plan_cost,
+    "sensitivity": sens,
+}
+written = write_results(outputs, processed_dir / period)
+display(Markdown("已写出：" + "、".join(sorted({p.stem for p in written}))))

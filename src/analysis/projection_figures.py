@@ -1,0 +1,106 @@
+"""Figures of the projection notebook (预测图表). Import ``analysis.plotting`` first (CJK font).
+
+Each function takes result tables (trajectory, plan table, cost tables) and returns a matplotlib
+``Figure``; the notebook only displays them.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from . import plotting  # noqa: F401  (registers the CJK font)
+
+INDICATORS = [f"L{k}" for k in range(1, 8)]
+
+
+def unit_trajectories(traj: pd.DataFrame, standards: dict, scenario: str | None = None):
+    """Each unit's L1–L7 as a share of its standard, per year (1.0 = standard, 0.85 = floor).
+
+    One panel per indicator; a line per included unit; units below the standard in the last
+    year are labelled."""
+    res = standards["resources"]
+    t = traj[(traj["level"] == "学校") & traj["included"].fillna(False).astype(bool)
+             & traj["indicator"].isin(INDICATORS)]
+    if scenario is not None:
+        t = t[t["scenario"] == scenario]
+    years = sorted(t["year"].unique())
+    fig, axes = plt.subplots(2, 4, figsize=(15, 7.5), sharex=True)
+    last = max(years)
+    for ax, k in zip(axes.ravel(), INDICATORS):
+        d = t[t["indicator"] == k]
+        for (code, stage), g in d.groupby(["school_code", "stage"]):
+            g = g.sort_values("year")
+            r = g["ratio"].astype(float).to_numpy()
+            low = bool(r[-1] < 1) if len(r) else False
+            ax.plot(g["year"], r, marker="o", lw=1.6 if low else 0.8, alpha=1 if low else 0.35,
+                    color="#c0392b" if low else "#7f8c8d")
+            if low:
+                ax.annotate(f"{g['school_name'].iloc[-1]}{stage}", (last, r[-1]), fontsize=7,
+                            xytext=(3, 0), textcoords="offset points")
+        ax.axhline(1.0, color="#27ae60", lw=1.2, ls="--")
+        ax.axhline(float(res["floor_ratio"]), color="#e67e22", lw=1, ls=":")
+        ax.set_title(f"{k} {res['indicators'][k]['name']}", fontsize=9)
+        ax.set_ylim(0, max(2.5, float(np.nanmax(d["ratio"].astype(float))) * 1.05) if len(d) else 2.5)
+        ax.set_xticks(years)
+    ax = axes.ravel()[-1]
+    ax.axis("off")
+    ax.text(0.05, 0.6, "纵轴：指标值 ÷ 标准\n绿色虚线：达到标准（1.0）\n橙色点线：不低于标准的85%\n红线：目标年仍未达标的单位",
+            fontsize=10, va="top")
+    fig.suptitle("各评估单位资源配置指标的变化（与标准之比）" + (f" — {scenario}" if scenario else ""), fontsize=13)
+    fig.tight_layout()
+    return fig
+
+
+def cv_trajectories(traj: pd.DataFrame, scenarios: list[str] | None = None):
+    """CV (as shown) of each indicator per year against the stage limit; one panel per stage."""
+    c = traj[traj["level"] == "县"]
+    scenarios = scenarios or list(c["scenario"].unique())
+    stages = sorted(c["stage"].unique(), key=lambda s: ["小学", "初中"].index(s) if s in ["小学", "初中"] else 9)
+    fig, axes = plt.subplots(1, len(stages), figsize=(6.5 * len(stages), 4.2), squeeze=False)
+    styles = ["-", "--", ":", "-."]
+    colors = plt.get_cmap("tab10")
+    for ax, st in zip(axes[0], stages):
+        d = c[c["stage"] == st]
+        for si, sc in enumerate(scenarios):
+            for ki, k in enumerate(INDICATORS):
+                g = d[(d["scenario"] == sc) & (d["indicator"] == f"CV_{k}")].sort_values("year")
+                ax.plot(g["year"], g["value"].astype(float), ls=styles[si % 4], marker="o", ms=3,
+                        color=colors(ki), label=f"{k}" if si == 0 else None)
+        limit = float(d["standard"].astype(float).iloc[0]) if len(d) else np.nan
+        ax.axhline(limit, color="#c0392b", lw=1.5, label=f"上限 {limit:.2f}")
+        ax.set_title(f"{st}：校际差异系数" + ("（实线 " + "，".join(
+            f"{styles[i % 4]} {s}" for i, s in enumerate(scenarios)) + "）" if len(scenarios) > 1 else ""),
+                     fontsize=9)
+        ax.set_xticks(sorted(d["year"].unique()))
+        ax.legend(fontsize=7, ncol=4)
+    fig.tight_layout()
+    return fig
+
+
+def cost_by_year(plans: dict[str, pd.Series]):
+    """Spending per year (元 → 万元) of one or more plans, side by side."""
+    df = pd.DataFrame(plans).fillna(0.0) / 1e4
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    df.plot.bar(ax=ax, rot=0)
+    ax.set_ylabel("万元")
+    ax.set_xlabel("年份")
+    ax.set_title("各方案分年度支出")
+    for cont in ax.containers:
+        ax.bar_label(cont, fmt="%.1f", fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def cost_by_responsible(table: pd.DataFrame, title: str = "按责任单位汇总的费用"):
+    """Cost per responsible unit (万元): ``table`` has responsible_unit and cost_yuan columns."""
+    d = table.groupby("responsible_unit")["cost_yuan"].sum().sort_values() / 1e4
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(d) + 1.2))
+    ax.barh(d.index, d.to_numpy(), color="#2980b9")
+    for y, v in enumerate(d.to_numpy()):
+        ax.text(v, y, f" {v:,.1f}", va="center", fontsize=8)
+    ax.set_xlabel("万元（同一任务涉及多个责任单位时，分别计入各单位）")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
