@@ -256,3 +256,17 @@ def test_missing_period_folder_is_a_clear_error(tmp_path):
 def test_data_dictionary_is_in_step_with_the_code():
     doc = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
     assert render_data_doc(doc) == doc, "docs/data.md is stale: run `python -m analysis.tables`"
+
+
+def test_clean_notebook_runs_on_a_small_county(small_county, tmp_path):
+    """notebooks/01_clean.py executes (papermill, python3 kernel) and writes the processed tables."""
+    from analysis import runner
+
+    res = runner.run_notebook(
+        ROOT / "notebooks" / "01_clean.py", period="2021", data_dir=small_county,
+        processed_dir=tmp_path / "processed", out_dir=tmp_path / "reports", demo=True,
+        log=lambda line: None)
+    assert res.ok
+    assert len(list((tmp_path / "processed" / "2021").glob("*.parquet"))) == len(cleaning.OUTPUT_TABLES)
+    html = (tmp_path / "reports" / "clean.html").read_text(encoding="utf-8")
+    assert "数据质量问题清单" in html and "隔离的原始记录" in html
