@@ -126,7 +126,7 @@ def test_messy_workbooks_cleaned_and_listed(county, tmp_path):
 
     assert any("合计行" in p for p in lines("在校生", 6))
     assert any("全角数字" in p for p in lines("在校生", 3))
-    assert any("首尾多余空格" in p or "全角" in p for p in lines("在校生", 4)) is False  # name not read
+    assert not any("空格" in p for p in lines("在校生", 4))  # 学校名称 is not read here
     assert any("万元" in p for p in dq[dq["sheet"] == "校舍场地装备"]["problem"])
     qi = q.set_index(["sheet", "row"])["reason"]
     assert "八年级" in qi[("在校生", 5)] and "不是数字" in qi[("在校生", 5)]
@@ -204,14 +204,14 @@ def test_demo_period_lists_exactly_the_planted_problems(tmp_path):
     res = clean_period(DEMO_RAW_DIR, "2021", tmp_path / "out")
     assert digest(DEMO_RAW_DIR) == before  # raw data untouched
     dq = res.data_quality
-    kinds = dq["problem"].str.extract(r"^(合并单元格|合计行|全角数字|首尾多余空格|金额单位为万元|重复记录|"
+    kinds = dq["problem"].str.extract(r"^(合并单元格|合计行|全角数字|多余空格|金额单位为万元|重复记录|"
                                       r"列“任教学科”|不计校数校区)")[0]
     assert kinds.notna().all(), dq[kinds.isna()]
     # 8 towns, each listed as one run of ≥ 2 schools → 8 merged ranges; 2 total rows
     # (在校生, 校舍场地装备); 2 full-width cells; 1 padded name; 1 万元 column;
     # 1 duplicated school; 1 blank subject; 1 campus → 17 lines
     assert kinds.value_counts().to_dict() == {
-        "合并单元格": 8, "合计行": 2, "全角数字": 2, "首尾多余空格": 1, "金额单位为万元": 1,
+        "合并单元格": 8, "合计行": 2, "全角数字": 2, "多余空格": 1, "金额单位为万元": 1,
         "重复记录": 1, "列“任教学科”": 1, "不计校数校区": 1}
     assert res.quarantine[["sheet", "row"]].values.tolist() == [["学校名录", 39], ["教职工", 13]]
     s = res.summary
@@ -270,3 +270,23 @@ def test_clean_notebook_runs_on_a_small_county(small_county, tmp_path):
     assert len(list((tmp_path / "processed" / "2021").glob("*.parquet"))) == len(cleaning.OUTPUT_TABLES)
     html = (tmp_path / "reports" / "clean.html").read_text(encoding="utf-8")
     assert "数据质量问题清单" in html and "隔离的原始记录" in html
+
+
+def test_parse_column_by_kind():
+    from analysis.rawdata import RawCol, parse_column
+
+    def run(kind, values, unit=None):
+        parsed, errors, notes = parse_column(pd.Series(values, dtype=object), RawCol("x", ("x",), kind), unit)
+        return parsed.tolist(), [e is not None for e in errors], notes
+
+    vals, errs, notes = run("int", ["１２", " 3 ", "1,234", "x", 4.0, 4.5, None])
+    assert vals == [12, 3, 1234, None, 4, None, None]
+    assert errs == [False, False, False, True, False, True, False]  # "x" no number; 4.5 not whole
+    assert set(notes) == {0, 1}  # full-width digits, stray spaces
+    # 1.5 万元 = 15 000 元; "0.25" 万元 = 2 500 元; 元 unchanged
+    assert run("money", [1.5, "0.25"], "万元")[0] == [15000.0, 2500.0]
+    assert run("money", [1500], "元")[0] == [1500.0]
+    assert run("grade", ["一年级", "初二", "高一", "幼儿班", "7", 9])[0] == [1, 8, 10, 0, 7, 9]
+    assert run("level", ["Ⅲ级", "IV", "2"])[0] == [3, 4, 2]
+    vals, errs, _ = run("bool", ["是", "否", "也许"])
+    assert vals == [True, False, None] and errs == [False, False, True]

@@ -224,7 +224,11 @@ def _validate(name: str, df: pd.DataFrame, spec: SheetSpec, raw: RawSheet, log: 
               extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """Quarantine duplicates and rows failing the schema; return the rest (coerced) + extras."""
     df = df.reset_index(drop=True)
-    headers = raw.headers
+    # derived columns are reported under the raw column they come from
+    headers = {**raw.headers}
+    for derived, source in (("is_public", "ownership"), ("stage", "grade")):
+        if derived not in headers and source in raw.headers:
+            headers[derived] = raw.headers[source]
     keys = _keys(name)
     if keys:
         dup = df.duplicated(keys, keep="first")

@@ -423,8 +423,8 @@ def parse_column(values: pd.Series, col: RawCol, unit: str | None):
             nf = unicodedata.normalize("NFKC", v)
             if re.search(r"[０-９]", v):
                 notes[pos] = "全角数字 / full-width digits"
-            elif nf.strip() != nf:
-                notes[pos] = "首尾多余空格 / stray spaces"
+            elif nf.strip() != nf or (col.kind != "text" and re.search(r"\s", nf)):
+                notes[pos] = "多余空格 / stray spaces"
             text = nf.strip()
         else:
             text = None
