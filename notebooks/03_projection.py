@@ -146,6 +146,7 @@ one_off = tasks.loc[tasks["cost_kind"] == "一次性", "cost_yuan"].sum()
 yearly = tasks.loc[tasks["cost_kind"] == "每年", "cost_yuan"].sum()
 display(Markdown(f"共 **{len(tasks)}** 项任务；估算一次性投入 **{money(one_off)}**，每年人员经费 **{money(yearly)}**。"))
 show(report.html_table(tasks, headers=report.PROJECTION_HEADERS, columns=report.TASK_SHOWN_COLUMNS,
+                       kinds=report.PROJECTION_KINDS,
                        max_rows=80))
 
 # %% [markdown]
@@ -169,6 +170,7 @@ display(Markdown(
     f"- 节约：**{money(plan.naive_cost - plan.cost_total)}**"
 ))
 show(report.html_table(plan.table, headers=report.PROJECTION_HEADERS, columns=report.PLAN_SHOWN_COLUMNS,
+                       kinds=report.PROJECTION_KINDS,
                        empty_text="无需新增措施", max_rows=80))
 
 # %% [markdown]

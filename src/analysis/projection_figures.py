@@ -47,7 +47,7 @@ def unit_trajectories(traj: pd.DataFrame, standards: dict, scenario: str | None 
     ax = axes.ravel()[-1]
     ax.axis("off")
     ax.text(0.05, 0.6, "纵轴：指标值 ÷ 标准\n绿色虚线：达到标准（1.0）\n橙色点线：不低于标准的85%\n红线：目标年仍未达标的单位",
-            fontsize=10, va="top")
+            fontsize=10, va="top", transform=ax.transAxes)
     fig.suptitle("各评估单位资源配置指标的变化（与标准之比）" + (f" — {scenario}" if scenario else ""), fontsize=13)
     fig.tight_layout()
     return fig
