@@ -73,11 +73,13 @@ def area_table(area: str) -> None:
                  "failing": "未达标的学校或事项及差距", "evidence": "依据与佐证"},
         css_class="report-table verdict-area"))
     for r in v[v["status"].ne("达标")].itertuples():
-        d = report.detail_frame(results, r.code)
-        if d is not None:
-            show(f"<h4>{report.esc(r.no)}. {report.esc(r.name)}：明细</h4>"
-                 + report.html_table(d, max_rows=40))
+        detail = report.detail_table(results, r.code)
+        if detail:
+            show(f"<h4>{report.esc(r.no)}. {report.esc(r.name)}：明细</h4>" + detail)
 
+
+# %%
+show(report.headline_html(verdict, county=county, period=period))
 
 # %% [markdown]
 # ## 一、县域基本情况
@@ -129,14 +131,23 @@ show(report.html_paragraph(text))
 # 红色为未达到标准的数值；“—”表示缺少数据（不按 0 计算）。
 
 # %%
-unit_cols = ["school_name", "stage", "school_type", "urban_rural", "students",
+unit_cols = ["school_name", "school_type", "urban_rural", "students",
              *(f"L{k}" for k in range(1, 8)), "n_met", "unit_pass", "exclusion_reason"]
-short = {f"L{k}": f"{k}. {standards['resources']['indicators'][f'L{k}']['name']}" for k in range(1, 8)}
+short = {f"L{k}": f"指标{k}" for k in range(1, 8)}
+legend = pd.DataFrame([
+    {"no": f"指标{k}", "name": spec["name"], "unit": spec["unit"],
+     **{stage: spec["standard"][stage] for stage in standards["stages"]}}
+    for k, spec in ((int(code[1:]), spec) for code, spec in standards["resources"]["indicators"].items())])
+show(report.html_table(legend, headers={"no": "代码", "name": "指标名称", "unit": "单位",
+                                        **{st: f"{st}标准（≥）" for st in standards["stages"]}},
+                       kinds={st: "value" for st in standards["stages"]}, caption="资源配置7项指标及标准"))
 for stage in standards["stages"]:
     sub = units[units["stage"].eq(stage)].sort_values(["included", "school_code"], ascending=[False, True])
     show(report.html_table(
-        sub, table="units", columns=unit_cols, headers={**short, "students": "学生数"},
-        status_of={f"L{k}": f"L{k}_met" for k in range(1, 8)},
+        sub, table="units", columns=unit_cols,
+        headers={**short, "students": "学生数", "n_met": "达标项数", "unit_pass": "每校达标",
+                 "exclusion_reason": "不纳入原因", "school_type": "办学类型", "urban_rural": "城乡"},
+        status_of={f"L{k}": f"L{k}_met" for k in range(1, 8)}, row_status="unit_pass",
         caption=f"表2 {stage}评估单位资源配置指标", css_class="report-table units-table"))
 
 # %% [markdown]

@@ -85,10 +85,17 @@ show(report.html_table(
 
 # %%
 by_school = report.unit_shortfalls(units, standards)
-show(report.html_table(by_school, headers=H, kinds={"students": "int", "value": "value", "standard": "value",
-                                                     "ratio": "pct"},
+show(report.html_table(by_school, headers=H, columns=["school_name", "stage", "students", "indicator", "value",
+                                                     "standard", "ratio", "gap"],
+                       kinds={"students": "int", "value": "value", "standard": "value", "ratio": "pct", "gap": "value"},
                        caption="表2 未达标评估单位及其短板指标", empty_text="所有参评单位均每校达标。",
                        max_rows=150))
+
+# %%
+others = report.school_shortfalls(results)
+show(report.html_table(others, headers={**H, "indicator": "指标", "status": "结果", "items": "未达标事项数"},
+                       columns=["school_name", "indicator", "status", "items"], kinds={"items": "int"},
+                       caption="表3 政府保障程度、教育质量指标中未达标的学校", empty_text="无。", max_rows=150))
 
 # %% [markdown]
 # ## 二、整改任务
@@ -105,14 +112,14 @@ else:
         f"整改任务共 {report.fmt_int(len(tasks))} 项"
         + (f"，估算费用合计 {report.fmt_number(tasks['cost_yuan'].sum(min_count=1), 'money')} 元。"
            if "cost_yuan" in tasks else "。")))
-    show(report.html_table(tasks, headers=H, kinds=report.PROJECTION_KINDS, caption="表3 整改任务清单",
+    show(report.html_table(tasks, headers=H, kinds=report.PROJECTION_KINDS, caption="表4 整改任务清单",
                            columns=[c for c in report.TASK_SHOWN_COLUMNS if c in tasks.columns], max_rows=200))
     if {"responsible", "cost_yuan"} <= set(tasks.columns):
         by_resp = (tasks.assign(responsible=tasks["responsible"].astype("string").str.split("、"))
                    .explode("responsible").groupby("responsible", as_index=False)
                    .agg(tasks=("indicator", "size"), cost_yuan=("cost_yuan", "sum")))
         show(report.html_table(by_resp, headers={**H, "tasks": "牵头或参与的任务数"},
-                               kinds={"tasks": "int", "cost_yuan": "money"}, caption="表4 各责任单位任务数"))
+                               kinds={"tasks": "int", "cost_yuan": "money"}, caption="表5 各责任单位任务数"))
 
 # %% [markdown]
 # ## 三、到目标年份的达标预测
@@ -156,13 +163,13 @@ else:
                                + passed_units["n_units"].astype(int).astype(str))
     wide = wide.pivot_table(index=["scenario", "stage"], columns="year", values="text", aggfunc="first").reset_index()
     wide.columns = [str(c) for c in wide.columns]
-    show(report.html_table(wide, headers=H, caption="表5 各情景逐年每校达标单位数（达标/参评）"))
+    show(report.html_table(wide, headers=H, caption="表6 各情景逐年每校达标单位数（达标/参评）"))
     cv_target = county_cv[county_cv["year"].eq(county_cv["year"].max())]
     show(report.html_table(cv_target.assign(indicator=cv_target["indicator"].str.replace("CV_", "", regex=False)),
                            headers={**H, "value": "差异系数", "standard": "上限"},
                            columns=["scenario", "stage", "indicator", "value", "standard", "met"],
                            kinds={"value": "cv", "standard": "value"},
-                           caption=f"表6 {int(county_cv['year'].max())} 年各情景差异系数预测"))
+                           caption=f"表7 {int(county_cv['year'].max())} 年各情景差异系数预测"))
 
 # %% [markdown]
 # ## 四、最低成本整改方案
@@ -173,23 +180,47 @@ else:
 # %%
 plan = proj.get("plan")
 plan_cost = proj.get("plan_cost")
+plan_summary = proj.get("plan_summary")
+MIN_COST = "最低成本方案"
 if plan is None:
     show(report.html_paragraph("本期尚无最低成本方案（由预测笔记本 03_projection 生成）。"))
 else:
-    total_cost = plan["cost_yuan"].sum(min_count=1) if "cost_yuan" in plan else None
+    if "plan" in plan.columns:
+        plan = plan[plan["plan"].eq(MIN_COST)]
+    if plan_summary is not None and {"key", "label"} <= set(plan_summary.columns):
+        keys = ["status", "message", "cost_total", "naive_cost", "saving", "verified", "units_pass_after",
+                "units_total", "cv_pass_after"]
+        ps = plan_summary.set_index("key").reindex([k for k in keys if k in set(plan_summary["key"])]).reset_index()
+        ps = ps.assign(shown=[report.fmt_number(v, "money") if pd.notna(v) else t
+                              for t, v in zip(ps["text"], ps["value"])])
+        ps.loc[ps["key"].eq("status"), "shown"] = ps.loc[ps["key"].eq("status"), "shown"].map(
+            {"optimal": "已求得最优方案", "infeasible": "无可行方案", "failed": "求解失败"}).fillna(
+            ps.loc[ps["key"].eq("status"), "shown"])
+        ps.loc[ps["key"].eq("verified"), "shown"] = ps.loc[ps["key"].eq("verified"), "shown"].map(
+            {"True": "是", "False": "否"})
+        show(report.html_table(ps, columns=["label", "shown"], headers={"label": "项目", "shown": "结果"},
+                               caption="表8 最低成本方案概要"))
     show(report.html_paragraph(f"最低成本方案共 {report.fmt_int(len(plan))} 项措施，估算总投入 "
-                               f"{report.fmt_number(total_cost, 'money')} 元。"))
-    show(report.html_table(plan, headers=H, kinds=report.PROJECTION_KINDS, caption="表7 最低成本整改方案",
-                           columns=[c for c in report.PLAN_SHOWN_COLUMNS if c in plan.columns], max_rows=200))
+                               f"{report.fmt_number(plan['cost_yuan'].sum(min_count=1), 'money')} 元。"))
+    show(report.html_table(plan, headers=H, kinds=report.PROJECTION_KINDS, caption="表9 最低成本整改方案（措施清单）",
+                           columns=[c for c in report.PLAN_SHOWN_COLUMNS if c in plan.columns], max_rows=200,
+                           empty_text="无需新增措施。"))
     if plan_cost is not None and not plan_cost.empty:
-        show(report.html_table(plan_cost, headers=H, kinds={"cost_yuan": "money", "year": None},
-                               caption="表8 最低成本方案逐年投入（元）"))
-        fig, ax = plt.subplots(figsize=(8, 3.4))
-        ax.bar(plan_cost["year"].astype(str), plan_cost["cost_yuan"].astype(float) / 1e4, color="#1f6fb2")
-        ax.set_ylabel("万元")
-        ax.set_title("最低成本方案逐年投入")
-        fig.tight_layout()
-        plt.show()
+        pc = plan_cost if "plan" in plan_cost.columns else plan_cost.assign(plan=MIN_COST)
+        wide = pc.pivot_table(index="plan", columns="year", values="cost_yuan", aggfunc="sum", sort=False)
+        wide = wide.assign(合计=wide.sum(axis=1, min_count=1)).reset_index()
+        wide.columns = [str(c) for c in wide.columns]
+        money_cols = [c for c in wide.columns if c != "plan"]
+        show(report.html_table(wide, headers={"plan": "方案"}, kinds={c: "money" for c in money_cols},
+                               caption="表10 逐年投入（元）：最低成本方案与其他方案比较"))
+        mc = pc[pc["plan"].eq(MIN_COST)]
+        if not mc.empty:
+            fig, ax = plt.subplots(figsize=(8, 3.4))
+            ax.bar(mc["year"].astype(str), mc["cost_yuan"].astype(float) / 1e4, color="#1f6fb2")
+            ax.set_ylabel("万元")
+            ax.set_title("最低成本方案逐年投入")
+            fig.tight_layout()
+            plt.show()
 
 # %% [markdown]
 # ## 五、仍存在的风险

@@ -319,6 +319,24 @@ def verdict_summary(verdict: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def headline_html(verdict: pd.DataFrame, county: str = "", period: str = "") -> str:
+    """A short summary box for the first page: indicators passed per area (from the verdict)."""
+    summ = verdict_summary(verdict)
+    n, n_pass = len(verdict), int(verdict["status"].eq("达标").sum())
+    who = esc(county) if county else "本县"
+    when = f"{esc(period)} 年度" if period else "本期"
+    items = "".join(
+        f"<li>{esc(r.方面)}：{esc(r.指标数)} 项中达标 {esc(r.达标)} 项"
+        f"{'，未达标 ' + esc(r.未达标) + ' 项' if r.未达标 else ''}"
+        f"{'，无数据或未提供 ' + esc(r.无数据或未提供) + ' 项' if r.无数据或未提供 else ''}</li>"
+        for r in summ.itertuples()
+    )
+    state = "pass" if n_pass == n else "fail"
+    verdict_text = ("全部达标" if n_pass == n else f"{n_pass} 项达标，尚未全部达标")
+    return (f'<div class="headline {state}"><p><strong>自评结果摘要：</strong>{who}{when} {n} 项指标{verdict_text}。'
+            f"</p><ul>{items}</ul></div>")
+
+
 def conclusion_html(verdict: pd.DataFrame, county: str = "") -> str:
     """The report's conclusion, generated from the verdict table (no hand-written verdict).
 
@@ -527,6 +545,9 @@ def write_application_tables(results: Any, path: str | Path, standards: Mapping[
     os.close(fd)
     try:
         wb.save(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -786,3 +807,91 @@ def remaining_risks(verdict: pd.DataFrame, proj: Mapping[str, pd.DataFrame], tar
         risks.append("以下指标缺少数据或认定材料，评估时不能认定达标，须尽快补齐：" + "；".join(
             f"{r.no}. {r.name}（{r.status}）" for r in nodata.itertuples()) + "。")
     return risks
+
+
+# --------------------------------------------------------------------------- engine detail tables
+
+#: Chinese headers of the columns of the engine's detail tables (``Results.details``)
+DETAIL_HEADERS: dict[str, str] = {
+    "school_code": "学校标识码", "school_name": "学校名称", "school_type": "办学类型", "urban_rural": "城乡分类",
+    "stage": "学段", "students": "学生数", "standard": "标准", "unit_pass": "每校达标",
+    "causes_unit_fail": "导致该校未达标", "missing_inputs": "缺失的输入", "status": "结果",
+    "item": "事项", "label": "名称", "part": "组成部分", "text": "说明", "room_type": "教室类型",
+    "classes": "班级数", "rooms_needed": "应配间数", "rooms_total": "现有间数", "rooms_qualifying": "面积达标间数",
+    "rooms_too_small": "面积不足间数", "rooms_missing": "缺少间数", "limit": "上限", "excess": "超出",
+    "class_id": "班级", "grade": "年级", "size": "班额", "public_funds_yuan": "公用经费（元）",
+    "required_yuan": "应拨经费（元）", "shortfall_yuan": "缺口（元）", "teacher_id": "教师编号",
+    "eligible": "符合轮岗条件人数", "rotated": "交流轮岗人数", "backbone_rotated": "其中骨干教师",
+    "rotated_share": "交流轮岗比例", "backbone_share": "骨干教师比例", "min_share": "标准比例",
+    "entrants": "招生数", "entrants_in_catchment": "划片范围内入学", "outside_catchment": "划片外入学",
+    "share": "比例", "graduates": "毕业生数", "allocated_places": "分配名额", "places_per_graduate": "生均名额",
+    "total": "合计", "left": "剩余", "respondents": "有效问卷数", "written_minutes": "日均书面作业（分钟）",
+    "limit_minutes": "限额（分钟）", "excess_minutes": "超出（分钟）", "subject": "学科", "level": "等级",
+    "diff_rate": "校际差异率", "county_between_school_share": "县测校间方差占比", "county_schools": "县测学校数",
+    "county_students": "县测学生数", "survey_kind": "调查方式", "group": "调查对象", "rate": "认可率",
+    "satisfied": "满意人数", "valid": "有效样本", "responses": "有效样本", "training_hours_5y": "近5年培训学时",
+    "has_certificate": "持有教师资格证", "has_charter": "制定章程", "has_informatization": "实现信息化",
+    "training_spending_yuan": "教师培训经费（元）", "public_funds_budget_yuan": "公用经费预算（元）",
+    **{f"L{k}": f"指标{k}数值" for k in range(1, 8)},
+    **{f"L{k}_ratio": f"指标{k}与标准之比" for k in range(1, 8)},
+    **{f"L{k}_met": f"指标{k}达标" for k in range(1, 8)},
+}
+
+_INT_COLUMNS = {"students", "classes", "rooms_needed", "rooms_total", "rooms_qualifying", "rooms_too_small",
+                "rooms_missing", "size", "eligible", "rotated", "backbone_rotated", "entrants",
+                "entrants_in_catchment", "outside_catchment", "graduates", "allocated_places", "respondents",
+                "county_schools", "county_students", "satisfied", "valid", "responses", "total"}
+
+
+def detail_kinds(df: pd.DataFrame) -> dict[str, str]:
+    """Number kinds of a detail table's numeric columns (money, shares, counts, values)."""
+    kinds: dict[str, str] = {}
+    for c in df.columns:
+        if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
+            continue
+        if c.endswith("_yuan"):
+            kinds[c] = "money"
+        elif c.endswith(("share", "_ratio")) or c in {"rate"}:
+            kinds[c] = "pct"
+        elif c == "diff_rate" or c == "county_between_school_share":
+            kinds[c] = "cv"
+        elif c in _INT_COLUMNS:
+            kinds[c] = "int"
+        elif c in {"grade", "level"}:
+            continue
+        else:
+            kinds[c] = "value"
+    return kinds
+
+
+def detail_table(results: Any, code: str, max_rows: int = 40, caption: str | None = None) -> str:
+    """The engine's detail table of ``code`` as escaped HTML with Chinese headers ("" when none)."""
+    d = detail_frame(results, code)
+    if d is None:
+        return ""
+    return html_table(d, headers=DETAIL_HEADERS, kinds=detail_kinds(d), max_rows=max_rows, caption=caption,
+                      css_class="report-table detail-table")
+
+
+def school_shortfalls(results: Any) -> pd.DataFrame:
+    """Schools named in the detail tables of the failing guarantee / quality indicators (G3, G5, …).
+
+    One row per school and indicator: school_code, school_name, indicator ("10. 每12个班级…"),
+    items (how many detail rows: rooms, classes, grades…). Resource indicators are left out (see
+    ``unit_shortfalls``).
+    """
+    verdict = _result(results, "verdict")
+    failing = verdict[verdict["status"].ne("达标") & verdict["area"].ne("资源配置")]
+    frames = []
+    for r in failing.itertuples():
+        d = detail_frame(results, r.code)
+        if d is None or "school_name" not in d.columns:
+            continue
+        key = [c for c in ["school_code", "school_name"] if c in d.columns]
+        g = d.groupby(key, dropna=False, sort=False).size().rename("items").reset_index()
+        frames.append(g.assign(no=r.no, indicator=f"{r.no}. {r.name}", status=r.status))
+    cols = ["school_code", "school_name", "indicator", "status", "items"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["school_name", "no"])[[c for c in cols if c in out.columns]].reset_index(drop=True)
