@@ -231,9 +231,10 @@ def _validate(name: str, df: pd.DataFrame, spec: SheetSpec, raw: RawSheet, log: 
             headers[derived] = raw.headers[source]
     keys = _keys(name)
     if keys:
-        dup = df.duplicated(keys, keep="first")
+        # rows with a blank key are left to the schema check (required, must not be blank)
+        dup = df.duplicated(keys, keep="first") & df[keys].notna().all(axis=1)
         if dup.any():
-            first = df[~dup].drop_duplicates(keys).set_index(keys)["_row"]
+            first = df[~dup & df[keys].notna().all(axis=1)].drop_duplicates(keys).set_index(keys)["_row"]
             reasons = []
             for idx in df.index[dup]:
                 k = tuple(df.loc[idx, keys])
