@@ -57,6 +57,7 @@ from analysis.projection import (
     first_met_year, load_history, load_scenarios, period_year, project, scenario_actions, sensitivity,
     sensitivity_summary, trajectory, write_results,
 )
+from analysis.engine import evaluate as evaluate_all
 from analysis.standards import load_standards
 from analysis.tasks import cost_by_responsible, rectification_tasks
 
@@ -71,7 +72,8 @@ cur_year = period_year(period)
 history = load_history(period, data_dir, processed_dir)
 scenarios = load_scenarios(scenario_dir)
 projected = {name: project(history, sc, target_year, standards) for name, sc in scenarios.items()}
-traj = pd.concat([trajectory(projected[n], standards, sc.name) for n, sc in scenarios.items()], ignore_index=True)
+traj = pd.concat([trajectory(projected[n], standards, sc.name, verdict=True) for n, sc in scenarios.items()],
+                 ignore_index=True)
 first = first_met_year(traj, target_year)
 
 
@@ -96,10 +98,15 @@ if notes:
 # ## 一、目标年份能否达标
 #
 # 下表列出各情景下到目标年份**仍不达标**的学校指标和县级差异系数；“达标年份”是从该年起一直达标的第一年。
+# 随后列出 32 项指标中到目标年份仍不达标（或无数据）的各项：预测只改变在校生、班级、教师和办学条件，
+# 经费、督导评级、满意度等其余数据按本期延续，这些指标须由责任单位专项整改。
 
 # %% tags=["remove-input"]
+names32 = evaluate_all(history[period], standards).verdict.set_index("code")[["name", "responsible"]]
 for name, sc in scenarios.items():
     f = first[first["scenario"] == sc.name]
+    f32 = f[f["level"] == "县指标"]
+    f = f[f["level"] != "县指标"]
     bad = f[~f["met_in_target"]]
     units_bad = bad[(bad["level"] == "学校") & (bad["indicator"] == "每校达标")]
     cv_bad = bad[bad["level"] == "县"]
@@ -110,6 +117,11 @@ for name, sc in scenarios.items():
     show(report.html_table(bad, headers=report.PROJECTION_HEADERS,
                            columns=["school_name", "stage", "indicator", "first_met_year"],
                            empty_text=f"全部达标（{target_year}年）", max_rows=60))
+    bad32 = f32[~f32["met_in_target"]].join(names32, on="indicator")
+    display(Markdown(f"32 项指标中到 {target_year} 年仍未达标或无数据的 **{len(bad32)}** 项："))
+    show(report.html_table(bad32, headers={**report.PROJECTION_HEADERS, "name": "指标名称", "responsible": "责任单位"},
+                           columns=["indicator", "name", "first_met_year", "responsible"],
+                           empty_text="全部达标"))
 
 # %% [markdown]
 # ## 二、指标变化趋势
@@ -185,6 +197,15 @@ if ua is not None:
         f"差异系数达标 **{int(ca['passed'].fillna(False).astype(bool).sum())} / {len(ca)}** 项。"
     ))
     show(report.html_table(ca, table="cv", columns=["stage", "indicator_name", "mean", "cv_shown", "limit", "passed"]))
+
+# %% [markdown]
+# **预算约束示例**：若下一年度只能安排最低成本的一半，方案不可行；程序报告“不可行”以及每年缺少的金额。
+
+# %% tags=["remove-input"]
+if plan.status == "optimal" and plan.cost_total > 0:
+    budget = {plan_year: round(plan.cost_total / 2, -4)}
+    tight = optimise(base_proj[target_year], standards, target_year, costs=costs, years=[plan_year], budgets=budget)
+    display(Markdown(f"预算 {money(budget[plan_year])}（{plan_year}年）：求解状态 **{tight.status}**。{tight.message}"))
 
 # %% [markdown]
 # ## 五、费用：分年度与按责任单位

@@ -547,16 +547,25 @@ def _evaluate(tables: dict[str, pd.DataFrame], standards: dict):
 
 
 def trajectory(projected: dict[int, dict[str, pd.DataFrame]], standards: dict,
-               scenario_name: str = "") -> pd.DataFrame:
+               scenario_name: str = "", verdict: bool = False) -> pd.DataFrame:
     """Per unit and year: L1–L7 values, standards, met flags, unit pass; per county: every CV.
 
     Long format, columns: scenario, year, level ("学校"/"县"), school_code, school_name, stage,
-    indicator, value, standard, ratio, met, included.
+    indicator, value, standard, ratio, met, included. With ``verdict=True`` the whole engine
+    (``engine.evaluate``) runs per year and the 32 county indicators are added with level "县指标"
+    (indicator = code L1…S1, met = passed, NA when 无数据/未提供; value/standard NA).
     """
     res = standards["resources"]
     frames = []
     for year, tables in sorted(projected.items()):
-        units, cv = _evaluate(tables, standards)
+        if verdict:
+            from .engine import evaluate
+
+            results = evaluate(tables, standards)
+            units, cv, vt = results.units, results.cv, results.verdict
+        else:
+            units, cv = _evaluate(tables, standards)
+            vt = None
         ids = ["school_code", "school_name", "stage", "included"]
         vals = units.melt(id_vars=ids, value_vars=[f"L{k}" for k in range(1, 8)],
                           var_name="indicator", value_name="value")
@@ -582,6 +591,15 @@ def trajectory(projected: dict[int, dict[str, pd.DataFrame]], standards: dict,
         f = pd.concat([u[cols].astype({"value": float}), p[cols].astype({"value": float}),
                        c[cols].astype({"value": float})], ignore_index=True)
         f.insert(0, "level", level)
+        if vt is not None:
+            known = vt["status"].isin(["达标", "未达标"])
+            v = pd.DataFrame({
+                "level": "县指标", "school_code": "", "school_name": "全县", "stage": "",
+                "indicator": vt["code"].astype(str), "value": np.nan, "standard": np.nan, "ratio": np.nan,
+                "met": pd.array(np.where(known, vt["passed"].astype(bool), pd.NA), dtype="boolean"),
+                "included": True,
+            })
+            f = pd.concat([f, v], ignore_index=True)
         f.insert(0, "year", int(year))
         frames.append(f)
     out = pd.concat(frames, ignore_index=True)
