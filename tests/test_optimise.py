@@ -107,3 +107,16 @@ def test_cv_cutting_planes():
     assert cv.loc[("小学", "L6"), "cv_shown"] <= 0.50
     f = (2 ** 0.5 * 20000 - 0.499 * 20000) / (2 ** 0.5 + 2 * 0.499)
     assert plan.cost_total == pytest.approx(2 * (f - 2000) * 100, rel=1e-3)
+
+
+def test_yearly_budgets_move_actions_between_years(transfer_case):
+    tables, _ = transfer_case
+    # no money in 2021, 8 000 元 in 2022: the one transfer (one-off 8 000 元) must happen in 2022
+    plan = optimise(tables, S, 2022, budgets={2021: 0, 2022: 8_000})
+    assert plan.status == "optimal" and plan.verified
+    assert [m["year"] for m in plan.actions["moves"]] == [2022]
+    assert plan.cost_by_year.to_dict() == {2021: 0.0, 2022: 8000.0}
+    # 7 999 元 in 2022 is not enough: 1 元 missing
+    short = optimise(tables, S, 2022, budgets={2021: 0, 2022: 7_999})
+    assert short.status == "infeasible"
+    assert short.missing.set_index("year")["missing_yuan"].to_dict() == {2022: 1.0}

@@ -128,3 +128,32 @@ def test_unknown_school_in_scenario(history):
 def test_bundled_scenarios_load():
     sc = load_scenarios()
     assert {"baseline", "county_plan"} <= set(sc)
+
+
+def test_moves_and_designations_applied(history):
+    """A designates 2 backbone teachers; B sends 2 music teachers to A (their stage stays 初中,
+    so they leave B's L3 and count for no unit at A, a 小学)."""
+    sc = scenario_from_dict({"name": "x", "teachers": {
+        "designations": [{"year": 2022, "school": "A", "stage": "小学", "count": 2}],
+        "moves": [{"year": 2022, "from": "B", "to": "A", "stage": "初中", "subject": "音乐", "count": 2}],
+    }})
+    p = project(history, sc, 2022, S)
+    t = p[2022]["teachers"]
+    # A had no backbone teachers; 2 designated (county level by default), full-time first, by id
+    a = t[(t["school_code"] == "A") & (t["stage"] == "小学")]
+    assert (a["backbone_level"] == "县级").sum() == 2
+    # the first two music teachers of B by id (BP0, BP1) now belong to A
+    assert set(t.loc[t["teacher_id"].isin(["BP0", "BP1"]), "school_code"]) == {"A"}
+    assert (t[t["school_code"] == "B"]["subject"] == "音乐").sum() == 4       # 6 − 2
+    tr = trajectory({2022: p[2022]}, S)
+    v = tr[tr["level"] == "学校"].set_index(["school_code", "indicator"])["value"]
+    # A L2 = 2 backbone / 615 × 100; B L3 = 4 music teachers / 635 × 100
+    assert v[("A", "L2")] == pytest.approx(2 / 615 * 100)
+    assert v[("B", "L3")] == pytest.approx(4 / 635 * 100)
+
+
+def test_move_more_than_available_is_an_error(history):
+    sc = scenario_from_dict({"name": "x", "teachers": {
+        "moves": [{"year": 2022, "from": "B", "to": "A", "stage": "初中", "subject": "音乐", "count": 7}]}})
+    with pytest.raises(ScenarioError, match=r"moves\[0\].*6"):
+        project(history, sc, 2022, S)
