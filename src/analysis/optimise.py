@@ -376,8 +376,6 @@ def _actions(x, V, inp: _Inputs, pairsA, pairsB, years, standards, hire_degree) 
     ind = standards["resources"]["indicators"]
     subjects = list(ind["L3"]["subjects"])
     l1_degrees = ind["L1"]["qualifying_degrees"]
-    other = [s for s in ("体育", "音乐", "美术")]
-    del other
     acts: dict[str, list[dict]] = {k: [] for k in ("hires", "moves", "designations", "construction",
                                                    "equipment", "multimedia")}
     codes = inp.units["school_code"].astype(object).to_numpy()

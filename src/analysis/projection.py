@@ -335,7 +335,6 @@ def project_enrolment(history, scenario: Scenario, years: list[int]) -> dict[int
     cur_enr = history[cur]["enrolment"][["school_code", "stage", "grade", "students"]].copy()
     rates = progression_rates(history, tuple(scenario.enrolment["rate_bounds"]))
     comp = cur_enr[cur_enr["grade"].between(1, 9)]
-    present = comp.groupby("school_code")["grade"].agg(set)
     # entry grades: 1 for a school with primary grades; 7 for one with junior grades and no grade 6
     has_p = comp[comp["grade"] <= 6]["school_code"].unique()
     has_j = comp[comp["grade"] >= 7]["school_code"].unique()
@@ -345,7 +344,6 @@ def project_enrolment(history, scenario: Scenario, years: list[int]) -> dict[int
         pd.DataFrame({"school_code": np.setdiff1d(has_j, has_6), "grade": 7}),
     ], ignore_index=True)
     entrants = _entrant_projection(history, entry, years, scenario)
-    del present
     # a cohort only moves on into a stage the school teaches now (grade 6 → 7 in 九年一贯制)
     offered = comp[["school_code"]].assign(stage=grade_stage(comp["grade"])).drop_duplicates()
     state = comp[["school_code", "grade", "students"]].astype({"students": float})

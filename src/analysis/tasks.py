@@ -62,8 +62,8 @@ def resource_shortfalls(units: pd.DataFrame, standards: dict) -> pd.DataFrame:
     per100 = np.array([bool(ind[k]["per_hundred"]) for k in long["indicator"]])
     need = (std - v) * P / np.where(per100, 100.0, 1.0)
     teacher = long["indicator"].isin(["L1", "L2", "L3"]).to_numpy()
-    counted = per100  # people and classrooms are whole numbers
-    unit_need = np.where(counted, np.ceil(need - 1e-9), np.ceil(need - 1e-9))
+    # whole teachers / classrooms / m² / 元, always rounded up
+    unit_need = np.ceil(need - 1e-9)
     school_need = np.where(teacher, unit_need, np.ceil(need / np.where(teacher, 1.0, share) - 1e-9))
     long["value"] = v
     long["shortfall"] = unit_need
