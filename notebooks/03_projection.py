@@ -54,8 +54,8 @@ from analysis import paths, plotting, report  # noqa: F401  (plotting registers 
 from analysis import projection_figures as pfig
 from analysis.optimise import action_table, cost_by_year, evaluate, load_costs, optimise
 from analysis.projection import (
-    first_met_year, load_history, load_scenarios, period_year, project, scenario_actions, sensitivity,
-    sensitivity_summary, trajectory, write_results,
+    ScenarioError, first_met_year, load_history, load_scenarios, period_year, project, scenario_actions,
+    sensitivity, sensitivity_summary, trajectory, write_results,
 )
 from analysis.engine import evaluate as evaluate_all
 from analysis.standards import load_standards
@@ -71,7 +71,13 @@ cur_year = period_year(period)
 
 history = load_history(period, data_dir, processed_dir)
 scenarios = load_scenarios(scenario_dir)
-projected = {name: project(history, sc, target_year, standards) for name, sc in scenarios.items()}
+projected, rejected = {}, {}
+for name, sc in scenarios.items():
+    try:
+        projected[name] = project(history, sc, target_year, standards)
+    except ScenarioError as err:  # e.g. the bundled demo plan names schools this county does not have
+        rejected[name] = str(err)
+scenarios = {n: sc for n, sc in scenarios.items() if n in projected}
 traj = pd.concat([trajectory(projected[n], standards, sc.name, verdict=True) for n, sc in scenarios.items()],
                  ignore_index=True)
 first = first_met_year(traj, target_year)
@@ -90,6 +96,8 @@ display(Markdown(
     f"历史数据：{'、'.join(history)} 年（共 {len(history)} 期）；本期 {period} 年；预测到 {target_year} 年。"
     f"情景：{'；'.join(f'**{sc.name}**（{sc.description}）' for sc in scenarios.values())}。"
 ))
+for name, msg in rejected.items():
+    display(Markdown(f"**情景文件 {name}.yaml 未采用**：{msg}"))
 notes = sorted({n for sc in scenarios.values() for n in sc.notes})
 if notes:
     display(Markdown("说明：" + "；".join(notes)))
@@ -203,7 +211,7 @@ if ua is not None:
 
 # %% tags=["remove-input"]
 if plan.status == "optimal" and plan.cost_total > 0:
-    budget = {plan_year: round(plan.cost_total / 2, -4)}
+    budget = {plan_year: round(plan.cost_total / 2, -2)}
     tight = optimise(base_proj[target_year], standards, target_year, costs=costs, years=[plan_year], budgets=budget)
     display(Markdown(f"预算 {money(budget[plan_year])}（{plan_year}年）：求解状态 **{tight.status}**。{tight.message}"))
 
