@@ -26,6 +26,7 @@ from .export import atomic_write, default_file_mode, export_html, font_subset_cs
 
 KERNEL_NAME = "python3"
 START_TIMEOUT = 120
+KERNEL_LOG_LEVEL = "ERROR"
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_(.+)\.py$")
 PERIOD_PATTERN = re.compile(r"^\d{4}$")
 
@@ -195,6 +196,9 @@ def run_notebook(
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
+                # the kernel's own log ("Kernel is running over TCP without encryption" on every
+                # start) is noise for analysts; cell output and errors are not affected
+                extra_arguments=[f"--IPKernelApp.log_level={KERNEL_LOG_LEVEL}"],
             )
         except Exception as exc:  # noqa: BLE001 - every failure becomes a report line
             kept: Path | None = None
