@@ -30,9 +30,6 @@ from pathlib import Path
 
 warnings.filterwarnings("ignore")
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
@@ -174,7 +171,7 @@ for ax, stage in zip(axes[0], standards["stages"]):
     ax.set_title(f"{stage}：各指标校际差异系数")
     ax.set_ylabel("差异系数")
 fig.tight_layout()
-plt.show()
+show(report.html_figure(fig, alt="各指标校际差异系数"))
 
 # %%
 rate = pd.DataFrame({
@@ -186,7 +183,7 @@ ax.set_ylabel("达标单位占比（%）")
 ax.set_ylim(0, 105)
 ax.set_title("各指标达到标准的评估单位占比")
 fig.tight_layout()
-plt.show()
+show(report.html_figure(fig, alt="各指标达标单位占比"))
 
 # %% [markdown]
 # ## 三、政府保障程度（申报表Ⅳ）

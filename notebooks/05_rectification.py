@@ -30,9 +30,6 @@ from pathlib import Path
 
 warnings.filterwarnings("ignore")
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, display
@@ -158,7 +155,7 @@ else:
         for ax in axes:
             ax.xaxis.get_major_locator().set_params(integer=True)
         fig.tight_layout()
-        plt.show()
+        show(report.html_figure(fig, alt=f"{stage}达标预测"))
     wide = passed_units.assign(text=passed_units["n_pass"].astype(int).astype(str) + "/"
                                + passed_units["n_units"].astype(int).astype(str))
     wide = wide.pivot_table(index=["scenario", "stage"], columns="year", values="text", aggfunc="first").reset_index()
@@ -220,7 +217,7 @@ else:
             ax.set_ylabel("万元")
             ax.set_title("最低成本方案逐年投入")
             fig.tight_layout()
-            plt.show()
+            show(report.html_figure(fig, alt="最低成本方案逐年投入"))
 
 # %% [markdown]
 # ## 五、仍存在的风险

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 import shutil
 import subprocess
 import tempfile
@@ -254,3 +255,192 @@ def _assert_offline(page: str) -> None:
     """No resource is loaded from the internet (src/href to http(s) or protocol-relative URLs)."""
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
     assert not re.search(r"""@import|url\(\s*["']?(https?:)?//""", page, re.I)
+
+
+def test_unit_shortfalls_lists_indicators_below_standard(results):
+    std = load_standards()
+    units = results["units"].copy()
+    # school 001 fails the per-unit rule: L4 = 3.6 is below the 小学 standard 4.5 (ratio 0.8)
+    units.loc[0, ["L4", "L4_ratio", "L4_met", "unit_pass", "n_met"]] = [3.6, 0.8, False, False, 6]
+    out = report.unit_shortfalls(units, std)
+    # school 001: only L4 below standard → one row, gap 4.5 − 3.6 = 0.9
+    r1 = out[out["school_code"].eq("001")]
+    assert len(r1) == 1 and r1["indicator"].iloc[0].startswith("4. 生均教学及辅助用房面积")
+    assert float(r1["gap"].iloc[0]) == pytest.approx(0.9)
+    # school 002 has unit_pass NA (missing inputs): all 7 listed, L2–L7 with missing value (not 0)
+    r2 = out[out["school_code"].eq("002")]
+    assert len(r2) == 7 and r2["value"].isna().sum() == 6
+    # L1 of school 002 is 4.2049 ≥ 4.2 but its met flag is NA (no verdict): listed with its value
+    assert float(r2["value"].dropna().iloc[0]) == pytest.approx(4.2049)
+
+
+def test_remaining_risks_from_first_met_and_verdict(results):
+    fm = pd.DataFrame({
+        "scenario": ["基准情景", "基准情景", "基准情景"], "level": ["学校", "学校", "县"],
+        "school_code": ["001", "002", ""], "school_name": ["甲校", "乙校", "全县"], "stage": ["小学", "小学", "初中"],
+        "indicator": ["每校达标", "每校达标", "CV_L3"], "first_met_year": ["2021", "2022年前无法达标", "2022年前无法达标"],
+        "met_in_target": [True, False, False],
+    })
+    risks = report.remaining_risks(results["verdict"], {"first_met": fm}, 2022)
+    text = "\n".join(risks)
+    assert "情景“基准情景”：到 2022 年仍有评估单位不能每校达标：乙校（小学）" in text
+    assert "甲校" not in text  # met in the target year
+    assert "差异系数仍超过上限：初中L3" in text
+    # G5 fails outside the resource area; Q9 has no data (see _verdict)
+    assert "12. 班额" in text and "31. 国家义务教育质量监测" in text
+
+
+# --------------------------------------------------------------------------- exported files (demo county)
+
+
+class _TableRows(HTMLParser):
+    """Rows (cell texts) of the table with a given id."""
+
+    def __init__(self, table_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.table_id, self.depth, self.rows, self._row, self._cell = table_id, 0, [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and (self.depth or dict(attrs).get("id") == self.table_id):
+            self.depth += 1
+        elif self.depth and tag == "tr":
+            self._row = []
+        elif self.depth and tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self.depth:
+            self.depth -= 1
+        elif self.depth and tag in ("td", "th") and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif self.depth and tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _table_rows(page: str, table_id: str) -> list[list[str]]:
+    p = _TableRows(table_id)
+    p.feed(page)
+    return p.rows
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """Clean the demo county's 2021 data, plant hostile school names, run notebooks 04 and 05."""
+    from analysis import paths
+    from analysis.cleaning import clean_period
+    from analysis.runner import run
+
+    root = tmp_path_factory.mktemp("reports_e2e")
+    processed, reports = root / "processed", root / "reports"
+    clean_period(paths.DEMO_RAW_DIR, "2021", processed)
+    f = processed / "2021" / "schools.parquet"
+    schools = pd.read_parquet(f)
+    schools.loc[0, "school_name"] = EVIL
+    schools.loc[1, "school_name"] = "=1+2"
+    schools.to_parquet(f, index=False)
+    for nb in ("04_self_assessment", "05_rectification"):
+        res = run(["2021"], processed_dir=processed, reports_dir=reports, notebook=nb, log=lambda *_: None)
+        assert res.ok, [r.message for r in res.results]
+    from analysis.engine import evaluate
+    from analysis.tables import load_period
+
+    results = evaluate(load_period(processed, "2021"), load_standards())
+    return {"reports": reports, "processed": processed, "results": results,
+            "codes": {"evil": schools.loc[0, "school_code"], "formula": schools.loc[1, "school_code"]}}
+
+
+def _page(exported, name: str) -> str:
+    return (exported["reports"] / "2021" / name).read_text(encoding="utf-8")
+
+
+def test_self_assessment_shows_every_indicator_with_the_engine_verdict(exported):
+    page = _page(exported, "self_assessment.html")
+    rows = _table_rows(page, "verdict-summary")
+    header, body = rows[0], rows[1:]
+    got = {r[header.index("代码")]: (int(r[header.index("序号")]), r[header.index("结果")]) for r in body}
+    v = exported["results"].verdict
+    assert len(got) == 32
+    assert got == {c: (int(n), s) for c, n, s in zip(v["code"], v["no"], v["status"])}
+    # the conclusion counts come from the same verdict
+    n_pass = int(v["status"].eq("达标").sum())
+    if n_pass < 32:
+        assert f"32 项指标中，{n_pass} 项达标" in page
+    else:
+        assert "32 项指标全部达标" in page
+
+
+@pytest.mark.parametrize("name", ["self_assessment.html", "rectification.html"])
+def test_exported_reports_have_no_code_no_errors_and_are_offline(exported, name):
+    page = _page(exported, name)
+    assert '<html lang="zh">' in page
+    body = re.sub(r"<style.*?</style>", "", page, flags=re.S)  # the stylesheet names classes it may not use
+    for marker in ("jp-CodeMirrorEditor", "jp-Editor", 'class="highlight', "jp-InputPrompt", "Traceback",
+                   "application/vnd.jupyter.stderr", "import pandas", "def show(", "Warning", "warnings.filterwarnings"):
+        assert marker not in body, marker
+    assert not re.search(r"<script[^>]*>\s*alert", body)
+    _assert_offline(page)
+    # escaped school name shows as text; no live script from the inputs
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page or name == "rectification.html"
+    _assert_offline((exported["reports"] / "index.html").read_text(encoding="utf-8"))
+
+
+def test_exported_workbook_holds_engine_numbers_and_neutralises_formulas(exported):
+    res = exported["results"]
+    wb = load_workbook(exported["reports"] / "2021" / "application_tables.xlsx")
+    _check_workbook_against(wb, {"cv": res.cv, "verdict": res.verdict})
+    ws = wb["Ⅱ-2 评估单位"]
+    head = [c.value for c in ws[2]]
+    units = res.units.set_index(["school_code", "stage"])
+    l1 = head.index("每百名学生拥有高于规定学历教师数（人）")
+    checked = 0
+    for row in ws.iter_rows(min_row=3):
+        key = (row[head.index("学校标识码")].value, row[head.index("学段")].value)
+        expected = units.loc[key, "L1"]
+        if pd.isna(expected):
+            assert row[l1].value is None
+        else:
+            assert row[l1].value == pytest.approx(float(expected), rel=1e-12)
+            assert row[l1].number_format == "0.00"
+            checked += 1
+        name = row[head.index("学校名称")]
+        if key[0] == exported["codes"]["formula"]:
+            assert name.value == "=1+2" and name.data_type == "s" and name.quotePrefix
+    assert ws.max_row - 2 == len(res.units) and checked > 0
+
+
+def test_self_assessment_first_page_screenshot_is_not_blank(exported, tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium 不在 PATH 上（.ci/run 会安装 Debian 的 chromium）/ chromium not on PATH; "
+                    "manual check: chromium --headless --screenshot=out.png file:///…/self_assessment.html, then look at it")
+    from PIL import Image
+
+    png = tmp_path / "first_page.png"
+    html_file = exported["reports"] / "2021" / "self_assessment.html"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+         f"--user-data-dir={tempfile.mkdtemp()}", f"--screenshot={png}", "--window-size=1280,1800",
+         html_file.as_uri()],
+        check=True, capture_output=True, timeout=180,
+    )
+    import numpy as np
+
+    img = np.asarray(Image.open(png).convert("RGB"), dtype=np.int32)
+    assert img.shape == (1800, 1280, 3)
+    total = img.sum(axis=2)
+    n = total.size
+    dark = int((total < 450).sum())  # text and table borders
+    white = int((total > 740).sum())
+    red = (img[..., 0] > 150) & (img[..., 1] < 100) & (img[..., 2] < 100)  # demo banner, failing marks
+    # measured on the demo county: dark ≈ 6 %, white ≈ 87 %, red ≈ 0.3 % (banner in the top 150 px)
+    assert white / n > 0.5
+    assert dark / n > 0.01
+    assert int(red[:150].sum()) > 100

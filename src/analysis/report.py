@@ -655,7 +655,7 @@ def write_index(reports_root: str | Path, processed_root: str | Path | None = No
         rows.append(f"<h3>{esc(p)} 年度</h3><ul>{links}</ul>")
     body.extend(rows)
     counts, cvs = key_figures(processed_root, periods)
-    body.append('<h2 class="page-break">关键指标变化趋势</h2>')
+    body.append('<h2>关键指标变化趋势</h2>')
     if counts.empty or "达标项数" not in counts:
         body.append(html_paragraph("尚无各期指标结果（data/processed/<期>/verdict）。"))
     else:
@@ -663,12 +663,20 @@ def write_index(reports_root: str | Path, processed_root: str | Path | None = No
         body.append(html_table(counts, headers=ch, kinds={"达标项数": "int", "未达标项数": "int", "无数据项数": "int"},
                                caption="32项指标达标情况"))
     if not cvs.empty:
-        wide = cvs.pivot_table(index=["stage", "indicator", "indicator_name"], columns="period", values="cv_shown",
-                               aggfunc="first").reset_index()
+        idx = ["stage", "indicator", "indicator_name"]
+        wide = cvs.pivot_table(index=idx, columns="period", values="cv_shown", aggfunc="first")
+        ok = cvs.assign(passed=cvs["passed"].astype("boolean")).pivot_table(
+            index=idx, columns="period", values="passed", aggfunc="first").add_suffix("_passed")
+        wide = wide.join(ok).reset_index()
         wide.columns = [str(c) for c in wide.columns]
+        order = {s: i for i, s in enumerate(["小学", "初中"])}
+        wide = wide.sort_values(["stage", "indicator"], key=lambda s: s.map(order) if s.name == "stage" else s)
+        shown = [p for p in periods if p in wide.columns]
         body.append(html_table(
             wide, headers={"stage": "学段", "indicator": "指标", "indicator_name": "指标名称"},
-            kinds={p: "cv" for p in periods}, caption="资源配置7项指标校际差异系数（各期）"))
+            columns=idx + shown, kinds={p: "cv" for p in shown},
+            status_of={p: f"{p}_passed" for p in shown if f"{p}_passed" in wide.columns},
+            caption="资源配置7项指标校际差异系数（各期；红色为超过上限）"))
         if len(periods) >= 2:
             body.append(_cv_trend_figure(cvs))
     from .export import atomic_write
@@ -712,6 +720,7 @@ PROJECTION_TABLES: dict[str, tuple[str, ...]] = {
     "tasks": ("tasks", "rectification_tasks"),
     "plan": ("plan", "plan_actions", "min_cost_plan"),
     "plan_cost": ("plan_cost", "plan_cost_by_year", "plan_by_year"),
+    "plan_summary": ("plan_summary",),
 }
 
 PROJECTION_HEADERS: dict[str, str] = {
