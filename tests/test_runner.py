@@ -178,3 +178,12 @@ def test_cli_bad_period_is_an_error(tmp_path, county_dir):
                      "--out", str(tmp_path / "r")], cwd=tmp_path)
     assert proc.returncode == 2
     assert "'21'" in proc.stderr
+
+
+def test_cli_period_without_data_folder_is_an_error(tmp_path, county_dir):
+    # county_dir has 2020/ and 2021/ only
+    proc = _run_cli(["--period", "2019", "--data", str(county_dir), "--notebooks-dir", str(OK),
+                     "--out", str(tmp_path / "r")], cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "2019" in proc.stderr and "2020、2021" in proc.stderr
+    assert not (tmp_path / "r").exists()

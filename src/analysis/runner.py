@@ -272,6 +272,13 @@ def run(
             raise RunnerError(
                 f"报告期应为四位年份（如 2021），收到 {period!r} / period must be a 4-digit year such as 2021, got {period!r}"
             )
+    missing = [p for p in periods if not (data_dir / p).is_dir()]
+    if missing:
+        available = "、".join(discover_periods(data_dir)) or "（无 / none）"
+        raise RunnerError(
+            f"数据目录 {data_dir} 中没有报告期文件夹 {'、'.join(missing)}；现有：{available} / "
+            f"no period folder {', '.join(missing)} in {data_dir}; available: {available}"
+        )
     notebooks = select_notebooks(list_notebooks(notebooks_dir), notebook)
     if not notebooks:
         raise RunnerError(
