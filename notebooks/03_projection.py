@@ -218,12 +218,14 @@ if plan.status == "optimal" and plan.cost_total > 0:
 # %% [markdown]
 # ## 五、费用：分年度与按责任单位
 #
-# “县实施方案”的费用按情景文件中的措施和同样的单位成本计算，便于与最低成本方案比较。
+# “县实施方案”的费用按情景文件中本期以后的措施和同样的单位成本计算，便于与最低成本方案比较
+# （本期及以前年份的措施已体现在本期数据中，不再计入）。
 
 # %% tags=["remove-input"]
 plan_tables = {"最低成本方案": plan.table, "简单方案": plan.naive_table}
 for name, sc in scenarios.items():
-    acts = scenario_actions(sc)
+    # actions dated in or before the current period are already in its data
+    acts = {k: [a for a in v if int(a["year"]) > cur_year] for k, v in scenario_actions(sc).items()}
     if any(acts.values()):
         plan_tables[sc.name] = action_table(acts, history[period], standards, costs, target_year)
 by_year = {k: cost_by_year(v, target_year, list(range(cur_year + 1, target_year + 1))) for k, v in plan_tables.items()}
