@@ -157,3 +157,15 @@ def test_move_more_than_available_is_an_error(history):
         "moves": [{"year": 2022, "from": "B", "to": "A", "stage": "初中", "subject": "音乐", "count": 7}]}})
     with pytest.raises(ScenarioError, match=r"moves\[0\].*6"):
         project(history, sc, 2022, S)
+
+
+def test_monte_carlo_without_noise_is_the_deterministic_verdict(projected):
+    from analysis.projection import monte_carlo
+
+    # sd 0: every draw equals the projection; A fails the per-unit rule in 2022 (L2 = 0, L3 = 0.81 < 0.9:
+    # 5 met), B passes (6 met, L7 at 98%) → probabilities 0 and 1; "all pass" 0
+    mc = monte_carlo(projected[2022], S, years_ahead=1, n=3, sd_per_year=0.0)
+    p = mc.set_index(["school_code", "indicator"])["pass_probability"]
+    assert p[("A", "每校达标")] == 0.0 and p[("B", "每校达标")] == 1.0
+    assert p[("", "全部达标")] == 0.0
+    assert set(mc["draws"]) == {3}
