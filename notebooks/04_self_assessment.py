@@ -163,7 +163,7 @@ show(report.html_paragraph(
 fig, axes = plt.subplots(1, len(standards["stages"]), figsize=(11, 3.8), squeeze=False)
 for ax, stage in zip(axes[0], standards["stages"]):
     sub = cv[cv["stage"].eq(stage)]
-    colors = ["#2e7d32" if p is True else "#c62828" if p is False else "#9e9e9e" for p in sub["passed"]]
+    colors = ["#9e9e9e" if pd.isna(p) else "#2e7d32" if bool(p) else "#c62828" for p in sub["passed"]]
     ax.bar(sub["indicator"], sub["cv_shown"].astype(float).fillna(0), color=colors)
     ax.axhline(float(standards["resources"]["cv_limit"][stage]), color="#c62828", linestyle="--", linewidth=1)
     ax.text(len(sub) - 0.5, float(standards["resources"]["cv_limit"][stage]), " 上限", va="bottom", ha="right",

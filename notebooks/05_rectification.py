@@ -188,8 +188,9 @@ else:
         keys = ["status", "message", "cost_total", "naive_cost", "saving", "verified", "units_pass_after",
                 "units_total", "cv_pass_after"]
         ps = plan_summary.set_index("key").reindex([k for k in keys if k in set(plan_summary["key"])]).reset_index()
-        ps = ps.assign(shown=[report.fmt_number(v, "money") if pd.notna(v) else t
-                              for t, v in zip(ps["text"], ps["value"])])
+        kind = {"cost_total": "money", "naive_cost": "money", "saving": "money"}
+        ps = ps.assign(shown=[report.fmt_number(v, kind.get(k, "int")) if pd.notna(v) else t
+                              for k, t, v in zip(ps["key"], ps["text"], ps["value"])])
         ps.loc[ps["key"].eq("status"), "shown"] = ps.loc[ps["key"].eq("status"), "shown"].map(
             {"optimal": "已求得最优方案", "infeasible": "无可行方案", "failed": "求解失败"}).fillna(
             ps.loc[ps["key"].eq("status"), "shown"])
@@ -211,7 +212,7 @@ else:
         show(report.html_table(wide, headers={"plan": "方案"}, kinds={c: "money" for c in money_cols},
                                caption="表10 逐年投入（元）：最低成本方案与其他方案比较"))
         mc = pc[pc["plan"].eq(MIN_COST)]
-        if not mc.empty:
+        if mc["year"].nunique() > 1:  # one bar says no more than the table
             fig, ax = plt.subplots(figsize=(8, 3.4))
             ax.bar(mc["year"].astype(str), mc["cost_yuan"].astype(float) / 1e4, color="#1f6fb2")
             ax.set_ylabel("万元")

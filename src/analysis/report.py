@@ -179,7 +179,7 @@ COLUMN_KINDS: dict[str, dict[str, str]] = {
 }
 
 #: boolean columns that mean pass / fail (shown 达标 / 未达标 and highlighted)
-PASS_COLUMNS = {"passed", "unit_pass", *(f"L{k}_met" for k in range(1, 8))}
+PASS_COLUMNS = {"passed", "unit_pass", "met", "met_in_target", *(f"L{k}_met" for k in range(1, 8))}
 
 
 # --------------------------------------------------------------------------- HTML
@@ -254,6 +254,11 @@ def html_table(
     if df.empty:
         out.append(f'<tr><td colspan="{len(cols)}" class="empty">{esc(empty_text)}</td></tr>')
     # Row-wise rendering of a small report table (display only; the engine never loops per school).
+    # short text columns (学段, 城乡, 结果 …) are kept on one line
+    short_cols = {
+        c for c in cols
+        if c not in kmap and len(df) and df[c].map(lambda v: len(str(v)) if not _is_missing(v) else 0).max() <= 6
+    }
     extra = [c for c in [row_status, *status_of.values()] if c and c not in cols and c in df.columns]
     for record in df[cols + list(dict.fromkeys(extra))].to_dict("records"):
         tr_class = ""
@@ -265,6 +270,8 @@ def html_table(
         cells = []
         for c in cols:
             text, classes = _cell(record[c], c, kmap.get(c))
+            if c in short_cols:
+                classes = [*classes, "short"]
             judge = record.get(status_of[c]) if c in status_of else None
             if judge is not None and not _is_missing(judge) and text != MISSING:
                 classes = [*classes, "pass" if bool(judge) else "fail"]
