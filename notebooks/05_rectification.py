@@ -226,3 +226,12 @@ else:
 # %%
 risks = report.remaining_risks(verdict, proj, target_year)
 show(report.html_list(risks) if risks else report.html_paragraph("未发现到目标年份仍无法达标的风险。"))
+mc = proj.get("pass_probability")
+if mc is not None and not mc.empty:
+    risky = mc[mc["pass_probability"].astype(float) < 1].sort_values(["scenario", "pass_probability"])
+    risky = risky.assign(indicator=risky["indicator"].astype("string").str.replace("CV_", "差异系数 ", regex=False))
+    show(report.html_table(risky, headers={**H, "pass_probability": "达标概率", "draws": "模拟次数"},
+                           columns=["scenario", "school_name", "stage", "indicator", "pass_probability", "draws"],
+                           kinds={"pass_probability": "pct", "draws": "int"},
+                           caption=f"表11 {target_year} 年达标概率低于 100% 的单位和指标（在校生预测误差模拟）",
+                           empty_text="全部单位和指标在每次模拟中都达标。", max_rows=60))

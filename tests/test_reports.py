@@ -290,6 +290,20 @@ def test_remaining_risks_from_first_met_and_verdict(results):
     assert "12. 班额" in text and "31. 国家义务教育质量监测" in text
 
 
+def test_remaining_risks_from_simulation_and_sensitivity(results):
+    mc = pd.DataFrame({"scenario": ["基准情景", "县实施方案"], "level": ["县", "县"], "school_code": ["", ""],
+                       "school_name": ["全县", "全县"], "stage": ["", ""], "indicator": ["全部达标", "全部达标"],
+                       "draws": [40, 40], "pass_probability": [0.775, 1.0]})
+    sens = pd.DataFrame({"scenario": ["基准情景", "基准情景"], "enrolment_scale": [0.9, 1.1],
+                         "indicator": ["全部达标", "全部达标"], "met": [True, False]})
+    text = "\n".join(report.remaining_risks(results["verdict"], {"pass_probability": mc, "sensitivity": sens}, 2022))
+    # 0.775 → 77.5% (1 decimal); the plan scenario passes in all 40 draws → no line for it
+    assert "情景“基准情景”：考虑在校生预测误差（模拟 40 次），到 2022 年资源配置全部达标的概率约为 77.5%。" in text
+    assert "县实施方案" not in text
+    # only the +10% enrolment case fails: 1.1 → 110.0%
+    assert "若在校生为预测的 110.0%" in text and "90.0%" not in text
+
+
 # --------------------------------------------------------------------------- exported files (demo county)
 
 

@@ -728,6 +728,8 @@ PROJECTION_TABLES: dict[str, tuple[str, ...]] = {
     "plan": ("plan", "plan_actions", "min_cost_plan"),
     "plan_cost": ("plan_cost", "plan_cost_by_year", "plan_by_year"),
     "plan_summary": ("plan_summary",),
+    "pass_probability": ("pass_probability",),
+    "sensitivity": ("sensitivity",),
 }
 
 PROJECTION_HEADERS: dict[str, str] = {
@@ -814,6 +816,20 @@ def remaining_risks(verdict: pd.DataFrame, proj: Mapping[str, pd.DataFrame], tar
         bad = last[~last["met"].fillna(False).astype(bool) & (last["indicator"].eq("每校达标") | last["level"].eq("县"))]
         for scen, sub in bad.groupby("scenario", sort=False):
             risks.append(f"情景“{scen}”：到 {int(traj['year'].max())} 年仍有 {len(sub)} 项（单位或差异系数）不达标。")
+    mc = proj.get("pass_probability")
+    if mc is not None and not mc.empty and {"indicator", "pass_probability"} <= set(mc.columns):
+        overall = mc[mc["indicator"].eq("全部达标")]
+        for r in overall.itertuples():
+            p = float(r.pass_probability)
+            if p < 1:
+                risks.append(f"情景“{r.scenario}”：考虑在校生预测误差（模拟 {int(r.draws)} 次），到 {target_year} 年资源配置"
+                             f"全部达标的概率约为 {fmt_pct(p)}。")
+    sens = proj.get("sensitivity")
+    if sens is not None and not sens.empty and {"indicator", "enrolment_scale", "met"} <= set(sens.columns):
+        bad = sens[sens["indicator"].eq("全部达标") & ~sens["met"].fillna(False).astype(bool)]
+        for r in bad.itertuples():
+            risks.append(f"情景“{r.scenario}”：若在校生为预测的 {fmt_pct(float(r.enrolment_scale))}，"
+                         f"到 {target_year} 年资源配置不能全部达标。")
     other = verdict[verdict["status"].eq("未达标") & ~verdict["area"].eq("资源配置")]
     if len(other):
         risks.append("以下指标不在资源配置预测范围内，须由责任单位专项整改：" + "；".join(
