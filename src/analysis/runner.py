@@ -226,7 +226,7 @@ def run_notebook(
                 period, notebook.name, False, time.monotonic() - started,
                 failed_ipynb=failed_ipynb, message=message,
             )
-        # The executed notebook was written to tmp by papermill; move it into place, then the HTML.
+        # papermill wrote the executed notebook to tmp: write the HTML, then rename tmp into place.
         atomic_write(final_html, page)
         os.replace(tmp, final_ipynb)
         if failed_ipynb.exists():  # a stale failure of this same period and notebook
