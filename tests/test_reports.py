@@ -208,8 +208,7 @@ def _check_workbook_against(wb, results) -> None:
         assert rec["达标"] == ("达标" if bool(cv.loc[i, "passed"]) else "未达标")
     ws = wb["32项指标汇总"]
     head = [c.value for c in ws[2]]
-    got = {r[head.index("指标代码（L1–L7、G1–G15、Q1–Q9、S1）")]: r[head.index("结果")]
-           for r in ws.iter_rows(min_row=3, values_only=True)}
+    got = {r[head.index("指标代码")]: r[head.index("结果")] for r in ws.iter_rows(min_row=3, values_only=True)}
     v = results["verdict"]
     assert got == dict(zip(v["code"], v["status"]))
 
@@ -458,3 +457,18 @@ def test_self_assessment_first_page_screenshot_is_not_blank(exported, tmp_path):
     assert white / n > 0.5
     assert dark / n > 0.01
     assert int(red[:150].sum()) > 100
+
+
+def test_recognition_sheet_lists_the_groups(results, tmp_path):
+    # engine's S1 detail: 学生 180 of 200 satisfied = 0.9; 家长 =HYPERLINK text must stay text
+    detail = pd.DataFrame({"survey_kind": ["问卷调查", "问卷调查"], "group": ["学生", "=家长"],
+                           "satisfied": [180, 150], "valid": [200, 200], "rate": [0.9, 0.75]})
+    path = report.write_application_tables({**results, "details": {"S1": detail}}, tmp_path / "t.xlsx")
+    ws = load_workbook(path)["Ⅵ 社会认可度"]
+    values = [[c for c in row] for row in ws.iter_rows(min_row=1)]
+    # rows: caption, header, S1 row, blank, block title, detail header, 2 groups → 8 rows
+    assert ws.max_row == 8
+    assert [c.value for c in values[5][:5]] == ["调查方式", "调查对象", "满意人数", "有效样本", "认可率"]
+    assert [c.value for c in values[6][:5]] == ["问卷调查", "学生", 180, 200, 0.9]
+    assert values[6][4].number_format == "0.0%"
+    assert values[7][1].value == "=家长" and values[7][1].data_type == "s" and values[7][1].quotePrefix

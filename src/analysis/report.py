@@ -178,6 +178,11 @@ COLUMN_KINDS: dict[str, dict[str, str]] = {
     "verdict": {"no": "int"},
 }
 
+#: short headers of the verdict table in the reports and the workbook
+VERDICT_HEADERS = {"no": "序号", "code": "指标代码", "area": "方面", "name": "指标", "value": "县域实际值",
+                   "standard": "标准", "status": "结果", "failing": "未达标的学校或事项及差距",
+                   "evidence": "依据与佐证", "responsible": "责任单位"}
+
 #: boolean columns that mean pass / fail (shown 达标 / 未达标 and highlighted)
 PASS_COLUMNS = {"passed", "unit_pass", "met", "met_in_target", *(f"L{k}_met" for k in range(1, 8))}
 
@@ -467,7 +472,7 @@ def _sheet_specs(results: Any, standards: Mapping[str, Any]) -> list[tuple[str, 
     uh = header_map("units", standards)
     ch = header_map("cv", standards)
     ch["cv_shown"] = "差异系数"
-    vh = header_map("verdict", standards)
+    vh = {**header_map("verdict", standards), **VERDICT_HEADERS}
 
     def area(a: str) -> pd.DataFrame:
         return verdict.loc[verdict["area"].eq(a), v_cols]
@@ -517,18 +522,19 @@ def write_application_tables(results: Any, path: str | Path, standards: Mapping[
     head_font = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDE6F0")
     fail_font = Font(color="B00020", bold=True)
-    for title, caption, df, headers, kinds in _sheet_specs(results, std):
-        ws = wb.create_sheet(title)
-        ws.cell(row=1, column=1, value=caption).font = Font(bold=True, size=13)
+    def write_block(ws, top: int, df: pd.DataFrame, headers: Mapping[str, str], kinds: Mapping[str, str]) -> int:
+        """Header row at ``top``, data below; returns the first free row."""
         cols = list(df.columns)
         for j, c in enumerate(cols, start=1):
-            cell = ws.cell(row=2, column=j, value=headers.get(c, c))
+            cell = ws.cell(row=top, column=j, value=headers.get(c, c))
             cell.font, cell.fill = head_font, head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             safe_excel_text(cell)
-            ws.column_dimensions[get_column_letter(j)].width = max(8, min(40, 2 * len(str(headers.get(c, c))) + 2))
+            letter = get_column_letter(j)
+            width = max(8, min(40, 2 * len(str(headers.get(c, c))) + 2))
+            ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
         # Row-wise writing is inherent to a cell-based writer (openpyxl), not engine logic.
-        for i, record in enumerate(df.to_dict("records"), start=3):
+        for i, record in enumerate(df.to_dict("records"), start=top + 1):
             for j, c in enumerate(cols, start=1):
                 v = record[c]
                 cell = ws.cell(row=i, column=j)
@@ -547,7 +553,18 @@ def write_application_tables(results: Any, path: str | Path, standards: Mapping[
                     if c == "status" and v == "未达标":
                         cell.font = fail_font
                     safe_excel_text(cell)
+        return top + 1 + len(df)
+
+    for title, caption, df, headers, kinds in _sheet_specs(results, std):
+        ws = wb.create_sheet(title)
+        ws.cell(row=1, column=1, value=caption).font = Font(bold=True, size=13)
+        end_row = write_block(ws, 2, df, headers, kinds)
         ws.freeze_panes = "A3"
+        if title.startswith("Ⅵ"):  # the survey by respondent group, below the indicator row
+            d = detail_frame(results, "S1")
+            if d is not None:
+                ws.cell(row=end_row + 1, column=1, value="各类调查对象认可情况").font = Font(bold=True)
+                write_block(ws, end_row + 2, d, DETAIL_HEADERS, detail_kinds(d))
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
