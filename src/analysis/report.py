@@ -178,6 +178,9 @@ COLUMN_KINDS: dict[str, dict[str, str]] = {
     "verdict": {"no": "int"},
 }
 
+#: columns holding names (school, indicator): given a minimum width so they never wrap per character
+NAME_COLUMNS = {"school_name", "name", "indicator_name", "indicator", "label"}
+
 #: short headers of the verdict table in the reports and the workbook
 VERDICT_HEADERS = {"no": "序号", "code": "指标代码", "area": "方面", "name": "指标", "value": "县域实际值",
                    "standard": "标准", "status": "结果", "failing": "未达标的学校或事项及差距",
@@ -262,7 +265,7 @@ def html_table(
     # short text columns (学段, 城乡, 结果 …) are kept on one line
     short_cols = {
         c for c in cols
-        if c not in kmap and len(df) and df[c].map(lambda v: len(str(v)) if not _is_missing(v) else 0).max() <= 6
+        if c not in kmap and len(df) and df[c].map(lambda v: len(str(v)) if not _is_missing(v) else 0).max() <= 8
     }
     extra = [c for c in [row_status, *status_of.values()] if c and c not in cols and c in df.columns]
     for record in df[cols + list(dict.fromkeys(extra))].to_dict("records"):
@@ -277,6 +280,8 @@ def html_table(
             text, classes = _cell(record[c], c, kmap.get(c))
             if c in short_cols:
                 classes = [*classes, "short"]
+            elif c in NAME_COLUMNS:
+                classes = [*classes, "name"]
             judge = record.get(status_of[c]) if c in status_of else None
             if judge is not None and not _is_missing(judge) and text != MISSING:
                 classes = [*classes, "pass" if bool(judge) else "fail"]
