@@ -26,7 +26,7 @@ from .export import atomic_write, default_file_mode, export_html, font_subset_cs
 
 KERNEL_NAME = "python3"
 START_TIMEOUT = 120
-KERNEL_LOG_LEVEL = "ERROR"
+KERNEL_LOG_LEVEL = "CRITICAL"
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_(.+)\.py$")
 PERIOD_PATTERN = re.compile(r"^\d{4}$")
 
