@@ -472,3 +472,22 @@ def test_recognition_sheet_lists_the_groups(results, tmp_path):
     assert [c.value for c in values[6][:5]] == ["问卷调查", "学生", 180, 200, 0.9]
     assert values[6][4].number_format == "0.0%"
     assert values[7][1].value == "=家长" and values[7][1].data_type == "s" and values[7][1].quotePrefix
+
+
+def test_self_assessment_prints_on_a4_pages(exported, tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium 不在 PATH 上 / chromium not on PATH; manual check: chromium --headless "
+                    "--print-to-pdf=r.pdf file:///…/self_assessment.html, then look at the pages")
+    pdf = tmp_path / "r.pdf"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
+         f"--user-data-dir={tempfile.mkdtemp()}", f"--print-to-pdf={pdf}",
+         (exported["reports"] / "2021" / "self_assessment.html").as_uri()],
+        check=True, capture_output=True, timeout=180,
+    )
+    boxes = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", pdf.read_bytes())
+    # A4 = 210 × 297 mm = 595.3 × 841.9 pt; the report's sections start new pages → several pages
+    assert len(boxes) >= 5
+    assert all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)
