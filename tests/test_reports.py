@@ -238,11 +238,14 @@ def test_index_links_periods_and_shows_trend(results, tmp_path):
         (processed / period).mkdir(parents=True)
         results["verdict"].to_parquet(processed / period / "verdict.parquet")
         results["cv"].assign(cv_shown=cv_shown).to_parquet(processed / period / "cv.parquet")
+        results["units"].to_parquet(processed / period / "units.parquet")
     out = report.write_index(reports_root, processed)
     page = out.read_text(encoding="utf-8")
     assert 'href="2020/self_assessment.html"' in page and 'href="2021/self_assessment.html"' in page
     assert ">0.515<" in page and ">0.431<" in page  # the CV trend, 3 decimals
     assert ">29<" in page  # 29 of 32 indicators pass in each period (see _verdict)
+    # 小学 units: 001 passes, 002 has no verdict (missing inputs) → 1 of 2; no 初中 unit → 0/0
+    assert ">1/2<" in page and ">0/0<" in page
     assert "data:image/png;base64," in page  # the trend figure, embedded
     _assert_offline(page)
 

@@ -290,7 +290,7 @@ def html_table(
         out.append(f"<tr{tr_class}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     if max_rows is not None and n_total > max_rows:
-        out.append(f'<p class="table-note">（仅列出前 {max_rows} 行，共 {n_total} 行；完整数据见申报表 Excel 文件。）</p>')
+        out.append(f'<p class="table-note">（仅列出前 {max_rows} 行，共 {n_total} 行。）</p>')
     return "".join(out)
 
 
@@ -617,6 +617,12 @@ def key_figures(processed_root: str | Path, periods: Iterable[str]) -> tuple[pd.
             for a in AREAS:
                 sub = v[v["area"].eq(a)]
                 row[f"{a}达标"] = f"{int(sub['status'].eq('达标').sum())}/{len(sub)}"
+        u = _read_processed(folder, "units")
+        if u is not None:
+            inc = u[u["included"].fillna(False).astype(bool)]
+            for stage in ["小学", "初中"]:
+                st = inc[inc["stage"].eq(stage)]
+                row[f"{stage}每校达标"] = f"{int(st['unit_pass'].fillna(False).astype(bool).sum())}/{len(st)}"
         counts.append(row)
         c = _read_processed(folder, "cv")
         if c is not None:
