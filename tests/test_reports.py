@@ -494,3 +494,11 @@ def test_self_assessment_prints_on_a4_pages(exported, tmp_path):
     # A4 = 210 × 297 mm = 595.3 × 841.9 pt; the report's sections start new pages → several pages
     assert len(boxes) >= 5
     assert all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)
+
+
+def test_headline_summarises_the_verdict(results):
+    text = report.headline_html(results["verdict"], county="<b>县</b>", period="2021")
+    # 29 of 32 pass (L4, G5 fail; Q9 no data); county name escaped
+    assert "&lt;b&gt;县&lt;/b&gt; 2021 年度，32 项指标中 29 项达标，尚未全部达标。" in text
+    assert "资源配置：7 项中达标 6 项，未达标 1 项" in text
+    assert "教育质量：9 项中达标 8 项，无数据或未提供 1 项" in text

@@ -349,8 +349,8 @@ def headline_html(verdict: pd.DataFrame, county: str = "", period: str = "") -> 
         for r in summ.itertuples()
     )
     state = "pass" if n_pass == n else "fail"
-    verdict_text = ("全部达标" if n_pass == n else f"{n_pass} 项达标，尚未全部达标")
-    return (f'<div class="headline {state}"><p><strong>自评结果摘要：</strong>{who}{when} {n} 项指标{verdict_text}。'
+    verdict_text = ("全部达标" if n_pass == n else f"中 {n_pass} 项达标，尚未全部达标")
+    return (f'<div class="headline {state}"><p><strong>自评结果摘要：</strong>{who} {when}，{n} 项指标{verdict_text}。'
             f"</p><ul>{items}</ul></div>")
 
 
