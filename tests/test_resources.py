@@ -141,7 +141,8 @@ def test_six_met_and_rest_at_85_percent_passes_but_84_9_fails():
 def test_missing_input_gives_na_and_failed_unit_not_zero():
     t = at_standard_primary(equipment_value_yuan=np.nan)
     u = one(evaluate_resources(t), "P1")
-    assert pd.isna(u.L6) and pd.isna(u.L6_ratio) and bool(u.L6_met) is False
+    # no data: value, ratio and met flag are all NA (not "not met", not 0)
+    assert pd.isna(u.L6) and pd.isna(u.L6_ratio) and pd.isna(u.L6_met)
     assert u.n_met == 6 and bool(u.unit_pass) is False  # 6 met but the 7th has no data
     assert "equipment_value_yuan" in u.missing_inputs
     # indoor sports area unknown → L4 cannot be computed (not "minus 0")
@@ -158,6 +159,23 @@ def test_missing_input_gives_na_and_failed_unit_not_zero():
     t["teachers"].loc[0, "degree"] = None
     u = one(evaluate_resources(t), "P1")
     assert pd.isna(u.L1) and "degree" in u.missing_inputs
+
+
+def test_values_exactly_at_standard_despite_float_noise_are_met():
+    # 9 PE teachers / 1000 pupils × 100 = 0.9 exactly, but in binary floating point
+    # 9/1000*100 = 0.8999999999999999 < 0.9; likewise 0.85 × 4.5 × 1000 = 3825 m² gives the ratio
+    # 3825/1000/4.5 = 0.8500000000000001 and 4455 m² (99%) must stay below. The engine judges with
+    # a relative tolerance of 1e-9, so the at-standard values count as met.
+    assert 9 / 1000 * 100 < 0.9  # the trap itself (if this ever fails, the test below is moot)
+    u = one(evaluate_resources(at_standard_primary()), "P1")
+    assert bool(u.L3_met) is True and u.n_met == 7
+    # 2 300 000 / 1000 students = 2300 ≥ 2000 → met; and 3 PE teachers of 1000 → 0.3 < 0.9 → not met
+    t = at_standard_primary()
+    t["teachers"] = t["teachers"].iloc[:-6]  # 9 → 3 PE teachers: 3/1000 × 100 = 0.3
+    u = one(evaluate_resources(t), "P1")
+    assert u.L3 == pytest.approx(0.3) and bool(u.L3_met) is False and u.n_met == 6
+    # ratio 0.3/0.9 = 0.3333 < 0.85 → the unit fails
+    assert bool(u.unit_pass) is False
 
 
 def test_teachers_counted_per_stage_full_time_and_degree_by_stage():
@@ -233,6 +251,13 @@ def test_figures_mark_units_below_standard():
     red = [c for c in colors if c[:3] == pytest.approx((0xD6 / 255, 0x27 / 255, 0x28 / 255))]
     assert len(colors) == 2 and len(red) == 1
     assert "1 个单位低于标准" in fig.axes[0].get_title(loc="left")
+    plt.close(fig)
+    # L3 = 9/1000 × 100 = 0.9 exactly at the standard (0.8999999999999999 in binary): the engine
+    # counts it as met, so the figure must not draw it red (0 of 2 below)
+    fig = figures.indicator_figure(r, "L3")
+    colors = [p.get_facecolor() for p in fig.axes[0].patches]
+    assert len(colors) == 2 and not [c for c in colors if c[:3] == pytest.approx((0xD6 / 255, 0x27 / 255, 0x28 / 255))]
+    assert "0 个单位低于标准" in fig.axes[0].get_title(loc="left")
     plt.close(fig)
     for fig in (figures.ratio_heatmap(r), figures.cv_figure(cv_table(r))):
         assert fig.axes

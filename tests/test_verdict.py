@@ -132,3 +132,21 @@ def test_evaluate_end_to_end_on_a_tiny_county():
     assert by.loc["G9", "status"] == PASS and by.loc["G12", "status"] == PASS and by.loc["G11", "status"] == PASS
     assert by.loc["G1", "status"] == NOT_PROVIDED
     assert len(res.verdict) == 32 and not res.passed
+
+
+def test_missing_input_makes_the_indicator_no_data_naming_school_and_input():
+    # P1 (1000 pupils) exactly at every standard except that its equipment value is unknown:
+    # L6 has no value → the unit cannot pass (6 met + 1 no data), L6 is 无数据 (not 未达标) and its
+    # failing text names the school and the missing input — no "<NA>" placeholder.
+    import numpy as np
+
+    from analysis import cv_table, evaluate_resources
+    from test_resources import at_standard_primary
+
+    units = evaluate_resources(at_standard_primary(equipment_value_yuan=np.nan))
+    r = V.resource_result("L6", units, cv_table(units), STD)
+    assert r.status == NO_DATA
+    assert "学校P1（小学）无数据：L6：教学仪器设备资产值（元）（facilities.equipment_value_yuan）" in r.failing
+    assert "<NA>" not in r.failing and "L4–L7" not in r.failing
+    # L1 of the same unit is met (42/1000 × 100 = 4.2) and the CV of one unit is 0 → 达标
+    assert V.resource_result("L1", units, cv_table(units), STD).status == PASS

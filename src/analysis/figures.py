@@ -57,7 +57,9 @@ def indicator_figure(units: pd.DataFrame, code: str, standards: Mapping[str, Any
         has = values.notna().to_numpy(dtype=bool)
         d_ok = d[has].assign(_v=values[has].astype(float)).sort_values("_v")
         std = float(spec["standard"][stage])
-        below = d_ok["_v"].to_numpy() < std
+        # the engine's own judgement (met flag, float tolerance), not a raw `value < standard`:
+        # 9/1000×100 = 0.8999999999999999 is exactly at the 0.9 standard and is met
+        below = (d_ok[f"{code}_met"].astype("boolean") == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
         y = np.arange(len(d_ok))
         ax.barh(y, d_ok["_v"], color=np.where(below, COLOR_BELOW, COLOR_OK))
         ax.scatter(d_ok["_v"][below], y[below], marker="v", color=COLOR_BELOW, zorder=3, s=18)

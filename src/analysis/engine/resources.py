@@ -5,8 +5,9 @@
   head count, weights from ``standards.units``).
 - Per-unit rule (每校达标): at least ``resources.min_met`` indicators reach the standard and every
   other one is at least ``resources.floor_ratio`` of it.
-- A missing input never becomes a zero: the value is NA, the indicator is not met, the unit
-  cannot pass, and ``missing_inputs`` names the input.
+- A missing input never becomes a zero: the value, ratio and met flag are NA (no data), the
+  indicator does not count towards ``n_met``, the unit cannot pass, and ``missing_inputs``
+  names the input.
 
 Everything is vectorised over units (numpy index arithmetic, ``np.bincount``), so the same
 function serves one county, the projections, the optimiser and a national benchmark.
@@ -327,12 +328,15 @@ def evaluate_resources(
         v = values[k]
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = v / standard
-        met = ~np.isnan(v) & (v >= standard * (1 - _REL_TOL))
-        floor_ok &= ~np.isnan(v) & (ratio >= floor * (1 - _REL_TOL))
+        no_value = np.isnan(v)
+        met = ~no_value & (v >= standard * (1 - _REL_TOL))
+        floor_ok &= ~no_value & (ratio >= floor * (1 - _REL_TOL))
         met_all[:, j] = met
         out[k] = pd.array(v, dtype="Float64")
         out[f"{k}_ratio"] = pd.array(ratio, dtype="Float64")
-        out[f"{k}_met"] = pd.array(met, dtype="boolean")
+        met_flag = pd.array(met, dtype="boolean")
+        met_flag[no_value] = pd.NA  # no data: neither met nor "not met" (docs/results.md)
+        out[f"{k}_met"] = met_flag
     n_met = met_all.sum(axis=1)
     unit_pass = (n_met >= int(res["min_met"])) & floor_ok
     included = _bool(out["included"])

@@ -10,7 +10,7 @@ when its CV is within the limit in **both** stages **and** no included unit fail
 rule (每校达标) while being below the standard on Lk. Its ``failing`` text lists the CVs over the
 limit and every included unit below the Lk standard (marked when that unit fails the per-unit
 rule). A missing CV or a missing Lk value of an included unit, with no definite failure,
-makes Lk 无数据.
+makes Lk 无数据; the ``failing`` text then names each such unit and its missing inputs.
 """
 
 from __future__ import annotations
@@ -96,9 +96,9 @@ def resource_result(code: str, units: pd.DataFrame, cv: pd.DataFrame, standards:
                  + below[f"{code}_ratio"].map(lambda v: fmt_pct(v, 1)).astype("string")
                  + np.where(below["causes_unit_fail"], "，致该校未达每校标准", "")).tolist()
     cv_text = [f"{r.stage}差异系数 {fmt_num(r.cv_shown, dec_cv)} > {fmt_num(r.limit, 2)}" for r in cv_fail.itertuples()]
-    na_text = []
-    if na_mask.any():
-        na_text.append(f"{int(na_mask.sum())} 个参评单位缺少本项数据")
+    no_data = detail[detail[f"{code}_met"].isna()]
+    na_text = (no_data["school_name"].astype("string") + "（" + no_data["stage"].astype("string") + "）无数据："
+               + _inputs_for(code, no_data["missing_inputs"]).fillna("输入缺失")).tolist()
     if cv_na:
         na_text.append("差异系数无法计算（缺数据）")
     res.failing = join_text(cv_text + unit_text + na_text, limit=25)
@@ -107,6 +107,20 @@ def resource_result(code: str, units: pd.DataFrame, cv: pd.DataFrame, standards:
     ) or None
     res.detail = detail
     return res
+
+
+def _inputs_for(code: str, missing_inputs: pd.Series) -> pd.Series:
+    """The parts of each unit's ``missing_inputs`` text that concern indicator ``code``.
+
+    Labels start with the indicators they affect: "L6：…", "L1–L3：…", "L4–L7：…".
+    """
+    k = int(code[1:])
+    parts = missing_inputs.astype("string").str.split("；").explode()
+    rng = parts.str.extract(r"^L(\d)(?:–L(\d))?：")
+    lo = pd.to_numeric(rng[0], errors="coerce").astype(float)
+    hi = pd.to_numeric(rng[1], errors="coerce").astype(float).fillna(lo)
+    keep = parts[((lo <= k) & (hi >= k)).to_numpy(dtype=bool)]
+    return keep.groupby(level=0).agg("；".join).reindex(missing_inputs.index).astype("string")
 
 
 def evaluate_resource_indicators(units: pd.DataFrame, cv: pd.DataFrame, standards: dict) -> dict[str, IndicatorResult]:
