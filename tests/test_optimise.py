@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import pandas as pd
 import pytest
 
 import projection_fixtures as F
@@ -120,3 +123,53 @@ def test_yearly_budgets_move_actions_between_years(transfer_case):
     short = optimise(tables, S, 2022, budgets={2021: 0, 2022: 7_999})
     assert short.status == "infeasible"
     assert short.missing.set_index("year")["missing_yuan"].to_dict() == {2022: 1.0}
+
+
+def _three_schools(equip_r=2_000_000.0, aux_a=450.0, equip_b: float | None = 2000.0 * 100):
+    """A, B, R: primary schools of 100 pupils, at the standard except L6 (A 2 000, B 2 000,
+    R 20 000 元 per pupil) and, when given, A's teaching/auxiliary area."""
+    codes = ["A", "B", "R"]
+    fac = [F.facility("A", aux_a, 750.0, 200_000.0, 3.0), F.facility("B", 450.0, 750.0, equip_b, 3.0),
+           _at_standard("R", equip=equip_r)]
+    return F.tables([F.school(c) for c in codes], {c: {1: 100} for c in codes},
+                    sum((_staff(c) for c in codes), []), fac)
+
+
+def test_plan_not_confirmed_by_engine_is_not_optimal():
+    # one round only: the first solve does nothing (every unit passes), the engine finds CV(L6)
+    # = 1.061 > 0.50, and no second round is allowed → not a valid plan, never "optimal"
+    plan = optimise(_three_schools(), S, 2022, max_iter=1)
+    assert plan.status == "failed" and plan.verified is False
+    assert plan.iterations == 1
+    assert "L6" in plan.message
+    assert plan.summary().set_index("key").loc["saving", "value"] is pd.NA
+
+
+def test_cv_without_data_is_reported_not_cut():
+    # B's equipment value is missing (NA, never 0): B's L6 and the 小学 CV of L6 have no data, so
+    # the engine cannot confirm the plan; no cutting plane can help → one round, status "failed"
+    plan = optimise(_three_schools(equip_b=None), S, 2022)
+    assert plan.status == "failed" and plan.verified is False
+    assert plan.iterations == 1
+    assert "小学L6" in plan.message
+    assert list(plan.unplannable["school_code"]) == ["B"]
+
+
+def test_missing_money_covers_the_cv_limit():
+    """A also has 362.5 m² (L4 = 3.625 < 85% of 4.5 = 3.825): the per-unit rule alone needs
+    (3.825 − 3.625) × 100 = 20 m² × 3 500 = 70 000 元. The CV of L6 needs A and B raised to
+    f = 7 588.1 元 per pupil (see test_cv_cutting_planes): 2 × (f − 2 000) × 100 = 1 117 620 元.
+    With a budget of 10 000 元 the money missing is 70 000 + 1 117 620 − 10 000 = 1 177 620 元,
+    not the 60 000 元 the per-unit rule alone would suggest."""
+    t = _three_schools(aux_a=362.5)
+    free = optimise(t, S, 2022)
+    f = (2 ** 0.5 * 20000 - 0.499 * 20000) / (2 ** 0.5 + 2 * 0.499)
+    assert free.status == "optimal"
+    assert free.cost_total == pytest.approx(70_000 + 2 * (f - 2000) * 100, rel=1e-4)
+    tight = optimise(t, S, 2022, budgets={2022: 10_000})
+    assert tight.status == "infeasible"
+    miss = tight.missing.set_index("year")["missing_yuan"]
+    assert miss[2022] == pytest.approx(70_000 + 2 * (f - 2000) * 100 - 10_000, rel=1e-4)
+    # exactly what the unconstrained optimum costs beyond the budget (whole 元, rounded up)
+    assert miss[2022] == math.ceil(free.cost_total - 10_000)
+    assert "引擎复核全部达标" in tight.message

@@ -47,7 +47,12 @@ from .projection import apply_actions
 COSTS_FILE = PACKAGE_DIR / "costs.yaml"
 INDICATORS = [f"L{k}" for k in range(1, 8)]
 OTHER_SUBJECT = "其他学科"
-CV_MARGIN = 0.001  # aim this far below the limit so that the CV as shown (3 dp) passes
+
+
+def cv_margin(standards: dict) -> float:
+    """How far below a CV limit the cutting planes aim: one unit of the last decimal the CV is
+    judged on (``resources.cv_decimals``; 3 → 0.001), so that the CV as shown passes."""
+    return 10.0 ** -int(standards["resources"]["cv_decimals"])
 
 
 def load_costs(path: str | Path | None = None) -> dict[str, Any]:
@@ -104,7 +109,7 @@ def cv_floor(values: np.ndarray, weights: np.ndarray, limit: float, tol: float =
 # ---------------------------------------------------------------- the result
 @dataclass
 class Plan:
-    status: str                      # "optimal" | "infeasible" | "failed"
+    status: str                      # "optimal" (engine-confirmed) | "infeasible" | "failed" (see message)
     message: str
     actions: dict[str, list[dict]]   # apply_actions format
     table: pd.DataFrame              # one row per action (plan table)
@@ -520,6 +525,69 @@ def naive_actions(units: pd.DataFrame, standards: dict, year: int, hire_degree: 
     return acts
 
 
+def _cutting_planes(tables, inp: _Inputs, standards, costs, years, target_year, floors, budgets, elastic: bool,
+                    max_iter: int, time_limit: float, hire_degree: str) -> dict[str, Any]:
+    """Solve; apply the plan to ``tables``; recompute every indicator and CV with the engine; for
+    each CV above its limit add per-unit floors (``floors`` is updated in place); repeat.
+
+    Status: "optimal" only when the engine confirms that every included unit passes and every
+    CV is within its limit; "infeasible" when the MILP has no solution; otherwise "failed" (no
+    solution in time, a CV without data, or still above its limit after ``max_iter`` rounds).
+    """
+    limits = standards["resources"]["cv_limit"]
+    margin = cv_margin(standards)
+    out: dict[str, Any] = {"status": "failed", "message": "", "x": None, "actions": None, "units_after": None,
+                           "cv_after": None, "verified": False, "iterations": 0, "unplannable": pd.DataFrame()}
+    for it in range(1, max_iter + 1):
+        out["iterations"] = it
+        M, V, pA, pB, _, unpl = _build(inp, standards, costs, years, target_year, floors, budgets, elastic)
+        sol = M.solve(time_limit)
+        out["unplannable"] = inp.units.loc[unpl, ["school_code", "school_name", "stage", "missing_inputs"]]
+        if sol.status == 2 or sol.x is None:
+            out["status"] = "infeasible" if sol.status == 2 else "failed"
+            out["message"] = ("在给定条件下无可行方案。 / No feasible plan under the given budgets or bounds."
+                              if sol.status == 2 else f"求解器未给出方案：{sol.message} / solver returned no plan.")
+            return out
+        out["x"] = sol.x
+        out["actions"] = _actions(sol.x, V, inp, pA, pB, years, standards, hire_degree)
+        units_after, cv_after = evaluate(apply_plan(tables, out["actions"], years), standards)
+        out["units_after"], out["cv_after"] = units_after, cv_after
+        inc = units_after[units_after["included"].fillna(False).astype(bool)]
+        failing_units = inc[~inc["unit_pass"].fillna(False).astype(bool)]
+        passed = cv_after["passed"]
+        bad_cv = cv_after[passed.eq(False).fillna(False).astype(bool)]
+        no_data = cv_after[passed.isna()]
+        if bad_cv.empty:
+            problems = []
+            if len(failing_units):
+                problems.append("未每校达标的单位 units failing: " + "、".join(
+                    f"{r.school_name}（{r.stage}）" for r in failing_units.itertuples()))
+            if len(no_data):
+                problems.append("无数据、无法计算的差异系数 CVs without data: " + "、".join(
+                    f"{r.stage}{r.indicator}" for r in no_data.itertuples()))
+            out["verified"] = not problems
+            if sol.status != 0:
+                problems.append(f"求解器未证明最优 solver status {sol.status}: {sol.message}")
+            out["status"] = "optimal" if not problems else "failed"
+            out["message"] = (
+                "引擎复核：全部参评单位每校达标，全部差异系数达标。 / Engine confirms: every unit passes, "
+                "every CV within its limit." if not problems else
+                "引擎复核未通过 / engine check failed：" + "；".join(problems) + "。")
+            return out
+        # cutting planes: per-unit floors on the indicators whose CV exceeds its limit
+        for _, row in bad_cv.iterrows():  # at most 14 rows (stages × indicators)
+            stage, k = str(row["stage"]), str(row["indicator"])
+            sel = inc["stage"] == stage
+            vals = inc.loc[sel, k].to_numpy(dtype=float, na_value=np.nan)
+            w = inc.loc[sel, "students"].to_numpy(dtype=float)
+            f = cv_floor(vals, w, float(limits[stage]) - margin)
+            floors[(stage, k)] = max(f, floors.get((stage, k), -np.inf))
+        out["status"] = "failed"
+        out["message"] = (f"差异系数经 {it} 轮割平面仍未全部达标（{'、'.join(bad_cv['stage'] + bad_cv['indicator'])}）。"
+                          f" / CV still above its limit after {it} rounds.")
+    return out
+
+
 def optimise(tables: dict[str, pd.DataFrame], standards: dict, target_year: int,
              costs: dict | None = None, years: list[int] | None = None,
              budgets: dict[int, float] | None = None, max_iter: int = 8,
@@ -536,67 +604,47 @@ def optimise(tables: dict[str, pd.DataFrame], standards: dict, target_year: int,
     budgets = {int(k): float(v) for k, v in (budgets or {}).items()}
     years = sorted(set(years or (sorted(budgets) if budgets else [int(target_year)])))
     t0 = time.perf_counter()
-    units0, cv0 = evaluate(tables, standards)
+    units0, _ = evaluate(tables, standards)
     inp = _inputs(tables, units0, standards, hire_degree)
-    limits = standards["resources"]["cv_limit"]
 
     naive = naive_actions(units0, standards, years[0], hire_degree)
     naive_tab = action_table(naive, tables, standards, costs, target_year)
     naive_after = evaluate(apply_plan(tables, naive, [years[0]]), standards)
 
     floors: dict[tuple[str, str], float] = {}
-    status, message, x = "failed", "", None
-    it = 0
-    actions: dict[str, list[dict]] = {}
-    units_after = cv_after = None
-    verified = False
-    unplannable = pd.DataFrame()
-    for it in range(1, max_iter + 1):
-        M, V, pA, pB, _, unpl = _build(inp, standards, costs, years, target_year, floors, budgets, False)
-        sol = M.solve(time_limit)
-        if sol.status == 2 or sol.x is None:
-            status = "infeasible"
-            message = "在给定条件下无可行方案。 / No feasible plan under the given budgets or bounds."
-            break
-        status = "optimal" if sol.status == 0 else "failed"
-        x = sol.x
-        actions = _actions(x, V, inp, pA, pB, years, standards, hire_degree)
-        units_after, cv_after = evaluate(apply_plan(tables, actions, years), standards)
-        inc = units_after[units_after["included"].fillna(False).astype(bool)]
-        units_ok = bool(inc["unit_pass"].fillna(False).astype(bool).all())
-        bad_cv = cv_after[~cv_after["passed"].fillna(False).astype(bool)]
-        unplannable = inp.units.loc[unpl, ["school_code", "school_name", "stage", "missing_inputs"]]
-        if bad_cv.empty:
-            verified = units_ok
-            message = ("引擎复核：全部参评单位每校达标，全部差异系数达标。 / Engine confirms: every unit passes, every CV within its limit."
-                       if units_ok else "引擎复核未通过：部分单位未达标（见 units_after）。 / Engine check failed for some units.")
-            break
-        # cutting planes: per-unit floors on the indicators whose CV exceeds its limit
-        for _, row in bad_cv.iterrows():
-            stage, k = str(row["stage"]), str(row["indicator"])
-            sel = inc["stage"] == stage
-            vals = inc.loc[sel, k].to_numpy(dtype=float, na_value=np.nan)
-            w = inc.loc[sel, "students"].to_numpy(dtype=float)
-            f = cv_floor(vals, w, float(limits[stage]) - CV_MARGIN)
-            floors[(stage, k)] = max(f, floors.get((stage, k), -np.inf))
-        message = f"差异系数经 {it} 轮割平面仍未全部达标。 / CV still above limit after {it} rounds."
+    run = _cutting_planes(tables, inp, standards, costs, years, target_year, floors, budgets, False,
+                          max_iter, time_limit, hire_degree)
+    status, message, actions = run["status"], run["message"], run["actions"]
     missing = pd.DataFrame(columns=["year", "budget_yuan", "missing_yuan"])
     if status == "infeasible" and budgets:
-        M, V, pA, pB, slack, _ = _build(inp, standards, costs, years, target_year, floors, budgets, True)
-        sol = M.solve(time_limit)
-        if sol.x is not None:
-            miss = np.ceil(sol.x[slack] - 0.01)
-            missing = pd.DataFrame({"year": years, "budget_yuan": [budgets.get(y, np.nan) for y in years],
-                                    "missing_yuan": miss})
+        # elastic re-solve with the same cutting planes (the CV floors found so far are kept and
+        # new ones are added), so the money reported missing also covers the CV limits
+        run = _cutting_planes(tables, inp, standards, costs, years, target_year, floors, budgets, True,
+                              max_iter, time_limit, hire_degree)
+        if run["actions"] is not None and run["status"] != "infeasible":
+            actions = run["actions"]
+            elastic_table = action_table(actions, tables, standards, costs, target_year)
+            spent = _cost_by_year(elastic_table, costs, target_year, years)
+            missing = pd.DataFrame({"year": years, "budget_yuan": [budgets.get(y, np.nan) for y in years]})
+            missing["missing_yuan"] = np.ceil(
+                (spent.reindex(years).to_numpy(dtype=float) - missing["budget_yuan"].to_numpy(dtype=float))
+                - 1e-6).clip(min=0)
+            missing["missing_yuan"] = missing["missing_yuan"].fillna(0.0)  # a year without a budget
             missing = missing[missing["missing_yuan"] > 0].reset_index(drop=True)
-            actions = _actions(sol.x, V, inp, pA, pB, years, standards, hire_degree)
             text = "；".join(f"{int(r.year)}年缺 {r.missing_yuan:,.0f} 元" for r in missing.itertuples())
-            message = (f"预算不足，无可行方案：{text}（下表为不受预算约束时所需的方案）。 / "
+            checked = ("该方案已经引擎复核全部达标" if run["verified"]
+                       else "注意：该方案未通过引擎复核（" + run["message"] + "）")
+            message = (f"预算不足，无可行方案：{text}（下表为补足缺口后所需的方案；{checked}）。 / "
                        f"Budget infeasible; missing per year: {text}.")
+    units_after, cv_after = run["units_after"], run["cv_after"]
+    verified, it, unplannable = run["verified"], run["iterations"], run["unplannable"]
+    actions = actions or {}
     table = action_table(actions, tables, standards, costs, target_year) if actions else action_table(
         {}, tables, standards, costs, target_year)
     by_year = _cost_by_year(table, costs, target_year, years)
-    total = float(table["cost_yuan"].sum()) if status == "optimal" else float("nan")
+    # a plan the engine did not confirm is still costed (status "failed" says it is not valid)
+    total = float(table["cost_yuan"].sum()) if status in ("optimal", "failed") and run["x"] is not None \
+        else float("nan")
     return Plan(
         status=status, message=message, actions=actions, table=table, cost_total=total,
         cost_by_year=by_year, naive_cost=float(naive_tab["cost_yuan"].sum()), naive_table=naive_tab,
