@@ -191,6 +191,24 @@ def test_g6_small_village_school_funded_as_100():
     assert res2.status == G.NO_DATA
 
 
+def test_g6_funds_exactly_100_times_the_norm_pass_despite_float_noise():
+    # norm 512.2 元: required 100 × 512.2 = 51 220 元; funds of exactly 51 220 元 pass.
+    # In binary floating point 100 × 512.2 = 51220.00000000001 > 51220 (the trap).
+    assert 100 * 512.2 > 51220
+    s = schools([("V", "村小", "镇2", "乡村", "小学", True, False, True),
+                 ("W", "村小2", "镇2", "乡村", "小学", True, False, True)])
+    e = enrolment([("V", "小学", 1, 40), ("W", "小学", 1, 60)])
+    f = validate("finance", pd.DataFrame(
+        [("V", 51220.0, None, None), ("W", 51219.0, None, None)],
+        columns=["school_code", "public_funds_yuan", "public_funds_budget_yuan", "training_spending_yuan"]))
+    ci = items([("norm_per_student_primary", 512.2, None, None)])
+    res = G.g6({"schools": s, "enrolment": e, "finance": f, "county_items": ci}, STD)
+    d = res.detail.set_index("school_code")
+    # V at exactly 51 220 → pass; W 51 219 → short 1 元 → fail
+    assert d.loc["V", "status"] == G.PASS and d.loc["W", "status"] == G.FAIL
+    assert d.loc["W", "shortfall_yuan"] == pytest.approx(1.0) and res.value_text == "1/2 所足额核定"
+
+
 # ------------------------------------------------------------------ teacher shares
 def teachers(rows):
     """rows: (id, school, stage, full_time, backbone, cert, hours, eligible, rotated)."""

@@ -161,3 +161,17 @@ def test_variance_share_is_a_share_and_ignores_units_of_the_score(scores, scale,
     else:
         assert 0.0 <= a <= 1.0
         assert b == pytest.approx(a, abs=1e-6)
+
+
+def test_q4_exactly_five_percent_passes_despite_float_noise():
+    # budget 10 004 元, training 500.2 元: 500.2 / 10 004 = 5% exactly → pass.
+    # In binary floating point 10004 × 0.05 = 500.20000000000005 > 500.2 (the trap).
+    assert 10004 * 0.05 > 500.2
+    f = validate("finance", pd.DataFrame(
+        [("A", None, 10004.0, 500.2), ("B", None, 10004.0, 500.19)],
+        columns=["school_code", "public_funds_yuan", "public_funds_budget_yuan", "training_spending_yuan"]))
+    t = {"schools": schools(["A", "B"]), "enrolment": enrolment(["A", "B"]), "finance": f}
+    res = Q.q4(t, STD)
+    # B: 500.19 < 500.2 → short 0.01 元 → still a failure; A passes
+    assert list(res.detail["school_code"]) == ["B"] and res.value_text == "1/2 所学校达标"
+    assert "B校 5.00%，差 0.01 元" in res.failing

@@ -48,3 +48,15 @@ def test_no_survey_is_no_data():
     only_visits = survey()
     only_visits = only_visits[only_visits["survey_kind"] == "实地走访"]
     assert R.s1({"satisfaction": only_visits}, std).status == NO_DATA
+
+
+def test_weighted_pooled_rate_exactly_at_85_percent_passes():
+    # weights 学生 1 : 家长 3; 学生 11 of 20 satisfied (55%), 家长 19 of 20 (95%):
+    # (1 × 0.55 + 3 × 0.95) / 4 = 3.4 / 4 = 0.85 exactly → pass. In floating point the weighted
+    # mean comes out as 0.8499999999999999, which a plain `>=` would fail.
+    std = load_standards()
+    std["recognition"]["group_weights"] = {"学生": 1, "家长": 3}
+    rows = [("问卷调查", "学生", 6, 5, 9, 0, 0), ("问卷调查", "家长", 10, 9, 1, 0, 0)]
+    sat = validate("satisfaction", pd.DataFrame(rows, columns=["survey_kind", "group", *SATISFACTION_LEVELS]))
+    res = R.s1({"satisfaction": sat}, std)
+    assert res.value == pytest.approx(0.85) and res.status == PASS and res.value_text == "85.00%"

@@ -77,6 +77,17 @@ def combine_status_by(statuses: pd.Series, keys: pd.Series | list) -> pd.Series:
     return statuses.map(_PRIORITY).groupby(keys).max().map(_BY_PRIORITY)
 
 
+# Relative tolerance of "at least" comparisons between computed amounts (same as resources.py):
+# a training spending of exactly 5% of a 10 004 元 budget is 500.2 元, but 10004 × 0.05 is
+# 500.20000000000005 in binary floating point; without the tolerance it would fail by float noise.
+REL_TOL = 1e-9
+
+
+def at_least(value, threshold):
+    """``value >= threshold`` up to ``REL_TOL`` (works on scalars, arrays and Series; NaN → False)."""
+    return value >= threshold - REL_TOL * abs(threshold)
+
+
 def responsible(spec: dict[str, Any]) -> str:
     return "、".join(spec.get("responsible", []))
 
@@ -421,13 +432,18 @@ def g6(tables, standards) -> IndicatorResult:
         missing_norm.append("norm_per_student_junior")
     npv = np.nan if norm_p is None else norm_p
     njv = np.nan if norm_j is None else norm_j
-    mean_norm = np.where(tot > 0, (p * npv + j * njv) / tot.where(tot > 0, 1), npv)
+    # a stage without pupils needs no norm (NaN × 0 would be NaN: a primary-only school must not
+    # become "no data" because the junior norm is missing)
+    funded_p = np.where(p > 0, p * npv, 0.0)
+    funded_j = np.where(j > 0, j * njv, 0.0)
+    mean_norm = np.where(tot > 0, (funded_p + funded_j) / tot.where(tot > 0, 1), npv)
     s["students"] = s["total"].astype("Int64")
     s["required_yuan"] = n * mean_norm
     s["public_funds_yuan"] = s["public_funds_yuan"].astype(float)
     s["shortfall_yuan"] = (s["required_yuan"] - s["public_funds_yuan"]).clip(lower=0)
     known = s["public_funds_yuan"].notna() & s["required_yuan"].notna() & s["total"].notna()
-    s["status"] = np.where(~known, NO_DATA, np.where(s["public_funds_yuan"] < s["required_yuan"], FAIL, PASS))
+    s["status"] = np.where(~known, NO_DATA,
+                           np.where(at_least(s["public_funds_yuan"], s["required_yuan"]), PASS, FAIL))
     detail = s[["school_code", "school_name", "students", "public_funds_yuan", "required_yuan",
                 "shortfall_yuan", "status"]].reset_index(drop=True)
     res.status = combine_status(*detail["status"].unique())

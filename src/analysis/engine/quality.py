@@ -20,6 +20,7 @@ from .guarantee import (
     NO_DATA,
     PASS,
     IndicatorResult,
+    at_least,
     combine_status,
     combine_status_by,
     county_number,
@@ -160,7 +161,7 @@ def q4(tables, standards) -> IndicatorResult:
     f["required_yuan"] = budget * share
     f["share"] = spend / budget.where(budget > 0)
     f["shortfall_yuan"] = (f["required_yuan"] - spend).clip(lower=0)
-    f["status"] = np.where(f["share"].isna(), NO_DATA, np.where(spend >= f["required_yuan"], PASS, FAIL))
+    f["status"] = np.where(f["share"].isna(), NO_DATA, np.where(at_least(spend, f["required_yuan"]), PASS, FAIL))
     text = (f["school_name"] + " " + f["share"].map(fmt_pct).astype("string") + "，差 "
             + f["shortfall_yuan"].map(fmt_num).astype("string") + " 元")
     _per_school_result(res, f, text, "达标")

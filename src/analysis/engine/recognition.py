@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .guarantee import FAIL, NO_DATA, PASS, IndicatorResult, fmt_pct, join_text, responsible, table
+from .guarantee import FAIL, NO_DATA, PASS, IndicatorResult, at_least, fmt_pct, join_text, responsible, table
 
 AREA_RECOGNITION = "社会认可度"
 JUDGED_KIND = "问卷调查"
@@ -61,7 +61,7 @@ def s1(tables, standards) -> IndicatorResult:
         res.failing = "缺少社会认可度调查数据 (satisfaction missing)"
         return res
     rates = satisfaction_rates(sat, standards)
-    rates["status"] = np.where(rates["rate"].isna(), NO_DATA, np.where(rates["rate"] >= minimum, PASS, FAIL))
+    rates["status"] = np.where(rates["rate"].isna(), NO_DATA, np.where(at_least(rates["rate"], minimum), PASS, FAIL))
     judged = rates[(rates["survey_kind"] == JUDGED_KIND) & (rates["group"] == POOLED)]
     visits = rates[(rates["survey_kind"] != JUDGED_KIND) & (rates["group"] == POOLED)]
     if judged.empty or pd.isna(judged["rate"].iloc[0]):
@@ -69,7 +69,7 @@ def s1(tables, standards) -> IndicatorResult:
     else:
         rate = float(judged["rate"].iloc[0])
         res.value, res.value_text = rate, fmt_pct(rate)
-        res.status = PASS if rate >= minimum else FAIL
+        res.status = PASS if at_least(rate, minimum) else FAIL
     low = rates[(rates["survey_kind"] == JUDGED_KIND) & (rates["group"] != POOLED) & (rates["status"] == FAIL)]
     failing = []
     if res.status == FAIL:
