@@ -21,8 +21,11 @@ def test_spec_five_school_example():
     x = [b / s for b, s in zip(BOOKS, STUDENTS)]
     stats = weighted_cv_stats(x, STUDENTS)
     assert stats.mean == pytest.approx(1913 / 302) and round(stats.mean, 3) == 6.334
+    # per-student values 6.2, 3.7027, 10.5056, 2.1053, 7.3091 with weights P_i/P
+    # 0.1490, 0.1225, 0.2947, 0.2517, 0.1821 → S² = 10.6528, S = 3.2639
+    assert stats.sd == pytest.approx(3.2639, abs=5e-5)
     assert stats.cv == pytest.approx(0.5153, abs=5e-5)
-    assert weighted_cv(x, STUDENTS) == stats.cv
+    assert weighted_cv(x, STUDENTS) == pytest.approx(0.5153, abs=5e-5)
     assert round_half_up([stats.cv], 3)[0] == 0.515
     # unweighted (every school weight 1): 0.489 — the wrong formula, shown for contrast
     assert weighted_cv(x, [1] * 5) == pytest.approx(0.489, abs=5e-4)

@@ -84,6 +84,9 @@ def test_g3_rooms_at_12_13_24_classes_and_area_minimum():
     # the special-education school is not judged; 4 schools judged, only B passes → 1/4
     assert res.status == G.FAIL and res.value == pytest.approx(0.25)
     assert res.value_text == "1/4 所学校达标"
+    # the failing text names the school, how many rooms are missing and the room that is too small
+    assert "甲小学 美术教室 需1间、合格0间、缺1间（面积不足：美术教室 89.9㎡ < 90.0㎡（2018））" in res.failing
+    assert "丙小学 美术教室 需2间、合格1间、缺1间（面积不足：美术教室 66.9㎡ < 67.0㎡（2010））" in res.failing
 
 
 def test_g3_school_without_class_rows_is_no_data_not_pass():

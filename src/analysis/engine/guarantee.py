@@ -312,10 +312,11 @@ def g3(tables, standards) -> IndicatorResult:
     res.value = n_ok / len(school_status) if len(school_status) else None
     res.value_text = f"{n_ok}/{len(school_status)} 所学校达标"
     fails = detail[detail["status"] == FAIL]
+    too_small_note = ("（面积不足：" + fails["rooms_too_small"] + "）").fillna("")
     res.failing = join_text(
         (fails["school_name"] + " " + fails["room_type"] + "教室 需" + fails["rooms_needed"].astype(str)
          + "间、合格" + fails["rooms_qualifying"].astype(str) + "间、缺" + fails["rooms_missing"].astype(str)
-         + "间").tolist()
+         + "间" + too_small_note).tolist()
         + (detail.loc[detail["status"] == NO_DATA, "school_name"] + " 无班级数据").drop_duplicates().tolist(),
         limit=20,
     )
