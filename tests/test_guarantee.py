@@ -250,6 +250,18 @@ def test_g11_rotation_shares():
     assert res.status == G.FAIL and "差 1 人" in res.failing
 
 
+def test_g11_counts_compulsory_stage_teachers_only():
+    # 小学: 20 eligible, 2 rotated (one 县级 backbone) → 2/20 = 10% ≥ 10% → pass.
+    # Two eligible, not rotated teachers of the senior section (高中) and a kindergarten class (幼儿班)
+    # are outside compulsory education; counting them would give 2/22 = 9.09% < 10% → fail.
+    rows = [(f"t{i}", "A", "小学", True, "县级" if i == 0 else "无", True, 360.0, True, i < 2) for i in range(20)]
+    rows += [("h1", "A", "高中", True, "无", True, 360.0, True, False),
+             ("k1", "A", "幼儿班", True, "无", True, 360.0, True, False)]
+    res = G.g11({"teachers": teachers(rows)}, STD)
+    assert res.status == G.PASS and res.value == pytest.approx(0.10)
+    assert res.value_text == "交流轮岗 10.00%；骨干占比 50.00%"
+
+
 # ------------------------------------------------------------------ G13, G14, G15
 def test_g13_nearby_enrolment_only_urban_town_public_non_boarding():
     s = schools([("A", "甲小学", "镇1", "城区", "小学", True, False, False),

@@ -598,7 +598,8 @@ def g12(tables, standards) -> IndicatorResult:
 
 # ---------------------------------------------------------------------------------- G11
 def g11(tables, standards) -> IndicatorResult:
-    """Rotation: rotated ÷ eligible ≥ 10%; backbone (县级及以上) among rotated ≥ 20%."""
+    """Rotation of compulsory-stage teachers: rotated ÷ eligible ≥ 10%; backbone (县级及以上)
+    among rotated ≥ 20%."""
     spec = standards["guarantee"]["G11"]
     backbone_levels = standards["resources"]["indicators"]["L2"]["backbone_levels"]
     std = (f"交流轮岗教师 ÷ 符合交流条件教师 ≥ {fmt_pct(spec['min_rotated_share'], 0)}；"
@@ -608,6 +609,9 @@ def g11(tables, standards) -> IndicatorResult:
     if teachers is None:
         res.failing = "缺少数据表 (missing table): teachers"
         return res
+    # compulsory-education teachers only (小学、初中), as in G9/G12: the senior section of a
+    # 完全中学 and kindergarten classes are not part of the assessment
+    teachers = teachers[teachers["stage"].isin(standards["stages"])]
     eligible = int(teachers["rotation_eligible"].fillna(False).astype(bool).sum())
     rotated_mask = teachers["rotated"].fillna(False).astype(bool)
     rotated = int(rotated_mask.sum())
