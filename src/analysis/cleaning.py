@@ -102,13 +102,18 @@ class _Log:
                  for k, v in rec.items()}, ensure_ascii=False)
         self.records[(raw.spec.file, raw.spec.sheet)] = recs
 
-    def quarantine_rows(self, spec: SheetSpec, rows, reasons, columns=None) -> None:
+    def quarantine_rows(self, spec: SheetSpec, rows, reasons, columns=None, values=None) -> None:
+        """Quarantine rows; each also gets a data-quality line naming its column and value."""
         for i, (row, reason) in enumerate(zip(rows, reasons)):
             row = int(row)
             self.quarantine.append(dict(
                 file=spec.file, sheet=spec.sheet, row=row, reason=reason,
                 record=self.records.get((spec.file, spec.sheet), {}).get(row, "{}")))
-            self.note(spec.file, spec.sheet, row, None if columns is None else columns[i], None,
+            value = None if values is None else values[i]
+            if value is not None and not isinstance(value, str) and pd.isna(value):
+                value = None
+            self.note(spec.file, spec.sheet, row, None if columns is None else columns[i],
+                      "（空 / blank）" if value is None and values is not None else value,
                       reason, QUARANTINED)
 
 
@@ -122,6 +127,10 @@ def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
     out = pd.DataFrame({"_row": frame["_row"].astype(int)}, index=frame.index)
     bad = pd.Series("", index=frame.index, dtype=object)
     bad_cols = pd.Series("", index=frame.index, dtype=object)
+    bad_vals = pd.Series(None, index=frame.index, dtype=object)  # first bad value of the row
+    bad_first = pd.Series(None, index=frame.index, dtype=object)  # and its column
+    blanks: list[tuple[str, pd.Series]] = []  # (header, blank mask) of required nullable columns
+    schema_cols = schemas.TABLES[spec.table].columns
     cols = {c.target: c for c in spec.columns}
     for target in [c for c in frame.columns if c != "_row"]:
         col = cols[target]
@@ -147,19 +156,32 @@ def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
             for idx in frame.index[has_err]:
                 log.quarantine_rows(spec, [frame.at[idx, "_row"]], [
                     f"列“{header}”的值“{frame.at[idx, target]}”{errors[idx]} / "
-                    f"column '{header}' value {frame.at[idx, target]!r}: {errors[idx]}"], [header])
+                    f"column '{header}' value {frame.at[idx, target]!r}: {errors[idx]}"], [header],
+                    [frame.at[idx, target]])
             parsed[has_err] = "__bad__"  # counted as read, excluded from the long table
         else:
             msg = (f"列“{header}”的值“" + frame[target].astype(str) + "”" + errors.fillna("")
                    + "; ")
             bad = bad.where(~has_err, bad + msg)
             bad_cols = bad_cols.where(~has_err, bad_cols + header + " ")
+            first = has_err & bad_first.isna()
+            bad_vals = bad_vals.where(~first, frame[target])
+            bad_first = bad_first.where(~first, header)
+        if col.required and target in schema_cols and schema_cols[target].nullable:
+            # a blank required cell the schema lets through: kept as missing, and listed
+            blanks.append((header, parsed.isna() & errors.isna()))
         out[target] = parsed
     rejected = bad != ""
     if rejected.any():
         log.quarantine_rows(spec, out.loc[rejected, "_row"].tolist(),
                             [b.rstrip("; ") for b in bad[rejected]],
-                            [c.strip() for c in bad_cols[rejected]])
+                            bad_first[rejected].tolist(),
+                            bad_vals[rejected].tolist())
+    for header, blank in blanks:
+        for idx in frame.index[blank & ~rejected]:
+            log.note(spec.file, spec.sheet, int(frame.at[idx, "_row"]), header, None,
+                     "必填项为空 / required cell is blank",
+                     "记为缺失（不按 0 计），相关指标为“无数据” / kept as missing, never read as zero")
     out = out.loc[~rejected].reset_index(drop=True)
     if spec.wide_grades:
         out = _grades_long(out, raw, log)
@@ -243,7 +265,8 @@ def _validate(name: str, df: pd.DataFrame, spec: SheetSpec, raw: RawSheet, log: 
                 reasons.append(f"重复记录（{keytxt}），与第{int(first.loc[k1])}行相同，保留第一行 / "
                                f"duplicate of row {int(first.loc[k1])}, first one kept")
             log.quarantine_rows(spec, df.loc[dup, "_row"].tolist(), reasons,
-                                [headers.get(keys[0], keys[0])] * int(dup.sum()))
+                                [headers.get(keys[0], keys[0])] * int(dup.sum()),
+                                df.loc[dup, keys[0]].tolist())
             df = df[~dup].reset_index(drop=True)
     cols = list(schemas.TABLES[name].columns)
     try:
@@ -255,18 +278,21 @@ def _validate(name: str, df: pd.DataFrame, spec: SheetSpec, raw: RawSheet, log: 
             raise RuntimeError(f"{name}: schema failure without a row: {fc[fc['index'].isna()]}")
         by_row: dict[int, list[str]] = {}
         col_of: dict[int, str] = {}
+        val_of: dict[int, object] = {}
         for _, f in rowwise.iterrows():
             idx = int(f["index"])
             col = headers.get(f["column"], f["column"]) if isinstance(f["column"], str) else ""
             val = f["failure_case"]
-            shown = "空" if val is None or (isinstance(val, float) and np.isnan(val)) else val
+            blank = val is None or (not isinstance(val, str) and bool(pd.isna(val)))
+            shown = "空" if blank else val
             by_row.setdefault(idx, []).append(
                 f"列“{col}”（{f['column']}）的值“{shown}”：{_check_text(str(f['check']))}")
             col_of.setdefault(idx, col)
+            val_of.setdefault(idx, None if blank else val)
         idxs = sorted(by_row)
         log.quarantine_rows(spec, df.loc[idxs, "_row"].tolist(),
                             ["; ".join(dict.fromkeys(by_row[i])) for i in idxs],
-                            [col_of[i] for i in idxs])
+                            [col_of[i] for i in idxs], [val_of[i] for i in idxs])
         df = df.drop(index=idxs).reset_index(drop=True)
         valid = schemas.validate(name, df[cols])
     for c in ("_row", *extra):
@@ -331,7 +357,9 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
         log.quarantine_rows(spec, schools.loc[bad_parent, "_row"].tolist(), [
             f"不计校数校区的所属学校标识码“{p}”不在学校名录中（或为空）/ parent school code {p!r} "
             "of this campus is not a counted school in the list"
-            for p in schools.loc[bad_parent, "parent_code"]], ["所属学校标识码"] * int(bad_parent.sum()))
+            for p in schools.loc[bad_parent, "parent_code"]],
+            [raws["schools"].headers.get("parent_code", "所属学校标识码")] * int(bad_parent.sum()),
+            schools.loc[bad_parent, "parent_code"].tolist())
         schools = schools[~bad_parent].reset_index(drop=True)
         campus = schools["not_counted"].fillna(False).astype(bool)
     campus_map = dict(zip(schools.loc[campus, "school_code"], schools.loc[campus, "parent_code"]))
@@ -365,7 +393,8 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
                 log.quarantine_rows(spec, df.loc[unknown, "_row"].tolist(), [
                     f"学校标识码“{c}”不在学校名录中 / school code {c!r} is not in the school list"
                     for c in df.loc[unknown, "school_code"]],
-                    [raw.headers["school_code"]] * int(unknown.sum()))
+                    [raw.headers["school_code"]] * int(unknown.sum()),
+                    df.loc[unknown, "school_code"].tolist())
                 df = df[~unknown]
         if table == "teachers":
             for c in ("service_school_code", "service_mode", "birth_year"):

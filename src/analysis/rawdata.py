@@ -430,7 +430,21 @@ def parse_column(values: pd.Series, col: RawCol, unit: str | None):
             text = None
         out, problem = None, None
         kind = col.kind
-        if kind in ("int", "float", "money"):
+        if text is None and isinstance(v, (bool, np.bool_)) and kind not in ("bool", "text"):
+            problem = "应为数字或文字，不是逻辑值 / a TRUE/FALSE cell, not a value"
+            v = None
+        elif text is None and not isinstance(v, (int, float, np.integer, np.floating, bool, np.bool_)):
+            # a cell Excel turned into a date/time (e.g. class 1-2 → 2 Jan): never guessed back
+            if kind != "text":
+                problem = (f"单元格被 Excel 存成了日期/时间（{v}）/ the cell holds a date/time, "
+                           "not the value written")
+                v = None
+        elif (text is None and isinstance(v, (float, np.floating)) and np.isfinite(v)
+              and float(v) == int(v)):
+            v = int(v)  # 1.0 → 1: whole numbers read from Excel as floats
+        if problem is not None:
+            pass
+        elif kind in ("int", "float", "money"):
             num = v if text is None else None
             if text is not None:
                 t = text.replace(",", "").replace(" ", "")
@@ -451,10 +465,10 @@ def parse_column(values: pd.Series, col: RawCol, unit: str | None):
                 else:
                     out = float(num)
         elif kind == "code":
-            if isinstance(v, float) and v == int(v):
+            if isinstance(v, (int, np.integer)) and text is None:
                 out = str(int(v))
-            elif isinstance(v, (int, np.integer)):
-                out = str(int(v))
+            elif text is None:  # a non-whole number, e.g. class 1.2: kept as written
+                out = str(v)
             else:
                 out = re.sub(r"\s+", "", text)
         elif kind == "bool":
@@ -467,12 +481,13 @@ def parse_column(values: pd.Series, col: RawCol, unit: str | None):
                 problem = "应为“是”或“否” / expected 是 or 否"
         elif kind == "grade":
             g = _grade(re.sub(r"\s+", "", text)) if text is not None else (
-                int(v) if float(v) == int(v) else None)
+                int(v) if isinstance(v, (int, np.integer)) else None)
             if g is None:
                 problem = "不是可识别的年级 / not a grade"
             out = g
         elif kind == "level":
-            lv = _level(re.sub(r"\s+", "", text)) if text is not None else int(v)
+            lv = _level(re.sub(r"\s+", "", text)) if text is not None else (
+                int(v) if isinstance(v, (int, np.integer)) else None)
             if lv is None:
                 problem = "不是可识别的等级（Ⅰ–Ⅳ级）/ not a level I–IV"
             out = lv
