@@ -115,3 +115,14 @@ def test_weighted_mean_is_total_resource_over_total_students(rows):
 def test_invalid_students_raise():
     with pytest.raises(ValueError, match="学生数"):
         weighted_cv([1.0, 2.0], [10, 0])
+
+
+def test_composite_cv_is_the_mean_of_seven_and_na_when_one_is_missing():
+    from analysis.engine.cv import composite_cv
+
+    # L1 values 1 and 3 (equal students) → CV 0.5; L2–L7 constant → CV 0: (0.5 + 6 × 0) / 7 = 0.071429
+    t = cv_table(_units([1.0, 3.0], [10, 10]))
+    assert composite_cv(t)["composite_cv"].iloc[0] == pytest.approx(0.5 / 7)
+    # L1 has a missing value → its CV is NA → the composite is NA, not the mean of the other six (0)
+    t = cv_table(_units([1.0, None], [10, 10]))
+    assert pd.isna(composite_cv(t)["composite_cv"].iloc[0])

@@ -131,8 +131,14 @@ def cv_table(
 
 
 def composite_cv(cv: pd.DataFrame) -> pd.DataFrame:
-    """综合差异系数 (for information, no criterion): mean of the seven CVs per stage (and keys)."""
+    """综合差异系数 (for information, no criterion): mean of the seven CVs per stage (and keys).
+
+    If any of the seven CVs is missing the composite is NA (not the mean of the others).
+    """
     keys = [c for c in cv.columns if c not in {
         "indicator", "indicator_name", "n_units", "students", "mean", "sd", "cv", "cv_shown",
         "limit", "passed"}]
-    return cv.groupby(keys, sort=True, observed=True)["cv"].mean().rename("composite_cv").reset_index()
+    x = cv[keys].assign(_cv=cv["cv"].astype("Float64").to_numpy(dtype=float, na_value=np.nan))
+    g = x.groupby(keys, sort=True, observed=True)["_cv"]
+    out = g.mean().where(g.count() == len(INDICATORS))
+    return out.rename("composite_cv").reset_index()
