@@ -119,10 +119,24 @@ def test_scenario_errors_name_file_and_key(tmp_path):
         scenario_from_dict({"name": "x", "enrolment": {"entrants": "guess"}})
 
 
-def test_unknown_school_in_scenario(history):
-    sc = scenario_from_dict({"name": "x", "facilities": {"equipment": [{"year": 2022, "school": "Q", "yuan": 1}]}})
-    with pytest.raises(ScenarioError, match=r"facilities\.equipment\[0\]\.school"):
-        project(history, sc, 2022, S)
+def test_unknown_school_in_scenario(history, tmp_path):
+    """Every key naming a school the county lacks is listed (file, key, code), not only the first."""
+    p = tmp_path / "plan.yaml"
+    p.write_text(
+        "name: x\n"
+        "enrolment:\n  entrant_overrides: {\"Z9\": {2022: 10}}\n"
+        "teachers:\n  moves:\n    - {year: 2022, from: \"B\", to: \"Q7\", stage: 初中, count: 1}\n"
+        "facilities:\n  equipment:\n    - {year: 2022, school: \"A\", yuan: 1}\n"
+        "    - {year: 2022, school: \"Q8\", yuan: 1}\n",
+        encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        project(history, load_scenario(p), 2022, S)
+    msg = str(err.value)
+    assert "plan.yaml" in msg and "3 处学校标识码不是本县学校" in msg
+    for key_code in ("enrolment.entrant_overrides.Z9 = Z9", "teachers.moves[0].to = Q7",
+                     "facilities.equipment[1].school = Q8"):
+        assert key_code in msg
+    assert "equipment[0]" not in msg and "moves[0].from" not in msg       # A and B are the county's
 
 
 def test_bundled_scenarios_load():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import re
+
 import pytest
 
 import projection_fixtures as F
@@ -56,10 +59,9 @@ def test_rectification_tasks_cost_deadline_responsible():
     assert t.loc[("X", "L3"), "deadline"] == S["timeline"]["application_deadline"]
     assert t.loc[("X", "L3"), "responsible"] == "、".join(S["resources"]["indicators"]["L3"]["responsible"])
     by = cost_by_responsible(tasks).set_index(["responsible_unit", "cost_kind"])["cost_yuan"]
-    # 发改局 appears on L4/L5 tasks only: X 180 m² + M 208 m² = 388 m² × 3 500 元
-    l45 = tasks[tasks["indicator"].isin(["L4", "L5"])]["cost_yuan"].sum()
-    assert by[("发改局", "一次性")] == pytest.approx(l45)
-    assert l45 >= 388 * 3500
+    # 发改局 appears on L4/L5 tasks only. No L5 gap: X 1 500/200 = 7.5; M 小学 0.47619·3 000/100 = 14.3,
+    # 初中 0.52381·3 000/100 = 15.7 ≥ 10.2. L4: X 180 m² + M 208 m² = 388 m² × 3 500 元 = 1 358 000 元
+    assert by[("发改局", "一次性")] == 388 * 3500 == 1_358_000
 
 
 def test_projected_gap_listed_only_when_larger():
@@ -71,3 +73,45 @@ def test_projected_gap_listed_only_when_larger():
     assert x4.loc["2022年预测", "deadline"] != x4.loc["现状", "deadline"]
     m4 = tasks[(tasks["school_code"] == "M") & (tasks["indicator"] == "L4")]
     assert list(m4["when"]) == ["现状"]                    # M unchanged: no duplicate projected task
+
+
+def _l6_county():
+    """A, B, R: primary schools of 100 pupils at the standard except L6 = 2 000, 2 000, 20 000 元."""
+    codes = ["A", "B", "R"]
+    T = [F.teacher(f"{c}{i}", c, backbone="县级" if i == 0 else "无") for c in codes for i in range(5)]
+    T += [F.teacher(f"{c}P", c, subject="体育") for c in codes]
+    fac = [F.facility(c, 450.0, 750.0, e, 3.0) for c, e in zip(codes, (200_000.0, 200_000.0, 2_000_000.0))]
+    return F.tables([F.school(c) for c in codes], {c: {1: 100} for c in codes}, T, fac)
+
+
+@pytest.mark.parametrize("decimals", [3, 2])
+def test_cv_task_floor_aims_one_shown_decimal_below_the_limit(decimals):
+    """CV of L6 = 1.061 > 0.50. Raising A and B to f gives CV = √2·(20 000 − f)/(2f + 20 000); the
+    task aims one unit of the shown decimal below the limit (standards cv_decimals):
+    3 decimals → 0.499: f = (√2·20 000 − 0.499·20 000)/(√2 + 0.998) = 18 304.27 / 2.412214 = 7 588.16;
+    2 decimals → 0.49:  f = (√2·20 000 − 0.49·20 000)/(√2 + 0.98)   = 18 484.27 / 2.394214 = 7 720.39."""
+    std = copy.deepcopy(S)
+    std["resources"]["cv_decimals"] = decimals
+    units, cv = evaluate(_l6_county(), std)
+    tasks = rectification_tasks(units, None, std, COSTS, 2022, cv_now=cv)
+    row = tasks[tasks["indicator"] == "CV_L6"].iloc[0]
+    target = 0.5 - 10.0 ** -decimals
+    f = (2 ** 0.5 * 20000 - target * 20000) / (2 ** 0.5 + 2 * target)
+    assert f"{f:.2f}" == {3: "7588.16", 2: "7720.39"}[decimals]
+    # the floor is found by bisection to 1e-6 relative (≤ 0.008 元 here), from above
+    m = re.fullmatch(r"将低于 ([\d.]+) 的学校提升至 ([\d.]+)（2 所：学校A、学校B）", row["what"])
+    assert m and m.group(1) == m.group(2)
+    assert float(m.group(1)) == pytest.approx(f, abs=0.01)
+
+
+def test_task_wording_follows_the_standards():
+    # standards accepting only 本科/研究生 for 小学 L1; X's 12 teachers are 专科, only its PE
+    # teacher is 本科: L1 = 1/200 × 100 = 0.5 < 4.2 → an L1 task whose wording names the degrees
+    std = copy.deepcopy(S)
+    std["resources"]["indicators"]["L1"]["qualifying_degrees"]["小学"] = ["本科", "研究生"]
+    t = _county()
+    t["teachers"].loc[t["teachers"]["teacher_id"].str.match(r"X\d"), "degree"] = "专科"
+    units, _ = evaluate(t, std)
+    sf = resource_shortfalls(units, std).set_index(["school_code", "stage", "indicator"])
+    assert "小学：本科、研究生；初中：本科、研究生" in sf.loc[("X", "小学", "L1"), "what"]
+    assert sf.loc[("X", "小学", "L3"), "what"] == "体育、音乐、美术专任教师"

@@ -231,17 +231,37 @@ def period_year(period: str | int) -> int:
         ) from err
 
 
-def _check_schools(tables: dict[str, pd.DataFrame], scenario: Scenario) -> None:
+def unknown_schools(tables: dict[str, pd.DataFrame], scenario: Scenario) -> list[tuple[str, str]]:
+    """Every (key, school code) of ``scenario`` naming a school the county's ``schools`` table does
+    not have: action items (``teachers.hires[0].school`` …) and ``enrolment.entrant_overrides``."""
     known = set(tables["schools"]["school_code"].astype(str))
+    bad: list[tuple[str, str]] = []
+    for code in scenario.enrolment.get("entrant_overrides") or {}:
+        if str(code) not in known:
+            bad.append((f"enrolment.entrant_overrides.{code}", str(code)))
     for section in ("teachers", "facilities"):
         for key, items in getattr(scenario, section).items():
             if key not in _ITEM_KEYS:
                 continue
             for i, item in enumerate(items):
                 for code_key in ("school", "from", "to"):
-                    if code_key in item and item[code_key] not in known:
-                        raise _fail(scenario.source, f"{section}.{key}[{i}].{code_key}",
-                                    f"本县学校标识码之一 a school code of the county (got {item[code_key]})")
+                    if code_key in item and str(item[code_key]) not in known:
+                        bad.append((f"{section}.{key}[{i}].{code_key}", str(item[code_key])))
+    return bad
+
+
+def _check_schools(tables: dict[str, pd.DataFrame], scenario: Scenario) -> None:
+    """A scenario naming schools the county does not have is an error that lists every such key
+    and code (a plan with some actions silently dropped would give a misleading projection)."""
+    bad = unknown_schools(tables, scenario)
+    if bad:
+        listed = "；".join(f"{key} = {code}" for key, code in bad)
+        raise ScenarioError(
+            f"情景文件 {scenario.source}：{len(bad)} 处学校标识码不是本县学校（{listed}）。"
+            f"请改为本县 schools 表中的学校标识码，或删除这些举措。 / "
+            f"Scenario file {scenario.source}: {len(bad)} key(s) name a school code the county does not have "
+            f"({listed}); use a school_code of the county's schools table or remove the action."
+        )
 
 
 # ---------------------------------------------------------------- enrolment

@@ -22,16 +22,24 @@ import pandas as pd
 INDICATORS = [f"L{k}" for k in range(1, 8)]
 RECTIFICATION_PHASE = "整改提升"
 
-# what closes each indicator's gap (natural unit and wording)
-WHAT = {
-    "L1": ("人", "具备规定学历的专任教师（任一学科；小学专科及以上、初中本科及以上）"),
-    "L2": ("人", "县级及以上骨干教师（认定或调入）"),
-    "L3": ("人", "体育、音乐、美术专任教师"),
-    "L4": ("㎡", "教学及辅助用房面积"),
-    "L5": ("㎡", "体育运动场馆面积"),
-    "L6": ("元", "教学仪器设备值"),
-    "L7": ("间", "网络多媒体教室"),
-}
+
+
+def what_closes(standards: dict) -> dict[str, tuple[str, str]]:
+    """What closes each indicator's gap: (natural unit, wording). The qualifying degrees, backbone
+    levels and PE/art subjects are read from the standards (never written here)."""
+    ind = standards["resources"]["indicators"]
+    degrees = "；".join(f"{s}：{'、'.join(d)}" for s, d in ind["L1"]["qualifying_degrees"].items())
+    return {
+        "L1": ("人", f"具备规定学历的专任教师（任一学科；{degrees}）"),
+        "L2": ("人", f"骨干教师（{'、'.join(ind['L2']['backbone_levels'])}；认定或调入）"),
+        "L3": ("人", f"{'、'.join(ind['L3']['subjects'])}专任教师"),
+        "L4": ("㎡", "教学及辅助用房面积"),
+        "L5": ("㎡", "体育运动场馆面积"),
+        "L6": ("元", "教学仪器设备值"),
+        "L7": ("间", "网络多媒体教室"),
+    }
+
+
 TASK_COLUMNS = [
     "school_code", "school_name", "stage", "indicator", "indicator_name", "when", "value", "standard",
     "what", "shortfall", "natural_unit", "cost_yuan", "cost_kind", "responsible", "deadline",
@@ -68,8 +76,9 @@ def resource_shortfalls(units: pd.DataFrame, standards: dict) -> pd.DataFrame:
     long["value"] = v
     long["shortfall"] = unit_need
     long["school_shortfall"] = school_need
-    long["natural_unit"] = long["indicator"].map(lambda k: WHAT[k][0])
-    long["what"] = long["indicator"].map(lambda k: WHAT[k][1])
+    what = what_closes(standards)
+    long["natural_unit"] = long["indicator"].map(lambda k: what[k][0])
+    long["what"] = long["indicator"].map(lambda k: what[k][1])
     return long.reset_index(drop=True)
 
 
@@ -95,7 +104,7 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
       ``tables_now`` / ``tables_target`` are given.
     Cost: teachers 元 per year (``cost_kind`` "每年"), everything else one-off ("一次性").
     """
-    from .optimise import cost_of, cv_floor
+    from .optimise import cost_of, cv_floor, cv_margin
 
     ind = standards["resources"]["indicators"]
     item_cost = {k: cost_of(costs, costs["indicator_cost"][k]["item"]) for k in INDICATORS}
@@ -124,7 +133,7 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
         res = pd.concat([res[~school_level], sl], ignore_index=True)
     res["indicator_name"] = res["indicator"].map({k: v["name"] for k, v in ind.items()})
     res["shortfall"] = res["school_shortfall"]
-    res["cost_yuan"] = res["shortfall"] * res["indicator"].map(item_cost)
+    res["cost_yuan"] = res["shortfall"].astype(float) * res["indicator"].map(item_cost).astype(float)
     res["cost_kind"] = np.where(res["indicator"].map(recurring), "每年", "一次性")
     res["responsible"] = res["indicator"].map({k: "、".join(v["responsible"]) for k, v in ind.items()})
     # L4–L7 are school resources: say so for a mixed school's unit
@@ -145,7 +154,7 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
             st, k = str(r["stage"]), str(r["indicator"])
             sel = inc[inc["stage"] == st]
             vals = sel[k].to_numpy(dtype=float, na_value=np.nan)
-            f = cv_floor(vals, sel["students"].to_numpy(dtype=float), float(res_cfg["cv_limit"][st]) - 0.001)
+            f = cv_floor(vals, sel["students"].to_numpy(dtype=float), float(res_cfg["cv_limit"][st]) - cv_margin(standards))
             low = sel.loc[vals < f, "school_name"].astype(str).tolist()
             rows.append({
                 "school_code": "", "school_name": "全县", "stage": st, "indicator": f"CV_{k}",
