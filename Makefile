@@ -29,7 +29,12 @@ report: $(STAMP) ## 用示例数据生成各期报告 / run every period of the 
 test: $(STAMP) ## 运行测试 / run the tests
 	$(BIN)/python -m pytest
 
-lab: $(STAMP) ## 在 JupyterLab 中打开笔记本 / open the notebooks in JupyterLab
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+lab: $(STAMP) ## 在 JupyterLab 中打开笔记本（双击 .py 即以笔记本打开）/ open the notebooks in JupyterLab
+	@mkdir -p $(dir $(LAB_OVERRIDES))
+	@# .py text notebooks open as notebooks on double click (a setting of this .venv only, not of the user)
+	$(BIN)/jupytext-config --settings-file $(LAB_OVERRIDES) set-default-viewer python
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP) ## 全国规模基准测试 / national-scale engine benchmark (prints figures)
