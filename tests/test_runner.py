@@ -94,7 +94,9 @@ def test_cli_failure_names_notebook_and_cell_and_keeps_failed(tmp_path, county_d
     assert "02_broken.py" in line
     # executed notebook: [0] parameters, [1] injected-parameters, [2] ratio = 1, [3] the failing lookup
     assert "cell index 3" in line
-    assert 'missing_table_lookup = {"a": 1}["no-such-key"]' in line
+    # the line that raised (the cell's second line), not the cell's first line
+    assert 'missing_table_lookup = lookup["no-such-key"]' in line
+    assert 'lookup = {"a": 1}' not in line
     assert "KeyError: 'no-such-key'" in line
     assert "Traceback" not in out
     period_dir = tmp_path / "reports" / "2021"
@@ -187,3 +189,42 @@ def test_cli_period_without_data_folder_is_an_error(tmp_path, county_dir):
     assert proc.returncode == 2
     assert "2019" in proc.stderr and "2020、2021" in proc.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_failing_line_is_read_from_the_ipython_traceback():
+    # IPython's entry for the cell, with colour codes, says "Cell In[3], line 2"
+    tb = ["\x1b[31m----\x1b[39m", "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[3]\x1b[39m\x1b[32m, line 2\x1b[39m\n..."]
+    assert runner._failing_line("a = 1\nb = a / 0\n", tb) == "b = a / 0"
+    # no such entry (e.g. a kernel error): the cell's first non-blank line
+    assert runner._failing_line("\nfirst()\nsecond()", ["KeyError"]) == "first()"
+
+
+def test_cli_raw_data_error_is_two_lines_and_touches_nothing_else(tmp_path):
+    """The real 01_clean notebook on a county whose 办学条件.xlsx lost a sheet."""
+    from openpyxl import load_workbook
+
+    from analysis.demo import write_demo
+
+    county = write_demo(tmp_path / "county", periods=("2021",), n_schools=8)
+    book = county / "2021" / "办学条件.xlsx"
+    wb = load_workbook(book)
+    wb.remove(wb["专用教室"])
+    wb.save(book)
+    before = {p: p.read_bytes() for p in county.rglob("*") if p.is_file()}
+    reports = tmp_path / "reports"
+    (reports / "2020").mkdir(parents=True)
+    (reports / "2020" / "clean.html").write_text("2020 report", encoding="utf-8")
+    proc = _run_cli(["--period", "2021", "--data", str(county), "--processed", str(tmp_path / "proc"),
+                     "--out", str(reports), "--notebook", "clean"], cwd=tmp_path)
+    assert proc.returncode == 1
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out
+    line = next(l for l in out.splitlines() if "FAILED" in l)
+    for part in ("01_clean.py", "原始数据有误", "result = clean_period(", "办学条件.xlsx", "专用教室",
+                 "has no sheet"):
+        assert part in line, (part, line)
+    assert (reports / "2021" / "clean.failed.ipynb").is_file()
+    assert not (reports / "2021" / "clean.html").exists()
+    assert not (tmp_path / "proc" / "2021").exists()  # no processed tables half-written
+    assert (reports / "2020" / "clean.html").read_text(encoding="utf-8") == "2020 report"
+    assert {p: p.read_bytes() for p in county.rglob("*") if p.is_file()} == before

@@ -129,12 +129,37 @@ def _first_line(source: str) -> str:
     return ""
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: errors that mean "the county's data is wrong", not "the code is wrong"
+DATA_ERRORS = ("RawDataError",)
+
+
+def _failing_line(source: str, traceback: list[str] | None) -> str:
+    """The cell line that raised, from IPython's ``Cell In[n], line k`` traceback entry.
+
+    Falls back to the cell's first non-blank line when the traceback has no such entry.
+    """
+    for entry in traceback or []:
+        text = _ANSI.sub("", str(entry))
+        m = re.match(r"\s*Cell\s+In\s*\[\d*\],\s*line\s+(\d+)", text)
+        if m:
+            lines = str(source).splitlines()
+            k = int(m.group(1))
+            if 1 <= k <= len(lines) and lines[k - 1].strip():
+                return lines[k - 1].strip()[:120]
+            break
+    return _first_line(source)
+
+
 def _failure_message(notebook: str, exc: BaseException, failed_path: Path | None) -> str:
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
-        where = f"单元格 #{exc.cell_index} / cell index {exc.cell_index} `{_first_line(exc.source)}`"
+        line = _failing_line(exc.source, getattr(exc, "traceback", None))
+        where = f"单元格 #{exc.cell_index} / cell index {exc.cell_index} `{line}`"
         why = f"{exc.ename}: {exc.evalue}"
+        if exc.ename in DATA_ERRORS:
+            where = f"原始数据有误，请更正后重新运行 / raw data problem, fix it and run again ({where})"
     else:
         where = "执行前或执行中 / while starting or running the kernel"
         why = f"{type(exc).__name__}: {exc}"
