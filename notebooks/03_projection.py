@@ -68,6 +68,12 @@ processed_dir = Path(processed_dir) if processed_dir else paths.PROCESSED_DIR
 standards = load_standards()
 costs = load_costs()
 cur_year = period_year(period)
+res_std = standards["resources"]
+floor_pct = f"{res_std['floor_ratio']:.0%}"
+rule_text = f"7 项中至少 {res_std['min_met']} 项达到标准、其余每项不低于标准的 {floor_pct}"
+cv_limits_text = "、".join(f"{s} {v:.2f}" for s, v in res_std["cv_limit"].items())
+STATUS_ZH = {"optimal": "已求得最优方案，并经指标引擎复核", "infeasible": "无可行方案",
+             "failed": "未得到经引擎复核的方案"}
 
 history = load_history(period, data_dir, processed_dir)
 scenarios = load_scenarios(scenario_dir)
@@ -97,7 +103,11 @@ display(Markdown(
     f"情景：{'；'.join(f'**{sc.name}**（{sc.description}）' for sc in scenarios.values())}。"
 ))
 for name, msg in rejected.items():
-    display(Markdown(f"**情景文件 {name}.yaml 未采用**：{msg}"))
+    display(Markdown(
+        f"**情景文件 {name}.yaml 未采用（已跳过，以下各节不含该情景）**：{msg}\n\n"
+        "随附的 `county_plan.yaml` 是示例县的方案，用的是示例县的学校标识码；换成本县数据时，"
+        "请按本县的学校标识码编写情景文件，放入一个文件夹，并用参数 `scenario_dir` 指定。"
+    ))
 notes = sorted({n for sc in scenarios.values() for n in sc.notes})
 if notes:
     display(Markdown("说明：" + "；".join(notes)))
@@ -134,18 +144,17 @@ for name, sc in scenarios.items():
 # %% [markdown]
 # ## 二、指标变化趋势
 #
-# 每个小图是一项资源配置指标，纵轴是“指标值 ÷ 标准”（1.0 为达标，0.85 为“其余一项不低于 85%”的底线）；
-# 红线是到目标年份仍低于标准的评估单位。
-
 # %% tags=["remove-input"]
+display(Markdown(
+    f"每个小图是一项资源配置指标，纵轴是“指标值 ÷ 标准”（1.0 为达标，{res_std['floor_ratio']:.2f} 为"
+    f"“其余每项不低于标准的 {floor_pct}”的底线）；红线是到目标年份仍低于标准的评估单位。"
+))
 for name, sc in scenarios.items():
     fig = pfig.unit_trajectories(traj, standards, sc.name)
     show(report.html_figure(fig, alt=f"{sc.name}：各单位指标与标准之比"))
 
-# %% [markdown]
-# 各学段 7 项指标的校际差异系数（按三位小数显示）与上限（小学 0.50、初中 0.45）：
-
 # %% tags=["remove-input"]
+display(Markdown(f"各学段 7 项指标的校际差异系数（按 {res_std['cv_decimals']} 位小数显示）与上限（{cv_limits_text}）："))
 show(report.html_figure(pfig.cv_trajectories(traj), alt="差异系数变化"))
 
 # %% [markdown]
@@ -174,21 +183,29 @@ show(report.html_table(tasks, headers=report.PROJECTION_HEADERS, columns=report.
 #
 # 在基准情景的目标年数据上求解。可选措施：招聘体育/艺术教师或其他学科教师（本科）、认定县级骨干教师、
 # 在同学段学校间交流体育/艺术教师或骨干教师（从有富余的学校调出，成本低）、新建教学及辅助用房和运动场地、
-# 购置教学仪器设备、建设网络多媒体教室。约束：目标年每个参评单位至少 6 项达标、其余不低于 85%；
-# 各差异系数不超过上限（割平面迭代，由引擎复核）。措施安排在下一年度实施；招聘和骨干认定按年计费至目标年。
+# 购置教学仪器设备、建设网络多媒体教室。约束见下；差异系数不是线性的，采用割平面迭代，每一轮都由指标引擎复核。
+# 措施安排在下一年度实施；招聘和骨干认定按年计费至目标年。只有引擎复核全部达标的方案才称为“最优方案”。
 
 # %% tags=["remove-input"]
+display(Markdown(f"约束：目标年每个参评单位{rule_text}（每校达标）；各学段差异系数不超过上限（{cv_limits_text}）。"))
 plan_year = min(cur_year + 1, target_year)
 t0 = time.perf_counter()
 plan = optimise(base_proj[target_year], standards, target_year, costs=costs, years=[plan_year])
 elapsed = time.perf_counter() - t0
 print(f"求解用时 / solve time: {elapsed:.2f} 秒（含 {plan.iterations} 轮割平面与引擎复核）")
-display(Markdown(
-    f"**求解状态**：{plan.status}。{plan.message}\n\n"
-    f"- 最低成本方案：**{money(plan.cost_total)}**\n"
-    f"- 简单方案（每个单位每项指标都补足到 100% 标准）：**{money(plan.naive_cost)}**\n"
-    f"- 节约：**{money(plan.naive_cost - plan.cost_total)}**"
-))
+naive_inc = plan.naive_units_after[plan.naive_units_after["included"].fillna(False).astype(bool)]
+naive_pass = int(naive_inc["unit_pass"].fillna(False).astype(bool).sum())
+naive_cv = int(plan.naive_cv_after["passed"].fillna(False).astype(bool).sum())
+lines = [f"**求解状态**：{STATUS_ZH.get(plan.status, plan.status)}（{plan.status}）。{plan.message}", ""]
+if plan.status == "optimal":
+    lines += [f"- 最低成本方案：**{money(plan.cost_total)}**",
+              f"- 简单方案（每个单位每项指标都补足到 100% 标准）：**{money(plan.naive_cost)}**；实施后每校达标 "
+              f"{naive_pass} / {len(naive_inc)} 个单位，差异系数达标 {naive_cv} / {len(plan.naive_cv_after)} 项",
+              f"- 节约：**{money(plan.naive_cost - plan.cost_total)}**"]
+else:
+    lines += [f"- 下表的方案**未经引擎确认全部达标**，不能作为最低成本方案使用；估算费用 {money(plan.cost_total)}",
+              f"- 简单方案（每个单位每项指标都补足到 100% 标准）：{money(plan.naive_cost)}"]
+display(Markdown("\n".join(lines)))
 show(report.html_table(plan.table, headers=report.PROJECTION_HEADERS, columns=report.PLAN_SHOWN_COLUMNS,
                        kinds=report.PROJECTION_KINDS,
                        empty_text="无需新增措施", max_rows=80))
@@ -213,7 +230,8 @@ if ua is not None:
 if plan.status == "optimal" and plan.cost_total > 0:
     budget = {plan_year: round(plan.cost_total / 2, -2)}
     tight = optimise(base_proj[target_year], standards, target_year, costs=costs, years=[plan_year], budgets=budget)
-    display(Markdown(f"预算 {money(budget[plan_year])}（{plan_year}年）：求解状态 **{tight.status}**。{tight.message}"))
+    display(Markdown(f"预算 {money(budget[plan_year])}（{plan_year}年）：**{STATUS_ZH.get(tight.status, tight.status)}**"
+                     f"（{tight.status}）。{tight.message}"))
 
 # %% [markdown]
 # ## 五、费用：分年度与按责任单位
@@ -259,7 +277,7 @@ show(report.html_table(summ_show, headers={"scenario": "情景", "enrolment_scal
 # %% [markdown]
 # **蒙特卡洛模拟**：各校目标年在校生在预测值上下随机波动（每校独立，正态分布，标准差 5% × √预测年数，
 # 为假设），每次都由指标引擎重新计算，统计各评估单位“每校达标”、各差异系数达标和全部达标的概率。
-# 下表只列出达标概率低于 100% 的项目；“模拟次数”少于总次数的单位只在部分模拟中纳入评估（如教学点人数在 50 人上下）。
+# 下表只列出达标概率低于 100% 的项目；“模拟次数”少于总次数的单位只在部分模拟中纳入评估（如学生数在纳入评估门槛上下的教学点）。
 
 # %% tags=["remove-input"]
 t0 = time.perf_counter()

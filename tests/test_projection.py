@@ -183,3 +183,24 @@ def test_monte_carlo_without_noise_is_the_deterministic_verdict(projected):
     assert p[("A", "每校达标")] == 0.0 and p[("B", "每校达标")] == 1.0
     assert p[("", "全部达标")] == 0.0
     assert set(mc["draws"]) == {3}
+
+
+def test_trajectory_figure_marks_below_standard_by_the_met_flag():
+    """A at the standard whose float ratio is 0.9999999999 (met by the engine) is not marked red;
+    B at 80% is. The floor line is at standards floor_ratio."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from analysis.projection_figures import unit_trajectories
+
+    rows = [{"scenario": "s", "year": 2022, "level": "学校", "school_code": c, "school_name": n, "stage": "小学",
+             "indicator": "L3", "value": v, "standard": 0.9, "ratio": r, "met": m, "included": True}
+            for c, n, v, r, m in (("A", "甲校", 0.9, 0.9999999999, True), ("B", "乙校", 0.72, 0.8, False))]
+    fig = unit_trajectories(pd.DataFrame(rows), S, "s")
+    ax = fig.axes[2]                                                   # L3 panel
+    assert [t.get_text() for t in ax.texts] == ["乙校小学"]
+    assert float(S["resources"]["floor_ratio"]) in [ln.get_ydata()[0] for ln in ax.lines]
+    legend = fig.axes[-1].texts[0].get_text()
+    assert f"不低于标准的{S['resources']['floor_ratio']:.0%}" in legend
