@@ -41,7 +41,7 @@ from . import schemas
 from .paths import PACKAGE_DIR
 
 SCENARIO_DIR = PACKAGE_DIR / "scenarios"
-NOT_BY_TARGET = "{year}年前无法达标"
+NOT_BY_TARGET = "到{year}年仍未达标"
 
 COMPULSORY = range(1, 10)
 
@@ -396,7 +396,8 @@ def derive_classes(enrolment: pd.DataFrame, current_classes: pd.DataFrame, stand
     """Classes of a projected year: n = ceil(students / s) per school-grade, near-equal sizes.
 
     s = the school-stage's current mean class size, capped at the G5 maximum of the stage
-    (幼儿班/高中: current mean; no current classes → the G5 maximum, or 45 where none applies).
+    (幼儿班/高中: current mean; no current classes → the G5 maximum of the stage, or the largest G5
+    maximum where the stage has none).
     """
     max_size = standards["guarantee"]["G5"]["max_class_size"]
     mean = current_classes.groupby(["school_code", "stage"], as_index=False)["size"].mean()
@@ -630,7 +631,7 @@ def trajectory(projected: dict[int, dict[str, pd.DataFrame]], standards: dict,
 
 def first_met_year(traj: pd.DataFrame, target_year: int) -> pd.DataFrame:
     """First year from which each school/county indicator meets its standard through the target
-    year; "2022年前无法达标" when it does not meet it in the target year.
+    year; "到2022年仍未达标" when it does not meet it in the target year.
 
     Columns: scenario, level, school_code, school_name, stage, indicator, first_met_year (str),
     met_in_target (bool).
