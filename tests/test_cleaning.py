@@ -376,3 +376,37 @@ def test_blank_required_number_stays_missing_and_is_listed(county, tmp_path):
     assert line["column"].tolist() == ["教学及辅助用房面积（平方米）"]
     assert "为空" in line["problem"].iloc[0] and "不按 0 计" in line["action"].iloc[0]
     assert not (res.quarantine["sheet"] == "校舍场地装备").any()  # nothing quarantined there
+
+
+def test_damaged_workbook_named_and_sheet_name_spaces_tolerated(county, tmp_path):
+    # 经费.xlsx is really an old .xls (any non-zip bytes): a RawDataError naming it, no BadZipFile
+    fin = county / "2021" / "经费.xlsx"
+    good = fin.read_bytes()
+    fin.write_bytes(b"\xd0\xcf\x11\xe0 not a zip")
+    with pytest.raises(RawDataError, match="经费.xlsx.*xlsx"):
+        clean_period(county, "2021", tmp_path / "out")
+    fin.write_bytes(good)
+    # sheet 专用教室 saved as " 专用教室 " (stray spaces): read, with a data-quality line
+    path = county / "2021" / "办学条件.xlsx"
+    wb = load_workbook(path)
+    wb["专用教室"].title = " 专用教室 "
+    wb.save(path)
+    res = clean_period(county, "2021", tmp_path / "out")
+    assert len(res.tables["special_rooms"]) > 0
+    dq = res.data_quality
+    assert dq[(dq["sheet"] == "专用教室") & dq["problem"].str.contains("工作表名称")]["value"].tolist() \
+        == [" 专用教室 "]
+
+
+def test_money_header_without_unit_is_listed(county, tmp_path):
+    path = county / "2021" / "经费.xlsx"
+    wb = load_workbook(path)
+    ws = wb["学校经费"]
+    hdr = next(r for r in range(1, 6) if "教师培训经费（元）" in [c.value for c in ws[r]])
+    col = [c.value for c in ws[hdr]].index("教师培训经费（元）") + 1
+    ws.cell(hdr, col).value = "教师培训经费"
+    wb.save(path)
+    res = clean_period(county, "2021", tmp_path / "out")
+    dq = res.data_quality
+    line = dq[(dq["sheet"] == "学校经费") & (dq["column"] == "教师培训经费")]
+    assert len(line) == 1 and "未注明单位" in line["problem"].iloc[0] and line["row"].iloc[0] == hdr

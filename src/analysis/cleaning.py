@@ -141,6 +141,11 @@ def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
                 f"“{spec.file}”工作表“{spec.sheet}”列“{header}”：无法识别的金额单位“{unit}”（应为元或万元）",
                 f"'{spec.file}' sheet '{spec.sheet}' column '{header}': unknown money unit "
                 f"'{unit}' (expected 元 or 万元)"))
+        if col.kind == "money" and unit is None:
+            log.note(spec.file, spec.sheet, raw.header_row, header, None,
+                     "金额列表头未注明单位 / no unit in the header of an amount column",
+                     "按元计；若为万元请在表头写明“（万元）” / read as 元; write （万元） in the header "
+                     "if the amounts are in 万元")
         if col.kind == "money" and unit in ("万元", "千元"):
             log.note(spec.file, spec.sheet, raw.header_row, header, unit,
                      f"金额单位为{unit} / amounts in {unit}",

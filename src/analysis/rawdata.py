@@ -259,8 +259,23 @@ class WorkbookCache:
                 raise RawDataError(err(
                     f"缺少工作簿“{spec.file}”（应在 {self.folder}，包含工作表：{sheets}）",
                     f"missing workbook '{spec.file}' in {self.folder} (expected sheets: {sheets})"))
-            self._books[spec.file] = load_workbook(path, data_only=True)
+            try:
+                self._books[spec.file] = load_workbook(path, data_only=True)
+            except Exception as exc:  # noqa: BLE001 - .xls renamed to .xlsx, a damaged file, …
+                raise RawDataError(err(
+                    f"无法打开工作簿“{spec.file}”（{path}）：不是有效的 .xlsx 文件，请在 Excel 中另存为"
+                    f"“Excel 工作簿 (*.xlsx)”（{type(exc).__name__}）",
+                    f"cannot open workbook '{spec.file}' ({path}): not a valid .xlsx file; save it "
+                    f"as 'Excel Workbook (*.xlsx)' ({type(exc).__name__}: {exc})")) from exc
         return self._books[spec.file]
+
+
+def find_sheet(sheetnames: list[str], wanted: str) -> str | None:
+    """The sheet called ``wanted``, tolerating stray spaces and full-width characters."""
+    if wanted in sheetnames:
+        return wanted
+    hits = [n for n in sheetnames if norm_text(n) == norm_text(wanted)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _match(spec: SheetSpec, header: Any) -> RawCol | None:
@@ -276,13 +291,14 @@ def _match(spec: SheetSpec, header: Any) -> RawCol | None:
 def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
     """Read one sheet of the contract. Returns None for a missing optional sheet."""
     wb = cache.get(spec)
-    if spec.sheet not in wb.sheetnames:
+    name = find_sheet(wb.sheetnames, spec.sheet)
+    if name is None:
         if spec.optional:
             return None
         raise RawDataError(err(
             f"工作簿“{spec.file}”中缺少工作表“{spec.sheet}”（现有：{'、'.join(wb.sheetnames)}）",
             f"workbook '{spec.file}' has no sheet '{spec.sheet}' (found: {', '.join(wb.sheetnames)})"))
-    ws = wb[spec.sheet]
+    ws = wb[name]
     grid = [list(r) for r in ws.iter_rows(values_only=True)]
     n_cols = max((len(r) for r in grid), default=0)
     grid = [r + [None] * (n_cols - len(r)) for r in grid]
@@ -310,6 +326,10 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
     header_row = best_row + 1  # Excel numbering
     file, sheet = spec.file, spec.sheet
     issues: list[dict] = []
+    if name != spec.sheet:
+        issues.append(dict(file=file, sheet=sheet, row=None, column=None, value=name,
+                           problem=f"工作表名称写作“{name}” / sheet name written as {name!r}",
+                           action=f"按“{spec.sheet}”读取 / read as {spec.sheet!r}"))
     col_index: dict[str, int] = {}
     headers: dict[str, str] = {}
     units: dict[str, str | None] = {}
