@@ -410,3 +410,17 @@ def test_money_header_without_unit_is_listed(county, tmp_path):
     dq = res.data_quality
     line = dq[(dq["sheet"] == "学校经费") & (dq["column"] == "教师培训经费")]
     assert len(line) == 1 and "未注明单位" in line["problem"].iloc[0] and line["row"].iloc[0] == hdr
+
+
+def test_school_with_every_grade_blank_is_listed(county, tmp_path):
+    wb = county / "2021" / "学校基本情况.xlsx"
+    replace_sheet(wb, "在校生", ["学校标识码", "学校名称", *GRADES], [
+        [PARENT, "后安镇中心小学", None, 40, *[None] * 11],   # Excel row 2
+        [JUNIOR, "石文镇初级中学", *[None] * 13],             # row 3: no grade filled
+    ])
+    res = clean_period(county, "2021", tmp_path / "out")
+    assert set(res.tables["enrolment"]["school_code"]) == {PARENT}  # no zero rows invented
+    dq = res.data_quality
+    line = dq[(dq["sheet"] == "在校生") & (dq["row"] == 3)]
+    assert line["value"].tolist() == [JUNIOR] and "均为空" in line["problem"].iloc[0]
+    assert dq[(dq["sheet"] == "在校生") & (dq["row"] == 2)].empty

@@ -200,6 +200,11 @@ def _grades_long(wide: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.DataFrame:
     long = wide.melt(id_vars=["school_code", "_row"], value_vars=gcols, var_name="g",
                      value_name="students")
     long = long[long["students"].notna()]
+    empty = wide[gcols].isna().all(axis=1)  # "__bad__" cells are not blank: already quarantined
+    for idx in wide.index[empty]:
+        log.note(spec.file, spec.sheet, int(wide.at[idx, "_row"]), raw.headers["school_code"],
+                 wide.at[idx, "school_code"], "各年级在校生均为空 / every grade cell is blank",
+                 "该校无在校生数据（不按 0 计）/ no enrolment for this school (not read as zero)")
     n_bad = int((long["students"] == "__bad__").sum())
     long = long[long["students"] != "__bad__"].copy()
     long["grade"] = long["g"].str[1:].astype(int)
