@@ -424,3 +424,17 @@ def test_school_with_every_grade_blank_is_listed(county, tmp_path):
     line = dq[(dq["sheet"] == "在校生") & (dq["row"] == 3)]
     assert line["value"].tolist() == [JUNIOR] and "均为空" in line["problem"].iloc[0]
     assert dq[(dq["sheet"] == "在校生") & (dq["row"] == 2)].empty
+
+
+def test_school_without_facilities_row_is_listed(county, tmp_path):
+    """JUNIOR's only 校舍场地装备 row is quarantined (text in a number column): besides the
+    quarantine line, a line says the school now has no facilities data."""
+    fac = county / "2021" / "办学条件.xlsx"
+    set_cell(fac, "校舍场地装备", "体育馆面积（平方米）", ("学校标识码", JUNIOR), "无")
+    res = clean_period(county, "2021", tmp_path / "out")
+    assert JUNIOR not in set(res.tables["facilities"]["school_code"])
+    dq = res.data_quality
+    line = dq[(dq["sheet"] == "校舍场地装备") & (dq["value"] == JUNIOR)]
+    assert len(line) == 1 and line["row"].isna().all() and "没有" in line["problem"].iloc[0]
+    # no such line for the other tables: every school of the small county has its rows there
+    assert not dq["problem"].str.contains("没有（可用的）记录").drop(line.index).any()

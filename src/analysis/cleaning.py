@@ -427,6 +427,7 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
                                          .reset_index(drop=True))
 
     _check_county_items(tables["county_items"], raws.get("county_items"), log)
+    _check_schools_present(tables, raws, log)
 
     dq = pd.DataFrame(log.lines, columns=list(schemas.TABLES["data_quality"].columns))
     order = {spec.file: i for i, spec in reversed(list(enumerate(RAW_SHEETS)))}
@@ -490,6 +491,27 @@ def _merge_campuses(table: str, df: pd.DataFrame, campus_map: dict[str, str], sp
         out["written_minutes"] = out["_w"] / out["respondents"].where(out["respondents"] > 0)
         return out.drop(columns="_w").reset_index()
     return df  # teachers, special_rooms, classes, monitoring_scores: rows re-pointed
+
+
+#: per-school tables every counted school is expected to have rows in
+PER_SCHOOL_TABLES = ("enrolment", "classes", "teachers", "facilities", "finance", "ratings")
+
+
+def _check_schools_present(tables: dict[str, pd.DataFrame], raws: dict[str, RawSheet],
+                           log: _Log) -> None:
+    """A school of the list with no row left in a per-school table gets a data-quality line
+    (its rows were missing or quarantined): its indicators have no data, never zeros."""
+    schools = tables["schools"].set_index("school_code")["school_name"]
+    for table in PER_SCHOOL_TABLES:
+        raw = raws.get(table)
+        if raw is None:
+            continue
+        absent = schools[~schools.index.isin(tables[table]["school_code"])]
+        for code, name in absent.items():
+            log.note(raw.spec.file, raw.spec.sheet, None, raw.headers.get("school_code", "学校标识码"),
+                     code, f"学校名录中的“{name}”在本表中没有（可用的）记录 / school in the list has "
+                     "no usable row here", "该校相关指标为“无数据”（不按 0 计）/ its indicators have no "
+                     "data (not zero)")
 
 
 def _check_county_items(items: pd.DataFrame, raw: RawSheet | None, log: _Log) -> None:
