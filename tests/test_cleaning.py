@@ -438,3 +438,15 @@ def test_school_without_facilities_row_is_listed(county, tmp_path):
     assert len(line) == 1 and line["row"].isna().all() and "没有" in line["problem"].iloc[0]
     # no such line for the other tables: every school of the small county has its rows there
     assert not dq["problem"].str.contains("没有（可用的）记录").drop(line.index).any()
+
+
+def test_negative_amount_in_wan_yuan_shown_as_written(county, tmp_path):
+    # -5 in the 教学仪器设备值（万元） column: the list shows -5 (what the analyst finds in the
+    # workbook) and the converted -5 × 10 000 = -50 000 元, not only -50000.0
+    fac = county / "2021" / "办学条件.xlsx"
+    row = set_cell(fac, "校舍场地装备", "教学仪器设备值（万元）", ("学校标识码", JUNIOR), -5)
+    res = clean_period(county, "2021", tmp_path / "out")
+    dq = res.data_quality
+    line = dq[(dq["sheet"] == "校舍场地装备") & (dq["row"] == row)]
+    assert line["value"].tolist() == ["-5"]
+    assert "“-5（万元，折合 -50000.0 元）”" in line["problem"].iloc[0]

@@ -289,12 +289,21 @@ def _validate(name: str, df: pd.DataFrame, spec: SheetSpec, raw: RawSheet, log: 
         by_row: dict[int, list[str]] = {}
         col_of: dict[int, str] = {}
         val_of: dict[int, object] = {}
+        raw_cells = raw.frame.set_index("_row")
         for _, f in rowwise.iterrows():
             idx = int(f["index"])
             col = headers.get(f["column"], f["column"]) if isinstance(f["column"], str) else ""
             val = f["failure_case"]
             blank = val is None or (not isinstance(val, str) and bool(pd.isna(val)))
             shown = "空" if blank else val
+            # show the cell as written (e.g. -5 in a 万元 column), with the converted value
+            row = int(df.at[idx, "_row"]) if idx in df.index else None
+            if (not blank and f["column"] in raw_cells.columns and row in raw_cells.index
+                    and raw.units.get(f["column"]) not in (None, "元")):
+                written = raw_cells.at[row, f["column"]]
+                if not isinstance(written, pd.Series):
+                    shown = f"{written}（{raw.units[f['column']]}，折合 {val} 元）"
+                    val = written
             by_row.setdefault(idx, []).append(
                 f"列“{col}”（{f['column']}）的值“{shown}”：{_check_text(str(f['check']))}")
             col_of.setdefault(idx, col)

@@ -391,9 +391,9 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
             continue
         records.append({t: row[j] for t, j in col_index.items()})
         rows.append(i + 1)
-    frame = pd.DataFrame.from_records(records, columns=list(col_index)) if records else \
-        pd.DataFrame(columns=list(col_index))
-    frame = frame.astype(object)
+    # object columns from the start: cells keep the type Excel gave them (-5 stays -5, not -5.0)
+    frame = pd.DataFrame({t: pd.Series([r[t] for r in records], dtype=object) for t in col_index},
+                         columns=list(col_index))
     frame["_row"] = rows
     return RawSheet(spec, frame.reset_index(drop=True), headers, units, header_row, issues, dropped)
 
