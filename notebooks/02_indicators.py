@@ -75,7 +75,7 @@ weights_text = "；".join(
     for t, w in ucfg["stage_weights"].items()
 )
 display(Markdown(
-    f"本次采用的拆分权重：{weights_text}；附设幼儿班的小学按{ucfg['kindergarten_reading']}。"
+    f"本次采用的拆分权重：{weights_text}；附设幼儿班的小学按“{ucfg['kindergarten_reading']}”。"
     f"不纳入资源配置评估：{'、'.join(ucfg['excluded_types'])}，在校生不足 "
     f"{ucfg['teaching_point_min_students']} 人的教学点"
     + ("" if ucfg.get("include_private", True) else "，民办学校") + "。"
