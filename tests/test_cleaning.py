@@ -450,3 +450,20 @@ def test_negative_amount_in_wan_yuan_shown_as_written(county, tmp_path):
     line = dq[(dq["sheet"] == "校舍场地装备") & (dq["row"] == row)]
     assert line["value"].tolist() == ["-5"]
     assert "“-5（万元，折合 -50000.0 元）”" in line["problem"].iloc[0]
+
+
+def test_quarantined_campus_row_makes_parent_totals_missing(county, tmp_path):
+    """The campus's 校舍场地装备 row has 待填 as its area: without it the parent's area would be
+    the parent's alone (the campus read as zero). The parent's totals are missing instead."""
+    fac = county / "2021" / "办学条件.xlsx"
+    row = set_cell(fac, "校舍场地装备", "教学及辅助用房面积（平方米）", ("学校标识码", CAMPUS), "待填")
+    res = clean_period(county, "2021", tmp_path / "out")
+    f = res.tables["facilities"].set_index("school_code")
+    assert CAMPUS not in f.index
+    assert f.loc[PARENT].isna().all()  # every summed column missing, none a partial sum
+    assert f.drop(index=PARENT).notna().all().all()  # the other schools are untouched
+    dq = res.data_quality
+    lines = dq[(dq["sheet"] == "校舍场地装备") & (dq["row"] == row)]
+    assert any(PARENT in a and "缺失" in a for a in lines["action"])
+    s = res.summary.set_index("table")
+    assert (s["rows_in"] == s["rows_out"] + s["quarantined"] + s["merged"]).all()

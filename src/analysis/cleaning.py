@@ -430,6 +430,8 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
                 df[c] = None  # optional raw column absent → missing, never zero
         valid = _validate(table, df, spec, raw, log)
         before = len(valid)
+        if table in ("facilities", "finance"):
+            valid = _lost_campuses(valid, raw, campus_map, log)
         valid = _merge_campuses(table, valid, campus_map, spec, log)
         counts[table]["merged"] = before - len(valid)
         tables[table] = schemas.validate(table, valid[list(schemas.TABLES[table].columns)]
@@ -460,6 +462,31 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
                                           "quarantined", "merged", "rows_out"])
     out_path = _write_atomic(tables, out_dir, period)
     return CleanResult(period, out_path, tables, summary)
+
+
+def _lost_campuses(valid: pd.DataFrame, raw: RawSheet, campus_map: dict[str, str],
+                   log: _Log) -> pd.DataFrame:
+    """A campus whose row here was quarantined: its parent's summed totals become missing.
+
+    Summing the parent alone would read the campus's rooms or money as zero. A row of missing
+    values is added for the campus, so the NA-propagating sum of the merge gives missing.
+    """
+    if not campus_map:
+        return valid
+    code_col = next(c for c in raw.spec.columns if c.target == "school_code")
+    written, _, _ = parse_column(raw.frame["school_code"], code_col, None)
+    lost = written.isin(list(campus_map)) & ~written.isin(valid["school_code"])
+    if not lost.any():
+        return valid
+    gap = pd.DataFrame({"school_code": written[lost].values,
+                        "_row": raw.frame.loc[lost, "_row"].astype(int).values})
+    for _, r in gap.iterrows():
+        parent = campus_map[r["school_code"]]
+        log.note(raw.spec.file, raw.spec.sheet, int(r["_row"]), raw.headers["school_code"],
+                 r["school_code"], f"不计校数校区 {r['school_code']} 的记录已隔离 / the campus row is "
+                 "quarantined", f"所属学校 {parent} 的合计记为缺失（不按 0 计）/ totals of parent "
+                 f"{parent} set to missing, not summed without the campus")
+    return pd.concat([valid, gap], ignore_index=True)
 
 
 def _merge_campuses(table: str, df: pd.DataFrame, campus_map: dict[str, str], spec: SheetSpec,
