@@ -467,3 +467,15 @@ def test_quarantined_campus_row_makes_parent_totals_missing(county, tmp_path):
     assert any(PARENT in a and "缺失" in a for a in lines["action"])
     s = res.summary.set_index("table")
     assert (s["rows_in"] == s["rows_out"] + s["quarantined"] + s["merged"]).all()
+
+
+def test_empty_school_list_stops_with_its_location(county, tmp_path):
+    # header only (row 1), no school: without schools every other row would be an orphan
+    wb = county / "2021" / "学校基本情况.xlsx"
+    replace_sheet(wb, "学校名录", ["学校标识码", "学校名称", "所在乡镇", "城乡分类", "办学类型", "办学性质",
+                                 "寄宿制学校", "村小学", "不计校数", "所属学校标识码"], [])
+    with pytest.raises(RawDataError) as exc:
+        clean_period(county, "2021", tmp_path / "out")
+    for part in ("学校基本情况.xlsx", "学校名录", "第1行", "没有任何学校", "no school rows"):
+        assert part in str(exc.value)
+    assert not (tmp_path / "out" / "2021").exists()

@@ -349,6 +349,13 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
         for line in raw.issues:
             log.lines.append(line)
 
+    if raws["schools"].frame.empty:
+        spec = raws["schools"].spec
+        raise RawDataError(err(
+            f"“{spec.file}”工作表“{spec.sheet}”第{raws['schools'].header_row}行表头下没有任何学校记录"
+            "（每所学校、校区应占一行）",
+            f"'{spec.file}' sheet '{spec.sheet}': no school rows below the header on row "
+            f"{raws['schools'].header_row} (expected one row per school or campus)"))
     counts: dict[str, dict] = {}
     parsed: dict[str, pd.DataFrame] = {}
     for table, raw in raws.items():
