@@ -130,6 +130,7 @@ def test_messy_workbooks_cleaned_and_listed(county, tmp_path):
     assert any("万元" in p for p in dq[dq["sheet"] == "校舍场地装备"]["problem"])
     qi = q.set_index(["sheet", "row"])["reason"]
     assert "八年级" in qi[("在校生", 5)] and "不是数字" in qi[("在校生", 5)]
+    assert "未计入在校生数" in qi[("在校生", 5)]  # the consequence is said, not hidden
     assert "体育运动场地面积" in qi[("校舍场地装备", 5)] and "不小于 0" in qi[("校舍场地装备", 5)]
     assert json.loads(q.set_index(["sheet", "row"]).loc[("校舍场地装备", 5), "record"])[
         "体育运动场地面积（平方米）"] == -20

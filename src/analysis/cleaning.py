@@ -161,7 +161,9 @@ def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
             for idx in frame.index[has_err]:
                 log.quarantine_rows(spec, [frame.at[idx, "_row"]], [
                     f"列“{header}”的值“{frame.at[idx, target]}”{errors[idx]} / "
-                    f"column '{header}' value {frame.at[idx, target]!r}: {errors[idx]}"], [header],
+                    f"column '{header}' value {frame.at[idx, target]!r}: {errors[idx]}"
+                    "；该校此年级人数未计入在校生数，请更正后重跑 / this grade is left out of the "
+                    "school's pupil count until corrected"], [header],
                     [frame.at[idx, target]])
             parsed[has_err] = "__bad__"  # counted as read, excluded from the long table
         else:
