@@ -248,6 +248,15 @@ def test_index_links_periods_and_shows_trend(results, tmp_path):
     assert ">1/2<" in page and ">0/0<" in page
     assert "data:image/png;base64," in page  # the trend figure, embedded
     _assert_offline(page)
+    assert "示例数据" not in page  # real data: no demo banner
+
+
+def test_index_of_demo_data_carries_the_banner(tmp_path):
+    reports_root = tmp_path / "reports"
+    (reports_root / "2021").mkdir(parents=True)
+    (reports_root / "2021" / "self_assessment.html").write_text("x", encoding="utf-8")
+    page = report.write_index(reports_root, tmp_path / "processed", county="某县", demo=True).read_text(encoding="utf-8")
+    assert '<div class="report-demo-banner" role="note">示例数据，非真实统计' in page
 
 
 # --------------------------------------------------------------------------- helpers for exported files

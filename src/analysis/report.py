@@ -643,9 +643,15 @@ REPORT_TITLES = {
 }
 
 
-def _page(title: str, body: str) -> str:
-    """A complete offline HTML page with the exporter's CSS and embedded font subset."""
-    from .export import REPORT_CSS_FILE, font_subset_css, page_characters
+def _page(title: str, body: str, demo: bool = False) -> str:
+    """A complete offline HTML page with the exporter's CSS and embedded font subset.
+
+    ``demo=True`` puts the exporter's 示例数据 banner above the body, as on every report page.
+    """
+    from .export import DEMO_BANNER, REPORT_CSS_FILE, font_subset_css, page_characters
+
+    if demo:
+        body = f'<div class="report-demo-banner" role="note">{esc(DEMO_BANNER)}</div>{body}'
 
     css = REPORT_CSS_FILE.read_text(encoding="utf-8") if REPORT_CSS_FILE.is_file() else ""
     head = (
@@ -658,12 +664,15 @@ def _page(title: str, body: str) -> str:
     return f"{head}<style>{font_css}</style><style>{css}</style></head>{page_body}"
 
 
-def write_index(reports_root: str | Path, processed_root: str | Path | None = None, county: str = "") -> Path:
+def write_index(
+    reports_root: str | Path, processed_root: str | Path | None = None, county: str = "", demo: bool = False
+) -> Path:
     """Write ``reports/index.html``: links to every period's reports and the trend of the key figures.
 
     Periods are the sub-folders of ``reports_root`` holding at least one report; key figures come
     from ``processed_root/<period>/verdict`` and ``cv`` (default: ``data/processed``). Offline: no
-    external resource; the trend figure is an embedded PNG, written atomically.
+    external resource; the trend figure is an embedded PNG, written atomically. ``demo=True`` (the
+    data folder's county.yaml says demo) shows the 示例数据 banner.
     """
     from .paths import PROCESSED_DIR
 
@@ -716,7 +725,7 @@ def write_index(reports_root: str | Path, processed_root: str | Path | None = No
             body.append(_cv_trend_figure(cvs))
     from .export import atomic_write
 
-    return atomic_write(reports_root / "index.html", _page(title, "".join(body)))
+    return atomic_write(reports_root / "index.html", _page(title, "".join(body), demo=demo))
 
 
 def _cv_trend_figure(cvs: pd.DataFrame) -> str:
