@@ -234,6 +234,8 @@ def test_g9_g12_shares_and_missing_values():
     # known hours: t1 360 (ok), t2 359 (short 1); t3 missing → share 1/2 = 50%, already < 100% → fail
     assert r9.status == G.FAIL and r9.value == pytest.approx(0.5)
     assert r9.detail.set_index("teacher_id").loc["t2", "shortfall_hours"] == pytest.approx(1.0)
+    # the failing text names the school, how many teachers and the hours missing: 360 − 359 = 1
+    assert "A 1人不足360学时（共缺 1.0 学时）" in r9.failing
     r12 = G.g12({"teachers": t}, STD)
     # certificates: t1, t2 yes; t3 unknown → 2/2 known = 100% but one unknown → no data, not a pass
     assert r12.status == G.NO_DATA and r12.value == pytest.approx(1.0)

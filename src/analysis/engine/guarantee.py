@@ -562,9 +562,12 @@ def _teacher_share(code, spec, tables, standards, flag: pd.Series | None, t: pd.
         res.status = PASS if share >= min_share else FAIL
     res.value = share
     res.value_text = fmt_pct(share)
-    by_school = detail[detail["status"] == FAIL].groupby("school_name").size()
+    failed = detail[detail["status"] == FAIL]
+    by_school = failed.groupby("school_name").size()
+    gap = (failed.groupby("school_name")["shortfall_hours"].sum().map(lambda v: f"（共缺 {fmt_num(v, 1)} 学时）")
+           if "shortfall_hours" in failed.columns else pd.Series(dtype=object))
     res.failing = join_text(
-        [f"{k} {v}人{what}" for k, v in by_school.items()]
+        [f"{k} {v}人{what}{gap.get(k, '')}" for k, v in by_school.items()]
         + ([f"{n_na} 名教师数据缺失" ] if n_na else []),
         limit=20,
     )
