@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import pandas as pd
@@ -173,3 +174,37 @@ def test_missing_money_covers_the_cv_limit():
     # exactly what the unconstrained optimum costs beyond the budget (whole 元, rounded up)
     assert miss[2022] == math.ceil(free.cost_total - 10_000)
     assert "引擎复核全部达标" in tight.message
+
+
+def test_designations_at_a_level_that_counts_for_l2():
+    """Standards where only 市级 and above count for L2: X and Y (100 pupils each) have one 县级
+    backbone teacher, so L2 = 0 < 0.85 in both; everything else at the standard. Cheapest: designate
+    one teacher in each at 市级, 2 × 6 000 元 = 12 000 元 (a transfer would cost 8 000 元 and there
+    is no 市级 teacher to move). A 县级 designation would not count: the engine would refuse it."""
+    std = copy.deepcopy(S)
+    std["resources"]["indicators"]["L2"]["backbone_levels"] = ["市级", "省级", "国家级"]
+    t = F.tables([F.school("X"), F.school("Y")], {"X": {1: 100}, "Y": {1: 100}},
+                 _staff("X") + _staff("Y"), [_at_standard("X"), _at_standard("Y")])
+    plan = optimise(t, std, 2022)
+    assert plan.status == "optimal" and plan.verified
+    assert plan.cost_total == 2 * C["teachers"]["backbone_designation_per_year"] == 12_000
+    assert {d["level"] for d in plan.actions["designations"]} == {"市级"}
+    assert set(plan.table["detail"]) == {"市级"}
+
+
+def test_moved_backbone_teacher_has_a_level_that_counts():
+    """Only 市级+ count for L2. X: 100 pupils, one 县级 backbone → L2 = 0. Y: 100 pupils with YB0 县级
+    (first by id), YB1 and YB2 市级 → L2 = 2. Plan year 2021, target 2022: a designation costs
+    2 years × 6 000 = 12 000 元, a transfer 8 000 元 → move one 市级 teacher Y → X (Y keeps L2 = 1).
+    The move must take a 市级 teacher, not YB0 (县级 would leave X at L2 = 0)."""
+    std = copy.deepcopy(S)
+    std["resources"]["indicators"]["L2"]["backbone_levels"] = ["市级", "省级", "国家级"]
+    ty = [F.teacher("YB0", "Y", backbone="县级"), F.teacher("YB1", "Y", backbone="市级"),
+          F.teacher("YB2", "Y", backbone="市级")] + _staff("Y", n_backbone=0)
+    t = F.tables([F.school("X"), F.school("Y")], {"X": {1: 100}, "Y": {1: 100}},
+                 _staff("X") + ty, [_at_standard("X"), _at_standard("Y")])
+    plan = optimise(t, std, 2022, years=[2021])
+    assert plan.status == "optimal" and plan.verified
+    assert plan.cost_total == C["teachers"]["transfer"] == 8_000
+    moved = apply_plan(t, plan.actions, [2021])["teachers"].set_index("teacher_id")["school_code"]
+    assert moved["YB0"] == "Y" and moved["YB1"] == "X"

@@ -41,6 +41,7 @@ import yaml
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from . import schemas
 from .paths import PACKAGE_DIR
 from .projection import apply_actions
 
@@ -53,6 +54,12 @@ def cv_margin(standards: dict) -> float:
     """How far below a CV limit the cutting planes aim: one unit of the last decimal the CV is
     judged on (``resources.cv_decimals``; 3 → 0.001), so that the CV as shown passes."""
     return 10.0 ** -int(standards["resources"]["cv_decimals"])
+
+
+def designation_level(standards: dict) -> str:
+    """The backbone level a designation gives: the lowest level that counts for L2 (standards
+    ``resources.indicators.L2.backbone_levels``, listed from the lowest)."""
+    return str(standards["resources"]["indicators"]["L2"]["backbone_levels"][0])
 
 
 def load_costs(path: str | Path | None = None) -> dict[str, Any]:
@@ -381,6 +388,9 @@ def _actions(x, V, inp: _Inputs, pairsA, pairsB, years, standards, hire_degree) 
     ind = standards["resources"]["indicators"]
     subjects = list(ind["L3"]["subjects"])
     l1_degrees = ind["L1"]["qualifying_degrees"]
+    # the levels a moved teacher may have: exactly those the model counted (L2 backbone_levels)
+    counted = list(ind["L2"]["backbone_levels"])
+    not_counted = [lv for lv in schemas.BACKBONE_LEVELS if lv not in counted]
     acts: dict[str, list[dict]] = {k: [] for k in ("hires", "moves", "designations", "construction",
                                                    "equipment", "multimedia")}
     codes = inp.units["school_code"].astype(object).to_numpy()
@@ -401,15 +411,15 @@ def _actions(x, V, inp: _Inputs, pairsA, pairsB, years, standards, hire_degree) 
             a, b = pairsA[0][p], pairsA[1][p]
             acts["moves"].append({"year": y, "from": codes[a], "to": codes[b], "stage": inp.stage[a],
                                   "count": int(val["tA"][p]), "subject": subjects,
-                                  "degree": l1_degrees[inp.stage[a]], "backbone": False})
+                                  "degree": l1_degrees[inp.stage[a]], "backbone_level": not_counted})
         for p in np.nonzero(val["tB"] > 0)[0]:
             a, b = pairsB[0][p], pairsB[1][p]
             acts["moves"].append({"year": y, "from": codes[a], "to": codes[b], "stage": inp.stage[a],
                                   "count": int(val["tB"][p]), "exclude_subject": subjects,
-                                  "degree": l1_degrees[inp.stage[a]], "backbone": True})
+                                  "degree": l1_degrees[inp.stage[a]], "backbone_level": counted})
         for u in np.nonzero(val["b"] > 0)[0]:
             acts["designations"].append({"year": y, "school": codes[u], "stage": inp.stage[u],
-                                         "count": int(val["b"][u]), "level": "县级"})
+                                         "count": int(val["b"][u]), "level": designation_level(standards)})
         # continuous amounts rounded up to whole m² / 元 (only ever more, never less)
         cT = np.ceil(val["cT"] - 1e-6)
         cS = np.ceil(val["cS"] - 1e-6)
@@ -443,7 +453,7 @@ def action_table(actions: dict[str, list[dict]], tables, standards, costs, targe
                      mv["count"], "人", "L1、L3" if mv.get("subject") else "L1、L2",
                      mv["count"] * cost_of(costs, "teachers.transfer"), resp["L1"]))
     for d in actions.get("designations", []):
-        rows.append((d["year"], d["school"], d["stage"], "认定骨干教师", d.get("level", "县级"), d["count"], "人", "L2",
+        rows.append((d["year"], d["school"], d["stage"], "认定骨干教师", d.get("level", designation_level(standards)), d["count"], "人", "L2",
                      d["count"] * cost_of(costs, "teachers.backbone_designation_per_year")
                      * (target_year - d["year"] + 1), resp["L2"]))
     for c in actions.get("construction", []):
@@ -509,7 +519,8 @@ def naive_actions(units: pd.DataFrame, standards: dict, year: int, hire_degree: 
         acts["hires"].append({"year": year, "school": s, "stage": st, "subject": OTHER_SUBJECT,
                               "count": int(c), "degree": hire_degree})
     for (s, st), c in sf[sf["indicator"] == "L2"].set_index(key)["shortfall"].items():
-        acts["designations"].append({"year": year, "school": s, "stage": st, "count": int(c), "level": "县级"})
+        acts["designations"].append({"year": year, "school": s, "stage": st, "count": int(c),
+                                     "level": designation_level(standards)})
     school_need = sf[sf["indicator"].isin(["L4", "L5", "L6", "L7"])].groupby(
         ["school_code", "indicator"])["school_shortfall"].max().unstack()
     for s, row in school_need.iterrows():

@@ -70,7 +70,7 @@ _ITEM_KEYS: dict[str, tuple[set[str], set[str]]] = {
     # list name: (required keys, optional keys)
     "hires": ({"year", "school", "stage", "subject", "count"}, {"degree", "note"}),
     "moves": ({"year", "from", "to", "stage", "count"},
-              {"subject", "exclude_subject", "degree", "backbone", "backbone_only", "note"}),
+              {"subject", "exclude_subject", "degree", "backbone", "backbone_only", "backbone_level", "note"}),
     "designations": ({"year", "school", "stage", "count"}, {"level", "note"}),
     "construction": (
         {"year", "school"},
@@ -170,6 +170,11 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
                         raise _fail(source, f"{ipath}.stage", f"以下之一 one of {schemas.STAGES}")
                     if "room_type" in item and item["room_type"] not in schemas.ROOM_TYPES:
                         raise _fail(source, f"{ipath}.room_type", f"以下之一 one of {schemas.ROOM_TYPES}")
+                    if "backbone_level" in item and not set(
+                            item["backbone_level"] if isinstance(item["backbone_level"], list)
+                            else [item["backbone_level"]]) <= set(schemas.BACKBONE_LEVELS):
+                        raise _fail(source, f"{ipath}.backbone_level",
+                                    f"以下之一或其列表 one or a list of {schemas.BACKBONE_LEVELS}")
                     if "level" in item and item["level"] not in schemas.BACKBONE_LEVELS[1:]:
                         raise _fail(source, f"{ipath}.level",
                                     f"以下之一 one of {schemas.BACKBONE_LEVELS[1:]}")
@@ -466,6 +471,8 @@ def apply_actions(tables: dict[str, pd.DataFrame], actions: dict[str, list[dict]
             mask &= teachers["backbone_level"] != "无"
         elif backbone is False:
             mask &= teachers["backbone_level"] == "无"
+        if m.get("backbone_level"):
+            mask &= teachers["backbone_level"].isin(_as_list(m["backbone_level"]))
         cand = teachers[mask.fillna(False).astype(bool)].sort_values("teacher_id")
         n = int(m["count"])
         if len(cand) < n:
