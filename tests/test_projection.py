@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import projection_fixtures as F
@@ -204,3 +206,25 @@ def test_trajectory_figure_marks_below_standard_by_the_met_flag():
     assert float(S["resources"]["floor_ratio"]) in [ln.get_ydata()[0] for ln in ax.lines]
     legend = fig.axes[-1].texts[0].get_text()
     assert f"不低于标准的{S['resources']['floor_ratio']:.0%}" in legend
+
+
+def test_write_results_replaces_files_whole(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from analysis.projection import write_results
+
+    good = pd.DataFrame({"x": [1, 2]})
+    written = write_results({"t": good}, tmp_path)
+    assert sorted(p.name for p in written) == ["t.csv", "t.parquet"]
+
+    def half_written(self, path, *args, **kwargs):   # the disk fills up halfway through the CSV
+        Path(path).write_text("x\n3\n", encoding="utf-8")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", half_written)
+    with pytest.raises(OSError):
+        write_results({"t": pd.DataFrame({"x": [3, 4]})}, tmp_path)
+    monkeypatch.undo()
+    # the old CSV is untouched and no temporary file is left behind
+    assert pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig")["x"].tolist() == [1, 2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv", "t.parquet"]

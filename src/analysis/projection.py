@@ -735,10 +735,14 @@ def write_results(frames: dict[str, pd.DataFrame], folder: str | Path) -> list[P
         for ext in ("parquet", "csv"):
             path = folder / f"{name}.{ext}"
             tmp = folder / f".{name}.{ext}.tmp"
-            if ext == "parquet":
-                df.to_parquet(tmp, index=False)
-            else:
-                df.to_csv(tmp, index=False, encoding="utf-8-sig")
+            try:
+                if ext == "parquet":
+                    df.to_parquet(tmp, index=False)
+                else:
+                    df.to_csv(tmp, index=False, encoding="utf-8-sig")
+            except Exception:
+                tmp.unlink(missing_ok=True)  # the previous file stays as it was; no half-written file
+                raise
             os.replace(tmp, path)
             written.append(path)
     return written
