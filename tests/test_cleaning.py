@@ -480,3 +480,20 @@ def test_empty_school_list_stops_with_its_location(county, tmp_path):
     for part in ("学校基本情况.xlsx", "学校名录", "第1行", "没有任何学校", "no school rows"):
         assert part in str(exc.value)
     assert not (tmp_path / "out" / "2021").exists()
+
+
+def test_failed_swap_puts_the_previous_output_back(county, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    clean_period(county, "2021", out)
+    before = digest(out)
+    real = Path.rename
+
+    def rename(self, target):
+        if self.name.startswith(".2021.tmp-"):  # the new folder cannot be moved into place
+            raise OSError("rename failed (simulated)")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError):
+        clean_period(county, "2021", out)
+    assert digest(out) == before  # 2021/ is the previous output, no temp or .old folder left

@@ -580,18 +580,20 @@ def _write_atomic(tables: dict[str, pd.DataFrame], out_dir: Path, period: str) -
     final = out_dir / period
     tmp = out_dir / f".{period}.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
+    old = None
     try:
         for name, df in tables.items():
             df.to_parquet(tmp / f"{name}.parquet", index=False)
             df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
-        old = None
         if final.exists():
             old = out_dir / f".{period}.old-{uuid.uuid4().hex[:8]}"
             final.rename(old)
         tmp.rename(final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     except BaseException:
+        if old is not None and old.exists() and not final.exists():
+            old.rename(final)  # the swap failed half-way: the previous output goes back
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
     return final
