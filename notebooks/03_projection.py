@@ -274,15 +274,18 @@ show(report.html_table(summ_show, headers={"scenario": "情景", "enrolment_scal
                                            "all_pass": "资源配置总体"},
                        columns=["scenario", "enrolment_scale", "units_pass", "cv_pass", "all_pass"]))
 
-# %% [markdown]
-# **蒙特卡洛模拟**：各校目标年在校生在预测值上下随机波动（每校独立，正态分布，标准差 5% × √预测年数，
-# 为假设），每次都由指标引擎重新计算，统计各评估单位“每校达标”、各差异系数达标和全部达标的概率。
-# 下表只列出达标概率低于 100% 的项目；“模拟次数”少于总次数的单位只在部分模拟中纳入评估（如学生数在纳入评估门槛上下的教学点）。
-
 # %% tags=["remove-input"]
+mc_draws, mc_sd = 40, 0.05   # 模拟次数；每预测一年在校生的相对标准差（假设）
+display(Markdown(
+    f"**蒙特卡洛模拟**：各校目标年在校生在预测值上下随机波动（每校独立，正态分布，标准差 {mc_sd:.0%} × √预测年数，"
+    f"为假设），共模拟 {mc_draws} 次，每次都由指标引擎重新计算，统计各评估单位“每校达标”、各差异系数达标和全部达标的概率。"
+    "下表只列出达标概率低于 100% 的项目；“模拟次数”少于总次数的单位只在部分模拟中纳入评估"
+    "（如学生数在纳入评估门槛上下的教学点）。"
+))
 t0 = time.perf_counter()
-mc = pd.concat([monte_carlo(projected[n][target_year], standards, target_year - cur_year, n=40,
-                            scenario_name=sc.name) for n, sc in scenarios.items()], ignore_index=True)
+mc = pd.concat([monte_carlo(projected[n][target_year], standards, target_year - cur_year, n=mc_draws,
+                            sd_per_year=mc_sd, scenario_name=sc.name) for n, sc in scenarios.items()],
+               ignore_index=True)
 print(f"模拟用时 / simulation time: {time.perf_counter() - t0:.1f} 秒")
 risky = mc[mc["pass_probability"] < 1].sort_values(["scenario", "pass_probability"])
 show(report.html_table(risky.assign(pass_probability=risky["pass_probability"].map(lambda p: f"{p:.0%}")),
