@@ -83,3 +83,10 @@ def test_projection_skips_a_plan_naming_other_schools_and_solves(run_result):
     assert summary.loc["cost_total", "value"] < summary.loc["naive_cost", "value"]
     first = pd.read_parquet(processed / PERIOD / "first_met.parquet")
     assert set(first["scenario"]) == {"基准情景（无新举措）"}          # the rejected plan is not in the results
+
+
+def test_run_writes_the_index_with_the_demo_banner(run_result):
+    _, reports, _ = run_result
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    assert f'href="{PERIOD}/self_assessment.html"' in page
+    assert DEMO_BANNER in page  # the demo county's county.yaml says demo: true

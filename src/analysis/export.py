@@ -170,6 +170,7 @@ def export_html(
     nb.metadata["title"] = title or notebook_title(nb, default=name)
     resources = {
         "demo": bool(demo),
+        "demo_banner": DEMO_BANNER,
         "report_css": REPORT_CSS_FILE.read_text(encoding="utf-8"),
         "font_face_css": _FONT_PLACEHOLDER,
         "metadata": {"name": name},

@@ -10,7 +10,6 @@ is kept as ``<name>.failed.ipynb``; the period's later notebooks are not run. No
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import tempfile
@@ -22,7 +21,7 @@ from typing import Callable, Iterable
 import yaml
 
 from . import paths
-from .export import atomic_write, default_file_mode, export_html, font_subset_css, page_characters
+from .export import atomic_write, default_file_mode, export_html
 
 KERNEL_NAME = "python3"
 START_TIMEOUT = 120
@@ -333,55 +332,15 @@ def run(
                 break
     if write_index:
         try:
+            from .report import write_index as write_reports_index
+
             index = write_reports_index(
-                reports_dir, processed_dir=processed_dir, county=str(meta.get("county") or "")
+                reports_dir, processed_root=processed_dir, county=str(meta.get("county") or ""), demo=demo
             )
             log(f"索引 / index: {index}")
         except Exception as exc:  # noqa: BLE001 - the reports themselves are already written
             log(f"警告 / WARNING: 报告索引未能生成 / reports/index.html not written: {type(exc).__name__}: {exc}")
     return result
-
-
-def write_reports_index(
-    reports_dir: str | Path, processed_dir: str | Path | None = None, county: str = ""
-) -> Path:
-    """``reports/index.html``: a link to every period's HTML reports found on disk.
-
-    ``analysis.report.write_index`` (issue #6, with the key-figure trends) is used when it exists;
-    otherwise a plain list of links.
-    """
-    reports_dir = Path(reports_dir)
-    try:
-        from . import report as _report  # type: ignore[attr-defined]
-
-        custom = getattr(_report, "write_index", None)
-    except ImportError:
-        custom = None
-    if custom is not None:
-        return Path(custom(reports_dir, processed_root=processed_dir, county=county))
-
-    rows = []
-    for period_dir in sorted((p for p in reports_dir.iterdir() if p.is_dir() and PERIOD_PATTERN.match(p.name)), reverse=True):
-        pages = sorted(period_dir.glob("*.html"))
-        if not pages:
-            continue
-        links = "".join(
-            f'<li><a href="{html.escape(period_dir.name)}/{html.escape(p.name)}">{html.escape(p.stem)}</a></li>'
-            for p in pages
-        )
-        rows.append(f"<h2>{html.escape(period_dir.name)} 年度 / period {html.escape(period_dir.name)}</h2><ul>{links}</ul>")
-    body = "\n".join(rows) or "<p>尚无报告 / no reports yet.</p>"
-    body = f"<h1>报告目录 / Reports</h1>\n{body}"
-    font_css = font_subset_css(page_characters(f"<p>{body}</p>"))
-    page = (
-        '<!DOCTYPE html>\n<html lang="zh">\n<head><meta charset="utf-8">'
-        "<title>报告目录 / Reports</title>"
-        f"<style>{font_css}\n"
-        "body{font-family:'Report Noto Sans SC','Noto Sans SC','Microsoft YaHei',sans-serif;"
-        "max-width:800px;margin:2em auto;line-height:1.7}</style>"
-        f"</head>\n<body>\n{body}\n</body>\n</html>\n"
-    )
-    return atomic_write(reports_dir / "index.html", page)
 
 
 __all__ = [
@@ -396,5 +355,4 @@ __all__ = [
     "is_demo_data",
     "county_meta",
     "report_name",
-    "write_reports_index",
 ]
