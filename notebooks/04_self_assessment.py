@@ -32,11 +32,11 @@ warnings.filterwarnings("ignore")
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import yaml
 from IPython.display import HTML, Markdown, display
 
 from analysis import paths, plotting, report  # noqa: F401  (plotting registers the CJK font)
 from analysis.engine import evaluate
+from analysis.runner import county_meta
 from analysis.standards import load_standards
 from analysis.tables import load_period
 
@@ -46,9 +46,7 @@ processed_dir = Path(processed_dir) if processed_dir else paths.PROCESSED_DIR
 out_dir = Path(out_dir) if out_dir else paths.REPORTS_DIR / period
 
 standards = load_standards()
-county_file = data_dir / "county.yaml"
-county_meta = yaml.safe_load(county_file.read_text(encoding="utf-8")) if county_file.is_file() else {}
-county = (county_meta or {}).get("county") or (county_meta or {}).get("name") or standards.get("county", "")
+county = county_meta(data_dir).get("county") or standards.get("county", "")
 
 tables = load_period(processed_dir, period)
 results = evaluate(tables, standards)
