@@ -72,3 +72,20 @@ def test_planted_mess_is_in_the_workbooks(tmp_path):
     assert any(ch in "０１２３４５６７８９" for t in texts for ch in t)
     fac = load_workbook(root / "2021" / "办学条件.xlsx")["校舍场地装备"]
     assert "教学仪器设备值（万元）" in [c.value for c in fac[3]]
+
+
+def test_demo_disabled_enrolment_never_exceeds_the_school_age_count(tmp_path):
+    """Q2's inputs are consistent: enrolled disabled children ≤ school-age disabled children.
+
+    By hand (special school + regular class + home-delivered) / school-age:
+    2019 (71+60+8)/150 = 92.7% (fails 95%), 2020 (75+62+10)/152 = 96.7%, 2021 (73+66+12)/156 = 96.8%.
+    """
+    from analysis.cleaning import clean_period
+    from analysis.tables import load_period
+
+    expected = {"2019": (139, 150), "2020": (147, 152), "2021": (151, 156)}
+    for period, (enrolled, school_age) in expected.items():
+        clean_period(DEMO_RAW_DIR, period, tmp_path)
+        items = load_period(tmp_path, period)["county_items"].set_index("item")["value"]
+        got = sum(items[f"disabled_enrolled_{k}"] for k in ("special", "regular", "home"))
+        assert (got, items["disabled_school_age"]) == (enrolled, school_age)
