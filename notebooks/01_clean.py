@@ -28,16 +28,13 @@ processed_dir = ""     # "" → data/processed
 out_dir = ""           # "" → reports/<period>  (for files a notebook writes itself, e.g. xlsx)
 
 # %% tags=["remove-cell"]
-from pathlib import Path
-
 from IPython.display import HTML, Markdown, display
 
 from analysis import paths, report
 from analysis.cleaning import clean_period
 
 period = str(period)
-data_dir = Path(data_dir) if data_dir else paths.DEMO_RAW_DIR
-processed_dir = Path(processed_dir) if processed_dir else paths.PROCESSED_DIR
+data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)
 
 result = clean_period(data_dir, period, processed_dir)
 summary = result.summary

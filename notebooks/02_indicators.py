@@ -31,7 +31,6 @@ out_dir = ""           # "" → reports/<period>  (for files a notebook writes i
 
 # %% tags=["remove-cell"]
 import warnings
-from pathlib import Path
 
 warnings.filterwarnings("ignore")
 
@@ -48,7 +47,7 @@ from analysis.standards import load_standards
 from analysis.tables import load_period
 
 period = str(period)
-processed_dir = Path(processed_dir) if processed_dir else paths.PROCESSED_DIR
+data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)
 standards = load_standards()
 res_std = standards["resources"]
 

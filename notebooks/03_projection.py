@@ -40,7 +40,6 @@ scenario_dir = ""      # folder of scenario YAML files; "" → the bundled scena
 # %% tags=["remove-cell"]
 import time
 import warnings
-from pathlib import Path
 
 warnings.filterwarnings("ignore")
 
@@ -63,8 +62,7 @@ from analysis.tasks import cost_by_responsible, rectification_tasks
 
 period = str(period)
 target_year = int(target_year)
-data_dir = Path(data_dir) if data_dir else paths.DEMO_RAW_DIR
-processed_dir = Path(processed_dir) if processed_dir else paths.PROCESSED_DIR
+data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)
 standards = load_standards()
 costs = load_costs()
 cur_year = period_year(period)

@@ -26,7 +26,6 @@ out_dir = ""           # "" → reports/<period>  (for files a notebook writes i
 
 # %% tags=["remove-cell"]
 import warnings
-from pathlib import Path
 
 warnings.filterwarnings("ignore")
 
@@ -40,9 +39,7 @@ from analysis.standards import load_standards
 from analysis.tables import load_period
 
 period = str(period)
-data_dir = Path(data_dir) if data_dir else paths.DEMO_RAW_DIR
-processed_dir = Path(processed_dir) if processed_dir else paths.PROCESSED_DIR
-out_dir = Path(out_dir) if out_dir else paths.REPORTS_DIR / period
+data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)
 
 standards = load_standards()
 target_year = int(standards["target_year"])

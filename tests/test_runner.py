@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import export, runner
+from analysis import export, paths, runner
 from conftest import FIXTURE_NOTEBOOKS, PYTHON
 
 OK = FIXTURE_NOTEBOOKS / "ok"
@@ -228,3 +228,13 @@ def test_cli_raw_data_error_is_two_lines_and_touches_nothing_else(tmp_path):
     assert not (tmp_path / "proc" / "2021").exists()  # no processed tables half-written
     assert (reports / "2020" / "clean.html").read_text(encoding="utf-8") == "2020 report"
     assert {p: p.read_bytes() for p in county.rglob("*") if p.is_file()} == before
+
+
+def test_notebook_dirs_defaults_and_given_paths(tmp_path):
+    # "" → demo data, data/processed, reports/<period>; a given folder is kept (made absolute)
+    assert paths.notebook_dirs("2021") == (
+        paths.DEMO_RAW_DIR, paths.PROCESSED_DIR, paths.REPORTS_DIR / "2021"
+    )
+    assert paths.notebook_dirs("2021", str(tmp_path), "", tmp_path / "out") == (
+        tmp_path, paths.PROCESSED_DIR, tmp_path / "out"
+    )

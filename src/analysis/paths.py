@@ -30,3 +30,18 @@ DEMO_RAW_DIR = RAW_DIR / "demo"
 PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = ROOT / "reports"
 STANDARDS_FILE = PACKAGE_DIR / "standards.yaml"
+
+
+def notebook_dirs(
+    period: str, data_dir: str | Path = "", processed_dir: str | Path = "", out_dir: str | Path = ""
+) -> tuple[Path, Path, Path]:
+    """The notebooks' folder parameters with their defaults applied (docs/architecture.md).
+
+    "" means: the bundled demo data, ``data/processed`` and ``reports/<period>``.
+    Returns ``(data_dir, processed_dir, out_dir)`` as absolute paths.
+    """
+    return (
+        Path(data_dir or DEMO_RAW_DIR).resolve(),
+        Path(processed_dir or PROCESSED_DIR).resolve(),
+        Path(out_dir or REPORTS_DIR / str(period)).resolve(),
+    )
