@@ -88,12 +88,13 @@ FAC_HEADER = ["学校标识码", "学校名称", "教学及辅助用房面积（
 
 def test_messy_workbooks_cleaned_and_listed(county, tmp_path):
     wb = county / "2021" / "学校基本情况.xlsx"
-    #            code    name  幼  一   二      …  七   八
+    # grades a school's type teaches but it has no pupils in are 0 (blank would mean unknown)
+    #            code    name  幼  一  二     三–六         七 … 高三
     replace_sheet(wb, "在校生", ["学校标识码", "学校名称", *GRADES, "合计"], [
-        [PARENT, "后安镇中心小学", None, 40, "４２", *[None] * 11],       # Excel row 3
-        [CAMPUS, " 南校区 ", None, 10, *[None] * 12],                     # row 4
-        [JUNIOR, "石文镇初级中学", *[None] * 7, 50, "abc", *[None] * 5],  # row 5
-        ["合计", None, None, 100, 42, *[None] * 4, 50, *[None] * 5],      # row 6: total row
+        [PARENT, "后安镇中心小学", None, 40, "４２", 0, 0, 0, 0, *[None] * 7],   # Excel row 3
+        [CAMPUS, " 南校区 ", None, 10, 0, 0, 0, 0, 0, *[None] * 7],              # row 4
+        [JUNIOR, "石文镇初级中学", *[None] * 7, 50, "abc", 0, *[None] * 4],     # row 5
+        ["合计", None, None, 100, 42, *[None] * 4, 50, *[None] * 5],            # row 6: total row
     ], title="抚顺县2021年在校生")
     fac = county / "2021" / "办学条件.xlsx"
     replace_sheet(fac, "校舍场地装备", FAC_HEADER, [
@@ -105,11 +106,12 @@ def test_messy_workbooks_cleaned_and_listed(county, tmp_path):
     res = clean_period(county, "2021", tmp_path / "out")
     t, dq, q = res.tables, res.data_quality, res.quarantine
 
-    # campus merged into its parent: grade 1 = 40 + 10 = 50; grade 2 = "４２" → 42
+    # campus merged into its parent: grade 1 = 40 + 10 = 50; grade 2 = "４２" + 0 → 42
     enr = t["enrolment"].set_index(["school_code", "grade"])["students"]
-    assert enr[(PARENT, 1)] == 50 and enr[(PARENT, 2)] == 42
+    assert enr[(PARENT, 1)] == 50 and enr[(PARENT, 2)] == 42 and enr[(PARENT, 6)] == 0
     assert CAMPUS not in set(t["enrolment"]["school_code"])
-    assert enr[(JUNIOR, 7)] == 50 and (JUNIOR, 8) not in enr.index  # "abc" quarantined
+    # "abc" in 八年级: that grade's count is unknown (an NA row), never left out (a smaller total)
+    assert enr[(JUNIOR, 7)] == 50 and pd.isna(enr[(JUNIOR, 8)]) and enr[(JUNIOR, 9)] == 0
     # facilities: area 1000 + 200 = 1200; ground 3000 + 500 = 3500;
     # equipment (1.5 + 0.25) 万元 × 10000 = 17500 元; multimedia 5 + 1 = 6
     f = t["facilities"].set_index("school_code")
@@ -117,32 +119,54 @@ def test_messy_workbooks_cleaned_and_listed(county, tmp_path):
     assert f.loc[PARENT, "sports_ground_m2"] == 3500
     assert f.loc[PARENT, "equipment_value_yuan"] == 17500
     assert f.loc[PARENT, "multimedia_classrooms"] == 6
-    assert JUNIOR not in f.index  # negative sports ground → quarantined
+    # negative sports ground: that cell is missing, the rest of JUNIOR's row is kept
+    assert pd.isna(f.loc[JUNIOR, "sports_ground_m2"]) and f.loc[JUNIOR, "teaching_aux_area_m2"] == 1500
     schools = t["schools"].set_index("school_code")
     assert schools.loc[PARENT, "merged_campuses"] == CAMPUS and CAMPUS not in schools.index
 
     def lines(sheet, row):
-        return dq[(dq["sheet"] == sheet) & (dq["row"] == row)]["problem"].tolist()
+        return dq[(dq["sheet"] == sheet) & (dq["row"] == row)]
 
-    assert any("合计行" in p for p in lines("在校生", 6))
-    assert any("全角数字" in p for p in lines("在校生", 3))
-    assert not any("空格" in p for p in lines("在校生", 4))  # 学校名称 is not read here
-    assert any("万元" in p for p in dq[dq["sheet"] == "校舍场地装备"]["problem"])
-    qi = q.set_index(["sheet", "row"])["reason"]
-    assert "八年级" in qi[("在校生", 5)] and "不是数字" in qi[("在校生", 5)]
-    assert "未计入在校生数" in qi[("在校生", 5)]  # the consequence is said, not hidden
-    assert "体育运动场地面积" in qi[("校舍场地装备", 5)] and "不小于 0" in qi[("校舍场地装备", 5)]
-    assert json.loads(q.set_index(["sheet", "row"]).loc[("校舍场地装备", 5), "record"])[
-        "体育运动场地面积（平方米）"] == -20
-    # every quarantined row also has a line in the data-quality list
-    for sheet, row in qi.index:
-        assert "隔离" in " ".join(dq[(dq["sheet"] == sheet) & (dq["row"] == row)]["action"])
+    assert lines("在校生", 6)["problem"].str.contains("合计行").any()
+    assert lines("在校生", 3)["problem"].str.contains("全角数字").any()
+    assert not lines("在校生", 4)["problem"].str.contains("空格").any()  # 学校名称 is not read here
+    assert dq[dq["sheet"] == "校舍场地装备"]["problem"].str.contains("万元").any()
+    abc = lines("在校生", 5)
+    assert abc["column"].tolist() == ["八年级"] and abc["value"].tolist() == ["abc"]
+    assert "不是数字" in abc["problem"].iloc[0] and "记为缺失" in abc["action"].iloc[0]
+    neg = lines("校舍场地装备", 5)
+    assert neg["column"].tolist() == ["体育运动场地面积（平方米）"] and neg["value"].tolist() == ["-20"]
+    assert "≥ 0" in neg["problem"].iloc[0] and "记为缺失" in neg["action"].iloc[0]
+    # nothing had to be kept aside here (each bad cell is missing, its row kept); the only
+    # quarantined row is the demo's planted duplicate school
+    assert q["table"].tolist() == ["schools"] and "重复记录" in q["reason"].iloc[0]
     # bookkeeping per table: rows in = out + quarantined + merged
     s = res.summary.set_index("table")
-    # enrolment: 5 filled grade cells read (40, ４２, 10, 50, abc) = 3 out + 1 quarantined + 1 merged
-    assert s.loc["enrolment", ["rows_in", "rows_out", "quarantined", "merged"]].tolist() == [5, 3, 1, 1]
-    assert s.loc["facilities", ["rows_in", "rows_out", "quarantined", "merged"]].tolist() == [3, 1, 1, 1]
+    # enrolment: 15 filled grade cells (PARENT 6, CAMPUS 6, JUNIOR 3) = 9 out (PARENT 1–6,
+    # JUNIOR 7–9) + 0 quarantined + 6 merged (the campus's grades)
+    assert s.loc["enrolment", ["rows_in", "rows_out", "quarantined", "merged"]].tolist() == [15, 9, 0, 6]
+    assert s.loc["facilities", ["rows_in", "rows_out", "quarantined", "merged"]].tolist() == [3, 2, 0, 1]
     assert (s["rows_in"] == s["rows_out"] + s["quarantined"] + s["merged"]).all()
+
+
+def test_blank_grade_inside_the_type_is_unknown_outside_is_none(county, tmp_path):
+    """在校生: a blank cell of a grade the school's type teaches is an unknown count (an NA row,
+    listed); a blank of another grade means the school has no such grade (no row)."""
+    wb = county / "2021" / "学校基本情况.xlsx"
+    replace_sheet(wb, "在校生", ["学校标识码", "学校名称", *GRADES], [
+        # primary school: 幼儿班 blank (not a grade of 小学: none), 五年级 blank (unknown)
+        [PARENT, "后安镇中心小学", None, 40, 41, 42, 43, None, 45, *[None] * 6],   # Excel row 2
+        [CAMPUS, "南校区", None, 10, 0, 0, 0, 0, 0, *[None] * 6],                 # row 3
+        [JUNIOR, "石文镇初级中学", *[None] * 7, 50, 51, 52, *[None] * 3],          # row 4
+    ])
+    res = clean_period(county, "2021", tmp_path / "out")
+    enr = res.tables["enrolment"].set_index(["school_code", "grade"])["students"]
+    assert (PARENT, 0) not in enr.index and (JUNIOR, 6) not in enr.index and (JUNIOR, 10) not in enr.index
+    assert pd.isna(enr[(PARENT, 5)])  # 五年级 of a 小学: unknown, kept as NA (campus 0 + NA = NA)
+    assert enr[(PARENT, 4)] == 43 and enr[(JUNIOR, 9)] == 52
+    dq = res.data_quality
+    line = dq[(dq["sheet"] == "在校生") & (dq["row"] == 2)]
+    assert line["column"].tolist() == ["五年级"] and "不按 0 计" in line["action"].iloc[0]
 
 
 def test_unknown_type_duplicate_blank_and_orphans_quarantined(county, tmp_path):
@@ -162,13 +186,19 @@ def test_unknown_type_duplicate_blank_and_orphans_quarantined(county, tmp_path):
     assert "办学类型" in by[("学校名录", row_type)] and "幼儿园" in by[("学校名录", row_type)]
     # teacher rows: ids[i] sits on Excel row 3 + i
     assert "不在学校名录" in by[("教职工", 4)]
-    assert "近五年培训学时" in by[("教职工", 5)] and "不是数字" in by[("教职工", 5)]
     assert "重复记录" in by[("教职工", 6)] and "第3行" in by[("教职工", 6)]
-    teachers = res.tables["teachers"]
-    assert teachers["teacher_id"].is_unique and ids[2] not in set(teachers["teacher_id"])
-    # the demo's own planted problems are still there: duplicated school, blank subject
+    # "很多" training hours: the cell is missing (the teacher is kept), listed with its header
+    assert ("教职工", 5) not in by
+    teachers = res.tables["teachers"].set_index("teacher_id")
+    assert teachers.index.is_unique and pd.isna(teachers.loc[ids[2], "training_hours_5y"])
+    dq = res.data_quality
+    hours = dq[(dq["sheet"] == "教职工") & (dq["row"] == 5)]
+    assert hours["column"].tolist() == ["近五年培训学时"] and hours["value"].tolist() == ["很多"]
+    # the demo's own planted problems are still there: duplicated school, blank subject (listed)
     assert q["reason"].str.contains("重复记录（学校标识码=").sum() == 1
-    assert q["reason"].str.contains("任教学科").sum() == 1
+    assert ((dq["column"] == "任教学科") & dq["problem"].str.contains("为空")).sum() == 1
+    # a quarantined orphan row is not "incomplete" data of a listed school; a duplicate neither
+    assert not q.loc[q["reason"].str.contains("不在学校名录|重复记录"), "incomplete"].any()
     # rows of the school with the bad type are orphans now and are quarantined, not dropped
     s = res.summary.set_index("table")
     assert (s["rows_in"] == s["rows_out"] + s["quarantined"] + s["merged"]).all()
@@ -205,16 +235,17 @@ def test_demo_period_lists_exactly_the_planted_problems(tmp_path):
     res = clean_period(DEMO_RAW_DIR, "2021", tmp_path / "out")
     assert digest(DEMO_RAW_DIR) == before  # raw data untouched
     dq = res.data_quality
-    kinds = dq["problem"].str.extract(r"^(合并单元格|合计行|全角数字|多余空格|金额单位为万元|重复记录|"
-                                      r"列“任教学科”|不计校数校区)")[0]
+    kinds = dq["problem"].str.extract(r"^(合并单元格|合计行|全角数字|多余空格|单位为万元|重复记录|"
+                                      r"必填项为空|不计校数校区)")[0]
     assert kinds.notna().all(), dq[kinds.isna()]
     # 8 towns, each listed as one run of ≥ 2 schools → 8 merged ranges; 2 total rows
     # (在校生, 校舍场地装备); 2 full-width cells; 1 padded name; 1 万元 column;
     # 1 duplicated school; 1 blank subject; 1 campus → 17 lines
     assert kinds.value_counts().to_dict() == {
-        "合并单元格": 8, "合计行": 2, "全角数字": 2, "多余空格": 1, "金额单位为万元": 1,
-        "重复记录": 1, "列“任教学科”": 1, "不计校数校区": 1}
-    assert res.quarantine[["sheet", "row"]].values.tolist() == [["学校名录", 39], ["教职工", 13]]
+        "合并单元格": 8, "合计行": 2, "全角数字": 2, "多余空格": 1, "单位为万元": 1,
+        "重复记录": 1, "必填项为空": 1, "不计校数校区": 1}
+    assert dq.loc[kinds == "必填项为空", "column"].tolist() == ["任教学科"]
+    assert res.quarantine[["sheet", "row"]].values.tolist() == [["学校名录", 39]]
     s = res.summary
     assert (s["rows_in"] == s["rows_out"] + s["quarantined"] + s["merged"]).all()
     # schools: 36 rows read (35 + duplicate) = 34 out + 1 quarantined + 1 campus merged
@@ -336,27 +367,35 @@ def test_class_id_saved_as_date_is_quarantined_not_a_crash(county, tmp_path):
 
 
 def test_quarantine_lines_name_column_and_value(county, tmp_path):
-    """Every quarantined row's data-quality line carries the offending column and its value."""
+    """Every quarantined row's data-quality line carries the offending column and its value;
+    a bad cell of a column that may be missing is listed the same way and read as missing."""
     fac = county / "2021" / "办学条件.xlsx"
     row_text = set_cell(fac, "校舍场地装备", "教学及辅助用房面积（平方米）", ("学校标识码", JUNIOR), "待填")
     ros = county / "2021" / "教职工花名册.xlsx"
     ws = load_workbook(ros)["教职工"]
-    ids = [ws.cell(r, 1).value for r in range(3, 6)]  # header on row 2 (title row 1)
+    ids = [ws.cell(r, 1).value for r in range(3, 7)]  # header on row 2 (title row 1)
     set_cell(ros, "教职工", "学校标识码", ("教师编号", ids[1]), "9999999999")   # row 4
     set_cell(ros, "教职工", "教师编号", ("教师编号", ids[2]), ids[0])            # row 5 duplicate
     set_cell(ros, "教职工", "近五年培训学时", 5, -3)                            # and negative hours
+    set_cell(ros, "教职工", "任教学段", ("教师编号", ids[3]), "大学")             # row 6: no such stage
 
     res = clean_period(county, "2021", tmp_path / "out")
     dq = res.data_quality
     qd = dq[dq["action"].str.contains("隔离")].set_index(["sheet", "row"])[["column", "value"]]
-    assert qd.loc[("校舍场地装备", row_text)].tolist() == ["教学及辅助用房面积（平方米）", "待填"]
     assert qd.loc[("教职工", 4)].tolist() == ["学校标识码", "9999999999"]
     # row 5 is a duplicate id: reported under 教师编号 with the id; the negative hours also fail
-    # the schema but duplicates are taken out first, so one line only
+    # but duplicates are taken out first, so one line only
     assert qd.loc[("教职工", 5)].tolist() == ["教师编号", ids[0]]
-    # the blank subject planted by the demo: column named, value shown as blank
-    blank = qd[qd["column"] == "任教学科"]
-    assert len(blank) == 1 and blank["value"].tolist() == ["（空 / blank）"]
+    assert qd.loc[("教职工", 6)].tolist() == ["任教学段", "大学"]
+    # the stage row held data of a listed school: its roster is incomplete (L1–L3 无数据)
+    q = res.quarantine.set_index(["sheet", "row"])
+    assert bool(q.loc[("教职工", 6), "incomplete"]) and q.loc[("教职工", 6), "table"] == "teachers"
+    # "待填" in an area column: listed under the Excel header with the value, read as missing
+    na = dq[(dq["sheet"] == "校舍场地装备") & (dq["row"] == row_text)]
+    assert na[["column", "value"]].values.tolist() == [["教学及辅助用房面积（平方米）", "待填"]]
+    assert "记为缺失" in na["action"].iloc[0]
+    # messages name the Excel header, never an internal column name
+    assert not dq["problem"].str.contains("teaching_aux_area_m2|coerce_dtype|stage").any()
 
 
 def test_blank_required_number_stays_missing_and_is_listed(county, tmp_path):
@@ -416,22 +455,26 @@ def test_money_header_without_unit_is_listed(county, tmp_path):
 def test_school_with_every_grade_blank_is_listed(county, tmp_path):
     wb = county / "2021" / "学校基本情况.xlsx"
     replace_sheet(wb, "在校生", ["学校标识码", "学校名称", *GRADES], [
-        [PARENT, "后安镇中心小学", None, 40, *[None] * 11],   # Excel row 2
-        [JUNIOR, "石文镇初级中学", *[None] * 13],             # row 3: no grade filled
+        [PARENT, "后安镇中心小学", None, 40, 0, 0, 0, 0, 0, *[None] * 6],   # Excel row 2
+        [CAMPUS, "南校区", None, 10, 0, 0, 0, 0, 0, *[None] * 6],           # row 3
+        [JUNIOR, "石文镇初级中学", *[None] * 13],                           # row 4: no grade filled
     ])
     res = clean_period(county, "2021", tmp_path / "out")
-    assert set(res.tables["enrolment"]["school_code"]) == {PARENT}  # no zero rows invented
+    enr = res.tables["enrolment"]
+    # no zero rows invented: JUNIOR's three grades (七–九) are unknown (NA), not 0
+    junior = enr[enr["school_code"] == JUNIOR]
+    assert sorted(junior["grade"]) == [7, 8, 9] and junior["students"].isna().all()
     dq = res.data_quality
-    line = dq[(dq["sheet"] == "在校生") & (dq["row"] == 3)]
-    assert line["value"].tolist() == [JUNIOR] and "均为空" in line["problem"].iloc[0]
+    line = dq[(dq["sheet"] == "在校生") & (dq["row"] == 4) & dq["problem"].str.contains("均为空")]
+    assert line["value"].tolist() == [JUNIOR] and "不按 0 计" in line["action"].iloc[0]
     assert dq[(dq["sheet"] == "在校生") & (dq["row"] == 2)].empty
 
 
 def test_school_without_facilities_row_is_listed(county, tmp_path):
-    """JUNIOR's only 校舍场地装备 row is quarantined (text in a number column): besides the
+    """JUNIOR's only 校舍场地装备 row carries a code that is not in the school list: besides the
     quarantine line, a line says the school now has no facilities data."""
     fac = county / "2021" / "办学条件.xlsx"
-    set_cell(fac, "校舍场地装备", "体育馆面积（平方米）", ("学校标识码", JUNIOR), "无")
+    set_cell(fac, "校舍场地装备", "学校标识码", ("学校标识码", JUNIOR), "21042100O5")  # letter O
     res = clean_period(county, "2021", tmp_path / "out")
     assert JUNIOR not in set(res.tables["facilities"]["school_code"])
     dq = res.data_quality
@@ -450,22 +493,30 @@ def test_negative_amount_in_wan_yuan_shown_as_written(county, tmp_path):
     dq = res.data_quality
     line = dq[(dq["sheet"] == "校舍场地装备") & (dq["row"] == row)]
     assert line["value"].tolist() == ["-5"]
-    assert "“-5（万元，折合 -50000.0 元）”" in line["problem"].iloc[0]
+    assert "“-5（万元，折合 -50000 元）”" in line["problem"].iloc[0] and "≥ 0" in line["problem"].iloc[0]
+    assert pd.isna(res.tables["facilities"].set_index("school_code").loc[JUNIOR, "equipment_value_yuan"])
 
 
-def test_quarantined_campus_row_makes_parent_totals_missing(county, tmp_path):
+def test_unusable_campus_value_makes_parent_total_missing(county, tmp_path):
     """The campus's 校舍场地装备 row has 待填 as its area: without it the parent's area would be
-    the parent's alone (the campus read as zero). The parent's totals are missing instead."""
+    the parent's alone (the campus read as zero). The parent's area is missing instead; the
+    columns the campus did fill are summed."""
     fac = county / "2021" / "办学条件.xlsx"
     row = set_cell(fac, "校舍场地装备", "教学及辅助用房面积（平方米）", ("学校标识码", CAMPUS), "待填")
+    wb = load_workbook(fac, data_only=True)
+    ws = wb["校舍场地装备"]
+    hdr = [c.value for c in ws[3]]
+    col = hdr.index("体育运动场地面积（平方米）") + 1
+    grounds = {ws.cell(r, 1).value: ws.cell(r, col).value for r in range(4, ws.max_row + 1)}
     res = clean_period(county, "2021", tmp_path / "out")
     f = res.tables["facilities"].set_index("school_code")
     assert CAMPUS not in f.index
-    assert f.loc[PARENT].isna().all()  # every summed column missing, none a partial sum
+    assert pd.isna(f.loc[PARENT, "teaching_aux_area_m2"])  # not the parent's area alone
+    assert f.loc[PARENT, "sports_ground_m2"] == pytest.approx(grounds[PARENT] + grounds[CAMPUS])
     assert f.drop(index=PARENT).notna().all().all()  # the other schools are untouched
     dq = res.data_quality
     lines = dq[(dq["sheet"] == "校舍场地装备") & (dq["row"] == row)]
-    assert any(PARENT in a and "缺失" in a for a in lines["action"])
+    assert lines["value"].tolist() == ["待填"] and "记为缺失" in lines["action"].iloc[0]
     s = res.summary.set_index("table")
     assert (s["rows_in"] == s["rows_out"] + s["quarantined"] + s["merged"]).all()
 

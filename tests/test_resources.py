@@ -143,7 +143,9 @@ def test_missing_input_gives_na_and_failed_unit_not_zero():
     u = one(evaluate_resources(t), "P1")
     # no data: value, ratio and met flag are all NA (not "not met", not 0)
     assert pd.isna(u.L6) and pd.isna(u.L6_ratio) and pd.isna(u.L6_met)
-    assert u.n_met == 6 and bool(u.unit_pass) is False  # 6 met but the 7th has no data
+    # 6 met but the 7th has no data: whether it reaches 85% is unknown → the rule is undecided
+    # (NA: never a pass, never a fail made up from a missing input)
+    assert u.n_met == 6 and pd.isna(u.unit_pass)
     assert "equipment_value_yuan" in u.missing_inputs
     # indoor sports area unknown → L4 cannot be computed (not "minus 0")
     u = one(evaluate_resources(at_standard_primary(indoor_sports_area_m2=np.nan)), "P1")
@@ -153,12 +155,56 @@ def test_missing_input_gives_na_and_failed_unit_not_zero():
     t["facilities"] = t["facilities"].iloc[0:0]
     u = one(evaluate_resources(t), "P1")
     assert all(pd.isna(u[f"L{k}"]) for k in range(4, 8)) and u.n_met == 3
-    assert "facilities" in u.missing_inputs and bool(u.unit_pass) is False
+    assert "facilities" in u.missing_inputs and pd.isna(u.unit_pass)  # 3 met + 4 unknown: undecided
+    # …but a unit that fails whatever the missing values are is a definite fail: L1 at 0 (below
+    # 85% of the standard) and L6 unknown → fails
+    t = at_standard_primary(equipment_value_yuan=np.nan)
+    t["teachers"]["degree"] = t["teachers"]["degree"].where(t["teachers"]["subject"] == "体育", "高中及以下")
+    u = one(evaluate_resources(t), "P1")
+    assert u.L1 == 0 and bool(u.unit_pass) is False
     # a teacher with unknown degree → L1 has no data
     t = at_standard_primary()
     t["teachers"].loc[0, "degree"] = None
     u = one(evaluate_resources(t), "P1")
     assert pd.isna(u.L1) and "degree" in u.missing_inputs
+    # a full-time teacher with unknown subject → L3 has no data (could be a PE teacher)
+    t = at_standard_primary()
+    t["teachers"].loc[0, "subject"] = None
+    u = one(evaluate_resources(t), "P1")
+    assert pd.isna(u.L3) and "subject" in u.missing_inputs and u.L1 == pytest.approx(4.2)
+    # a school with no teacher in the roster: L1–L3 unknown, not 0
+    t = at_standard_primary()
+    t["teachers"] = t["teachers"].iloc[0:0]
+    u = one(evaluate_resources(t), "P1")
+    assert all(pd.isna(u[f"L{k}"]) for k in (1, 2, 3)) and "没有该校的教师" in u.missing_inputs
+    # roster rows of the school kept aside by the cleaning (quarantine.incomplete): the counts
+    # of the rows left (41 of 42) are not used, L1–L3 unknown
+    t = at_standard_primary()
+    t["teachers"] = t["teachers"].iloc[1:]
+    t["quarantine"] = pd.DataFrame([{"file": "教职工花名册.xlsx", "sheet": "教职工", "row": 3,
+                                     "reason": "列“任教学段”的值“大学”", "record": "{}",
+                                     "table": "teachers", "school_code": "P1", "incomplete": True}])
+    u = one(evaluate_resources(t), "P1")
+    assert pd.isna(u.L1) and pd.isna(u.L2) and "隔离" in u.missing_inputs
+
+
+def test_unknown_or_zero_students_give_no_data_and_the_run_goes_on():
+    # P1 has pupils; Z0 has 0 in its only grade; NE has no 在校生 row at all (unknown)
+    t = at_standard_primary()
+    extra = make_tables([{"school_code": "Z0"}, {"school_code": "NE"}], {"Z0": {"小学": 0}},
+                        facilities={"Z0": {}, "NE": {}})
+    for k in ("schools", "enrolment", "facilities"):
+        t[k] = pd.concat([t[k], extra[k]], ignore_index=True)
+    r = evaluate_resources(t)
+    for code in ("Z0", "NE"):
+        u = one(r, code)
+        assert all(pd.isna(u[f"L{k}"]) for k in range(1, 8)) and pd.isna(u.unit_pass)
+        assert "在校生数缺失或为0" in u.missing_inputs
+    assert pd.isna(one(r, "NE").students) and one(r, "Z0").students == 0
+    assert bool(one(r, "P1").unit_pass) is True  # the other unit is judged as before
+    # the CVs of that stage have no data (a unit's value is missing), never computed without it
+    cv = cv_table(r)
+    assert cv["cv"].isna().all() and cv["passed"].isna().all()
 
 
 def test_values_exactly_at_standard_despite_float_noise_are_met():

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from analysis import build_units
-from analysis.engine.units import ZeroStudentsError
 from analysis.standards import load_standards
 from test_resources import make_tables
 
@@ -71,15 +70,16 @@ def test_exclusion_reasons():
     assert not _row(u2, "PR").included and "民办" in _row(u2, "PR").exclusion_reason
 
 
-def test_zero_student_unit_raises_clear_error_naming_the_school():
-    with pytest.raises(ZeroStudentsError) as err:
-        _units([{"school_code": "Z9", "school_name": "零号小学"}, {"school_code": "OK"}],
-               {"Z9": {"小学": 0}, "OK": {"小学": 10}})
-    msg = str(err.value)
-    assert "零号小学（Z9）" in msg and "enrolment" in msg and "zero or missing students" in msg
-    # a school with no enrolment rows at all is the same error
-    with pytest.raises(ZeroStudentsError, match="Z8"):
-        _units([{"school_code": "Z8"}], {"OK": {"小学": 10}})
+def test_zero_or_unknown_students_form_units_without_stopping():
+    # Z9 has 0 pupils; Z8 has no enrolment row at all (unknown): both still get their unit (by
+    # type), with 0 / NA students, and the other school is unaffected — no exception
+    u = _units([{"school_code": "Z9", "school_name": "零号小学"}, {"school_code": "OK"},
+                {"school_code": "Z8"}], {"Z9": {"小学": 0}, "OK": {"小学": 10}})
+    assert _row(u, "Z9").students == 0 and pd.isna(_row(u, "Z8").students)
+    assert _row(u, "OK").students == 10 and bool(_row(u, "Z8").included)
+    # a 九年一贯制 without enrolment rows forms both its units (unknown students in each)
+    u = _units([{"school_code": "M", "school_type": "九年一贯制"}], {"OK": {"小学": 10}})
+    assert sorted(u.loc[u.school_code == "M", "stage"]) == ["初中", "小学"]
 
 
 def test_county_key_passes_through():

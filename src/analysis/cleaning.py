@@ -1,18 +1,30 @@
 """Cleaning (数据清洗): raw workbooks of one period → validated tidy tables.
 
 ``clean_period(raw_dir, period, out_dir)`` reads every sheet of :data:`analysis.rawdata.RAW_SHEETS`
-from ``raw_dir/<period>/``, parses values by kind, validates each table against
-:mod:`analysis.schemas` (pandera, ``lazy=True``), merges 不计校数 campuses into their parents and
-writes ``out_dir/<period>/<table>.parquet`` and ``.csv`` (utf-8-sig) atomically.
+from ``raw_dir/<period>/``, parses values by kind, converts units, applies the validation rules
+declared with the table contracts (:mod:`analysis.schemas`: hard ranges, plausibility bounds,
+cross-field part ≤ whole rules), validates each table (pandera, ``lazy=True``), merges 不计校数
+campuses into their parents and writes ``out_dir/<period>/<table>.parquet`` and ``.csv``
+(utf-8-sig) atomically.
 
-Nothing disappears silently: a row that cannot be used goes to ``quarantine`` (file, sheet,
-Excel row, reason, the original record) and gets a line in ``data_quality``; every repair made
-(合计 row dropped, merged cells, full-width digits, stray spaces, 万元 → 元, campus merged) is a
-line in ``data_quality``. ``summary`` counts, per table, rows in = rows out + quarantined +
-merged into a parent.
+Nothing disappears silently and a missing value never becomes a zero or a smaller number:
 
-A missing required workbook, sheet or column raises :class:`analysis.rawdata.RawDataError`
-naming it. Raw files are only read.
+- a cell that cannot be used (not a number, out of range, implausible, a formula without a saved
+  value, part > whole) in a column that may be missing is read as missing (NA) and listed in
+  ``data_quality`` with file, sheet, Excel row, the Excel header, the value and what to do;
+- a row that cannot be used at all (a bad key, type or stage) goes to ``quarantine`` (file, sheet,
+  Excel row, reason, the original record, the school) and gets a line in ``data_quality``; when the
+  row held data of a listed school, ``quarantine.incomplete`` marks that school's table as
+  incomplete, so the engine reads the school's totals from that table as missing;
+- in the 在校生 sheet a blank grade cell inside the school type's grade range is unknown (an NA
+  row), a blank outside the range means the school has no such grade, and 0 means no pupils;
+- every repair (合计 row dropped, merged cells, full-width digits, stray or invisible characters,
+  units converted, campus merged) is a line in ``data_quality``.
+
+``summary`` counts, per table, rows in = rows out + quarantined + merged into a parent.
+
+A missing workbook, sheet or column raises :class:`analysis.rawdata.RawDataError` naming it
+(every missing workbook at once). Raw files are only read.
 """
 
 from __future__ import annotations
@@ -30,14 +42,19 @@ import pandera.errors as pa_errors
 from . import schemas
 from .rawdata import (
     GRADE_NAMES,
+    NUMERIC_KINDS,
     RAW_SHEETS,
+    UNIT_NAMES,
+    UNITS,
     RawDataError,
     RawSheet,
     SheetSpec,
     WorkbookCache,
     err,
+    norm_unit,
     parse_column,
     read_sheet,
+    unit_factor,
 )
 
 INPUT_TABLES = [
@@ -47,6 +64,10 @@ INPUT_TABLES = [
 ]
 OUTPUT_TABLES = [*INPUT_TABLES, "data_quality", "quarantine"]
 QUARANTINED = "已隔离，见隔离表 / quarantined"
+READ_AS_MISSING = ("记为缺失（不按 0 计），相关指标为“无数据”；请更正后重跑 / read as missing (never zero): "
+                   "the indicators that need it have no data until corrected")
+UNCACHED_FORMULA = ("公式没有保存的计算结果：请在 Excel 或 WPS 中打开该工作簿并保存后再运行 / a formula "
+                    "without a saved result: open the workbook in Excel or WPS, save it, run again")
 
 
 def stage_of_grade(grade: pd.Series) -> pd.Series:
@@ -78,6 +99,12 @@ class CleanResult:
         return self.tables["quarantine"]
 
 
+def _none_if_na(value):
+    if value is not None and not isinstance(value, str) and pd.isna(value):
+        return None
+    return value
+
+
 class _Log:
     """Collects data-quality lines and quarantined rows."""
 
@@ -102,88 +129,126 @@ class _Log:
                  for k, v in rec.items()}, ensure_ascii=False)
         self.records[(raw.spec.file, raw.spec.sheet)] = recs
 
-    def quarantine_rows(self, spec: SheetSpec, rows, reasons, columns=None, values=None) -> None:
-        """Quarantine rows; each also gets a data-quality line naming its column and value."""
+    def quarantine_rows(self, spec: SheetSpec, rows, reasons, columns=None, values=None,
+                        codes=None, incomplete: bool = True) -> None:
+        """Quarantine rows; each also gets a data-quality line naming its column and value.
+
+        ``codes``: the school of each row (when known). ``incomplete``: the row held data of that
+        school (a bad value), so the school's table is incomplete; False for a duplicate or a row
+        of a school that is not in the list.
+        """
         for i, (row, reason) in enumerate(zip(rows, reasons)):
             row = int(row)
+            code = None if codes is None else _none_if_na(codes[i])
             self.quarantine.append(dict(
                 file=spec.file, sheet=spec.sheet, row=row, reason=reason,
-                record=self.records.get((spec.file, spec.sheet), {}).get(row, "{}")))
-            value = None if values is None else values[i]
-            if value is not None and not isinstance(value, str) and pd.isna(value):
-                value = None
+                record=self.records.get((spec.file, spec.sheet), {}).get(row, "{}"),
+                table=spec.table, school_code=None if code is None else str(code),
+                incomplete=bool(incomplete and code is not None)))
+            value = None if values is None else _none_if_na(values[i])
             self.note(spec.file, spec.sheet, row, None if columns is None else columns[i],
                       "（空 / blank）" if value is None and values is not None else value,
                       reason, QUARANTINED)
 
 
 # ---------------------------------------------------------------------------- parsing
-def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
-    """Parse every column by kind; rows with an unparseable value are quarantined.
+#: parsed-value markers of the wide 在校生 sheet (a grade cell that is blank / unusable)
+_BLANK, _UNKNOWN = "__blank__", "__unknown__"
 
-    For the wide 在校生 sheet one bad cell quarantines that grade of that school only.
-    """
-    spec, frame = raw.spec, raw.frame
-    out = pd.DataFrame({"_row": frame["_row"].astype(int)}, index=frame.index)
-    bad = pd.Series("", index=frame.index, dtype=object)
-    bad_cols = pd.Series("", index=frame.index, dtype=object)
-    bad_vals = pd.Series(None, index=frame.index, dtype=object)  # first bad value of the row
-    bad_first = pd.Series(None, index=frame.index, dtype=object)  # and its column
-    blanks: list[tuple[str, pd.Series]] = []  # (header, blank mask) of required nullable columns
-    schema_cols = schemas.TABLES[spec.table].columns
+
+def _key_columns(table: str) -> set[str]:
+    t = schemas.TABLES[table]
+    return set(t.unique) | {c for c, col in t.columns.items() if col.unique} | {"school_code"}
+
+
+def _unit_notes(raw: RawSheet, log: _Log) -> dict[str, float]:
+    """The unit factor of every numeric column, with a line for each conversion made."""
+    spec = raw.spec
     cols = {c.target: c for c in spec.columns}
-    for target in [c for c in frame.columns if c != "_row"]:
+    factors: dict[str, float] = {}
+    for target, header in raw.headers.items():
         col = cols[target]
-        header = raw.headers[target]
+        if col.kind not in NUMERIC_KINDS:
+            continue
         unit = raw.units.get(target)
-        if col.kind == "money" and unit not in (None, "元", "万元", "千元"):
-            raise RawDataError(err(
-                f"“{spec.file}”工作表“{spec.sheet}”列“{header}”：无法识别的金额单位“{unit}”（应为元或万元）",
-                f"'{spec.file}' sheet '{spec.sheet}' column '{header}': unknown money unit "
-                f"'{unit}' (expected 元 or 万元)"))
+        factor = unit_factor(col, unit)
+        factors[target] = factor
         if col.kind == "money" and unit is None:
             log.note(spec.file, spec.sheet, raw.header_row, header, None,
                      "金额列表头未注明单位 / no unit in the header of an amount column",
                      "按元计；若为万元请在表头写明“（万元）” / read as 元; write （万元） in the header "
                      "if the amounts are in 万元")
-        if col.kind == "money" and unit in ("万元", "千元"):
+        elif factor != 1.0:
+            family = col.unit or "money"
             log.note(spec.file, spec.sheet, raw.header_row, header, unit,
-                     f"金额单位为{unit} / amounts in {unit}",
-                     f"已乘以{int(1e4 if unit == '万元' else 1e3)}换算为元 / converted to 元")
-        parsed, errors, notes = parse_column(frame[target], col, unit)
+                     f"单位为{norm_unit(unit)} / unit {norm_unit(unit)}",
+                     f"已乘以{factor:g}换算为{UNIT_NAMES[family]} / converted to {UNIT_NAMES[family]} "
+                     f"(× {factor:g})")
+    return factors
+
+
+def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
+    """Parse every column by kind.
+
+    A cell that cannot be parsed is read as missing (and listed) when its column may be missing
+    and is not a key; otherwise its row is quarantined. In the wide 在校生 sheet such a cell
+    becomes an unknown count of that grade (an NA row), never a smaller total.
+    """
+    spec, frame = raw.spec, raw.frame
+    out = pd.DataFrame({"_row": frame["_row"].astype(int)}, index=frame.index)
+    bad = pd.Series("", index=frame.index, dtype=object)
+    bad_vals = pd.Series(None, index=frame.index, dtype=object)  # first bad value of the row
+    bad_first = pd.Series(None, index=frame.index, dtype=object)  # and its column
+    blanks: list[tuple[str, pd.Series]] = []  # (header, blank mask) of required nullable columns
+    schema_cols = schemas.TABLES[spec.table].columns
+    keys = _key_columns(spec.table)
+    cols = {c.target: c for c in spec.columns}
+    _unit_notes(raw, log)
+    rows = frame["_row"].astype(int).tolist()
+    for target in [c for c in frame.columns if c != "_row"]:
+        col = cols[target]
+        header = raw.headers[target]
+        parsed, errors, notes = parse_column(frame[target], col, raw.units.get(target))
         for pos, problem in notes.items():
             idx = frame.index[pos]
             log.note(spec.file, spec.sheet, int(frame.at[idx, "_row"]), header,
                      frame.at[idx, target], problem,
                      "已规范为半角、去除空格 / normalised")
+        if raw.uncached:
+            for pos, row in enumerate(rows):
+                if (row, target) in raw.uncached and parsed.iloc[pos] is None:
+                    errors.iloc[pos] = UNCACHED_FORMULA
         has_err = errors.notna()
-        if spec.wide_grades and target.startswith("g"):
+        wide_grade = spec.wide_grades and target.startswith("g") and target[1:].isdigit()
+        cell_na = wide_grade or (target in schema_cols and schema_cols[target].nullable
+                                 and target not in keys)
+        if cell_na:
             for idx in frame.index[has_err]:
-                log.quarantine_rows(spec, [frame.at[idx, "_row"]], [
-                    f"列“{header}”的值“{frame.at[idx, target]}”{errors[idx]} / "
-                    f"column '{header}' value {frame.at[idx, target]!r}: {errors[idx]}"
-                    "；该校此年级人数未计入在校生数，请更正后重跑 / this grade is left out of the "
-                    "school's pupil count until corrected"], [header],
-                    [frame.at[idx, target]])
-            parsed[has_err] = "__bad__"  # counted as read, excluded from the long table
+                written = frame.at[idx, target]
+                log.note(spec.file, spec.sheet, int(frame.at[idx, "_row"]), header,
+                         "（空 / blank）" if written is None else written,
+                         f"{errors[idx]}", READ_AS_MISSING)
+            parsed[has_err] = _UNKNOWN if wide_grade else None
         else:
-            msg = (f"列“{header}”的值“" + frame[target].astype(str) + "”" + errors.fillna("")
+            msg = (f"列“{header}”的值“" + frame[target].astype(str) + "”：" + errors.fillna("")
                    + "; ")
             bad = bad.where(~has_err, bad + msg)
-            bad_cols = bad_cols.where(~has_err, bad_cols + header + " ")
             first = has_err & bad_first.isna()
             bad_vals = bad_vals.where(~first, frame[target])
             bad_first = bad_first.where(~first, header)
-        if col.required and target in schema_cols and schema_cols[target].nullable:
+        if wide_grade:
+            parsed[parsed.isna()] = _BLANK
+        elif col.required and target in schema_cols and schema_cols[target].nullable:
             # a blank required cell the schema lets through: kept as missing, and listed
             blanks.append((header, parsed.isna() & errors.isna()))
         out[target] = parsed
     rejected = bad != ""
     if rejected.any():
+        codes = out.loc[rejected, "school_code"].tolist() if "school_code" in out else None
         log.quarantine_rows(spec, out.loc[rejected, "_row"].tolist(),
                             [b.rstrip("; ") for b in bad[rejected]],
                             bad_first[rejected].tolist(),
-                            bad_vals[rejected].tolist())
+                            bad_vals[rejected].tolist(), codes=codes)
     for header, blank in blanks:
         for idx in frame.index[blank & ~rejected]:
             log.note(spec.file, spec.sheet, int(frame.at[idx, "_row"]), header, None,
@@ -196,53 +261,77 @@ def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
 
 
 def _grades_long(wide: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.DataFrame:
-    """在校生 one column per grade → one row per school and grade (blank cells: no row)."""
+    """在校生 one column per grade → one row per school and grade.
+
+    Blank cells become rows marked blank (kept or dropped once the school's type is known, see
+    :func:`_resolve_blank_grades`); unusable cells rows with an unknown (NA) count.
+    """
     spec = raw.spec
     gcols = [c for c in wide.columns if c.startswith("g") and c[1:].isdigit()]
     long = wide.melt(id_vars=["school_code", "_row"], value_vars=gcols, var_name="g",
                      value_name="students")
-    long = long[long["students"].notna()]
-    empty = wide[gcols].isna().all(axis=1)  # "__bad__" cells are not blank: already quarantined
+    empty = (wide[gcols] == _BLANK).all(axis=1)
     for idx in wide.index[empty]:
         log.note(spec.file, spec.sheet, int(wide.at[idx, "_row"]), raw.headers["school_code"],
                  wide.at[idx, "school_code"], "各年级在校生均为空 / every grade cell is blank",
-                 "该校无在校生数据（不按 0 计）/ no enrolment for this school (not read as zero)")
-    n_bad = int((long["students"] == "__bad__").sum())
-    long = long[long["students"] != "__bad__"].copy()
+                 "该校在校生数为未知（不按 0 计），有学生的年级请填人数、没有学生的年级请填 0 / "
+                 "the school's pupil count is unknown (not zero): fill each grade, 0 where none")
     long["grade"] = long["g"].str[1:].astype(int)
+    long["blank"] = long["students"].eq(_BLANK)
+    long["students"] = long["students"].where(~long["students"].isin([_BLANK, _UNKNOWN]), None)
     long["stage"] = stage_of_grade(long["grade"])
     long["_excel_col"] = long["grade"].map(lambda g: GRADE_NAMES[g])
     if "row_total" in wide.columns:
-        sums = wide[gcols].replace("__bad__", None).apply(pd.to_numeric).sum(axis=1, min_count=1)
-        mismatch = wide["row_total"].notna() & (sums != pd.to_numeric(wide["row_total"]))
+        numeric = wide[gcols].where(~wide[gcols].isin([_BLANK, _UNKNOWN]), None)
+        sums = numeric.apply(pd.to_numeric).sum(axis=1, min_count=1)
+        unknown = (wide[gcols] == _UNKNOWN).any(axis=1)
+        mismatch = wide["row_total"].notna() & ~unknown & (sums != pd.to_numeric(wide["row_total"]))
         for idx in wide.index[mismatch]:
             log.note(spec.file, spec.sheet, int(wide.at[idx, "_row"]), raw.headers["row_total"],
                      wide.at[idx, "row_total"],
                      f"合计列与各年级之和（{sums[idx]:.0f}）不符 / row total differs from the sum "
                      "of grades", "以各年级数为准 / grade counts used")
-    long.attrs["n_bad_cells"] = n_bad
     return long.drop(columns=["g"]).sort_values(["_row", "grade"]).reset_index(drop=True)
 
 
+def _resolve_blank_grades(enrol: pd.DataFrame, schools: pd.DataFrame, raw: RawSheet,
+                          log: _Log) -> tuple[pd.DataFrame, int]:
+    """Blank grade cells: inside the school type's grade range unknown (kept, NA); outside, the
+    school has no such grade (dropped). Returns the rows and how many blank cells were kept."""
+    types = schools.drop_duplicates("school_code").set_index("school_code")["school_type"]
+    rng = enrol["school_code"].map(types).map(schemas.TYPE_GRADES)
+    in_range = pd.Series([isinstance(r, tuple) and g in r for r, g in zip(rng, enrol["grade"])],
+                         index=enrol.index)
+    keep_blank = enrol["blank"] & in_range
+    spec = raw.spec
+    for _, r in enrol[keep_blank].iterrows():
+        log.note(spec.file, spec.sheet, int(r["_row"]), r["_excel_col"], None,
+                 f"该校办学类型（{types.get(r['school_code'], '')}）应有的年级为空 / a grade cell of "
+                 "the school's type is blank",
+                 "记为未知（不按 0 计），该校该学段的在校生数为“无数据”；没有学生请填 0 / read as "
+                 "unknown, not zero; write 0 for a grade without pupils")
+    out = enrol[~enrol["blank"] | keep_blank].drop(columns="blank").reset_index(drop=True)
+    return out, int(keep_blank.sum())
+
+
 # ---------------------------------------------------------------------------- validation
-_CHECK_TEXT = {
-    "not_nullable": "必填，不能为空 / required, must not be blank",
-    "field_uniqueness": "重复 / duplicated",
-    "multiple_fields_uniqueness": "重复 / duplicated",
-}
+_DTYPE_TEXT = {"int": "整数 / a whole number", "float": "数值 / a number", "bool": "是或否 / 是 or 否",
+               "str": "文字 / text"}
 
 
-def _check_text(check: str) -> str:
-    if check in _CHECK_TEXT:
-        return _CHECK_TEXT[check]
+def _check_text(check: str, dtype: str | None = None) -> str:
+    if check in ("not_nullable",):
+        return "必填，不能为空 / required, must not be blank"
+    if check in ("field_uniqueness", "multiple_fields_uniqueness"):
+        return "重复 / duplicated"
     if check.startswith("isin"):
         return f"不是允许的取值 / not an allowed value {check[4:]}"
     if check.startswith("greater_than_or_equal_to"):
         return f"应不小于 {check[len('greater_than_or_equal_to('):-1]} / must be ≥ that"
     if check.startswith("less_than_or_equal_to"):
         return f"应不大于 {check[len('less_than_or_equal_to('):-1]} / must be ≤ that"
-    if check.startswith("coerce_dtype"):
-        return f"类型不符 / wrong type {check}"
+    if check.startswith("coerce_dtype") or check.startswith("dtype"):
+        return f"类型不符，应为{_DTYPE_TEXT.get(dtype or '', '规定的类型 / the declared type')}"
     return check
 
 
@@ -254,15 +343,130 @@ def _keys(name: str) -> list[str]:
     return uniq[:1]
 
 
-def _validate(name: str, df: pd.DataFrame, spec: SheetSpec, raw: RawSheet, log: _Log,
-              extra: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Quarantine duplicates and rows failing the schema; return the rest (coerced) + extras."""
-    df = df.reset_index(drop=True)
-    # derived columns are reported under the raw column they come from
+def _headers(raw: RawSheet) -> dict[str, str]:
+    """Excel header of each processed column (derived columns under the column they come from)."""
     headers = {**raw.headers}
     for derived, source in (("is_public", "ownership"), ("stage", "grade")):
         if derived not in headers and source in raw.headers:
             headers[derived] = raw.headers[source]
+    return headers
+
+
+def _cell_header(df: pd.DataFrame, idx, column: str, headers: dict[str, str]) -> str:
+    if "_excel_col" in df.columns and column == "students":
+        return str(df.at[idx, "_excel_col"])
+    return headers.get(column, column)
+
+
+def _written(raw: RawSheet, df: pd.DataFrame, idx, column: str):
+    """(value as written in the workbook, text for the message): a converted value is shown as
+    written with its unit and the converted amount, e.g. “-5（万元，折合 -50000 元）”."""
+    value = df.at[idx, column]
+    unit = raw.units.get(column)
+    factor = None
+    col = next((c for c in raw.spec.columns if c.target == column), None)
+    if col is not None and col.kind in NUMERIC_KINDS:
+        factor = unit_factor(col, unit)
+    written = value
+    if column in raw.frame.columns:
+        cells = raw.frame.drop_duplicates("_row").set_index("_row")[column]
+        written = cells.get(int(df.at[idx, "_row"]), value)
+    if factor in (None, 1.0):
+        return written, f"{written}"
+    family = col.unit or "money"
+    return written, f"{written}（{norm_unit(unit)}，折合 {float(value):g} {UNIT_NAMES[family]}）"
+
+
+def _bound_text(col: schemas.Col) -> str:
+    parts = []
+    if col.ge is not None:
+        parts.append(f"≥ {col.ge:g}")
+    if col.le is not None:
+        parts.append(f"≤ {col.le:g}")
+    return "、".join(parts)
+
+
+def _apply_bounds(name: str, df: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.DataFrame:
+    """Hard ranges and plausibility bounds of :mod:`schemas` (one place for every rule).
+
+    A value outside them is listed with what is allowed; in a column that may be missing it is
+    read as missing, otherwise the row is left to the schema check (quarantined there).
+    """
+    spec = raw.spec
+    headers = _headers(raw)
+    df = df.copy()
+    for c, col in schemas.TABLES[name].columns.items():
+        if col.dtype not in ("int", "float") or c not in df.columns:
+            continue
+        v = pd.to_numeric(df[c], errors="coerce")
+        hard = pd.Series(False, index=df.index)
+        if col.ge is not None:
+            hard |= v < col.ge
+        if col.le is not None:
+            hard |= v > col.le
+        soft = (v > col.soft_max) if col.soft_max is not None else pd.Series(False, index=df.index)
+        soft &= ~hard
+        if not col.nullable:
+            soft_rows = df.index[soft]
+            if len(soft_rows):
+                log.quarantine_rows(
+                    spec, df.loc[soft_rows, "_row"].tolist(),
+                    [f"列“{_cell_header(df, i, c, headers)}”的值“{df.at[i, c]}”不合理（应不大于 "
+                     f"{col.soft_max:g}），请核对数值和单位 / implausible value (> {col.soft_max:g}); check "
+                     "the number and its unit" for i in soft_rows],
+                    [_cell_header(df, i, c, headers) for i in soft_rows],
+                    df.loc[soft_rows, c].tolist(),
+                    codes=df.loc[soft_rows, "school_code"].tolist() if "school_code" in df else None)
+                df = df.drop(index=soft_rows)
+            continue  # hard breaches of a required column: the schema check quarantines the row
+        for i in df.index[hard.reindex(df.index, fill_value=False)]:
+            written, shown = _written(raw, df, i, c)
+            log.note(spec.file, spec.sheet, int(df.at[i, "_row"]), _cell_header(df, i, c, headers),
+                     written, f"值“{shown}”超出允许范围（应 {_bound_text(col)}）/ out of range "
+                     f"({_bound_text(col)})", READ_AS_MISSING)
+        for i in df.index[soft.reindex(df.index, fill_value=False)]:
+            written, shown = _written(raw, df, i, c)
+            log.note(spec.file, spec.sheet, int(df.at[i, "_row"]), _cell_header(df, i, c, headers),
+                     written, f"值“{shown}”不合理（超过 {col.soft_max:g}），可能是输入错误或单位错误 / "
+                     f"implausible value (> {col.soft_max:g}): a typing or unit error?", READ_AS_MISSING)
+        mask = (hard | soft).reindex(df.index, fill_value=False)
+        if mask.any():
+            df[c] = df[c].astype(object).where(~mask, None)
+    return df.reset_index(drop=True)
+
+
+def _apply_cross_rules(name: str, df: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.DataFrame:
+    """Part ≤ whole rules of :data:`schemas.CROSS_RULES` within each row of table ``name``: on a
+    breach every value involved is listed once and read as missing."""
+    spec = raw.spec
+    headers = _headers(raw)
+    df = df.copy()
+    for rule in schemas.CROSS_RULES:
+        if rule.table != name or rule.whole not in df or not all(p in df for p in rule.part):
+            continue
+        def num(col):
+            return pd.to_numeric(df[col].map(lambda x: float(x) if isinstance(x, (bool, np.bool_)) else x),
+                                 errors="coerce")
+        part = sum(num(p) for p in rule.part)
+        whole = num(rule.whole)
+        breach = part.notna() & whole.notna() & (part > whole + 1e-9)
+        involved = [*rule.part, rule.whole]
+        for i in df.index[breach]:
+            shown = "，".join(f"{headers.get(c, c)} = {df.at[i, c]}" for c in involved)
+            log.note(spec.file, spec.sheet, int(df.at[i, "_row"]), headers.get(rule.whole, rule.whole),
+                     shown, f"{rule.text}（{shown}）", READ_AS_MISSING)
+        if breach.any():
+            for c in involved:
+                if schemas.TABLES[name].columns[c].nullable:
+                    df[c] = df[c].astype(object).where(~breach, None)
+    return df
+
+
+def _validate(name: str, df: pd.DataFrame, spec: SheetSpec, raw: RawSheet, log: _Log,
+              extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Quarantine duplicates and rows failing the schema; return the rest (coerced) + extras."""
+    df = df.reset_index(drop=True)
+    headers = _headers(raw)
     keys = _keys(name)
     if keys:
         # rows with a blank key are left to the schema check (required, must not be blank)
@@ -278,7 +482,9 @@ def _validate(name: str, df: pd.DataFrame, spec: SheetSpec, raw: RawSheet, log: 
                                f"duplicate of row {int(first.loc[k1])}, first one kept")
             log.quarantine_rows(spec, df.loc[dup, "_row"].tolist(), reasons,
                                 [headers.get(keys[0], keys[0])] * int(dup.sum()),
-                                df.loc[dup, keys[0]].tolist())
+                                df.loc[dup, keys[0]].tolist(),
+                                codes=df.loc[dup, "school_code"].tolist() if "school_code" in df else None,
+                                incomplete=False)
             df = df[~dup].reset_index(drop=True)
     cols = list(schemas.TABLES[name].columns)
     try:
@@ -294,26 +500,29 @@ def _validate(name: str, df: pd.DataFrame, spec: SheetSpec, raw: RawSheet, log: 
         raw_cells = raw.frame.set_index("_row")
         for _, f in rowwise.iterrows():
             idx = int(f["index"])
-            col = headers.get(f["column"], f["column"]) if isinstance(f["column"], str) else ""
+            column = f["column"] if isinstance(f["column"], str) else ""
+            col = _cell_header(df, idx, column, headers) if idx in df.index else headers.get(column, column)
             val = f["failure_case"]
             blank = val is None or (not isinstance(val, str) and bool(pd.isna(val)))
             shown = "空" if blank else val
             # show the cell as written (e.g. -5 in a 万元 column), with the converted value
             row = int(df.at[idx, "_row"]) if idx in df.index else None
-            if (not blank and f["column"] in raw_cells.columns and row in raw_cells.index
-                    and raw.units.get(f["column"]) not in (None, "元")):
-                written = raw_cells.at[row, f["column"]]
+            if (not blank and column in raw_cells.columns and row in raw_cells.index
+                    and norm_unit(raw.units.get(column)) not in (None, "元")):
+                written = raw_cells.at[row, column]
                 if not isinstance(written, pd.Series):
-                    shown = f"{written}（{raw.units[f['column']]}，折合 {val} 元）"
+                    shown = f"{written}（{raw.units[column]}，折合 {val}）"
                     val = written
+            dtype = schemas.TABLES[name].columns[column].dtype if column in schemas.TABLES[name].columns else None
             by_row.setdefault(idx, []).append(
-                f"列“{col}”（{f['column']}）的值“{shown}”：{_check_text(str(f['check']))}")
+                f"列“{col}”的值“{shown}”：{_check_text(str(f['check']), dtype)}")
             col_of.setdefault(idx, col)
             val_of.setdefault(idx, None if blank else val)
         idxs = sorted(by_row)
         log.quarantine_rows(spec, df.loc[idxs, "_row"].tolist(),
                             ["; ".join(dict.fromkeys(by_row[i])) for i in idxs],
-                            [col_of[i] for i in idxs], [val_of[i] for i in idxs])
+                            [col_of[i] for i in idxs], [val_of[i] for i in idxs],
+                            codes=df.loc[idxs, "school_code"].tolist() if "school_code" in df else None)
         df = df.drop(index=idxs).reset_index(drop=True)
         valid = schemas.validate(name, df[cols])
     for c in ("_row", *extra):
@@ -329,6 +538,72 @@ def _na_sum(df: pd.DataFrame, keys: list[str], cols: list[str]) -> pd.DataFrame:
     return sums.mask(anyna).reset_index()
 
 
+def _county_item_values(items: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.DataFrame:
+    """Units, ranges and part ≤ whole rules of the county items (:data:`schemas.COUNTY_ITEM_SPECS`).
+
+    A value in 万元 where 元 is expected is converted; a unit of another kind, a value out of
+    range or implausible, or a part larger than its whole is listed and read as missing.
+    """
+    spec = raw.spec
+    h_value = raw.headers.get("value", "数值")
+    items = items.copy()
+    items["value"] = items["value"].astype(object)
+    items["unit"] = items["unit"].astype(object)
+    for i, r in items.iterrows():
+        item = schemas.COUNTY_ITEM_SPECS.get(r["item"])
+        if item is None or item.unit is None or _none_if_na(r["value"]) is None:
+            continue
+        row = int(r["_row"])
+        value = float(r["value"])
+        written = _none_if_na(r["unit"])
+        family = next((f for f, units in UNITS.items() if item.unit in units), None)
+        if written is not None and family is not None and norm_unit(written) != item.unit:
+            factor = UNITS[family].get(norm_unit(written) or "")
+            if factor is None:
+                log.note(spec.file, spec.sheet, row, raw.headers.get("unit", "单位"), written,
+                         f"“{item.label}”的单位应为{item.unit}，写的是“{written}” / unit should be "
+                         f"{item.unit}", READ_AS_MISSING)
+                items.at[i, "value"] = None
+                continue
+            value *= factor
+            items.at[i, "value"] = value
+            items.at[i, "unit"] = item.unit
+            log.note(spec.file, spec.sheet, row, h_value, r["value"],
+                     f"“{item.label}”单位为{written} / unit {written}",
+                     f"已乘以{factor:g}换算为{item.unit} / converted to {item.unit}")
+        rng = []
+        if item.ge is not None and value < item.ge:
+            rng.append(f"应 ≥ {item.ge:g}")
+        if item.le is not None and value > item.le:
+            rng.append(f"应 ≤ {item.le:g}")
+        if rng:
+            log.note(spec.file, spec.sheet, row, h_value, r["value"],
+                     f"“{item.label}”超出允许范围（{'、'.join(rng)}）/ out of range", READ_AS_MISSING)
+            items.at[i, "value"] = None
+        elif item.soft_max is not None and value > item.soft_max:
+            log.note(spec.file, spec.sheet, row, h_value, r["value"],
+                     f"“{item.label}”数值不合理（超过 {item.soft_max:g}），可能是输入或单位错误 / implausible "
+                     "value", READ_AS_MISSING)
+            items.at[i, "value"] = None
+    values = dict(zip(items["item"], items["value"]))
+    rows = dict(zip(items["item"], items["_row"]))
+    for rule in schemas.CROSS_RULES:
+        if rule.table != "county_items":
+            continue
+        involved = [*rule.part, rule.whole]
+        got = [_none_if_na(values.get(k)) for k in involved]
+        if any(v is None for v in got):
+            continue
+        part, whole = sum(float(v) for v in got[:-1]), float(got[-1])
+        if part > whole + 1e-9:
+            shown = "，".join(f"{schemas.COUNTY_ITEMS[k]} = {values[k]:g}" for k in involved)
+            log.note(spec.file, spec.sheet, int(rows[rule.whole]), raw.headers.get("item", "数据项代码"),
+                     rule.whole, f"{rule.text}（{shown}）", READ_AS_MISSING)
+            items.loc[items["item"].isin(involved), "value"] = None
+    items["value"] = pd.to_numeric(items["value"], errors="coerce")
+    return items
+
+
 # ---------------------------------------------------------------------------- main
 def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
     """Clean one reporting period: ``raw_dir/<period>/*.xlsx`` → ``out_dir/<period>/``."""
@@ -338,6 +613,7 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
         raise RawDataError(err(f"找不到原始数据文件夹 {folder}（应包含该期的各工作簿）",
                                f"raw data folder {folder} not found (expected the period's workbooks)"))
     cache = WorkbookCache(folder)
+    cache.check_all()  # every missing workbook named at once
     log = _Log()
     raws: dict[str, RawSheet] = {}
     for spec in RAW_SHEETS:
@@ -363,7 +639,8 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
     for table, raw in raws.items():
         n_q = len(log.quarantine)
         df = _parse_sheet(raw, log)
-        n_in = len(df) + (len(log.quarantine) - n_q)
+        n_in = int((~df["blank"]).sum()) if "blank" in df else len(df)
+        n_in += len(log.quarantine) - n_q
         counts[table] = dict(table=table, file=raw.spec.file, sheet=raw.spec.sheet,
                              total_rows_dropped=raw.dropped_total_rows, rows_in=n_in)
         parsed[table] = df
@@ -387,12 +664,13 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
             "of this campus is not a counted school in the list"
             for p in schools.loc[bad_parent, "parent_code"]],
             [raws["schools"].headers.get("parent_code", "所属学校标识码")] * int(bad_parent.sum()),
-            schools.loc[bad_parent, "parent_code"].tolist())
+            schools.loc[bad_parent, "parent_code"].tolist(), incomplete=False)
         schools = schools[~bad_parent].reset_index(drop=True)
         campus = schools["not_counted"].fillna(False).astype(bool)
     campus_map = dict(zip(schools.loc[campus, "school_code"], schools.loc[campus, "parent_code"]))
     for _, r in schools[campus].iterrows():
-        log.note(spec.file, spec.sheet, int(r["_row"]), "不计校数", r["school_name"],
+        log.note(spec.file, spec.sheet, int(r["_row"]), raws["schools"].headers.get("not_counted", "不计校数"),
+                 r["school_name"],
                  f"不计校数校区 {r['school_code']}（{r['school_name']}）/ campus not counted as a school",
                  f"学生、资源并入所属学校 {r['parent_code']} / merged into parent {r['parent_code']}")
     valid_codes = set(schools["school_code"])
@@ -417,13 +695,18 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
             df["stage"] = stage_of_grade(df["grade"])
         if "school_code" in df.columns:
             unknown = df["school_code"].notna() & ~df["school_code"].isin(valid_codes)
-            if unknown.any():
-                log.quarantine_rows(spec, df.loc[unknown, "_row"].tolist(), [
+            listed = unknown & ~df["blank"] if "blank" in df else unknown  # blank grade cells: nothing lost
+            if listed.any():
+                rows = df.loc[listed]
+                log.quarantine_rows(spec, rows["_row"].tolist(), [
                     f"学校标识码“{c}”不在学校名录中 / school code {c!r} is not in the school list"
-                    for c in df.loc[unknown, "school_code"]],
-                    [raw.headers["school_code"]] * int(unknown.sum()),
-                    df.loc[unknown, "school_code"].tolist())
+                    for c in rows["school_code"]],
+                    [raw.headers["school_code"]] * len(rows), rows["school_code"].tolist(),
+                    codes=rows["school_code"].tolist(), incomplete=False)
                 df = df[~unknown]
+        if table == "enrolment":
+            df, kept_blank = _resolve_blank_grades(df, schools, raw, log)
+            counts[table]["rows_in"] += kept_blank
         if table == "teachers":
             for c in ("service_school_code", "service_mode", "birth_year"):
                 if c not in df.columns:
@@ -437,7 +720,11 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
         for c, col in schemas.TABLES[table].columns.items():
             if c not in df.columns:
                 df[c] = None  # optional raw column absent → missing, never zero
+        df = _apply_bounds(table, df, raw, log)
+        df = _apply_cross_rules(table, df, raw, log)
         valid = _validate(table, df, spec, raw, log)
+        if table == "county_items":
+            valid = _county_item_values(valid, raw, log)
         before = len(valid)
         if table in ("facilities", "finance"):
             valid = _lost_campuses(valid, raw, campus_map, log)
@@ -446,8 +733,12 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
         tables[table] = schemas.validate(table, valid[list(schemas.TABLES[table].columns)]
                                          .reset_index(drop=True))
 
+    _check_quota_total(tables, raws, log)
     _check_county_items(tables["county_items"], raws.get("county_items"), log)
     _check_schools_present(tables, raws, log)
+    for q in log.quarantine:  # a campus's lost rows make its parent's table incomplete
+        if q["school_code"] in campus_map:
+            q["school_code"] = campus_map[q["school_code"]]
 
     dq = pd.DataFrame(log.lines, columns=list(schemas.TABLES["data_quality"].columns))
     order = {spec.file: i for i, spec in reversed(list(enumerate(RAW_SHEETS)))}
@@ -471,6 +762,26 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
                                           "quarantined", "merged", "rows_out"])
     out_path = _write_atomic(tables, out_dir, period)
     return CleanResult(period, out_path, tables, summary)
+
+
+def _check_quota_total(tables: dict[str, pd.DataFrame], raws: dict[str, RawSheet], log: _Log) -> None:
+    """The places allocated to schools cannot exceed the county's total of places: on a breach
+    the total is read as missing (G14 无数据), never a share above 100%."""
+    items, quota = tables["county_items"], tables["quota"]
+    row = items[items["item"] == "quota_total_places"]
+    if row.empty or pd.isna(row["value"].iloc[0]) or quota.empty:
+        return
+    total, allocated = float(row["value"].iloc[0]), quota["allocated_places"].sum(min_count=1)
+    if pd.isna(allocated) or allocated <= total:
+        return
+    raw = raws.get("county_items")
+    log.note(raw.spec.file if raw else "县级数据.xlsx", raw.spec.sheet if raw else "县级数据项", None,
+             "quota_total_places", f"{total:g}",
+             f"各校分配名额合计 {allocated:g} 多于优质高中招生总名额 {total:g} / allocated places exceed "
+             "the total", READ_AS_MISSING)
+    items = items.copy()
+    items.loc[items["item"] == "quota_total_places", "value"] = pd.NA
+    tables["county_items"] = schemas.validate("county_items", items)
 
 
 def _lost_campuses(valid: pd.DataFrame, raw: RawSheet, campus_map: dict[str, str],
@@ -520,9 +831,12 @@ def _merge_campuses(table: str, df: pd.DataFrame, campus_map: dict[str, str], sp
     if table == "teachers":
         df["service_school_code"] = df["service_school_code"].replace(campus_map)
     if table in ("enrolment",):
-        out = df.groupby(["school_code", "grade"], sort=False).agg(
-            stage=("stage", "first"), students=("students", "sum"), _row=("_row", "first"))
-        return out.reset_index()
+        keys = ["school_code", "grade"]
+        out = _na_sum(df, keys, ["students"])  # an unknown grade count stays unknown
+        g = df.groupby(keys, sort=False)
+        out["stage"] = g["stage"].first().values
+        out["_row"] = g["_row"].first().values
+        return out
     if table in ("facilities", "finance", "quota", "catchment"):
         keys = ["school_code", "stage"] if table == "catchment" else ["school_code"]
         num = [c for c in schemas.TABLES[table].columns if c not in keys]
@@ -530,11 +844,12 @@ def _merge_campuses(table: str, df: pd.DataFrame, campus_map: dict[str, str], sp
         out["_row"] = df.groupby(keys, sort=False)["_row"].first().values
         return out
     if table == "homework":
-        df["_w"] = df["written_minutes"] * df["respondents"]
-        out = df.groupby(["school_code", "grade"], sort=False).agg(
-            respondents=("respondents", "sum"), _w=("_w", "sum"), _row=("_row", "first"))
+        keys = ["school_code", "grade"]
+        df["_w"] = df["written_minutes"].astype("Float64") * df["respondents"].astype("Float64")
+        out = _na_sum(df, keys, ["respondents", "_w"])  # a missing part makes the mean missing
         out["written_minutes"] = out["_w"] / out["respondents"].where(out["respondents"] > 0)
-        return out.drop(columns="_w").reset_index()
+        out["_row"] = df.groupby(keys, sort=False)["_row"].first().values
+        return out.drop(columns="_w")
     return df  # teachers, special_rooms, classes, monitoring_scores: rows re-pointed
 
 

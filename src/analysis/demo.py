@@ -30,6 +30,8 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from .schemas import TYPE_GRADES
+
 COUNTY = "抚顺县"
 PERIODS = ("2019", "2020", "2021")
 DEFAULT_SEED = 20211231
@@ -202,10 +204,13 @@ class _County:
         return rows
 
     def enrolment(self) -> list[list]:
+        """Pupils per grade; 0 (not blank) for a grade of the school's type without pupils —
+        a blank cell inside the type's grades means "unknown" (docs/data.md)."""
         rows = []
         for s in self.schools:
             counts = self.enrol[s.key]
-            cells = [counts.get(g) for g in range(13)]
+            type_grades = TYPE_GRADES[s.school_type]
+            cells = [counts.get(g, 0 if g in type_grades else None) for g in range(13)]
             rows.append([self.codes[s.key], s.name, *cells, sum(counts.values())])
         return rows
 
@@ -576,10 +581,12 @@ def _plant_mess(sheets: dict[tuple[str, str], list[list]]) -> None:
             if isinstance(r[gi], int):
                 r[gi] = _fw(str(r[gi]))
                 break
-    # a blank required cell: one teacher's subject
+    # a blank required cell: the subject of the first staff member who is not a full-time teacher
+    # (listed as missing; it decides no indicator, so the demo's verdicts do not hinge on it)
     teachers = sheets[("教职工花名册", "教职工")]
-    if len(teachers) > 10:
-        teachers[10][4] = None
+    part_time = [r for r in teachers if r[5] == "否"]
+    if part_time:
+        part_time[0][4] = None
 
 
 def _normalise_zip(data: bytes) -> bytes:

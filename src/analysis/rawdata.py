@@ -39,6 +39,11 @@ class RawCol:
     kind: code (identifier kept as text), text, int, float, money (元; a 万元 header is × 10 000),
     bool (是/否), grade (一年级 → 1, 幼儿班 → 0), level (Ⅲ级 → 3) or enum (text from ``values``,
     with ``aliases`` mapped onto them).
+
+    unit: the family of units a numeric column may be written in (:data:`UNITS`: area, money,
+    count, hours, minutes, ratio, year, score). A unit written in the header bracket or in a units
+    row under the header is converted to the processed unit; a unit outside the family stops the
+    run naming the column.
     """
 
     target: str
@@ -47,6 +52,7 @@ class RawCol:
     required: bool = True
     values: tuple[str, ...] | None = None
     aliases: dict[str, str] = field(default_factory=dict)
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,14 +99,14 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
     ), ignore=("序号", "备注")),
     SheetSpec("学校基本情况", "在校生", "enrolment", (
         _CODE,
-        *(RawCol(f"g{g}", (name,), "int", required=False) for g, name in enumerate(GRADE_NAMES)),
-        RawCol("row_total", ("合计", "总计"), "int", required=False),
+        *(RawCol(f"g{g}", (name,), "int", required=False, unit="count") for g, name in enumerate(GRADE_NAMES)),
+        RawCol("row_total", ("合计", "总计"), "int", required=False, unit="count"),
     ), wide_grades=True),
     SheetSpec("学校基本情况", "班级", "classes", (
         _CODE,
         RawCol("class_id", ("班级编号", "班级代码", "班号"), "code"),
         RawCol("grade", ("年级",), "grade"),
-        RawCol("size", ("班额", "班级人数"), "int"),
+        RawCol("size", ("班额", "班级人数"), "int", unit="count"),
     )),
     SheetSpec("教职工花名册", "教职工", "teachers", (
         RawCol("teacher_id", ("教师编号", "工号", "教职工编号"), "code"),
@@ -116,46 +122,46 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
                values=("无", "县级", "市级", "省级", "国家级"),
                aliases={"否": "无", "县级骨干": "县级", "市级骨干": "市级", "省级骨干": "省级"}),
         RawCol("has_certificate", ("教师资格证", "持有教师资格证"), "bool"),
-        RawCol("training_hours_5y", ("近五年培训学时", "近5年培训学时"), "float"),
+        RawCol("training_hours_5y", ("近五年培训学时", "近5年培训学时"), "float", unit="hours"),
         RawCol("rotation_eligible", ("符合交流轮岗条件",), "bool"),
         RawCol("rotated", ("本年度已交流轮岗", "已交流轮岗"), "bool"),
         RawCol("service_school_code", ("服务学校标识码", "走教学校标识码"), "code", required=False),
         RawCol("service_mode", ("服务方式",), "enum", required=False,
                values=("交流轮岗", "兼职", "走教")),
-        RawCol("birth_year", ("出生年份",), "int", required=False),
+        RawCol("birth_year", ("出生年份",), "int", required=False, unit="year"),
     ), ignore=("姓名", "序号", "备注")),
     SheetSpec("办学条件", "校舍场地装备", "facilities", (
         _CODE,
-        RawCol("teaching_aux_area_m2", ("教学及辅助用房面积",), "float"),
-        RawCol("indoor_sports_area_m2", ("其中:室内体育用房面积", "室内体育用房面积"), "float"),
-        RawCol("sports_ground_m2", ("体育运动场地面积", "运动场地面积"), "float"),
-        RawCol("gymnasium_m2", ("体育馆面积",), "float"),
-        RawCol("equipment_value_yuan", ("教学仪器设备值", "教学仪器设备资产值"), "money"),
-        RawCol("multimedia_classrooms", ("网络多媒体教室", "网络多媒体教室数"), "float"),
+        RawCol("teaching_aux_area_m2", ("教学及辅助用房面积",), "float", unit="area"),
+        RawCol("indoor_sports_area_m2", ("其中:室内体育用房面积", "室内体育用房面积"), "float", unit="area"),
+        RawCol("sports_ground_m2", ("体育运动场地面积", "运动场地面积"), "float", unit="area"),
+        RawCol("gymnasium_m2", ("体育馆面积",), "float", unit="area"),
+        RawCol("equipment_value_yuan", ("教学仪器设备值", "教学仪器设备资产值"), "money", unit="money"),
+        RawCol("multimedia_classrooms", ("网络多媒体教室", "网络多媒体教室数"), "float", unit="count"),
     )),
     SheetSpec("办学条件", "专用教室", "special_rooms", (
         _CODE,
         RawCol("room_type", ("教室类型",), "enum", values=("音乐", "美术"),
                aliases={"音乐教室": "音乐", "美术教室": "美术"}),
-        RawCol("area_m2", ("使用面积",), "float"),
-        RawCol("build_year", ("建成年份",), "int", required=False),
+        RawCol("area_m2", ("使用面积",), "float", unit="area"),
+        RawCol("build_year", ("建成年份",), "int", required=False, unit="year"),
     )),
     SheetSpec("经费", "学校经费", "finance", (
         _CODE,
-        RawCol("public_funds_yuan", ("全年拨付公用经费", "公用经费拨付"), "money"),
-        RawCol("public_funds_budget_yuan", ("年度公用经费预算总额", "公用经费预算"), "money"),
-        RawCol("training_spending_yuan", ("教师培训经费",), "money"),
+        RawCol("public_funds_yuan", ("全年拨付公用经费", "公用经费拨付"), "money", unit="money"),
+        RawCol("public_funds_budget_yuan", ("年度公用经费预算总额", "公用经费预算"), "money", unit="money"),
+        RawCol("training_spending_yuan", ("教师培训经费",), "money", unit="money"),
     )),
     SheetSpec("招生与升学", "划片入学", "catchment", (
         _CODE,
         RawCol("stage", ("学段",), "enum", values=("小学", "初中")),
-        RawCol("entrants", ("招生数",), "int"),
-        RawCol("entrants_in_catchment", ("其中:划片范围内入学人数", "划片范围内入学人数"), "int"),
+        RawCol("entrants", ("招生数",), "int", unit="count"),
+        RawCol("entrants_in_catchment", ("其中:划片范围内入学人数", "划片范围内入学人数"), "int", unit="count"),
     )),
     SheetSpec("招生与升学", "名额分配", "quota", (
         _CODE,
-        RawCol("graduates", ("初中毕业生数",), "int"),
-        RawCol("allocated_places", ("分配优质高中名额", "分配名额"), "int"),
+        RawCol("graduates", ("初中毕业生数",), "int", unit="count"),
+        RawCol("allocated_places", ("分配优质高中名额", "分配名额"), "int", unit="count"),
     )),
     SheetSpec("督导与质量", "学校评级", "ratings", (
         _CODE,
@@ -168,27 +174,27 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("督导与质量", "课业负担", "homework", (
         _CODE,
         RawCol("grade", ("年级",), "grade"),
-        RawCol("respondents", ("有效问卷数",), "int"),
-        RawCol("written_minutes", ("日均书面作业时间",), "float"),
+        RawCol("respondents", ("有效问卷数",), "int", unit="count"),
+        RawCol("written_minutes", ("日均书面作业时间",), "float", unit="minutes"),
     )),
     SheetSpec("督导与质量", "质量监测", "monitoring", (
         RawCol("subject", ("监测学科",), "text"),
         RawCol("grade", ("监测年级",), "grade"),
         RawCol("level", ("学业水平等级",), "level"),
-        RawCol("diff_rate", ("校际差异率",), "float"),
+        RawCol("diff_rate", ("校际差异率",), "float", unit="ratio"),
     )),
     SheetSpec("督导与质量", "监测成绩", "monitoring_scores", (
         RawCol("student_id", ("学生编号",), "code"),
         _CODE,
         RawCol("subject", ("学科",), "text"),
         RawCol("grade", ("年级",), "grade"),
-        RawCol("score", ("成绩",), "float"),
+        RawCol("score", ("成绩",), "float", unit="score"),
     ), optional=True),
     SheetSpec("社会认可度调查", "调查结果", "satisfaction", (
         RawCol("survey_kind", ("调查方式",), "enum", values=("问卷调查", "实地走访")),
         RawCol("group", ("调查对象",), "enum",
                values=("学生", "家长", "教师", "校长", "人大代表", "政协委员", "其他群众")),
-        *(RawCol(lv, (lv,), "int") for lv in ("满意", "比较满意", "一般", "不太满意", "不满意")),
+        *(RawCol(lv, (lv,), "int", unit="count") for lv in ("满意", "比较满意", "一般", "不太满意", "不满意")),
     )),
     SheetSpec("县级数据", "县级数据项", "county_items", (
         RawCol("item", ("数据项代码",), "code"),
@@ -201,23 +207,84 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
 )
 
 TOTAL_MARKERS = {"合计", "总计", "小计", "全县合计", "总合计"}
-MONEY_FACTORS = {"元": 1.0, "万元": 10000.0, "千元": 1000.0}
+#: headers of running-number columns: a row with only these filled is a blank row
+SERIAL_HEADERS = ("序号", "编号", "行号", "序")
+
+#: units a numeric column may be written in, by family: written unit → factor to the processed
+#: unit (㎡, 元, persons/rooms, hours, minutes, a share 0–1, years, points). Keys are normalised
+#: with :func:`norm_unit` (NFKC, lower case, no spaces): ㎡ and m² become "m2".
+UNITS: dict[str, dict[str, float]] = {
+    "area": {"平方米": 1.0, "m2": 1.0, "平米": 1.0, "万平方米": 1e4, "亩": 10000.0 / 15.0, "公顷": 1e4},
+    "money": {"元": 1.0, "千元": 1e3, "万元": 1e4},
+    "count": {"人": 1.0, "名": 1.0, "个": 1.0, "间": 1.0, "所": 1.0, "班": 1.0, "份": 1.0,
+              "人次": 1.0, "套": 1.0},
+    "hours": {"学时": 1.0, "小时": 1.0, "课时": 1.0},
+    "minutes": {"分钟": 1.0, "分": 1.0, "min": 1.0, "小时": 60.0},
+    "ratio": {"%": 0.01, "百分比": 0.01},
+    "year": {"年": 1.0},
+    "score": {"分": 1.0},
+}
+#: the processed unit of each family (what the factor converts to), for messages
+UNIT_NAMES = {"area": "平方米", "money": "元", "count": "个/人/间", "hours": "学时", "minutes": "分钟",
+              "ratio": "比值（0–1）", "year": "年", "score": "分"}
+MONEY_FACTORS = UNITS["money"]  # kept for callers of the old name
+
+# zero-width space/joiner/non-joiner, word joiner, BOM, soft hyphen: invisible in Excel, never data
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Excel's escape of a control character in XML text (_x000D_ = carriage return)
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def decode_excel_text(value: str) -> str:
+    """Decode ``_xHHHH_`` escapes (``_x000D_`` → CR), turn control characters into spaces and
+    drop invisible characters (zero-width, BOM, soft hyphen)."""
+    text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    text = _INVISIBLE.sub("", text)
+    return _CONTROL.sub(" ", text)
 
 
 # ---------------------------------------------------------------------------- normalising
 def norm_text(value: Any) -> str:
-    """NFKC (full-width → half-width) and every whitespace removed: for headers and matching."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    """NFKC (full-width → half-width), Excel escapes decoded, invisible characters and every
+    whitespace removed: for headers, codes and matching."""
+    text = unicodedata.normalize("NFKC", decode_excel_text(str(value)))
+    return re.sub(r"\s+", "", text)
+
+
+def norm_unit(unit: str | None) -> str | None:
+    """A written unit for lookup in :data:`UNITS`: "（平方米）", "单位：㎡", "M²" → "平方米"/"m2"."""
+    if unit is None:
+        return None
+    u = norm_text(unit).lower().replace("²", "2")
+    u = re.sub(r"^(单位|计量单位)[:：]?", "", u).strip("()（）[]【】")
+    return u or None
 
 
 def split_header(header: Any) -> tuple[str, str | None]:
     """``"教学仪器设备值（万元）"`` → ``("教学仪器设备值", "万元")``; a header without a bracket
     → ``(header, None)``."""
     h = norm_text(header)
-    m = re.match(r"^(.*?)\(([^()]*)\)$", h)
+    m = re.match(r"^(.*?)[(\[【]([^()\[\]【】]*)[)\]】]$", h)
     if m and m.group(1):
         return m.group(1), m.group(2)
     return h, None
+
+
+def unit_factor(col: RawCol, unit: str | None) -> float | None:
+    """Factor from the written ``unit`` to the processed unit of ``col``: 1.0 without a unit or
+    for a column without a unit family; ``None`` when the unit is not one of the column's family."""
+    u = norm_unit(unit)
+    family = col.unit or ("money" if col.kind == "money" else None)
+    if u is None or family is None:
+        return 1.0
+    return UNITS[family].get(u)
+
+
+def is_unit_text(value: Any) -> bool:
+    """True for a cell that only states a unit ("万元", "（平方米）", "单位：人")."""
+    u = norm_unit(str(value))
+    return u is not None and any(u in family for family in UNITS.values())
 
 
 def _is_blank(v: Any) -> bool:
@@ -238,27 +305,103 @@ class RawSheet:
     spec: SheetSpec
     frame: pd.DataFrame  # columns: targets present + "_row"
     headers: dict[str, str]  # target → header as written in the file
-    units: dict[str, str | None]  # target → unit written in the header bracket
+    units: dict[str, str | None]  # target → unit written in the header bracket or units row
     header_row: int
     issues: list[dict] = field(default_factory=list)  # data-quality lines
     dropped_total_rows: int = 0
+    #: Excel cells (row, target) holding a formula without a saved value
+    uncached: set[tuple[int, str]] = field(default_factory=set)
+
+
+def _file_key(name: str) -> str:
+    return norm_text(name).casefold()
+
+
+def _formulas_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Per sheet name, the (row, column) of formula cells that have no saved value.
+
+    A workbook written by a program (not saved by Excel/WPS) keeps formulas without their
+    results; openpyxl then reads those cells as blank. The sheet XML tells them apart: a ``<c>``
+    with an ``<f>`` and no ``<v>``.
+    """
+    import zipfile
+
+    from openpyxl.utils.cell import column_index_from_string
+
+    out: dict[str, set[tuple[int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            wb_xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+            targets.update({k: v for v, k in re.findall(
+                r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+            for tag in re.findall(r"<sheet\b[^>]*/>", wb_xml):
+                name = re.search(r'name="([^"]*)"', tag)
+                rid = re.search(r'r:id="([^"]*)"', tag)
+                if not name or not rid or rid.group(1) not in targets:
+                    continue
+                target = targets[rid.group(1)].lstrip("/")
+                target = target if target.startswith("xl/") else f"xl/{target}"
+                if target not in names:
+                    continue
+                xml = z.read(target).decode("utf-8", "replace")
+                if "<f" not in xml:
+                    continue
+                cells = set()
+                for ref, body in re.findall(r'<c\b[^>]*?r="([A-Z]+\d+)"[^>]*?>(.*?)</c>', xml, flags=re.S):
+                    if "<f" in body and "<v" not in body:
+                        m = re.match(r"([A-Z]+)(\d+)", ref)
+                        cells.add((int(m.group(2)), column_index_from_string(m.group(1))))
+                if cells:
+                    import html as _html
+
+                    out[_html.unescape(name.group(1))] = cells
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    return out
 
 
 class WorkbookCache:
-    """Open each workbook once (openpyxl, full mode: merged cells need it)."""
+    """Open each workbook once (openpyxl, full mode: merged cells need it).
+
+    File names are matched case-insensitively and with full-width/space differences tolerated
+    (``经费.XLSX`` is ``经费.xlsx``).
+    """
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self._books: dict[str, Any] = {}
+        self._uncached: dict[str, dict[str, set[tuple[int, int]]]] = {}
+        self._files = ({_file_key(p.name): p for p in sorted(self.folder.iterdir()) if p.is_file()}
+                       if self.folder.is_dir() else {})
+
+    def path(self, file: str) -> Path | None:
+        """The workbook file called ``file`` in the folder (any letter case), or None."""
+        return self._files.get(_file_key(file))
+
+    def check_all(self, specs=None) -> None:
+        """Raise one :class:`RawDataError` naming every missing workbook (not only the first)."""
+        specs = RAW_SHEETS if specs is None else specs
+        missing = []
+        for file in dict.fromkeys(s.file for s in specs if not s.optional):
+            if self.path(file) is None:
+                sheets = "、".join(s.sheet for s in specs if s.file == file)
+                missing.append((file, sheets))
+        if missing:
+            zh = "；".join(f"“{f}”（工作表：{sh}）" for f, sh in missing)
+            en = "; ".join(f"'{f}'" for f, _ in missing)
+            present = "、".join(p.name for p in self._files.values()) or "（空 / empty）"
+            raise RawDataError(err(
+                f"{self.folder} 中缺少 {len(missing)} 个工作簿：{zh}。现有文件：{present}",
+                f"{len(missing)} workbook(s) missing in {self.folder}: {en}"))
 
     def get(self, spec: SheetSpec):
         if spec.file not in self._books:
-            path = self.folder / spec.file
-            if not path.is_file():
-                sheets = "、".join(s.sheet for s in RAW_SHEETS if s.workbook == spec.workbook)
-                raise RawDataError(err(
-                    f"缺少工作簿“{spec.file}”（应在 {self.folder}，包含工作表：{sheets}）",
-                    f"missing workbook '{spec.file}' in {self.folder} (expected sheets: {sheets})"))
+            path = self.path(spec.file)
+            if path is None:
+                self.check_all([s for s in RAW_SHEETS if s.file == spec.file])
             try:
                 self._books[spec.file] = load_workbook(path, data_only=True)
             except Exception as exc:  # noqa: BLE001 - .xls renamed to .xlsx, a damaged file, …
@@ -267,15 +410,29 @@ class WorkbookCache:
                     f"“Excel 工作簿 (*.xlsx)”（{type(exc).__name__}）",
                     f"cannot open workbook '{spec.file}' ({path}): not a valid .xlsx file; save it "
                     f"as 'Excel Workbook (*.xlsx)' ({type(exc).__name__}: {exc})")) from exc
+            self._uncached[spec.file] = _formulas_without_value(path)
         return self._books[spec.file]
 
+    def uncached(self, file: str, sheet: str) -> set[tuple[int, int]]:
+        return self._uncached.get(file, {}).get(sheet, set())
 
-def find_sheet(sheetnames: list[str], wanted: str) -> str | None:
-    """The sheet called ``wanted``, tolerating stray spaces and full-width characters."""
-    if wanted in sheetnames:
-        return wanted
-    hits = [n for n in sheetnames if norm_text(n) == norm_text(wanted)]
-    return hits[0] if len(hits) == 1 else None
+
+def find_sheet(sheetnames: list[str], wanted: str, hidden: set[str] | frozenset = frozenset()) -> str | None:
+    """The sheet called ``wanted``, tolerating stray spaces and full-width characters.
+
+    A visible sheet is preferred to a hidden one of the same name; among visible ones the exact
+    name wins. None when there is none (or several visible near-matches).
+    """
+    hits = [n for n in sheetnames if n == wanted or norm_text(n) == norm_text(wanted)]
+    visible = [n for n in hits if n not in hidden]
+    for group in (visible, hits):
+        if wanted in group:
+            return wanted
+        if len(group) == 1:
+            return group[0]
+        if group:
+            return None
+    return None
 
 
 def _match(spec: SheetSpec, header: Any) -> RawCol | None:
@@ -288,10 +445,24 @@ def _match(spec: SheetSpec, header: Any) -> RawCol | None:
     return None
 
 
+NUMERIC_KINDS = ("int", "float", "money")
+
+
+def _unit_error(spec: SheetSpec, header: str, unit: str, col: RawCol, where: str) -> RawDataError:
+    family = col.unit or ("money" if col.kind == "money" else None)
+    allowed = "、".join(UNITS[family]) if family else "（无）"
+    return RawDataError(err(
+        f"“{spec.file}”工作表“{spec.sheet}”列“{header}”：无法识别的单位“{unit}”（{where}；"
+        f"应为：{allowed}）",
+        f"'{spec.file}' sheet '{spec.sheet}' column '{header}': unknown unit '{unit}' ({where}; "
+        f"expected one of: {allowed})"))
+
+
 def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
     """Read one sheet of the contract. Returns None for a missing optional sheet."""
     wb = cache.get(spec)
-    name = find_sheet(wb.sheetnames, spec.sheet)
+    hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+    name = find_sheet(wb.sheetnames, spec.sheet, hidden)
     if name is None:
         if spec.optional:
             return None
@@ -330,16 +501,30 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
         issues.append(dict(file=file, sheet=sheet, row=None, column=None, value=name,
                            problem=f"工作表名称写作“{name}” / sheet name written as {name!r}",
                            action=f"按“{spec.sheet}”读取 / read as {spec.sheet!r}"))
+    if name in hidden:
+        issues.append(dict(file=file, sheet=sheet, row=None, column=None, value=name,
+                           problem="该工作表是隐藏工作表 / the sheet is hidden",
+                           action="已读取；请确认这是要上报的数据 / read; check it is the data to report"))
+    for other in sorted(hidden - {name}):
+        if norm_text(other) == norm_text(spec.sheet):
+            issues.append(dict(file=file, sheet=sheet, row=None, column=None, value=other,
+                               problem=f"另有同名的隐藏工作表“{other}” / a hidden sheet of the same name",
+                               action="未读取，读取的是可见工作表 / not read; the visible sheet is read"))
     col_index: dict[str, int] = {}
     headers: dict[str, str] = {}
     units: dict[str, str | None] = {}
     ignore = {norm_text(h) for h in spec.ignore}
+    serial = {norm_text(h) for h in SERIAL_HEADERS}
+    side_cols: dict[int, str] = {}  # read-less columns (序号, 学校名称, unknown): index → header
     for j, v in enumerate(grid[best_row]):
         if _is_blank(v):
             continue
         col = _match(spec, v)
         if col is None:
-            if split_header(v)[0] not in ignore:
+            base = split_header(v)[0]
+            if base not in serial:
+                side_cols[j] = str(v).strip()
+            if base not in ignore and base not in serial:
                 issues.append(dict(file=file, sheet=sheet, row=header_row, column=str(v).strip(),
                                    value=None, problem="未识别的列 / unknown column",
                                    action="已忽略 / ignored"))
@@ -350,7 +535,7 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
                                action="只读第一列 / first one read"))
             continue
         col_index[col.target] = j
-        headers[col.target] = str(v).strip()
+        headers[col.target] = decode_excel_text(str(v)).strip()
         units[col.target] = split_header(v)[1]
     missing = [c for c in required if c.target not in col_index]
     if missing:
@@ -366,6 +551,33 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
             f"“{file}”工作表“{sheet}”：没有任何年级列（应为：{'、'.join(GRADE_NAMES)}）",
             f"'{file}' sheet '{sheet}': no grade columns (expected: {', '.join(GRADE_NAMES)})"))
 
+    cols = {c.target: c for c in spec.columns}
+    # a units row right under the header ("万元", "单位：平方米" …) states the columns' units
+    first_data = best_row + 1
+    if first_data < len(grid):
+        cells = {t: grid[first_data][j] for t, j in col_index.items()}
+        filled = {t: v for t, v in cells.items() if not _is_blank(v)}
+        if filled and all(isinstance(v, str) and is_unit_text(v) for v in filled.values()):
+            for t, v in filled.items():
+                written = norm_unit(v)
+                if units.get(t) is not None and norm_unit(units[t]) != written:
+                    raise RawDataError(err(
+                        f"“{file}”工作表“{sheet}”列“{headers[t]}”：表头单位“{units[t]}”与第{first_data + 1}行"
+                        f"单位“{v}”不一致",
+                        f"'{file}' sheet '{sheet}' column '{headers[t]}': the header says unit "
+                        f"'{units[t]}' but row {first_data + 1} says '{v}'"))
+                units[t] = str(v).strip()
+            issues.append(dict(file=file, sheet=sheet, row=first_data + 1, column=None,
+                               value="、".join(str(v) for v in filled.values()),
+                               problem="表头下方的单位行 / a units row under the header",
+                               action="按该行注明的单位读取，不作为数据 / units applied, not read as data"))
+            first_data += 1
+    # every numeric column's unit must be one its family knows
+    for t, unit in units.items():
+        col = cols[t]
+        if col.kind in NUMERIC_KINDS and unit is not None and unit_factor(col, unit) is None:
+            raise _unit_error(spec, headers[t], unit, col, "表头或单位行 / header or units row")
+
     # merged cells inside the table body
     for rng in merged:
         if rng.min_row > header_row:
@@ -377,7 +589,8 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
 
     records, rows = [], []
     dropped = 0
-    for i in range(best_row + 1, len(grid)):
+    hidden_rows = []
+    for i in range(first_data, len(grid)):
         row = grid[i]
         if all(_is_blank(v) for v in row):
             continue
@@ -389,13 +602,37 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
                                problem="合计行（不是学校记录）/ total row, not a record",
                                action="已删除，不计入数据 / dropped"))
             continue
-        records.append({t: row[j] for t, j in col_index.items()})
+        record = {t: row[j] for t, j in col_index.items()}
+        if all(_is_blank(v) for v in record.values()):
+            # only a running number (序号) or side columns filled: a blank row
+            side = [(h, row[j]) for j, h in side_cols.items() if not _is_blank(row[j])]
+            if side:
+                issues.append(dict(file=file, sheet=sheet, row=i + 1, column=side[0][0],
+                                   value=str(side[0][1]),
+                                   problem="该行只有名称或备注，没有数据 / only a name or note, no data",
+                                   action="按空行处理 / treated as a blank row"))
+            continue
+        if ws.row_dimensions[i + 1].hidden:
+            hidden_rows.append(i + 1)
+        records.append(record)
         rows.append(i + 1)
+    if hidden_rows:
+        shown = "、".join(map(str, hidden_rows[:20])) + ("……" if len(hidden_rows) > 20 else "")
+        issues.append(dict(file=file, sheet=sheet, row=hidden_rows[0], column=None, value=shown,
+                           problem=f"{len(hidden_rows)} 个隐藏行（第 {shown} 行）/ hidden rows",
+                           action="已按数据读入；若不应上报请删除这些行 / read as data; delete them if "
+                                  "they are not to be reported"))
+    uncached = set()
+    formula_cells = cache.uncached(spec.file, name)
+    if formula_cells:
+        by_col = {j + 1: t for t, j in col_index.items()}
+        uncached = {(r, by_col[c]) for r, c in formula_cells if c in by_col and r in set(rows)}
     # object columns from the start: cells keep the type Excel gave them (-5 stays -5, not -5.0)
     frame = pd.DataFrame({t: pd.Series([r[t] for r in records], dtype=object) for t in col_index},
                          columns=list(col_index))
     frame["_row"] = rows
-    return RawSheet(spec, frame.reset_index(drop=True), headers, units, header_row, issues, dropped)
+    return RawSheet(spec, frame.reset_index(drop=True), headers, units, header_row, issues, dropped,
+                    uncached)
 
 
 # ---------------------------------------------------------------------------- parsing values
@@ -431,17 +668,25 @@ def parse_column(values: pd.Series, col: RawCol, unit: str | None):
     parsed: list[Any] = []
     errors: list[str | None] = []
     notes: dict[int, str] = {}
-    factor = 1.0
-    if col.kind == "money":
-        factor = MONEY_FACTORS.get(unit or "元", np.nan)
+    factor = unit_factor(col, unit) if col.kind in NUMERIC_KINDS else 1.0
+    if factor is None:
+        factor = np.nan  # an unknown unit: read_sheet stops the run before values are parsed
     for pos, v in enumerate(values.tolist()):
+        hidden_chars = False
+        if isinstance(v, str):
+            decoded = decode_excel_text(v)
+            hidden_chars = decoded != v
+            v = decoded
         if _is_blank(v):
             parsed.append(None)
             errors.append(None)
             continue
         if isinstance(v, str):
             nf = unicodedata.normalize("NFKC", v)
-            if re.search(r"[０-９]", v):
+            if hidden_chars:
+                notes[pos] = ("含不可见字符（零宽空格、换行符转义等），已去除 / invisible characters or "
+                              "escapes removed")
+            elif re.search(r"[０-９]", v):
                 notes[pos] = "全角数字 / full-width digits"
             elif nf.strip() != nf or (col.kind != "text" and re.search(r"\s", nf)):
                 notes[pos] = "多余空格 / stray spaces"
@@ -475,15 +720,17 @@ def parse_column(values: pd.Series, col: RawCol, unit: str | None):
             if problem is None:
                 if isinstance(num, bool) or not isinstance(num, (int, float, np.integer, np.floating)):
                     problem = "不是数字 / not a number"
+                elif not np.isfinite(float(num)):
+                    problem = "不是有效数字（无穷大或 NaN）/ not a finite number"
                 elif kind == "int":
                     if float(num) != round(float(num)):
                         problem = "应为整数 / not a whole number"
                     else:
-                        out = int(round(float(num)))
+                        out = int(round(float(num) * factor))
                 elif kind == "money":
                     out = round(float(num) * factor, 2)
                 else:
-                    out = float(num)
+                    out = float(num) * factor
         elif kind == "code":
             if isinstance(v, (int, np.integer)) and text is None:
                 out = str(int(v))

@@ -35,10 +35,31 @@ SATISFACTION_LEVELS = ["满意", "比较满意", "一般", "不太满意", "不�
 SURVEY_KINDS = ["问卷调查", "实地走访"]
 RESPONDENT_GROUPS = ["学生", "家长", "教师", "校长", "人大代表", "政协委员", "其他群众"]
 
+#: the grades each school type teaches (0 = 幼儿班 is never required). In the 在校生 sheet a blank
+#: cell of one of these grades is an unknown count (write 0 for a grade without pupils); a blank
+#: cell of another grade means the school has no such grade.
+TYPE_GRADES: dict[str, tuple[int, ...]] = {
+    "小学": tuple(range(1, 7)),
+    "教学点": tuple(range(1, 7)),
+    "初中": (7, 8, 9),
+    "九年一贯制": tuple(range(1, 10)),
+    "十二年一贯制": tuple(range(1, 13)),
+    "完全中学": tuple(range(7, 13)),
+    "特殊教育学校": tuple(range(1, 10)),
+    "职业学校": (),
+}
+
 
 @dataclass(frozen=True)
 class Col:
-    """One column: dtype ("str", "int", "float", "bool"), nullability, allowed values, meaning."""
+    """One column: dtype ("str", "int", "float", "bool"), nullability, allowed values, meaning.
+
+    ``ge``/``le`` are the hard range (a sign or a definition: counts ≥ 0, a share ≤ 1).
+    ``soft_max`` is the plausibility bound: a larger value is almost surely a typing or unit
+    error (1e12 ㎡ of building, a 校际差异率 of 12 meant as 0.12). The cleaning lists a value
+    outside either and reads it as missing (a nullable column) or quarantines the row (a
+    required one): never used as it is.
+    """
 
     dtype: str
     doc: str
@@ -47,6 +68,7 @@ class Col:
     ge: float | None = None
     le: float | None = None
     unique: bool = False
+    soft_max: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +103,7 @@ TABLES: dict[str, Table] = {
             "school_code": Col("str", "学校标识码"),
             "stage": Col("str", "学段", isin=ALL_STAGES),
             "grade": Col("int", "年级（0 = 幼儿班）", ge=0, le=12),
-            "students": Col("int", "在校生数", ge=0),
+            "students": Col("int", "在校生数（空 = 未知；0 = 无学生）", nullable=True, ge=0, soft_max=3000),
         },
         unique=["school_code", "grade"],
     ),
@@ -92,7 +114,7 @@ TABLES: dict[str, Table] = {
             "class_id": Col("str", "班级标识"),
             "stage": Col("str", "学段", isin=ALL_STAGES),
             "grade": Col("int", "年级", ge=0, le=12),
-            "size": Col("int", "班额（人）", ge=0),
+            "size": Col("int", "班额（人）", nullable=True, ge=0, soft_max=150),
         },
         unique=["school_code", "class_id"],
     ),
@@ -103,13 +125,13 @@ TABLES: dict[str, Table] = {
             "school_code": Col("str", "所在学校（人事关系所在校）"),
             "stage": Col("str", "任教学段", isin=ALL_STAGES),
             "degree": Col("str", "最高学历", isin=DEGREES, nullable=True),
-            "subject": Col("str", "任教学科（体育、音乐、美术、语文……）"),
+            "subject": Col("str", "任教学科（体育、音乐、美术、语文……）", nullable=True),
             "full_time": Col("bool", "专任教师"),
             "backbone_level": Col("str", "骨干教师级别", isin=BACKBONE_LEVELS),
             "has_certificate": Col("bool", "持有教师资格证", nullable=True),
-            "training_hours_5y": Col("float", "近5年培训学时", nullable=True, ge=0),
-            "rotation_eligible": Col("bool", "符合交流轮岗条件"),
-            "rotated": Col("bool", "本年度已交流轮岗"),
+            "training_hours_5y": Col("float", "近5年培训学时", nullable=True, ge=0, soft_max=3000),
+            "rotation_eligible": Col("bool", "符合交流轮岗条件", nullable=True),
+            "rotated": Col("bool", "本年度已交流轮岗", nullable=True),
             "service_school_code": Col("str", "兼职/走教/交流服务的学校", nullable=True),
             "service_mode": Col("str", "服务方式", nullable=True, isin=SERVICE_MODES),
             "birth_year": Col("int", "出生年份", nullable=True, ge=1940, le=2010),
@@ -120,14 +142,15 @@ TABLES: dict[str, Table] = {
         "校舍、场地、装备：每校一行（不计校数校区已合并）。",
         {
             "school_code": Col("str", "学校标识码", unique=True),
-            "teaching_aux_area_m2": Col("float", "教学及辅助用房面积（㎡）", nullable=True, ge=0),
+            "teaching_aux_area_m2": Col("float", "教学及辅助用房面积（㎡）", nullable=True, ge=0, soft_max=300_000),
             "indoor_sports_area_m2": Col(
-                "float", "其中：室内体育用房面积（㎡，计入教学及辅助用房的部分）", nullable=True, ge=0
+                "float", "其中：室内体育用房面积（㎡，计入教学及辅助用房的部分）", nullable=True, ge=0,
+                soft_max=50_000,
             ),
-            "sports_ground_m2": Col("float", "体育运动场地面积（㎡）", nullable=True, ge=0),
-            "gymnasium_m2": Col("float", "体育馆面积（㎡）", nullable=True, ge=0),
-            "equipment_value_yuan": Col("float", "教学仪器设备资产值（元）", nullable=True, ge=0),
-            "multimedia_classrooms": Col("float", "网络多媒体教室（间）", nullable=True, ge=0),
+            "sports_ground_m2": Col("float", "体育运动场地面积（㎡）", nullable=True, ge=0, soft_max=300_000),
+            "gymnasium_m2": Col("float", "体育馆面积（㎡）", nullable=True, ge=0, soft_max=50_000),
+            "equipment_value_yuan": Col("float", "教学仪器设备资产值（元）", nullable=True, ge=0, soft_max=5e8),
+            "multimedia_classrooms": Col("float", "网络多媒体教室（间）", nullable=True, ge=0, soft_max=2000),
         },
         unique=["school_code"],
     ),
@@ -136,7 +159,7 @@ TABLES: dict[str, Table] = {
         {
             "school_code": Col("str", "学校标识码"),
             "room_type": Col("str", "教室类型", isin=ROOM_TYPES),
-            "area_m2": Col("float", "使用面积（㎡）", ge=0),
+            "area_m2": Col("float", "使用面积（㎡）", nullable=True, ge=0, soft_max=2000),
             "build_year": Col("int", "建成年份", nullable=True, ge=1900, le=2100),
         },
     ),
@@ -144,9 +167,9 @@ TABLES: dict[str, Table] = {
         "学校经费：每校一行（元）。",
         {
             "school_code": Col("str", "学校标识码", unique=True),
-            "public_funds_yuan": Col("float", "全年拨付公用经费（元）", nullable=True, ge=0),
-            "public_funds_budget_yuan": Col("float", "年度公用经费预算总额（元）", nullable=True, ge=0),
-            "training_spending_yuan": Col("float", "教师培训经费（元）", nullable=True, ge=0),
+            "public_funds_yuan": Col("float", "全年拨付公用经费（元）", nullable=True, ge=0, soft_max=5e8),
+            "public_funds_budget_yuan": Col("float", "年度公用经费预算总额（元）", nullable=True, ge=0, soft_max=5e8),
+            "training_spending_yuan": Col("float", "教师培训经费（元）", nullable=True, ge=0, soft_max=5e8),
         },
         unique=["school_code"],
     ),
@@ -155,8 +178,8 @@ TABLES: dict[str, Table] = {
         {
             "school_code": Col("str", "学校标识码"),
             "stage": Col("str", "学段", isin=STAGES),
-            "entrants": Col("int", "招生数", ge=0),
-            "entrants_in_catchment": Col("int", "其中：划片范围内入学人数", ge=0),
+            "entrants": Col("int", "招生数", nullable=True, ge=0, soft_max=5000),
+            "entrants_in_catchment": Col("int", "其中：划片范围内入学人数", nullable=True, ge=0, soft_max=5000),
         },
         unique=["school_code", "stage"],
     ),
@@ -164,8 +187,8 @@ TABLES: dict[str, Table] = {
         "优质高中招生名额分配：每所初中（含一贯制、完全中学初中部）一行。",
         {
             "school_code": Col("str", "学校标识码"),
-            "graduates": Col("int", "初中毕业生数", ge=0),
-            "allocated_places": Col("int", "分配到校的优质高中名额", ge=0),
+            "graduates": Col("int", "初中毕业生数", nullable=True, ge=0, soft_max=5000),
+            "allocated_places": Col("int", "分配到校的优质高中名额", nullable=True, ge=0, soft_max=5000),
         },
         unique=["school_code"],
     ),
@@ -186,8 +209,8 @@ TABLES: dict[str, Table] = {
         {
             "school_code": Col("str", "学校标识码"),
             "grade": Col("int", "年级", ge=1, le=9),
-            "respondents": Col("int", "有效问卷数", ge=0),
-            "written_minutes": Col("float", "日均书面作业时间（分钟）", ge=0),
+            "respondents": Col("int", "有效问卷数", nullable=True, ge=0, soft_max=20_000),
+            "written_minutes": Col("float", "日均书面作业时间（分钟）", nullable=True, ge=0, soft_max=600),
         },
         unique=["school_code", "grade"],
     ),
@@ -196,8 +219,8 @@ TABLES: dict[str, Table] = {
         {
             "subject": Col("str", "监测学科"),
             "grade": Col("int", "监测年级（4 或 8）", isin=[4, 8]),
-            "level": Col("int", "学业水平等级（1–4，对应Ⅰ–Ⅳ级）", ge=1, le=4),
-            "diff_rate": Col("float", "校际差异率", ge=0),
+            "level": Col("int", "学业水平等级（1–4，对应Ⅰ–Ⅳ级）", nullable=True, ge=1, le=4),
+            "diff_rate": Col("float", "校际差异率（0–1）", nullable=True, ge=0, le=1),
         },
         unique=["subject", "grade"],
     ),
@@ -216,7 +239,8 @@ TABLES: dict[str, Table] = {
         {
             "survey_kind": Col("str", "调查方式", isin=SURVEY_KINDS),
             "group": Col("str", "调查对象", isin=RESPONDENT_GROUPS),
-            **{level: Col("int", f"“{level}”人数", ge=0) for level in SATISFACTION_LEVELS},
+            **{level: Col("int", f"“{level}”人数", nullable=True, ge=0, soft_max=1_000_000)
+               for level in SATISFACTION_LEVELS},
         },
         unique=["survey_kind", "group"],
     ),
@@ -254,6 +278,9 @@ TABLES: dict[str, Table] = {
             "row": Col("int", "Excel 行号", ge=1),
             "reason": Col("str", "原因"),
             "record": Col("str", "原始记录（JSON）"),
+            "table": Col("str", "整理后的数据表"),
+            "school_code": Col("str", "所属学校标识码（可识别时）", nullable=True),
+            "incomplete": Col("bool", "该校此表的数据因此不完整（相关指标为“无数据”）"),
         },
     ),
     # ---------------------------------------------------------------- engine results
@@ -265,7 +292,7 @@ TABLES: dict[str, Table] = {
             "stage": Col("str", "学段", isin=STAGES),
             "school_type": Col("str", "办学类型", isin=SCHOOL_TYPES),
             "urban_rural": Col("str", "城乡分类", isin=URBAN_RURAL),
-            "students": Col("int", "本学段在校生数", ge=0),
+            "students": Col("int", "本学段在校生数（空 = 未知）", nullable=True, ge=0),
             "resource_share": Col("float", "本学段分得的4–7项资源份额", nullable=True, ge=0, le=1),
             "included": Col("bool", "纳入资源配置评估"),
             "exclusion_reason": Col("str", "不纳入原因", nullable=True),
@@ -285,7 +312,7 @@ TABLES: dict[str, Table] = {
             "indicator": Col("str", "指标代码", isin=[f"L{k}" for k in range(1, 8)]),
             "indicator_name": Col("str", "指标名称"),
             "n_units": Col("int", "参评单位数", ge=0),
-            "students": Col("int", "学生总数", ge=0),
+            "students": Col("int", "学生总数（空 = 有单位的学生数未知）", nullable=True, ge=0),
             "mean": Col("float", "县域均值（按学生数加权）", nullable=True),
             "sd": Col("float", "加权标准差", nullable=True),
             "cv": Col("float", "差异系数（全精度）", nullable=True),
@@ -314,37 +341,93 @@ TABLES: dict[str, Table] = {
     ),
 }
 
-# County-level items (county_items.item) the engine reads. value/attested/evidence as noted.
-COUNTY_ITEMS: dict[str, str] = {
+@dataclass(frozen=True)
+class CountyItem:
+    """A county-level item (county_items.item): an attestation, or a number with its unit and
+    its hard range (``ge``/``le``) and plausibility bound (``soft_max``), as for :class:`Col`."""
+
+    label: str
+    unit: str | None = None  # None: an attestation (attested + evidence)
+    ge: float | None = 0
+    le: float | None = None
+    soft_max: float | None = None
+
+
+def _attest(label: str) -> CountyItem:
+    return CountyItem(label, None, None)
+
+
+COUNTY_ITEM_SPECS: dict[str, CountyItem] = {
     # G1, G2, G8, G10, G15: attestations (attested + evidence)
-    "G1_layout": "规划布局合理（认定）",
-    "G2_building": "城乡建设标准统一（认定）",
-    "G2_staffing": "城乡教师编制标准统一（认定）",
-    "G2_funding": "城乡生均公用经费基准定额统一（认定）",
-    "G2_equipment": "城乡基本装备配置标准统一（认定）",
-    "G8_performance_pay": "足额核定教师绩效工资总量（认定）",
-    "G10_post_allocation": "统筹分配各校教职工编制和岗位（认定）",
-    "G15_care_system": "留守儿童关爱体系健全（认定）",
+    "G1_layout": _attest("规划布局合理（认定）"),
+    "G2_building": _attest("城乡建设标准统一（认定）"),
+    "G2_staffing": _attest("城乡教师编制标准统一（认定）"),
+    "G2_funding": _attest("城乡生均公用经费基准定额统一（认定）"),
+    "G2_equipment": _attest("城乡基本装备配置标准统一（认定）"),
+    "G8_performance_pay": _attest("足额核定教师绩效工资总量（认定）"),
+    "G10_post_allocation": _attest("统筹分配各校教职工编制和岗位（认定）"),
+    "G15_care_system": _attest("留守儿童关爱体系健全（认定）"),
     # numbers
-    "norm_per_student_primary": "小学生均公用经费基准定额（元）",
-    "norm_per_student_junior": "初中生均公用经费基准定额（元）",
-    "special_school_public_funds": "特殊教育学校全年公用经费（元）",
-    "special_school_students": "特殊教育学校在校生数（人）",
-    "teacher_avg_pay": "教师年平均工资收入（元）",
-    "civil_servant_avg_pay": "当地公务员年平均工资收入（元）",
-    "quota_total_places": "优质高中招生总名额（个）",
-    "migrant_eligible": "符合条件的随迁子女数（人）",
-    "migrant_in_public_or_bought": "在公办学校和政府购买服务的民办学校就读的随迁子女数（人）",
-    "retention_grade7_3y_ago": "三年前初一年级在校生数（人）",
-    "retention_graduates": "本年初中毕业生数（人）",
-    "retention_transfer_in": "三年内转入人数（人）",
-    "retention_transfer_out": "三年内转出人数（人）",
-    "retention_deaths": "三年内死亡人数（人）",
-    "disabled_school_age": "适龄残疾儿童少年数（人）",
-    "disabled_enrolled_special": "特殊教育学校就读（人）",
-    "disabled_enrolled_regular": "随班就读（人）",
-    "disabled_enrolled_home": "送教上门（人）",
+    "norm_per_student_primary": CountyItem("小学生均公用经费基准定额（元）", "元", ge=1, soft_max=20_000),
+    "norm_per_student_junior": CountyItem("初中生均公用经费基准定额（元）", "元", ge=1, soft_max=20_000),
+    "special_school_public_funds": CountyItem("特殊教育学校全年公用经费（元）", "元", soft_max=5e8),
+    "special_school_students": CountyItem("特殊教育学校在校生数（人）", "人", soft_max=10_000),
+    "teacher_avg_pay": CountyItem("教师年平均工资收入（元）", "元", ge=1, soft_max=1_000_000),
+    "civil_servant_avg_pay": CountyItem("当地公务员年平均工资收入（元）", "元", ge=1, soft_max=1_000_000),
+    "quota_total_places": CountyItem("优质高中招生总名额（个）", "个", soft_max=100_000),
+    "migrant_eligible": CountyItem("符合条件的随迁子女数（人）", "人", soft_max=1_000_000),
+    "migrant_in_public_or_bought": CountyItem(
+        "在公办学校和政府购买服务的民办学校就读的随迁子女数（人）", "人", soft_max=1_000_000),
+    "retention_grade7_3y_ago": CountyItem("三年前初一年级在校生数（人）", "人", soft_max=200_000),
+    "retention_graduates": CountyItem("本年初中毕业生数（人）", "人", soft_max=200_000),
+    "retention_transfer_in": CountyItem("三年内转入人数（人）", "人", soft_max=200_000),
+    "retention_transfer_out": CountyItem("三年内转出人数（人）", "人", soft_max=200_000),
+    "retention_deaths": CountyItem("三年内死亡人数（人）", "人", soft_max=10_000),
+    "disabled_school_age": CountyItem("适龄残疾儿童少年数（人）", "人", soft_max=100_000),
+    "disabled_enrolled_special": CountyItem("特殊教育学校就读（人）", "人", soft_max=100_000),
+    "disabled_enrolled_regular": CountyItem("随班就读（人）", "人", soft_max=100_000),
+    "disabled_enrolled_home": CountyItem("送教上门（人）", "人", soft_max=100_000),
 }
+#: County-level items (county_items.item) the engine reads → label.
+COUNTY_ITEMS: dict[str, str] = {k: v.label for k, v in COUNTY_ITEM_SPECS.items()}
+
+
+@dataclass(frozen=True)
+class PartWhole:
+    """A cross-field rule: the sum of ``part`` must not exceed ``whole`` (a part of a whole).
+
+    ``table`` is a processed table (the rule holds per row; booleans count 1/0, so
+    ``rotated ≤ rotation_eligible`` says a rotated teacher must be eligible) or "county_items"
+    (the items' values). A breach is listed and every value involved is read as missing, so each
+    indicator that needs them is 无数据.
+    """
+
+    table: str
+    part: tuple[str, ...]
+    whole: str
+    text: str
+
+
+CROSS_RULES: tuple[PartWhole, ...] = (
+    PartWhole("catchment", ("entrants_in_catchment",), "entrants",
+              "划片范围内入学人数不能多于招生数 / in-catchment entrants cannot exceed entrants"),
+    PartWhole("quota", ("allocated_places",), "graduates",
+              "分配到校的优质高中名额不能多于该校初中毕业生数 / allocated places cannot exceed graduates"),
+    PartWhole("facilities", ("indoor_sports_area_m2",), "teaching_aux_area_m2",
+              "室内体育用房是教学及辅助用房的一部分，面积不能更大 / indoor sports rooms are part of "
+              "the teaching rooms"),
+    PartWhole("finance", ("training_spending_yuan",), "public_funds_budget_yuan",
+              "教师培训经费不能多于公用经费预算总额 / training spending cannot exceed the budget"),
+    PartWhole("teachers", ("rotated",), "rotation_eligible",
+              "已交流轮岗的教师应符合交流轮岗条件 / a rotated teacher must be eligible"),
+    PartWhole("county_items", ("disabled_enrolled_special", "disabled_enrolled_regular",
+                               "disabled_enrolled_home"), "disabled_school_age",
+              "入学的残疾儿童少年不能多于适龄残疾儿童少年数 / enrolled disabled children cannot "
+              "exceed the school-age count"),
+    PartWhole("county_items", ("migrant_in_public_or_bought",), "migrant_eligible",
+              "在公办及购买学位就读的随迁子女不能多于符合条件的随迁子女数 / served migrant "
+              "children cannot exceed the eligible count"),
+)
 
 
 def schema(name: str) -> pa.DataFrameSchema:

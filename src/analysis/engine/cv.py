@@ -114,7 +114,9 @@ def cv_table(
     out = agg[keys].copy()
     out["indicator_name"] = agg["indicator"].map(names).astype("string")
     out["n_units"] = pd.array(agg["n_units"].to_numpy(), dtype="Int64")
-    out["students"] = pd.array(np.round(agg["students"].to_numpy()).astype(np.int64), dtype="Int64")
+    st = agg["students"].to_numpy(dtype=float)  # NaN when a unit's students are unknown
+    out["students"] = pd.array(np.where(np.isnan(st), 0, np.round(st)).astype(np.int64), dtype="Int64")
+    out.loc[np.isnan(st), "students"] = pd.NA
     out["mean"] = pd.array(mean, dtype="Float64")
     out["sd"] = pd.array(sd, dtype="Float64")
     out["cv"] = pd.array(cv, dtype="Float64")

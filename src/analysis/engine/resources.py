@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from ..schemas import ALL_STAGES, SCHOOL_TYPES, STAGES, TABLES
 from ..standards import load_standards
+from .inputs import incomplete_schools
 
 INDICATORS = [f"L{k}" for k in range(1, 8)]
 
@@ -241,6 +242,9 @@ def evaluate_resources(
 
     values: dict[str, np.ndarray] = {}
     missing: list[tuple[str, np.ndarray]] = []
+    # students unknown (NA) or zero: no per-student value can be computed (never a zero or ∞)
+    no_students = ~(students > 0)
+    missing.append(("L1–L7：本学段在校生数缺失或为0（enrolment）", no_students))
 
     # ---- L1–L3: each stage's own full-time teachers
     teachers = tables.get("teachers")
@@ -260,7 +264,15 @@ def evaluate_resources(
         degree_na = count(tu, full_time & degree.isna().to_numpy(dtype=bool)) > 0
         l2_count = count(tu, full_time & _isin(teachers["backbone_level"], ind["L2"]["backbone_levels"]))
         subject_ok = _isin(teachers["subject"], ind["L3"]["subjects"])
+        subject_na = count(tu, full_time & teachers["subject"].isna().to_numpy(dtype=bool)) > 0
         l3_count = count(tu, full_time & subject_ok)
+        # a school with no teacher in the roster, or with roster rows kept aside (quarantined):
+        # its teacher counts are unknown, never zero or smaller
+        unit_codes = out["school_code"].astype(object)
+        in_roster = pd.concat([teachers["school_code"], teachers["service_school_code"]]).dropna()
+        no_roster = ~unit_codes.isin(in_roster.astype(object)).to_numpy(dtype=bool)
+        partial = unit_codes.isin(incomplete_schools(tables, "teachers")).to_numpy(dtype=bool)
+        teachers_na = no_roster | partial
 
         relax = res.get("small_rural_l3_relaxation") or {}
         if relax.get("enabled", False):
@@ -282,10 +294,13 @@ def evaluate_resources(
             l3_count = l3_count + np.where(eligible, count(su, np.ones(len(rows), dtype=bool)), 0.0)
 
         with np.errstate(divide="ignore", invalid="ignore"):
-            values["L1"] = np.where(degree_na, np.nan, l1_count / students * 100.0)
-            values["L2"] = l2_count / students * 100.0
-            values["L3"] = l3_count / students * 100.0
+            values["L1"] = np.where(degree_na | teachers_na, np.nan, l1_count / students * 100.0)
+            values["L2"] = np.where(teachers_na, np.nan, l2_count / students * 100.0)
+            values["L3"] = np.where(subject_na | teachers_na, np.nan, l3_count / students * 100.0)
         missing.append((f"L1：{_col_label('teachers', 'degree')}有缺失", degree_na))
+        missing.append((f"L3：{_col_label('teachers', 'subject')}有缺失", subject_na))
+        missing.append(("L1–L3：教职工花名册中没有该校的教师（teachers）", no_roster))
+        missing.append(("L1–L3：该校有花名册记录被隔离，教师数不完整（见隔离表）", partial & ~no_roster))
 
     # ---- L4–L7: the school's facilities × this stage's share
     share = _float(out["resource_share"])
@@ -313,7 +328,7 @@ def evaluate_resources(
         for c in fac_cols:
             missing.append((f"{which[c]}：{_col_label('facilities', c)}", ~absent & np.isnan(fac[c])))
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_student = share / students
+        per_student = np.where(no_students, np.nan, share / students)
         values["L4"] = (fac["teaching_aux_area_m2"] - fac["indoor_sports_area_m2"]) * per_student
         values["L5"] = (fac["sports_ground_m2"] + fac["gymnasium_m2"]) * per_student
         values["L6"] = fac["equipment_value_yuan"] * per_student
@@ -322,26 +337,36 @@ def evaluate_resources(
     # ---- ratios, met flags, the per-unit rule
     floor = float(res["floor_ratio"])
     met_all = np.zeros((n, 7), dtype=bool)
-    floor_ok = np.ones(n, dtype=bool)
+    na_all = np.zeros((n, 7), dtype=bool)
+    below_floor = np.zeros(n, dtype=bool)
     for j, k in enumerate(INDICATORS):
         standard = out["stage"].astype(object).map(ind[k]["standard"]).to_numpy(dtype=float)
-        v = values[k]
+        v = np.where(no_students, np.nan, values[k])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = v / standard
         no_value = np.isnan(v)
         met = ~no_value & (v >= standard * (1 - _REL_TOL))
-        floor_ok &= ~no_value & (ratio >= floor * (1 - _REL_TOL))
+        below_floor |= ~no_value & (ratio < floor * (1 - _REL_TOL))
         met_all[:, j] = met
+        na_all[:, j] = no_value
         out[k] = pd.array(v, dtype="Float64")
         out[f"{k}_ratio"] = pd.array(ratio, dtype="Float64")
         met_flag = pd.array(met, dtype="boolean")
         met_flag[no_value] = pd.NA  # no data: neither met nor "not met" (docs/results.md)
         out[f"{k}_met"] = met_flag
+    # the per-unit rule in three values: passes (every value known), fails whatever the missing
+    # values are (one below the floor, or too few met even if every missing one were met), or
+    # cannot be decided (NA: a missing input never passes and never fails a unit)
     n_met = met_all.sum(axis=1)
-    unit_pass = (n_met >= int(res["min_met"])) & floor_ok
+    n_na = na_all.sum(axis=1)
+    min_met = int(res["min_met"])
+    passes = (n_met >= min_met) & ~below_floor & (n_na == 0)
+    fails = below_floor | (n_met + n_na < min_met)
     included = _bool(out["included"])
     out["n_met"] = pd.array(n_met, dtype="Int64")
-    out["unit_pass"] = pd.array(unit_pass, dtype="boolean")
+    unit_pass = pd.array(passes, dtype="boolean")
+    unit_pass[~passes & ~fails] = pd.NA
+    out["unit_pass"] = unit_pass
     out.loc[~included, "unit_pass"] = pd.NA  # excluded units are shown, not judged
     out["missing_inputs"] = join_labels(missing, n).to_numpy()
     out["missing_inputs"] = out["missing_inputs"].astype("string")

@@ -12,7 +12,10 @@ Rules (standards ``units``, spec §0):
   ``units.teaching_point_min_students`` pupils; private schools when ``units.include_private``
   is off.
 - ``resource_share``: the stage's share of the school's L4–L7 resources (``stage_shares``).
-- A unit with zero students is an input error: ``ZeroStudentsError`` names every such school.
+- Students unknown (a school without 在校生 rows, or an unknown grade count in a stage): the unit
+  is formed by its type with ``students`` NA; the resource indicators say 无数据 for it (a missing
+  input is never a zero) and the period runs on. A unit with zero students is an input error, not
+  an infinite ratio: its values are NA too, and ``missing_inputs`` says so.
 
 Columns of ``schools`` other than the contract's (e.g. ``county`` in the national benchmark)
 are passed through when listed in ``keys``.
@@ -36,14 +39,16 @@ UNIT_COLUMNS = [
 
 
 class ZeroStudentsError(ValueError):
-    """An assessment unit has no students: per-student ratios cannot be computed."""
+    """Kept for callers that catch it; :func:`build_units` no longer raises it (a unit without
+    students is reported as missing data, and the period runs on)."""
 
 
 def stage_students(schools: pd.DataFrame, enrolment: pd.DataFrame) -> np.ndarray:
     """Students per school (rows, in ``schools`` order) and stage (columns: ``ALL_STAGES``).
 
     Enrolment rows of schools not in ``schools`` are ignored (cleaning reports them). A missing
-    count (NA) makes that school's stage total NaN, never 0.
+    count (NA) makes that school's stage total NaN, never 0; a school without any enrolment row
+    has NaN in every stage (unknown, not zero).
     """
     index = pd.Index(schools["school_code"].astype(object))
     pos = _positions(index, enrolment["school_code"])
@@ -56,7 +61,10 @@ def stage_students(schools: pd.DataFrame, enrolment: pd.DataFrame) -> np.ndarray
     total = np.bincount(flat, weights=np.nan_to_num(counts), minlength=size)[:size].astype(float)
     na = np.bincount(flat, weights=np.isnan(counts), minlength=size)[:size] > 0
     total[na] = np.nan
-    return total.reshape(len(index), n_stage)
+    total = total.reshape(len(index), n_stage)
+    has_rows = np.bincount(pos[pos >= 0], minlength=len(index))[:len(index)] > 0
+    total[~has_rows] = np.nan
+    return total
 
 
 def build_units(
@@ -67,8 +75,8 @@ def build_units(
     """Assessment units from the processed ``schools`` and ``enrolment`` tables.
 
     Returns one row per school and stage with ``UNIT_COLUMNS`` (the first columns of the
-    ``units`` result table) preceded by any of ``keys`` found in ``schools``.
-    Raises ``ZeroStudentsError`` (Chinese + English) naming every unit with no students.
+    ``units`` result table) preceded by any of ``keys`` found in ``schools``. A unit whose
+    students are unknown has ``students`` NA (see the module docstring).
     """
     standards = standards if standards is not None else load_standards()
     cfg = standards["units"]
@@ -99,23 +107,6 @@ def build_units(
     sch = schools.iloc[school_pos].reset_index(drop=True)
     students = comp[school_pos, stage_pos]
 
-    # zero (or missing) students: an input error, reported for every school at once
-    bad = ~(students > 0)
-    if bad.any():
-        listing = "；".join(
-            f"{name}（{code}）{stage}：{'缺失' if np.isnan(v) else int(v)}"
-            for name, code, stage, v in zip(
-                sch["school_name"][bad][:20], sch["school_code"][bad][:20],
-                stage_names[bad][:20], students[bad][:20],
-            )
-        )
-        more = f" 等共 {int(bad.sum())} 个" if bad.sum() > 20 else ""
-        raise ZeroStudentsError(
-            f"以下评估单位在校生数为 0 或缺失，无法计算生均指标，请核对在校生表（enrolment）：{listing}{more}。 / "
-            f"{int(bad.sum())} assessment unit(s) have zero or missing students in the enrolment "
-            "table (school_code/stage listed above); per-student indicators cannot be computed."
-        )
-
     k = counts[school_pos]
     shares = stage_shares(
         primary=k[:, 1], junior=k[:, 2], senior=k[:, 3], kindergarten=k[:, 0],
@@ -129,7 +120,7 @@ def build_units(
     excluded_type = np.isin(utype, cfg["excluded_types"])
     reason[excluded_type] = [f"{t}不纳入资源配置评估" for t in utype[excluded_type]]
     min_tp = cfg["teaching_point_min_students"]
-    small_tp = (utype == "教学点") & (students < min_tp) & (reason == None)  # noqa: E711
+    small_tp = (utype == "教学点") & (students < min_tp) & (reason == None)  # noqa: E711  (NaN: unknown, kept)
     reason[small_tp] = [f"教学点在校生 {int(v)} 人，不足 {min_tp} 人" for v in students[small_tp]]
     if not cfg.get("include_private", True):
         private = ~sch["is_public"].fillna(True).to_numpy(dtype=bool) & (reason == None)  # noqa: E711
@@ -141,11 +132,12 @@ def build_units(
         "stage": stage_names,
         "school_type": utype,
         "urban_rural": sch["urban_rural"].to_numpy(),
-        "students": pd.array(students.astype(np.int64), dtype="Int64"),
+        "students": pd.array(np.where(np.isnan(students), 0, students).astype(np.int64), dtype="Int64"),
         "resource_share": pd.array(share, dtype="Float64"),
         "included": pd.array(reason == None, dtype="boolean"),  # noqa: E711
         "exclusion_reason": pd.array(reason, dtype="string"),
     })
+    out.loc[np.isnan(students), "students"] = pd.NA
     for c in ("school_code", "school_name", "stage", "school_type", "urban_rural"):
         out[c] = out[c].astype("string")
     passthrough = [c for c in keys if c in schools.columns]
