@@ -79,26 +79,30 @@ def _md(text) -> str:
 
 def raw_contract_markdown() -> str:
     """The raw workbooks / sheets / columns section of docs/data.md, from ``RAW_SHEETS``."""
-    from .rawdata import RAW_SHEETS
+    from .rawdata import RAW_SHEETS, UNITS
 
     out = []
     for spec in RAW_SHEETS:
         opt = "（可选工作表 / optional）" if spec.optional else ""
         out.append(f"#### `{spec.file}` — 工作表 `{spec.sheet}` → `{spec.table}`{opt}\n")
         if spec.wide_grades:
-            out.append("每校一行、每个年级一列（空格 = 该校无此年级；整理后每校每年级一行）。"
-                       " One row per school, one column per grade.\n")
+            out.append("每校一行、每个年级一列；没有学生的年级填 0。空格：本校办学类型应有的年级为“未知”"
+                       "（该学段在校生数为“无数据”），其他年级为“没有这个年级”（见第 2 节）。整理后每校每年级"
+                       "一行。 One row per school, one column per grade; 0 for none, blank for unknown.\n")
         out.append("| 表头（可用写法） | 必需列 | 类型 / 单位 | 允许取值 | 字段 | 用于指标 |")
         out.append("|---|---|---|---|---|---|")
         for col in spec.columns:
             values = "、".join(col.values) if col.values else ""
+            family = col.unit or ("money" if col.kind == "money" else None)
+            unit_text = ("；可写单位：" + "、".join(UNITS[family]) + "（表头括号或表头下一行）") if family else ""
             if col.aliases:
                 values += "（亦接受 " + "、".join(f"{k}→{v}" for k, v in col.aliases.items()) + "）"
             key = f"{spec.table}.{col.target}"
             used = USED_BY.get(key) or (USED_BY.get(f"{spec.table}.g*") if spec.wide_grades
                                         and col.target.startswith("g") else "")
             out.append(f"| {_md(' / '.join(col.headers))} | {'是' if col.required else '否'} | "
-                       f"{_md(_KIND_TEXT[col.kind])} | {_md(values)} | `{col.target}` | {_md(used or '')} |")
+                       f"{_md(_KIND_TEXT[col.kind] + unit_text)} | {_md(values)} | `{col.target}` | "
+                       f"{_md(used or '')} |")
         out.append("")
     return "\n".join(out)
 
@@ -121,15 +125,32 @@ def processed_tables_markdown() -> str:
                 rng.append(f"≥ {col.ge:g}")
             if col.le is not None:
                 rng.append(f"≤ {col.le:g}")
+            if col.soft_max is not None:
+                rng.append(f"合理上限 {col.soft_max:g}")
             if col.unique:
                 rng.append("唯一")
             out.append(f"| `{c}` | {col.dtype} | {'是' if col.nullable else '否'} | "
                        f"{_md('；'.join(rng))} | {_md(col.doc)} |")
         out.append("")
     out.append("#### 县级数据项 `county_items.item` / county items\n")
-    out.append("| 代码 | 名称 |")
-    out.append("|---|---|")
-    out += [f"| `{k}` | {_md(v)} |" for k, v in schemas.COUNTY_ITEMS.items()]
+    out.append("| 代码 | 名称 | 单位 | 取值范围 |")
+    out.append("|---|---|---|---|")
+    for k, item in schemas.COUNTY_ITEM_SPECS.items():
+        if item.unit is None:
+            unit, rng = "认定（是/否）", ""
+        else:
+            unit = item.unit
+            parts = [f"≥ {item.ge:g}" if item.ge is not None else "",
+                     f"≤ {item.le:g}" if item.le is not None else "",
+                     f"合理上限 {item.soft_max:g}" if item.soft_max is not None else ""]
+            rng = "；".join(p for p in parts if p)
+        out.append(f"| `{k}` | {_md(item.label)} | {_md(unit)} | {_md(rng)} |")
+    out.append("")
+    out.append("#### 数据间的核对规则 / cross-field rules（部分 ≤ 整体）\n")
+    out.append("| 数据表 | 部分 | 整体 | 说明 |")
+    out.append("|---|---|---|---|")
+    for rule in schemas.CROSS_RULES:
+        out.append(f"| `{rule.table}` | {_md(' + '.join(rule.part))} | {_md(rule.whole)} | {_md(rule.text)} |")
     out.append("")
     return "\n".join(out)
 
