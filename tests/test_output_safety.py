@@ -257,6 +257,7 @@ def test_sweep_removes_only_old_temporaries_of_the_periods_run(tmp_path):
         proc / ".2021.old-0a1b2c3d",
         proc / "2021" / ".units.parquet.zz.tmp",
         proc / "2021" / "details" / ".L1.csv.zz.tmp",
+        proc / ".write-check.k2j3.tmp",
     ]
     kept = [
         proc / ".2020.tmp-0a1b2c3d",              # another period's
@@ -358,6 +359,15 @@ def test_read_only_output_folder_is_named_not_a_traceback(option, tmp_path, coun
 
 
 # --------------------------------------------------------------------------- 5. exit codes, messages
+
+
+def test_data_given_as_a_file_is_a_usage_error(tmp_path, county_dir, capsys):
+    code, _, err = _main(capsys, ["--period", "2021", "--data", str(county_dir / "county.yaml"),
+                                  "--out", str(tmp_path / "o"), "--processed", str(tmp_path / "p")])
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"错误 / ERROR: --data 应为县的数据文件夹，而 {county_dir / 'county.yaml'} 是一个文件 / --data must be "
+        f"the county's data folder, but {county_dir / 'county.yaml'} is a file"]
 
 
 def test_a_write_error_during_the_run_is_a_failure_naming_the_file(tmp_path, county_dir, capsys, monkeypatch):

@@ -114,6 +114,11 @@ def select_notebooks(notebooks: list[Path], name: str | None) -> list[Path]:
 def discover_periods(data_dir: str | Path) -> list[str]:
     """Every 4-digit subfolder of the county's raw data folder, sorted."""
     data_dir = Path(data_dir)
+    if data_dir.exists() and not data_dir.is_dir():
+        raise RunnerError(
+            f"--data 应为县的数据文件夹，而 {data_dir} 是一个文件 / --data must be the county's data "
+            f"folder, but {data_dir} is a file"
+        )
     if not data_dir.is_dir():
         raise RunnerError(f"数据目录不存在：{data_dir} / data folder not found: {data_dir}")
     return sorted(p.name for p in data_dir.iterdir() if p.is_dir() and PERIOD_PATTERN.match(p.name))
@@ -426,6 +431,7 @@ def sweep_period(period: str, reports_dir: Path, processed_dir: Path, started: f
     removed = sweep_temporary(reports_dir / period, started)
     removed += sweep_temporary(reports_dir, started)
     removed += sweep_temporary(processed_dir, started, prefix=f".{period}.")
+    removed += sweep_temporary(processed_dir, started, prefix=".write-check.")  # check_writable's probe
     removed += sweep_temporary(processed_dir / period, started, recursive=True)
     return removed
 
@@ -578,11 +584,11 @@ def run(
     result = RunResult()
     for period in periods:
         out_dir = reports_dir / period
+        log(f"== 报告期 / period {period}  ({len(notebooks)} 个笔记本 / notebooks) → {out_dir}")
         swept = sweep_period(period, reports_dir, processed_dir, started)
         if swept:
             log(f"  已清理上次中断留下的临时文件 / removed {len(swept)} temporary file(s) left by an "
                 f"interrupted run: {', '.join(p.name for p in swept)}")
-        log(f"== 报告期 / period {period}  ({len(notebooks)} 个笔记本 / notebooks) → {out_dir}")
         before = snapshot_reports(out_dir)
         status = {"period": period, "status": "running", "started": _now(), "finished": None,
                   "notebooks": [p.name for p in notebooks], "failed_notebook": None,
