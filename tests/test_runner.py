@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import export, paths, runner
+from analysis import export, files, paths, runner
 from conftest import FIXTURE_NOTEBOOKS, PYTHON
 
 OK = FIXTURE_NOTEBOOKS / "ok"
@@ -132,7 +132,7 @@ def test_failed_write_leaves_no_partial_file_and_other_period_untouched(tmp_path
     period_dir = reports / "2021"
     names = sorted(p.name for p in period_dir.iterdir())
     # params.json is written by the notebook itself; nothing half-written, no temp files
-    assert names == ["params.failed.ipynb", "params.json"]
+    assert names == ["params.failed.ipynb", "params.json", "run_status.json"]
     assert "HTML" in result.results[0].message
     assert {p.name: p.read_bytes() for p in other.iterdir()} == before
 
@@ -144,7 +144,7 @@ def test_atomic_write_interrupted_keeps_old_content(tmp_path, monkeypatch):
     def failing_replace(src, dst):
         raise OSError("rename failed (simulated)")
 
-    monkeypatch.setattr(export.os, "replace", failing_replace)
+    monkeypatch.setattr(files.os, "replace", failing_replace)
     with pytest.raises(OSError):
         export.atomic_write(target, "new content")
     assert target.read_text(encoding="utf-8") == "old"
@@ -219,6 +219,9 @@ def test_cli_raw_data_error_is_two_lines_and_touches_nothing_else(tmp_path):
     assert proc.returncode == 1
     out = proc.stdout + proc.stderr
     assert "Traceback" not in out
+    # stderr: the failure line and the kept notebook, nothing else
+    assert len(proc.stderr.strip().splitlines()) == 2, proc.stderr
+    assert "clean.failed.ipynb" in proc.stderr.strip().splitlines()[1]
     line = next(l for l in out.splitlines() if "FAILED" in l)
     for part in ("01_clean.py", "原始数据有误", "result = clean_period(", "办学条件.xlsx", "专用教室",
                  "has no sheet"):

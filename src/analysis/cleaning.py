@@ -40,6 +40,7 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from . import schemas
+from .files import write_csv
 from .rawdata import (
     GRADE_NAMES,
     NUMERIC_KINDS,
@@ -899,7 +900,7 @@ def _write_atomic(tables: dict[str, pd.DataFrame], out_dir: Path, period: str) -
     try:
         for name, df in tables.items():
             df.to_parquet(tmp / f"{name}.parquet", index=False)
-            df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
+            write_csv(df, tmp / f"{name}.csv")  # UTF-8 with BOM, formula-like text neutralised
         if final.exists():
             old = out_dir / f".{period}.old-{uuid.uuid4().hex[:8]}"
             final.rename(old)

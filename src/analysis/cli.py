@@ -47,7 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit codes: 0 all done; 1 a notebook failed (data or code; the reason is on stderr, at most
+    two lines per failure); 2 usage or configuration error (options, folders, county.yaml, period)."""
     args = _parser().parse_args(argv)
     from . import runner
 
@@ -59,10 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
             periods = list(dict.fromkeys(periods + runner.discover_periods(data_dir or DEMO_RAW_DIR)))
         if not periods:
-            print(
-                "请指定 --period YYYY 或 --all-periods。 / give --period YYYY or --all-periods.",
-                file=sys.stderr,
-            )
+            _stderr("请指定 --period YYYY 或 --all-periods。 / give --period YYYY or --all-periods.")
             return 2
         notebooks_dir = args.notebooks_dir or os.environ.get(ENV_NOTEBOOKS_DIR) or None
         result = runner.run(
@@ -73,16 +76,20 @@ def main(argv: list[str] | None = None) -> int:
             notebooks_dir=Path(notebooks_dir).resolve() if notebooks_dir else None,
             notebook=args.notebook,
             log=lambda line: print(line, flush=True),
+            log_error=_stderr,
         )
     except runner.RunnerError as exc:
-        print(f"错误 / ERROR: {exc}", file=sys.stderr)
+        _stderr(f"错误 / ERROR: {exc}")
         return 2
+    except KeyboardInterrupt:
+        _stderr("已中断；下次运行会清理留下的临时文件。 / interrupted; the next run removes the temporary files.")
+        return 130
     failed = [r for r in result.results if not r.ok]
     if failed:
         print(
             f"{len(failed)} 个笔记本失败 / {len(failed)} notebook(s) failed: "
             + ", ".join(f"{r.period}/{r.notebook}" for r in failed),
-            file=sys.stderr,
+            flush=True,
         )
         return 1
     total = sum(r.seconds for r in result.results)

@@ -9,9 +9,7 @@ the same on a Windows office PC, on a Linux scheduler and when printed to PDF.
 from __future__ import annotations
 
 import base64
-import os
 import re
-import tempfile
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
@@ -21,6 +19,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from pylopdf_fonts_zh_cn import sans_path
 
+from .files import atomic_write, default_file_mode  # noqa: F401  (re-exported)
 from .paths import PACKAGE_DIR
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -179,36 +178,6 @@ def export_html(
     return html.replace(_FONT_PLACEHOLDER, font_subset_css(page_characters(html)), 1)
 
 
-def default_file_mode() -> int:
-    """0o666 minus the process umask (what ``open(path, "w")`` would give); mkstemp uses 0o600."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def atomic_write(path: str | Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all: a temporary file in the same folder, then
-    ``os.replace``. On any error the temporary file is removed and ``path`` is left as it was."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, default_file_mode())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
-
-
 def write_html(
     nb: nbformat.NotebookNode | str | Path, path: str | Path, *, demo: bool = False
 ) -> Path:
@@ -221,6 +190,7 @@ __all__ = [
     "export_html",
     "write_html",
     "atomic_write",
+    "default_file_mode",
     "font_subset_css",
     "page_characters",
     "notebook_title",

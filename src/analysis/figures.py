@@ -35,7 +35,8 @@ def _included(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def _label(df: pd.DataFrame) -> pd.Series:
-    return df["school_name"].astype(str) + "（" + df["stage"].astype(str) + "）"
+    """``学校（学段）`` per row, safe for matplotlib text (``$`` in a name is not mathtext)."""
+    return (df["school_name"].astype(str) + "（" + df["stage"].astype(str) + "）").map(plotting.plain_text)
 
 
 def indicator_figure(units: pd.DataFrame, code: str, standards: Mapping[str, Any] | None = None):

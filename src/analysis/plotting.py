@@ -6,6 +6,10 @@ Chinese labels render on machines without any CJK system font (no "Glyph … mis
 
 ``rcParams["font.family"]`` is set to a *list*: a CJK fallback placed only in ``font.sans-serif``
 behind ``font.family = "sans-serif"`` still draws boxes.
+
+Text from the data (school names, scenario names, responsible units) goes into a figure through
+``plain_text``: matplotlib reads text between two ``$`` as mathtext, so a school named
+``学校$x^2$`` would be drawn as a formula and one named ``$\\foo$`` would stop the chart.
 """
 
 from __future__ import annotations
@@ -39,6 +43,14 @@ def register_cjk_font() -> Path:
     return CJK_FONT_PATH
 
 
+def plain_text(text: object) -> str:
+    """``text`` for a matplotlib label, drawn literally: every ``$`` escaped as ``\\$``.
+
+    Matplotlib shows ``\\$`` as ``$`` and never starts mathtext at an escaped dollar sign.
+    """
+    return str(text).replace("$", r"\$")
+
+
 register_cjk_font()
 
-__all__ = ["CJK_FONT_PATH", "CJK_FONT_FAMILY", "FONT_FAMILIES", "register_cjk_font"]
+__all__ = ["CJK_FONT_PATH", "CJK_FONT_FAMILY", "FONT_FAMILIES", "register_cjk_font", "plain_text"]

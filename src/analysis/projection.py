@@ -725,27 +725,12 @@ def load_history(period: str, data_dir: str | Path, processed_dir: str | Path) -
 
 def write_results(frames: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
     """Write each frame as ``<name>.parquet`` and ``<name>.csv`` (UTF-8 with BOM) into ``folder``;
-    each file is written to a temporary name and renamed into place."""
-    import os
+    each file is written to a temporary name and renamed into place (``analysis.files``)."""
+    from .files import write_frame
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, df in frames.items():
-        for ext in ("parquet", "csv"):
-            path = folder / f"{name}.{ext}"
-            tmp = folder / f".{name}.{ext}.tmp"
-            try:
-                if ext == "parquet":
-                    df.to_parquet(tmp, index=False)
-                else:
-                    df.to_csv(tmp, index=False, encoding="utf-8-sig")
-            except Exception:
-                tmp.unlink(missing_ok=True)  # the previous file stays as it was; no half-written file
-                raise
-            os.replace(tmp, path)
-            written.append(path)
-    return written
+    return [path for name, df in frames.items() for path in write_frame(df, folder / name)]
 
 
 def monte_carlo(tables: dict[str, pd.DataFrame], standards: dict, years_ahead: int, n: int = 40,

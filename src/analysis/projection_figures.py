@@ -38,8 +38,8 @@ def unit_trajectories(traj: pd.DataFrame, standards: dict, scenario: str | None 
             ax.plot(g["year"], r, marker="o", lw=1.6 if low else 0.8, alpha=1 if low else 0.35,
                     color="#c0392b" if low else "#7f8c8d")
             if low:
-                ax.annotate(f"{g['school_name'].iloc[-1]}{stage}", (last, r[-1]), fontsize=7,
-                            xytext=(3, 0), textcoords="offset points")
+                ax.annotate(plotting.plain_text(f"{g['school_name'].iloc[-1]}{stage}"), (last, r[-1]),
+                            fontsize=7, xytext=(3, 0), textcoords="offset points")
         ax.axhline(1.0, color="#27ae60", lw=1.2, ls="--")
         ax.axhline(float(res["floor_ratio"]), color="#e67e22", lw=1, ls=":")
         ax.set_title(f"{k} {res['indicators'][k]['name']}", fontsize=9)
@@ -50,7 +50,8 @@ def unit_trajectories(traj: pd.DataFrame, standards: dict, scenario: str | None 
     ax.text(0.05, 0.6, "纵轴：指标值 ÷ 标准\n绿色虚线：达到标准（1.0）\n"
             f"橙色点线：不低于标准的{float(res['floor_ratio']):.0%}\n红线：目标年仍未达标的单位",
             fontsize=10, va="top", transform=ax.transAxes)
-    fig.suptitle("各评估单位资源配置指标的变化（与标准之比）" + (f" — {scenario}" if scenario else ""), fontsize=13)
+    fig.suptitle("各评估单位资源配置指标的变化（与标准之比）"
+                 + (f" — {plotting.plain_text(scenario)}" if scenario else ""), fontsize=13)
     fig.tight_layout()
     return fig
 
@@ -72,9 +73,9 @@ def cv_trajectories(traj: pd.DataFrame, scenarios: list[str] | None = None):
                         color=colors(ki), label=f"{k}" if si == 0 else None)
         limit = float(d["standard"].astype(float).iloc[0]) if len(d) else np.nan
         ax.axhline(limit, color="#c0392b", lw=1.5, label=f"上限 {limit:.2f}")
-        ax.set_title(f"{st}：校际差异系数" + ("（实线 " + "，".join(
-            f"{styles[i % 4]} {s}" for i, s in enumerate(scenarios)) + "）" if len(scenarios) > 1 else ""),
-                     fontsize=9)
+        legend = "（实线 " + "，".join(
+            f"{styles[i % 4]} {plotting.plain_text(s)}" for i, s in enumerate(scenarios)) + "）"
+        ax.set_title(f"{st}：校际差异系数" + (legend if len(scenarios) > 1 else ""), fontsize=9)
         ax.set_xticks(sorted(d["year"].unique()))
         ax.legend(fontsize=7, ncol=4)
     fig.tight_layout()
@@ -84,6 +85,7 @@ def cv_trajectories(traj: pd.DataFrame, scenarios: list[str] | None = None):
 def cost_by_year(plans: dict[str, pd.Series]):
     """Spending per year (元 → 万元) of one or more plans, side by side."""
     df = pd.DataFrame(plans).fillna(0.0) / 1e4
+    df.columns = [plotting.plain_text(c) for c in df.columns]  # plan names go into the legend
     fig, ax = plt.subplots(figsize=(7, 3.8))
     df.plot.bar(ax=ax, rot=0)
     ax.set_ylabel("万元")
@@ -98,11 +100,12 @@ def cost_by_year(plans: dict[str, pd.Series]):
 def cost_by_responsible(table: pd.DataFrame, title: str = "按责任单位汇总的费用"):
     """Cost per responsible unit (万元): ``table`` has responsible_unit and cost_yuan columns."""
     d = table.groupby("responsible_unit")["cost_yuan"].sum().sort_values() / 1e4
+    d.index = [plotting.plain_text(u) for u in d.index]
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(d) + 1.2))
     ax.barh(d.index, d.to_numpy(), color="#2980b9")
     for y, v in enumerate(d.to_numpy()):
         ax.text(v, y, f" {v:,.1f}", va="center", fontsize=8)
     ax.set_xlabel("万元（同一任务涉及多个责任单位时，分别计入各单位）")
-    ax.set_title(title)
+    ax.set_title(plotting.plain_text(title))
     fig.tight_layout()
     return fig

@@ -16,10 +16,9 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -570,17 +569,10 @@ def write_application_tables(results: Any, path: str | Path, standards: Mapping[
             if d is not None:
                 ws.cell(row=end_row + 1, column=1, value="各类调查对象认可情况").font = Font(bold=True)
                 write_block(ws, end_row + 2, d, DETAIL_HEADERS, detail_kinds(d))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    from .files import atomic_path
+
+    with atomic_path(path) as tmp:  # whole or not at all, usual permissions
         wb.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
@@ -669,20 +661,45 @@ def write_index(
 ) -> Path:
     """Write ``reports/index.html``: links to every period's reports and the trend of the key figures.
 
-    Periods are the sub-folders of ``reports_root`` holding at least one report; key figures come
-    from ``processed_root/<period>/verdict`` and ``cv`` (default: ``data/processed``). Offline: no
-    external resource; the trend figure is an embedded PNG, written atomically. ``demo=True`` (the
-    data folder's county.yaml says demo) shows the 示例数据 banner.
+    Periods are the sub-folders of ``reports_root`` holding at least one report (or a run status);
+    key figures come from ``processed_root/<period>/verdict`` and ``cv`` (default:
+    ``data/processed``). A period whose last run failed (``run_status.json``, written by the runner)
+    is shown as failed with the one-line reason and a link to the failed notebook; its reports
+    from an earlier run are listed apart as 已过期 (stale), and it is left out of the key figures.
+    Offline: no external resource; the trend figure is an embedded PNG, written atomically.
+    ``demo=True`` (the data folder's county.yaml says demo) shows the 示例数据 banner.
     """
+    from urllib.parse import quote
+
     from .paths import PROCESSED_DIR
+    from .runner import STALE_DIR_NAME, read_status
 
     reports_root = Path(reports_root)
     processed_root = Path(processed_root) if processed_root is not None else PROCESSED_DIR
     reports_root.mkdir(parents=True, exist_ok=True)
+
+    def reports_in(folder: Path) -> list[Path]:
+        files = sorted(folder.glob("*.html")) + sorted(folder.glob("*.xlsx"))
+        order = list(REPORT_TITLES)
+        return sorted(files, key=lambda f: (order.index(f.name) if f.name in order else len(order), f.name))
+
+    def link(href_parts: list[str], text: str) -> str:
+        href = "/".join(quote(part) for part in href_parts)
+        return f'<a href="{esc(href)}">{esc(text)}</a>'
+
+    def when(stamp: Any) -> str:
+        """An ISO time stamp of run_status.json as 2021-06-30 14:05 (local time of the run)."""
+        try:
+            return datetime.fromisoformat(str(stamp)).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return str(stamp or "")
+
     periods = sorted(
         d.name for d in reports_root.iterdir()
-        if d.is_dir() and _PERIOD_RE.match(d.name) and (any(d.glob("*.html")) or any(d.glob("*.xlsx")))
+        if d.is_dir() and _PERIOD_RE.match(d.name)
+        and (reports_in(d) or (d / STALE_DIR_NAME).is_dir() or read_status(d) is not None)
     )
+    statuses = {p: (read_status(reports_root / p) or {}) for p in periods}
     title = f"{county}义务教育优质均衡发展评估报告索引" if county else "义务教育优质均衡发展评估报告索引"
     body = [f"<h1>{esc(title)}</h1>"]
     body.append("<h2>各期报告</h2>")
@@ -690,16 +707,49 @@ def write_index(
         body.append(html_paragraph("尚无报告。请先运行 `analysis run`。"))
     rows = []
     for p in periods:
-        files = sorted((reports_root / p).glob("*.html")) + sorted((reports_root / p).glob("*.xlsx"))
-        order = list(REPORT_TITLES)
-        files.sort(key=lambda f: (order.index(f.name) if f.name in order else len(order), f.name))
-        links = "".join(
-            f'<li><a href="{esc(p)}/{esc(f.name)}">{esc(REPORT_TITLES.get(f.name, f.stem))}</a></li>' for f in files
-        )
-        rows.append(f"<h3>{esc(p)} 年度</h3><ul>{links}</ul>")
+        folder = reports_root / p
+        status = statuses[p]
+        parts = [f"<h3>{esc(p)} 年度</h3>"]
+        if status.get("status") == "failed":
+            parts.append(html_paragraph(
+                f"⚠ 最近一次运行失败 / last run FAILED（{when(status.get('finished'))}）："
+                f"{str(status.get('message') or '').removeprefix('失败 / FAILED ')}", "run-status run-failed"))
+            failed_nb = status.get("failed_ipynb")
+            if failed_nb and (folder / failed_nb).is_file():
+                parts.append(f'<p class="run-status">失败的笔记本（含出错单元格）/ failed notebook: '
+                             f'{link([p, failed_nb], failed_nb)}</p>')
+        elif status.get("status") == "running":
+            parts.append(html_paragraph(
+                f"⚠ 最近一次运行未完成（{when(status.get('started'))} 开始，可能被中断）/ "
+                "last run did not finish (interrupted?)", "run-status run-failed"))
+        elif status.get("status") == "ok" and status.get("finished"):
+            parts.append(html_paragraph(f"最近一次运行 / last run：{when(status['finished'])}", "run-status"))
+        current = reports_in(folder)
+        if current:
+            parts.append("<ul>" + "".join(
+                f"<li>{link([p, f.name], REPORT_TITLES.get(f.name, f.stem))}</li>" for f in current) + "</ul>")
+        elif status.get("status") in ("failed", "running"):
+            parts.append(html_paragraph("本期没有当前有效的报告 / no current report for this period", "run-status"))
+        stale = reports_in(folder / STALE_DIR_NAME)
+        if stale:
+            parts.append(html_paragraph(
+                "已过期的旧报告（此后的运行失败，仅供参考，不反映最新数据）/ stale reports from an earlier "
+                "run (a later run failed; for reference only):", "run-status run-stale"))
+            parts.append('<ul class="run-stale">' + "".join(
+                f"<li>{link([p, STALE_DIR_NAME, f.name], REPORT_TITLES.get(f.name, f.stem) + '（已过期 / stale）')}</li>"
+                for f in stale) + "</ul>")
+        rows.append("".join(parts))
     body.extend(rows)
+    # key figures only for periods whose last run finished: a failed run leaves processed tables
+    # that may not match the period's current raw data
+    unsure = [p for p in periods if statuses[p].get("status") in ("failed", "running")]
+    periods = [p for p in periods if p not in unsure]
     counts, cvs = key_figures(processed_root, periods)
     body.append('<h2>关键指标变化趋势</h2>')
+    if unsure:
+        body.append(html_paragraph(
+            f"{'、'.join(unsure)} 年度最近一次运行未成功，未列入下表 / not shown: the last run of "
+            f"{', '.join(unsure)} did not succeed.", "run-status run-failed"))
     if counts.empty or "达标项数" not in counts:
         body.append(html_paragraph("尚无各期指标结果（data/processed/<期>/verdict）。"))
     else:

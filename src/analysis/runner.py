@@ -6,28 +6,50 @@ For each notebook the executed ``reports/<period>/<name>.ipynb`` and its offline
 ``<name>.html`` are written whole or not at all (temporary file + ``os.replace``). A failed notebook
 is kept as ``<name>.failed.ipynb``; the period's later notebooks are not run. Nothing outside
 ``reports/<period>/`` of the periods being run is touched (except ``reports/index.html``).
+
+Before anything is written the run checks its folders: the raw data folder, the processed folder
+and the reports folder must be three separate folders (none equal to or inside another), and the
+two output folders must be writable. Temporary files a killed run left behind are removed.
+
+After each period ``reports/<period>/run_status.json`` records ok / failed, the time and the
+one-line reason. When a period fails, its reports that this run did not write (from an earlier
+run) are moved into ``reports/<period>/已过期_stale/`` so they cannot pass for current ones;
+``reports/index.html`` shows the period as failed with the reason. A later successful run of the
+period removes the stale copies it replaced.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
 import yaml
 
 from . import paths
-from .export import atomic_write, default_file_mode, export_html
+from .export import export_html
+from .files import atomic_write, default_file_mode, sweep_temporary
 
 KERNEL_NAME = "python3"
 START_TIMEOUT = 120
 KERNEL_LOG_LEVEL = "CRITICAL"
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_(.+)\.py$")
 PERIOD_PATTERN = re.compile(r"^\d{4}$")
+#: where a failed period's reports from an earlier run are moved (reports/<period>/已过期_stale/)
+STALE_DIR_NAME = "已过期_stale"
+#: per-period machine-readable status of the last run (reports/<period>/run_status.json)
+STATUS_FILE = "run_status.json"
+#: the report files of a period folder (moved aside when they are stale)
+REPORT_PATTERNS = ("*.html", "*.xlsx", "*.ipynb")
+#: ``demo:`` in county.yaml — accepted spellings (compared case-insensitively)
+DEMO_TRUE = ("true", "yes", "on", "是")
+DEMO_FALSE = ("false", "no", "off", "否")
 
 
 class RunnerError(Exception):
@@ -92,33 +114,100 @@ def select_notebooks(notebooks: list[Path], name: str | None) -> list[Path]:
 def discover_periods(data_dir: str | Path) -> list[str]:
     """Every 4-digit subfolder of the county's raw data folder, sorted."""
     data_dir = Path(data_dir)
+    if data_dir.exists() and not data_dir.is_dir():
+        raise RunnerError(
+            f"--data 应为县的数据文件夹，而 {data_dir} 是一个文件 / --data must be the county's data "
+            f"folder, but {data_dir} is a file"
+        )
     if not data_dir.is_dir():
         raise RunnerError(f"数据目录不存在：{data_dir} / data folder not found: {data_dir}")
     return sorted(p.name for p in data_dir.iterdir() if p.is_dir() and PERIOD_PATTERN.match(p.name))
 
 
+def _one_line(text: object, limit: int = 600) -> str:
+    """``text`` on one line (newlines and runs of spaces collapsed), at most ``limit`` characters."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def demo_flag(value: object, source: str | Path = "county.yaml") -> bool:
+    """The ``demo:`` value of county.yaml as a bool.
+
+    true/false in the usual YAML spellings (true, yes, on / false, no, off, any case, also quoted
+    as text) and 是/否; missing or empty means not demo. Anything else is refused (RunnerError).
+    """
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in DEMO_TRUE:
+            return True
+        if word in DEMO_FALSE or word == "":
+            return False
+    raise RunnerError(
+        f"{source} 中 demo 的值 {value!r} 无效，应为 true 或 false（或 是/否） / "
+        f"invalid value {value!r} for key demo in {source}: expected true or false (是/否)"
+    )
+
+
 def county_meta(data_dir: str | Path) -> dict:
-    """``<data_dir>/county.yaml`` as a dict (``county``: name, ``demo``: bool); {} when missing."""
+    """``<data_dir>/county.yaml`` as a dict (``county``: name, ``demo``: bool); {} when missing.
+
+    Problems (not UTF-8, not YAML, not a mapping, a bad ``demo`` value) raise ``RunnerError`` with a
+    message of at most two lines naming the file.
+    """
     county = Path(data_dir) / "county.yaml"
     if not county.is_file():
         return {}
     try:
-        meta = yaml.safe_load(county.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
+        raw = county.read_bytes()
+    except OSError as exc:
         raise RunnerError(
-            f"{county} 不是有效的 YAML：{exc} / {county} is not valid YAML: {exc}"
+            f"无法读取 {county}：{exc.strerror or exc} / cannot read {county}: {exc.strerror or exc}"
         ) from exc
+    try:
+        text = raw.decode("utf-8-sig")  # Notepad's "UTF-8 with BOM" is fine too
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RunnerError(
+            f"{county} 第 {line} 行不是 UTF-8 编码（可能以 GBK/ANSI 保存）：请用记事本打开，“另存为”时编码选 UTF-8。\n"
+            f"  {county} is not UTF-8 (line {line}; saved as GBK/ANSI?): please save it again as UTF-8."
+        ) from None
+    try:
+        meta = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行 / line {mark.line + 1}: " if mark is not None else ""
+        problem = _one_line(getattr(exc, "problem", None) or exc, 200)
+        raise RunnerError(
+            f"{county} 不是有效的 YAML（应为“键: 值”，如 county: 某县）/ {county} is not valid YAML — "
+            f"{where}{problem}"
+        ) from None
+    if meta is None:
+        meta = {}
     if not isinstance(meta, dict):
         raise RunnerError(
             f"{county} 应为键值表（如 county: 某县, demo: true） / {county} must be a mapping "
             f"(e.g. county: name, demo: true), got {type(meta).__name__}"
         )
+    name = meta.get("county")
+    if isinstance(name, (dict, list)):
+        raise RunnerError(
+            f"{county} 中 county 应为县名文本，收到 {name!r} / key county in {county} must be the "
+            f"county's name as text, got {name!r}"
+        )
+    meta = dict(meta)
+    if name is not None:
+        meta["county"] = str(name)
+    meta["demo"] = demo_flag(meta.get("demo"), county)
     return meta
 
 
 def is_demo_data(data_dir: str | Path) -> bool:
     """True when ``<data_dir>/county.yaml`` says ``demo: true``; a missing file means not demo."""
-    return county_meta(data_dir).get("demo") is True
+    return bool(county_meta(data_dir).get("demo"))
 
 
 def _first_line(source: str) -> str:
@@ -156,12 +245,12 @@ def _failure_message(notebook: str, exc: BaseException, failed_path: Path | None
     if isinstance(exc, PapermillExecutionError):
         line = _failing_line(exc.source, getattr(exc, "traceback", None))
         where = f"单元格 #{exc.cell_index} / cell index {exc.cell_index} `{line}`"
-        why = f"{exc.ename}: {exc.evalue}"
+        why = f"{exc.ename}: {_one_line(exc.evalue)}"
         if exc.ename in DATA_ERRORS:
             where = f"原始数据有误，请更正后重新运行 / raw data problem, fix it and run again ({where})"
     else:
         where = "执行前或执行中 / while starting or running the kernel"
-        why = f"{type(exc).__name__}: {exc}"
+        why = f"{type(exc).__name__}: {_one_line(exc)}"
     line1 = f"失败 / FAILED {notebook}, {where} → {why}"
     if failed_path is not None:
         line2 = f"  已保留失败的笔记本 / failed notebook kept: {failed_path}"
@@ -244,7 +333,7 @@ def run_notebook(
             os.replace(tmp, failed_ipynb)
             message = (
                 f"失败 / FAILED {notebook.name}: HTML 导出出错 / HTML export failed → "
-                f"{type(exc).__name__}: {exc}\n  已保留笔记本 / notebook kept: {failed_ipynb}"
+                f"{type(exc).__name__}: {_one_line(exc)}\n  已保留笔记本 / notebook kept: {failed_ipynb}"
             )
             return NotebookResult(
                 period, notebook.name, False, time.monotonic() - started,
@@ -263,6 +352,174 @@ def run_notebook(
     )
 
 
+# --------------------------------------------------------------------------- folder checks
+
+#: the run's folders, by command-line option, with their name for users
+FOLDER_LABELS = {
+    "--data": "原始数据目录 / raw data folder",
+    "--processed": "处理后数据目录 / processed folder",
+    "--out": "报告目录 / reports folder",
+}
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    if os.path.normcase(str(a)) == os.path.normcase(str(b)):
+        return True
+    try:
+        return os.path.samefile(a, b)  # the same folder reached another way (bind mount, case)
+    except OSError:
+        return False
+
+
+def _inside(inner: Path, outer: Path) -> bool:
+    """True when ``inner`` is ``outer`` or lies somewhere below it."""
+    return any(_same_dir(p, outer) for p in (inner, *inner.parents))
+
+
+def check_separate_folders(folders: dict[str, Path], defaults: Iterable[str] = ()) -> None:
+    """Refuse (``RunnerError``) when two of the run's folders are the same or one lies inside another.
+
+    ``folders`` maps the option (``--data``, ``--processed``, ``--out``) to its resolved path;
+    ``defaults`` names the options that were not given (their message says "default"). The raw
+    data must never be overwritten, and the cleaning step replaces ``<processed>/<period>/`` whole,
+    so reports and processed tables cannot share a folder either.
+    """
+    defaults = set(defaults)
+    items = [(opt, Path(os.path.realpath(p))) for opt, p in folders.items()]
+    for i, (a_opt, a) in enumerate(items):
+        for b_opt, b in items[i + 1:]:
+            a_name = f"{a_opt}{'（默认 / default）' if a_opt in defaults else ''} {a}"
+            b_name = f"{b_opt}{'（默认 / default）' if b_opt in defaults else ''} {b}"
+            if _inside(a, b) and _inside(b, a):
+                zh, en = f"{a_name} 与 {b_name} 是同一个目录", f"{a_name} is the same folder as {b_name}"
+            elif _inside(a, b):
+                zh, en = f"{a_name} 位于 {b_name} 之内", f"{a_name} lies inside {b_name}"
+            elif _inside(b, a):
+                zh, en = f"{a_name} 包含 {b_name}", f"{a_name} contains {b_name}"
+            else:
+                continue
+            raise RunnerError(
+                f"{zh}：原始数据、处理后数据、报告须为三个互不包含的目录；未写入任何文件。\n"
+                f"  {en}: the raw data, processed and reports folders must be separate (none inside "
+                "another); nothing was written."
+            )
+
+
+def check_writable(folder: Path, option: str) -> None:
+    """Create ``folder`` if needed and write (then remove) a probe file; ``RunnerError`` if not possible."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-check.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise RunnerError(
+            f"无法写入{FOLDER_LABELS[option].split(' / ')[0]} {folder}（只读或没有权限？{why}）；请用 {option} "
+            f"另选可写的目录。\n  cannot write to the {FOLDER_LABELS[option].split(' / ')[1]} {folder} "
+            f"({why}); choose a writable folder with {option}."
+        ) from None
+
+
+def sweep_period(period: str, reports_dir: Path, processed_dir: Path, started: float) -> list[Path]:
+    """Remove the temporary files a killed run left for ``period`` (written before ``started``).
+
+    Looks in ``<reports>/<period>/``, ``<reports>/`` (index.html's temporary file), the processed
+    root (the cleaning step's ``.<period>.tmp-*`` / ``.<period>.old-*`` folders) and
+    ``<processed>/<period>/`` with its sub-folders.
+    """
+    removed = sweep_temporary(reports_dir / period, started)
+    removed += sweep_temporary(reports_dir, started)
+    removed += sweep_temporary(processed_dir, started, prefix=f".{period}.")
+    removed += sweep_temporary(processed_dir, started, prefix=".write-check.")  # check_writable's probe
+    removed += sweep_temporary(processed_dir / period, started, recursive=True)
+    return removed
+
+
+# --------------------------------------------------------------------------- period status, stale reports
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def read_status(period_dir: str | Path) -> dict | None:
+    """``<period_dir>/run_status.json`` as a dict, or None when missing or unreadable."""
+    f = Path(period_dir) / STATUS_FILE
+    try:
+        data = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_status(period_dir: Path, **status) -> Path:
+    """Write ``run_status.json`` (keys: period, status ok/failed/running, started, finished, …)."""
+    return atomic_write(
+        period_dir / STATUS_FILE, json.dumps(status, ensure_ascii=False, indent=2) + "\n"
+    )
+
+
+def _report_files(period_dir: Path) -> list[Path]:
+    return sorted(p for pattern in REPORT_PATTERNS for p in period_dir.glob(pattern) if p.is_file())
+
+
+def _fingerprint(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def snapshot_reports(period_dir: Path) -> dict[str, tuple[int, int, int]]:
+    """The period's report files before the run: name → (inode, mtime, size)."""
+    return {p.name: _fingerprint(p) for p in _report_files(period_dir)} if period_dir.is_dir() else {}
+
+
+def retire_stale_reports(period_dir: Path, before: dict[str, tuple[int, int, int]]) -> list[str]:
+    """After a failed run: move the report files this run did not write into ``已过期_stale/``.
+
+    A file counts as written by this run when it is new or was replaced (every output is written
+    to a temporary file and renamed, so a rewritten file has a new inode). Returns the names moved.
+    """
+    stale_dir = period_dir / STALE_DIR_NAME
+    moved = []
+    for p in _report_files(period_dir):
+        if before.get(p.name) != _fingerprint(p):
+            continue  # written by this run
+        stale_dir.mkdir(exist_ok=True)
+        os.replace(p, stale_dir / p.name)
+        moved.append(p.name)
+    return moved
+
+
+def clear_stale_reports(period_dir: Path) -> list[str]:
+    """After a successful run: drop the stale copies that now have a current file of the same name
+    (the stale folder goes when it is empty). Returns the names removed."""
+    stale_dir = period_dir / STALE_DIR_NAME
+    if not stale_dir.is_dir():
+        return []
+    removed = []
+    for p in sorted(stale_dir.iterdir()):
+        if p.is_file() and (period_dir / p.name).is_file():
+            p.unlink()
+            removed.append(p.name)
+    try:
+        stale_dir.rmdir()
+    except OSError:
+        pass  # stale copies of reports this run did not produce remain
+    return removed
+
+
+def _write_failure(period: str, nb_name: str, exc: OSError) -> str:
+    target = exc.filename or ""
+    why = exc.strerror or _one_line(exc)
+    return (
+        f"失败 / FAILED {nb_name}: 无法写入文件 / cannot write file {target} → {type(exc).__name__}: {why}"
+    )
+
+
+# --------------------------------------------------------------------------- run
+
+
 def run(
     periods: Iterable[str],
     *,
@@ -272,18 +529,28 @@ def run(
     notebooks_dir: str | Path | None = None,
     notebook: str | None = None,
     log: Callable[[str], None] = print,
+    log_error: Callable[[str], None] | None = None,
     write_index: bool = True,
 ) -> RunResult:
     """Run the notebooks for each period; reports go to ``<reports_dir>/<period>/``.
 
     Defaults: ``data_dir`` = data/raw/demo, ``processed_dir`` = data/processed,
     ``reports_dir`` = reports/, ``notebooks_dir`` = notebooks/ (all absolute, from the package).
-    A failed notebook stops that period; the other periods still run.
+    Problems with the inputs (periods, folders, county.yaml) raise ``RunnerError`` before anything
+    is written. A failed notebook stops that period; the other periods still run. Failure
+    messages go to ``log_error`` (default ``log``).
     """
+    log_error = log_error or log
+    started = time.time()
+    given = {"--data": data_dir, "--processed": processed_dir, "--out": reports_dir}
     data_dir = Path(data_dir or paths.DEMO_RAW_DIR).resolve()
     processed_dir = Path(processed_dir or paths.PROCESSED_DIR).resolve()
     reports_dir = Path(reports_dir or paths.REPORTS_DIR).resolve()
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve()
+    check_separate_folders(
+        {"--data": data_dir, "--processed": processed_dir, "--out": reports_dir},
+        defaults=[opt for opt, value in given.items() if not value],
+    )
 
     periods = [str(p) for p in periods]
     if not periods:
@@ -309,27 +576,66 @@ def run(
             f"{notebooks_dir} 中没有 NN_名称.py 笔记本 / no NN_name.py notebooks in {notebooks_dir}"
         )
     meta = county_meta(data_dir)
-    demo = meta.get("demo") is True
+    demo = bool(meta.get("demo"))
+    check_writable(processed_dir, "--processed")
+    for period in periods:
+        check_writable(reports_dir / period, "--out")
 
     result = RunResult()
     for period in periods:
         out_dir = reports_dir / period
         log(f"== 报告期 / period {period}  ({len(notebooks)} 个笔记本 / notebooks) → {out_dir}")
+        swept = sweep_period(period, reports_dir, processed_dir, started)
+        if swept:
+            log(f"  已清理上次中断留下的临时文件 / removed {len(swept)} temporary file(s) left by an "
+                f"interrupted run: {', '.join(p.name for p in swept)}")
+        before = snapshot_reports(out_dir)
+        status = {"period": period, "status": "running", "started": _now(), "finished": None,
+                  "notebooks": [p.name for p in notebooks], "failed_notebook": None,
+                  "failed_ipynb": None, "message": ""}
+        try:
+            write_status(out_dir, **status)
+        except OSError as exc:
+            log_error(f"警告 / WARNING: {out_dir / STATUS_FILE} 未能写入 / not written: {_one_line(exc)}")
+        failure: NotebookResult | None = None
         for nb_path in notebooks:
             log(f"  运行 / running {nb_path.name} …")
-            res = run_notebook(
-                nb_path, period=period, data_dir=data_dir, processed_dir=processed_dir,
-                out_dir=out_dir, demo=demo, log=log,
-            )
+            t0 = time.monotonic()
+            try:
+                res = run_notebook(
+                    nb_path, period=period, data_dir=data_dir, processed_dir=processed_dir,
+                    out_dir=out_dir, demo=demo, log=log,
+                )
+            except OSError as exc:  # disk full, folder made read-only during the run, …
+                res = NotebookResult(period, nb_path.name, False, time.monotonic() - t0,
+                                     message=_write_failure(period, nb_path.name, exc))
             result.results.append(res)
             if res.ok:
                 log(f"  完成 / done    {nb_path.name}  {res.seconds:.1f} s → {res.html}")
             else:
-                log(res.message)
+                failure = res
+                log_error(res.message)
                 skipped = notebooks[notebooks.index(nb_path) + 1:]
                 if skipped:
                     log("  未运行 / not run: " + ", ".join(p.name for p in skipped))
                 break
+        status["finished"] = _now()
+        try:
+            if failure is None:
+                clear_stale_reports(out_dir)
+                status["status"] = "ok"
+            else:
+                moved = retire_stale_reports(out_dir, before)
+                if moved:
+                    log(f"  旧报告已移入 / earlier reports moved to {out_dir / STALE_DIR_NAME}: {', '.join(moved)}")
+                status.update(
+                    status="failed", failed_notebook=failure.notebook,
+                    failed_ipynb=failure.failed_ipynb.name if failure.failed_ipynb else None,
+                    message=failure.message.splitlines()[0].strip(), stale=moved,
+                )
+            write_status(out_dir, **status)
+        except OSError as exc:
+            log_error(f"警告 / WARNING: {out_dir / STATUS_FILE} 未能写入 / not written: {_one_line(exc)}")
     if write_index:
         try:
             from .report import write_index as write_reports_index
@@ -339,7 +645,8 @@ def run(
             )
             log(f"索引 / index: {index}")
         except Exception as exc:  # noqa: BLE001 - the reports themselves are already written
-            log(f"警告 / WARNING: 报告索引未能生成 / reports/index.html not written: {type(exc).__name__}: {exc}")
+            log_error(f"警告 / WARNING: 报告索引未能生成 / reports/index.html not written: "
+                      f"{type(exc).__name__}: {_one_line(exc)}")
     return result
 
 
@@ -355,4 +662,10 @@ __all__ = [
     "is_demo_data",
     "county_meta",
     "report_name",
+    "demo_flag",
+    "check_separate_folders",
+    "check_writable",
+    "read_status",
+    "STALE_DIR_NAME",
+    "STATUS_FILE",
 ]

@@ -15,14 +15,13 @@ makes Lk 无数据; the ``failing`` text then names each such unit and its missi
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..files import write_frame
 from ..schemas import STAGES, validate
 from ..standards import load_standards
 from .guarantee import (
@@ -171,10 +170,7 @@ class Results:
         frames = {"units": self.units, "cv": self.cv, "verdict": self.verdict}
         frames.update({f"details/{code}": df for code, df in self.details.items()})
         for name, df in frames.items():
-            for suffix in (".parquet", ".csv"):
-                path = out / f"{name}{suffix}"
-                _atomic_write(_for_file(df), path, suffix)
-                written.append(path)
+            written += write_frame(_for_file(df), out / name)  # parquet + CSV, atomic (analysis.files)
         return written
 
 
@@ -182,21 +178,6 @@ def _for_file(df: pd.DataFrame) -> pd.DataFrame:
     """Object columns (mixed text / None) become nullable strings so parquet can store them."""
     obj = [c for c in df.columns if df[c].dtype == object]
     return df.astype({c: "string" for c in obj}) if obj else df
-
-
-def _atomic_write(df: pd.DataFrame, path: Path, suffix: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix + ".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        if suffix == ".parquet":
-            df.to_parquet(tmp, index=False)
-        else:
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.DataFrame],
