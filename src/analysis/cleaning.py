@@ -87,7 +87,7 @@ class CleanResult:
     """What :func:`clean_period` produced."""
 
     period: str
-    out_path: Path
+    out_path: Path | None
     tables: dict[str, pd.DataFrame]
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -106,6 +106,36 @@ def _none_if_na(value):
     return value
 
 
+#: markers in a data-quality line's action that make it 需更正 (data kept aside or missing) or
+#: 请核对 (read under an assumption the analyst should confirm); other lines are 已自动处理
+#: (a spelling or layout repair that changes no value)
+_FIX_MARKERS = ("隔离", "缺失", "无数据", "未知", "不按 0 计", "置空")
+_CHECK_MARKERS = ("请确认", "请核对", "若为", "若不应", "已忽略", "只读第一列", "按空行处理", "未读取",
+                  "为准", "不参与计算", "该表为空")
+
+
+def severity(action: str) -> str:
+    """需更正 / 请核对 / 已自动处理 of a data-quality line, from its action (see the markers)."""
+    if any(m in action for m in _FIX_MARKERS):
+        return schemas.SEVERITIES[0]
+    if any(m in action for m in _CHECK_MARKERS):
+        return schemas.SEVERITIES[1]
+    return schemas.SEVERITIES[2]
+
+
+def _code_text(value) -> str | None:
+    """A school code as the cleaning reads it (text, spaces and invisible characters removed)."""
+    from .rawdata import norm_text
+
+    value = _none_if_na(value)
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = norm_text(value)
+    return text or None
+
+
 class _Log:
     """Collects data-quality lines and quarantined rows."""
 
@@ -113,6 +143,7 @@ class _Log:
         self.lines: list[dict] = []
         self.quarantine: list[dict] = []
         self.records: dict[tuple[str, str], dict[int, str]] = {}
+        self.row_codes: dict[tuple[str, str], dict[int, str | None]] = {}
 
     def note(self, file, sheet, row, column, value, problem, action):
         self.lines.append(dict(file=file, sheet=sheet, row=row, column=column,
@@ -129,6 +160,20 @@ class _Log:
                                      else v if isinstance(v, (int, float, str, bool)) else str(v))
                  for k, v in rec.items()}, ensure_ascii=False)
         self.records[(raw.spec.file, raw.spec.sheet)] = recs
+        if "school_code" in raw.frame.columns:
+            self.row_codes[(raw.spec.file, raw.spec.sheet)] = dict(zip(
+                raw.frame["_row"].astype(int), raw.frame["school_code"].map(_code_text)))
+
+    def school_of(self, line: dict, listed: set[str]) -> str | None:
+        """The school a data-quality line is about: its row's school code, else its value when
+        that is a listed school's code."""
+        row = _none_if_na(line.get("row"))
+        if row is not None:
+            code = self.row_codes.get((line["file"], line["sheet"]), {}).get(int(row))
+            if code is not None:
+                return code
+        value = _code_text(line.get("value"))
+        return value if value in listed else None
 
     def quarantine_rows(self, spec: SheetSpec, rows, reasons, columns=None, values=None,
                         codes=None, incomplete: bool = True) -> None:
@@ -606,9 +651,13 @@ def _county_item_values(items: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.Dat
 
 
 # ---------------------------------------------------------------------------- main
-def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
-    """Clean one reporting period: ``raw_dir/<period>/*.xlsx`` → ``out_dir/<period>/``."""
-    raw_dir, period, out_dir = Path(raw_dir), str(period), Path(out_dir)
+def clean_period(raw_dir: Path, period: str, out_dir: Path | None) -> CleanResult:
+    """Clean one reporting period: ``raw_dir/<period>/*.xlsx`` → ``out_dir/<period>/``.
+
+    ``out_dir=None`` validates only (``analysis check``): nothing is written, ``out_path`` is None.
+    """
+    raw_dir, period = Path(raw_dir), str(period)
+    out_dir = None if out_dir is None else Path(out_dir)
     folder = raw_dir / period
     if not folder.is_dir():
         raise RawDataError(err(f"找不到原始数据文件夹 {folder}（应包含该期的各工作簿）",
@@ -741,6 +790,11 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
         if q["school_code"] in campus_map:
             q["school_code"] = campus_map[q["school_code"]]
 
+    listed = set(schools["school_code"])
+    for line in log.lines:
+        line["severity"] = severity(line["action"])
+        code = log.school_of(line, listed)
+        line["school_code"] = campus_map.get(code, code) if code is not None else None
     dq = pd.DataFrame(log.lines, columns=list(schemas.TABLES["data_quality"].columns))
     order = {spec.file: i for i, spec in reversed(list(enumerate(RAW_SHEETS)))}
     sheet_order = {(spec.file, spec.sheet): i for i, spec in enumerate(RAW_SHEETS)}
@@ -761,7 +815,7 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path) -> CleanResult:
         rows.append(dict(c, quarantined=q, rows_out=len(tables[table])))
     summary = pd.DataFrame(rows, columns=["table", "file", "sheet", "total_rows_dropped", "rows_in",
                                           "quarantined", "merged", "rows_out"])
-    out_path = _write_atomic(tables, out_dir, period)
+    out_path = _write_atomic(tables, out_dir, period) if out_dir is not None else None
     return CleanResult(period, out_path, tables, summary)
 
 

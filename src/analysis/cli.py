@@ -1,6 +1,9 @@
-"""Command line: ``analysis run --period 2021`` (also ``python -m analysis``).
+"""Command line: ``analysis run --period 2021``, ``analysis check --period 2021`` (also
+``python -m analysis``).
 
 Examples::
+
+    analysis check --period 2021                    # validate the workbooks only (fast)
 
     analysis run --all-periods                      # every period of the demo data
     analysis run --period 2021 --period 2020        # two periods
@@ -44,7 +47,59 @@ def _parser() -> argparse.ArgumentParser:
                      help="只运行一个笔记本，如 indicators 或 02_indicators / run one notebook only")
     # Hidden: the tests point the runner at fixture notebooks (also via $ANALYSIS_NOTEBOOKS_DIR).
     run.add_argument("--notebooks-dir", metavar="DIR", help=argparse.SUPPRESS)
+
+    check = sub.add_parser(
+        "check",
+        help="只检查数据，写出数据质量问题清单 / check the data only, write the data-quality list",
+        description="读取并校验各工作簿（不运行笔记本、不写整理后的数据），写出 <out>/<period>/数据质量问题清单.xlsx。"
+        "退出码：0 无需更正的问题；1 有数据被隔离或记为缺失；2 无法使用的输入。 / Read and validate the "
+        "workbooks only (no notebook, no processed table); write <out>/<period>/数据质量问题清单.xlsx. "
+        "Exit codes: 0 nothing to correct; 1 rows kept aside or inputs missing; 2 unusable input.",
+    )
+    check.add_argument("--period", action="append", default=[], metavar="YYYY",
+                       help="报告期（可重复） / reporting period, repeatable")
+    check.add_argument("--all-periods", action="store_true",
+                       help="数据目录下每个四位数字子目录 / every 4-digit subfolder of the data folder")
+    check.add_argument("--data", metavar="DIR",
+                       help="县的原始数据目录（默认 data/raw/demo） / the county's raw data folder")
+    check.add_argument("--out", metavar="DIR",
+                       help="清单写入 DIR/<period>/（默认 reports） / the list goes to DIR/<period>/ (default reports)")
     return parser
+
+
+def _check(args) -> int:
+    """``analysis check``: exit 0 nothing to correct, 1 problems to correct, 2 unusable input."""
+    from . import checks, paths, runner
+    from .rawdata import RawDataError
+
+    given = {"--data": args.data, "--out": args.out}
+    data_dir = Path(args.data or paths.DEMO_RAW_DIR).resolve()
+    out_root = Path(args.out or paths.REPORTS_DIR).resolve()
+    runner.check_separate_folders({"--data": data_dir, "--out": out_root},
+                                  defaults=[k for k, v in given.items() if not v])
+    periods = list(dict.fromkeys(args.period))
+    if args.all_periods:
+        periods = list(dict.fromkeys(periods + runner.discover_periods(data_dir)))
+    if not periods:
+        _stderr("请指定 --period YYYY 或 --all-periods。 / give --period YYYY or --all-periods.")
+        return checks.EXIT_UNUSABLE
+    periods = runner.check_periods(data_dir, periods)
+    meta = runner.county_meta(data_dir)
+    for period in periods:
+        runner.check_writable(out_root / period, "--out")
+    code = checks.EXIT_OK
+    for period in periods:
+        try:
+            result = checks.check_period(data_dir, period, out_root / period,
+                                         county=str(meta.get("county") or ""), demo=bool(meta.get("demo")))
+        except RawDataError as exc:
+            _stderr(f"错误 / ERROR {period}: " + " ".join(str(exc).split()))
+            code = checks.EXIT_UNUSABLE
+            continue
+        for line in checks.summary_lines(result):
+            print(line, flush=True)
+        code = max(code, result.exit_code)
+    return code
 
 
 def _stderr(line: str) -> None:
@@ -57,6 +112,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from . import runner
 
+    if args.command == "check":
+        try:
+            return _check(args)
+        except runner.RunnerError as exc:
+            _stderr(f"错误 / ERROR: {exc}")
+            return 2
+        except KeyboardInterrupt:
+            _stderr("已中断 / interrupted")
+            return 130
     try:
         data_dir = Path(args.data).resolve() if args.data else None
         periods = list(dict.fromkeys(args.period))

@@ -520,6 +520,30 @@ def _write_failure(period: str, nb_name: str, exc: OSError) -> str:
 # --------------------------------------------------------------------------- run
 
 
+def check_periods(data_dir: Path, periods: Iterable[str]) -> list[str]:
+    """The periods as strings, each a 4-digit year with a folder in ``data_dir`` (RunnerError
+    naming what is wrong otherwise)."""
+    periods = [str(p) for p in periods]
+    if not periods:
+        raise RunnerError(
+            f"没有要运行的报告期：{data_dir} 下没有四位数字的子目录，也没有 --period。 / "
+            f"no period to run: no 4-digit subfolder in {data_dir} and no --period given."
+        )
+    for period in periods:
+        if not PERIOD_PATTERN.match(period):
+            raise RunnerError(
+                f"报告期应为四位年份（如 2021），收到 {period!r} / period must be a 4-digit year such as 2021, got {period!r}"
+            )
+    missing = [p for p in periods if not (data_dir / p).is_dir()]
+    if missing:
+        available = "、".join(discover_periods(data_dir)) or "（无 / none）"
+        raise RunnerError(
+            f"数据目录 {data_dir} 中没有报告期文件夹 {'、'.join(missing)}；现有：{available} / "
+            f"no period folder {', '.join(missing)} in {data_dir}; available: {available}"
+        )
+    return periods
+
+
 def run(
     periods: Iterable[str],
     *,
@@ -552,24 +576,7 @@ def run(
         defaults=[opt for opt, value in given.items() if not value],
     )
 
-    periods = [str(p) for p in periods]
-    if not periods:
-        raise RunnerError(
-            f"没有要运行的报告期：{data_dir} 下没有四位数字的子目录，也没有 --period。 / "
-            f"no period to run: no 4-digit subfolder in {data_dir} and no --period given."
-        )
-    for period in periods:
-        if not PERIOD_PATTERN.match(period):
-            raise RunnerError(
-                f"报告期应为四位年份（如 2021），收到 {period!r} / period must be a 4-digit year such as 2021, got {period!r}"
-            )
-    missing = [p for p in periods if not (data_dir / p).is_dir()]
-    if missing:
-        available = "、".join(discover_periods(data_dir)) or "（无 / none）"
-        raise RunnerError(
-            f"数据目录 {data_dir} 中没有报告期文件夹 {'、'.join(missing)}；现有：{available} / "
-            f"no period folder {', '.join(missing)} in {data_dir}; available: {available}"
-        )
+    periods = check_periods(data_dir, periods)
     notebooks = select_notebooks(list_notebooks(notebooks_dir), notebook)
     if not notebooks:
         raise RunnerError(

@@ -34,6 +34,8 @@ ROOM_TYPES = ["音乐", "美术"]
 SATISFACTION_LEVELS = ["满意", "比较满意", "一般", "不太满意", "不满意"]
 SURVEY_KINDS = ["问卷调查", "实地走访"]
 RESPONDENT_GROUPS = ["学生", "家长", "教师", "校长", "人大代表", "政协委员", "其他群众"]
+#: data-quality severities, most serious first
+SEVERITIES = ["需更正", "请核对", "已自动处理"]
 
 #: the grades each school type teaches (0 = 幼儿班 is never required). In the 在校生 sheet a blank
 #: cell of one of these grades is an unknown count (write 0 for a grade without pupils); a blank
@@ -268,6 +270,9 @@ TABLES: dict[str, Table] = {
             "value": Col("str", "原值", nullable=True),
             "problem": Col("str", "问题"),
             "action": Col("str", "处理方式"),
+            "severity": Col("str", "严重程度（需更正：有数据被隔离或记为缺失；请核对：按假定读取；"
+                            "已自动处理：只是整理了写法）", isin=SEVERITIES),
+            "school_code": Col("str", "所属学校标识码（可识别时）", nullable=True),
         },
     ),
     "quarantine": Table(
