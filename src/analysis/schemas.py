@@ -10,7 +10,7 @@ The Chinese descriptions are the data dictionary's (``docs/data.md``); keep them
 Conventions
 -----------
 - One row per entity named in each table's docstring; school codes are strings.
-- Missing values are ``NA`` (never 0). A count column that is required is non-nullable.
+- Missing values are ``NA`` (never 0): a blank number is unknown, and every indicator needing it is 无数据.
 - Money is in 元 (yuan), areas in m², counts in persons / rooms / classes.
 """
 
@@ -81,7 +81,7 @@ TABLES: dict[str, Table] = {
             "school_code": Col("str", "学校标识码"),
             "stage": Col("str", "学段", isin=ALL_STAGES),
             "grade": Col("int", "年级（0 = 幼儿班）", ge=0, le=12),
-            "students": Col("int", "在校生数", ge=0),
+            "students": Col("int", "在校生数", nullable=True, ge=0),
         },
         unique=["school_code", "grade"],
     ),
@@ -92,7 +92,7 @@ TABLES: dict[str, Table] = {
             "class_id": Col("str", "班级标识"),
             "stage": Col("str", "学段", isin=ALL_STAGES),
             "grade": Col("int", "年级", ge=0, le=12),
-            "size": Col("int", "班额（人）", ge=0),
+            "size": Col("int", "班额（人）", nullable=True, ge=0),
         },
         unique=["school_code", "class_id"],
     ),
@@ -108,8 +108,8 @@ TABLES: dict[str, Table] = {
             "backbone_level": Col("str", "骨干教师级别", isin=BACKBONE_LEVELS),
             "has_certificate": Col("bool", "持有教师资格证", nullable=True),
             "training_hours_5y": Col("float", "近5年培训学时", nullable=True, ge=0),
-            "rotation_eligible": Col("bool", "符合交流轮岗条件"),
-            "rotated": Col("bool", "本年度已交流轮岗"),
+            "rotation_eligible": Col("bool", "符合交流轮岗条件", nullable=True),
+            "rotated": Col("bool", "本年度已交流轮岗", nullable=True),
             "service_school_code": Col("str", "兼职/走教/交流服务的学校", nullable=True),
             "service_mode": Col("str", "服务方式", nullable=True, isin=SERVICE_MODES),
             "birth_year": Col("int", "出生年份", nullable=True, ge=1940, le=2010),
@@ -155,8 +155,8 @@ TABLES: dict[str, Table] = {
         {
             "school_code": Col("str", "学校标识码"),
             "stage": Col("str", "学段", isin=STAGES),
-            "entrants": Col("int", "招生数", ge=0),
-            "entrants_in_catchment": Col("int", "其中：划片范围内入学人数", ge=0),
+            "entrants": Col("int", "招生数", nullable=True, ge=0),
+            "entrants_in_catchment": Col("int", "其中：划片范围内入学人数", nullable=True, ge=0),
         },
         unique=["school_code", "stage"],
     ),
@@ -164,8 +164,8 @@ TABLES: dict[str, Table] = {
         "优质高中招生名额分配：每所初中（含一贯制、完全中学初中部）一行。",
         {
             "school_code": Col("str", "学校标识码"),
-            "graduates": Col("int", "初中毕业生数", ge=0),
-            "allocated_places": Col("int", "分配到校的优质高中名额", ge=0),
+            "graduates": Col("int", "初中毕业生数", nullable=True, ge=0),
+            "allocated_places": Col("int", "分配到校的优质高中名额", nullable=True, ge=0),
         },
         unique=["school_code"],
     ),
@@ -186,8 +186,8 @@ TABLES: dict[str, Table] = {
         {
             "school_code": Col("str", "学校标识码"),
             "grade": Col("int", "年级", ge=1, le=9),
-            "respondents": Col("int", "有效问卷数", ge=0),
-            "written_minutes": Col("float", "日均书面作业时间（分钟）", ge=0),
+            "respondents": Col("int", "有效问卷数", nullable=True, ge=0),
+            "written_minutes": Col("float", "日均书面作业时间（分钟）", nullable=True, ge=0),
         },
         unique=["school_code", "grade"],
     ),
@@ -196,8 +196,8 @@ TABLES: dict[str, Table] = {
         {
             "subject": Col("str", "监测学科"),
             "grade": Col("int", "监测年级（4 或 8）", isin=[4, 8]),
-            "level": Col("int", "学业水平等级（1–4，对应Ⅰ–Ⅳ级）", ge=1, le=4),
-            "diff_rate": Col("float", "校际差异率", ge=0),
+            "level": Col("int", "学业水平等级（1–4，对应Ⅰ–Ⅳ级）", nullable=True, ge=1, le=4),
+            "diff_rate": Col("float", "校际差异率", nullable=True, ge=0),
         },
         unique=["subject", "grade"],
     ),
@@ -216,7 +216,7 @@ TABLES: dict[str, Table] = {
         {
             "survey_kind": Col("str", "调查方式", isin=SURVEY_KINDS),
             "group": Col("str", "调查对象", isin=RESPONDENT_GROUPS),
-            **{level: Col("int", f"“{level}”人数", ge=0) for level in SATISFACTION_LEVELS},
+            **{level: Col("int", f"“{level}”人数", nullable=True, ge=0) for level in SATISFACTION_LEVELS},
         },
         unique=["survey_kind", "group"],
     ),
