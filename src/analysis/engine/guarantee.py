@@ -555,8 +555,11 @@ def g5(tables, standards) -> IndicatorResult:
         none = none[none["_has"].isna()].drop(columns=["_has", "school_name"])
         none = none.assign(status=NO_DATA, missing_input="无班级记录（classes）", limit=none["stage"].map(limits))
         c = pd.concat([c, none], ignore_index=True)
-    c = c[c["status"] != PASS].merge(info[["school_code", "school_name"]], on="school_code", how="left") \
-        if info is not None else c[c["status"] != PASS].assign(school_name=lambda d: d["school_code"])
+    c = c[c["status"] != PASS]
+    if info is not None:
+        c = c.merge(info[["school_code", "school_name"]], on="school_code", how="left")
+    else:
+        c = c.assign(school_name=c["school_code"])
     n_classes = int(classes["stage"].isin(list(limits)).sum())
     sizes = classes.loc[classes["stage"].isin(list(limits)), "size"].astype("Int64")
     cols = ["school_code", "school_name", "class_id", "stage", "grade", "size", "limit", "excess", "status",
