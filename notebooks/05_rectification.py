@@ -35,14 +35,19 @@ from IPython.display import HTML, display
 
 from analysis import paths, plotting, report  # noqa: F401  (plotting registers the CJK font)
 from analysis.engine import evaluate
+from analysis.projection import period_year
+from analysis.runner import county_meta
 from analysis.standards import load_standards
+from analysis.standards import target_year as configured_target_year
 from analysis.tables import load_period
 
 period = str(period)
 data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)
 
 standards = load_standards()
-target_year = int(standards["target_year"])
+target_year = configured_target_year(standards, county_meta(data_dir))  # county.yaml, else the standards
+at_target = period_year(period) >= target_year  # 已到目标年: the period itself is the year judged
+horizon = max(target_year, period_year(period))
 tables = load_period(processed_dir, period)
 results = evaluate(tables, standards)
 verdict = results.verdict.sort_values("no").reset_index(drop=True)
@@ -123,6 +128,8 @@ else:
 
 # %%
 traj = proj.get("trajectory")
+if at_target:
+    show(report.html_paragraph(f"本期 {period} 年已到目标年（{target_year} 年），不作预测；以下为本期的实际情况。"))
 if traj is None:
     show(report.html_paragraph("本期尚无预测结果（由预测笔记本 03_projection 生成）。"))
 else:
@@ -221,7 +228,7 @@ else:
 # ## 五、仍存在的风险
 
 # %%
-risks = report.remaining_risks(verdict, proj, target_year)
+risks = report.remaining_risks(verdict, proj, horizon)
 show(report.html_list(risks) if risks else report.html_paragraph("未发现到目标年份仍无法达标的风险。"))
 mc = proj.get("pass_probability")
 if mc is not None and not mc.empty:
@@ -230,5 +237,5 @@ if mc is not None and not mc.empty:
     show(report.html_table(risky, headers={**H, "pass_probability": "达标概率", "draws": "模拟次数"},
                            columns=["scenario", "school_name", "stage", "indicator", "pass_probability", "draws"],
                            kinds={"pass_probability": "pct", "draws": "int"},
-                           caption=f"表11 {target_year} 年达标概率低于 100% 的单位和指标（在校生预测误差模拟）",
+                           caption=f"表11 {horizon} 年达标概率低于 100% 的单位和指标（在校生预测误差模拟）",
                            empty_text="全部单位和指标在每次模拟中都达标。", max_rows=60))

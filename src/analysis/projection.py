@@ -527,7 +527,8 @@ def project(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, tar
 
     ``history``: period → tables (as ``analysis.tables.load_period`` returns). The current year
     is the latest period, returned unchanged (with the scenario's actions of that year applied
-    only if dated later). Returns year → tables with the same schemas.
+    only if dated later). Returns year → tables with the same schemas. A target year at or
+    before the current year (the period has reached it: 已到目标年) gives the current year only.
     """
     from .standards import load_standards
 
@@ -661,6 +662,16 @@ def first_met_year(traj: pd.DataFrame, target_year: int) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- sensitivity
+#: columns (and dtypes) of ``sensitivity``'s frame, also of the empty frame at the target year
+SENSITIVITY_COLUMNS = {"scenario": "object", "enrolment_scale": "float64", "level": "object",
+                       "school_code": "object", "school_name": "object", "stage": "object",
+                       "indicator": "object", "value": "Float64", "standard": "Float64", "met": "boolean"}
+#: columns (and dtypes) of ``monte_carlo``'s frame
+PASS_PROBABILITY_COLUMNS = {"scenario": "object", "level": "object", "school_code": "object",
+                            "school_name": "object", "stage": "object", "indicator": "object",
+                            "draws": "int64", "pass_probability": "float64"}
+
+
 def sensitivity(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, target_year: int,
                 standards: dict, scales=(0.9, 1.0, 1.1)) -> pd.DataFrame:
     """Target-year verdicts when projected compulsory enrolment is scaled (default ±10%).
@@ -670,6 +681,9 @@ def sensitivity(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario,
     standard, met (target year only; included units and every CV), plus one row per scale with
     indicator "全部达标" (level "县"): every unit passes and every CV within its limit.
     """
+    if int(target_year) <= max(period_year(p) for p in history):
+        # 已到目标年: nothing is projected, so there is no projected enrolment to scale
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in SENSITIVITY_COLUMNS.items()})
     frames = []
     for s in scales:
         proj = project(history, scenario.with_scale(s), target_year, standards)
@@ -741,13 +755,16 @@ def monte_carlo(tables: dict[str, pd.DataFrame], standards: dict, years_ahead: i
     enrolment by its own factor ~ Normal(1, sd_per_year·√years_ahead) (an assumption: the error
     of the projection grows with the horizon), rounds half-up, and runs the engine
     (``evaluate_resources`` + ``cv_table``). Columns: scenario, level, school_code, school_name,
-    stage, indicator (每校达标 / CV_Lk / 全部达标), draws, pass_probability.
+    stage, indicator (每校达标 / CV_Lk / 全部达标), draws, pass_probability. With ``years_ahead``
+    ≤ 0 (已到目标年: the tables are the period's own counts, not a projection) the frame is empty.
     """
+    if int(years_ahead) <= 0:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PASS_PROBABILITY_COLUMNS.items()})
     from .engine.cv import cv_table
     from .engine.resources import evaluate_resources
 
     rng = np.random.default_rng(seed)
-    sd = float(sd_per_year) * float(np.sqrt(max(int(years_ahead), 1)))
+    sd = float(sd_per_year) * float(np.sqrt(int(years_ahead)))
     enr = tables["enrolment"]
     codes = pd.Index(pd.unique(enr["school_code"].astype(object)))
     pos = codes.get_indexer(enr["school_code"].astype(object))
@@ -780,5 +797,4 @@ def monte_carlo(tables: dict[str, pd.DataFrame], standards: dict, years_ahead: i
                         "indicator": "全部达标", "draws": int(n), "pass_probability": float(np.mean(all_ok))}])
     out = pd.concat([up, cp, ap], ignore_index=True)
     out.insert(0, "scenario", scenario_name)
-    cols = ["scenario", "level", "school_code", "school_name", "stage", "indicator", "draws", "pass_probability"]
-    return out[cols]
+    return out[list(PASS_PROBABILITY_COLUMNS)]

@@ -951,13 +951,16 @@ DETAIL_HEADERS: dict[str, str] = {
     "satisfied": "满意人数", "valid": "有效样本", "responses": "有效样本", "training_hours_5y": "近5年培训学时",
     "has_certificate": "持有教师资格证", "has_charter": "制定章程", "has_informatization": "实现信息化",
     "training_spending_yuan": "教师培训经费（元）", "public_funds_budget_yuan": "公用经费预算（元）",
+    "missing_input": "缺失的输入", "rooms_unknown": "是否合格未定间数", "eligible_unknown": "是否符合条件不详人数",
+    "rotated_unknown": "是否交流轮岗不详人数", "missing_levels": "缺失的等级", "level_ok": "等级达标",
+    "diff_ok": "差异率达标", "rating": "评级",
     **{f"L{k}": f"指标{k}数值" for k in range(1, 8)},
     **{f"L{k}_ratio": f"指标{k}与标准之比" for k in range(1, 8)},
     **{f"L{k}_met": f"指标{k}达标" for k in range(1, 8)},
 }
 
 _INT_COLUMNS = {"students", "classes", "rooms_needed", "rooms_total", "rooms_qualifying", "rooms_too_small",
-                "rooms_missing", "size", "eligible", "rotated", "backbone_rotated", "entrants",
+                "rooms_missing", "rooms_unknown", "eligible_unknown", "rotated_unknown", "size", "eligible", "rotated", "backbone_rotated", "entrants",
                 "entrants_in_catchment", "outside_catchment", "graduates", "allocated_places", "respondents",
                 "county_schools", "county_students", "satisfied", "valid", "responses", "total"}
 

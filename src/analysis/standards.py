@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 
@@ -28,3 +28,35 @@ def load_standards(path: str | Path | None = None) -> dict[str, Any]:
     import copy
 
     return copy.deepcopy(_load(str(Path(path or STANDARDS_FILE).resolve())))
+
+
+MIN_TARGET_YEAR = 2000
+
+
+def target_year(standards: Mapping[str, Any], meta: Mapping[str, Any] | None = None) -> int:
+    """The target year (目标年份) of the county's assessment.
+
+    ``target_year`` of the county's ``county.yaml`` (``meta``, as ``runner.county_meta`` reads it)
+    when it is set; otherwise the standards file's ``target_year`` (2022 in the bundled seed).
+    Raises ``ValueError`` (Chinese + English, naming the file and the key) unless the value is an
+    integer year ≥ 2000; a quoted year such as "2023" is accepted.
+    """
+    meta = meta or {}
+    if meta.get("target_year") is not None:
+        return _year(meta["target_year"], "county.yaml")
+    return _year(standards.get("target_year"), "standards.yaml")
+
+
+def _year(value: Any, source: str) -> int:
+    year = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        year = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        year = int(value.strip())
+    if year is None or year < MIN_TARGET_YEAR:
+        raise ValueError(
+            f"{source} 中的 target_year（目标年份）应为不早于 {MIN_TARGET_YEAR} 年的整数年份，如 target_year: 2022；"
+            f"现为 {value!r}。 / target_year in {source} must be an integer year ≥ {MIN_TARGET_YEAR} "
+            f"(e.g. target_year: 2022), got {value!r}."
+        )
+    return year

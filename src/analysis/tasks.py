@@ -174,7 +174,7 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
     for tables, when, dl in ((tables_now, "现状", dl_now), (tables_target, f"{target_year}年预测", dl_later)):
         if tables is None:
             continue
-        from .engine.guarantee import g3, g5
+        from .engine.guarantee import FAIL, g3, g5
 
         d3 = g3(tables, standards).detail
         if d3 is not None and len(d3):
@@ -190,6 +190,7 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
                 "cost_kind": "一次性", "responsible": "、".join(g["G3"]["responsible"]), "deadline": dl,
             }))
         d5 = g5(tables, standards).detail
+        d5 = d5[d5["status"] == FAIL] if d5 is not None else None  # oversize classes, not missing sizes
         if d5 is not None and len(d5):
             # classes to split: each oversize class needs ceil(size / limit) − 1 extra classes
             extra = np.ceil(d5["size"].astype(float) / d5["limit"].astype(float)) - 1

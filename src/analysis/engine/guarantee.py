@@ -12,6 +12,11 @@ Readings we chose (documented in ``docs/results.md``):
   attestation is never a pass and a missing number is never read as zero.
 - Per-school rules judge the schools whose type is not in ``units.excluded_types`` (G3) or whose
   type has a size limit (G4); a school without the needed rows is 无数据, never a pass.
+- A missing input (a NA value or a missing row of an in-scope school, class, room or teacher) is
+  never read as zero: a unit is 达标 only when it passes whatever the missing values are, 未达标
+  when it fails whatever they are, and 无数据 otherwise; the ``failing`` text names the school and
+  the missing input. A count (pupils, entrants, places) is unbounded, so a missing count can
+  never pass; it can only fail when the known part already fails (e.g. G4's known grades).
 - Teacher shares (G9, G12) are over full-time teachers (专任教师) of the compulsory stages.
 
 The result helpers (``IndicatorResult``, ``combine_status``, number formats) are shared by
@@ -112,6 +117,26 @@ def fmt_pct(x: Any, decimals: int = 2) -> str | None:
     return f"{_half_up(float(x) * 100, decimals):f}%"
 
 
+def fmt_vs(x: Any, threshold: Any, decimals: int = 2, pct: bool = False, max_decimals: int = 10) -> str | None:
+    """``x`` as text (``fmt_pct`` when ``pct``) with at least ``decimals`` decimals and as many more
+    as it takes not to print the same as ``threshold`` unless the two are equal (up to ``REL_TOL``).
+
+    A failing 84.996% next to an 85% rule prints "84.996%", not "85.00%"; a 校际差异率 of 0.1499
+    against 0.15 prints "0.1499", not "0.150".
+    """
+    fmt = fmt_pct if pct else fmt_num
+    text = fmt(x, decimals)
+    if text is None or threshold is None or pd.isna(threshold):
+        return text
+    if math.isclose(float(x), float(threshold), rel_tol=REL_TOL, abs_tol=0.0):
+        return text
+    d = decimals
+    while d < max_decimals and text == fmt(threshold, d):
+        d += 1
+        text = fmt(x, d)
+    return text
+
+
 def fmt_int(x: Any) -> str | None:
     if x is None or pd.isna(x):
         return None
@@ -177,16 +202,73 @@ def _school_info(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
 
 
 def _stage_students(tables: dict[str, pd.DataFrame], stages: list[str]) -> pd.DataFrame | None:
-    """Students per school and stage, wide (one column per stage, 0 where the stage is absent)."""
+    """Students per school and stage, wide: one column per stage, ``total``, ``known_total`` and
+    ``missing_grades``.
+
+    A stage without rows has 0 pupils; a stage with a NA row (a grade whose count is unknown) is
+    NaN, and so is ``total`` — never the smaller sum of the known grades. ``known_total`` is that
+    smaller sum (a lower bound, for a definite failure only); ``missing_grades`` names the grades
+    whose count is unknown ("3年级、4年级"), NA when none is.
+    """
     enrol = table(tables, "enrolment")
     if enrol is None:
         return None
     e = enrol[enrol["stage"].isin(stages)]
-    wide = e.pivot_table(index="school_code", columns="stage", values="students", aggfunc="sum")
-    wide = wide.reindex(columns=stages).fillna(0).astype("int64")
+    n = e["students"].astype("Float64").astype(float)
+    key = [e["school_code"], e["stage"]]
+    known = n.groupby(key).sum().unstack(fill_value=0.0).reindex(columns=stages, fill_value=0.0)
+    na = n.isna().groupby(key).any().unstack(fill_value=False)
+    na = na.reindex(index=known.index, columns=stages, fill_value=False).astype(bool)
+    wide = known.mask(na)
+    wide["total"] = wide[stages].sum(axis=1, skipna=False)
+    wide["known_total"] = known[stages].sum(axis=1)
+    miss = e.loc[n.isna().to_numpy(), ["school_code", "grade"]].sort_values("grade")
+    grades = miss.groupby("school_code")["grade"].agg(lambda g: "、".join(f"{int(x)}年级" for x in g))
+    wide["missing_grades"] = grades.reindex(wide.index).astype("string")
     wide.columns = [str(c) for c in wide.columns]
-    wide["total"] = wide[stages].sum(axis=1)
-    return wide.reset_index()
+    wide.columns.name = None
+    return wide.rename_axis("school_code").reset_index()
+
+
+def reasons(conditions: list, texts: list[str], index: pd.Index) -> pd.Series:
+    """The text of the first true condition per row (a nullable string Series; NA where none is)."""
+    out = np.select([np.asarray(c, dtype=bool) for c in conditions], texts, "")
+    return pd.Series(out, index=index, dtype="string").replace("", pd.NA)
+
+
+def pupils_missing_text(missing_grades: Any) -> str:
+    """Why a school's pupil count is unknown: the grades whose count is missing, or no rows."""
+    if missing_grades is None or pd.isna(missing_grades):
+        return "无在校生记录（enrolment）"
+    return f"在校生数缺失（{missing_grades}人数不详，enrolment.students）"
+
+
+def compulsory_scope(tables: dict[str, pd.DataFrame], standards: dict, by: str = "stage",
+                     exclude_types: bool = True, grades: list[int] | None = None) -> pd.DataFrame | None:
+    """The in-scope units of a per-school rule: schools with pupils in the compulsory stages.
+
+    One row per school (``by="school"``), school and stage (``"stage"``) or school and grade
+    (``"grade"``) whose enrolment row says pupils > 0 **or is NA** (a count that is unknown may
+    be pupils: the unit is in scope, not silently absent). ``grades`` keeps only those grades
+    (e.g. the entry grades 1 and 7). Schools of ``units.excluded_types`` are left out when
+    ``exclude_types``. Columns: school_code, school_name, [stage], [grade]. ``None`` when the
+    enrolment or schools table is missing.
+    """
+    enrol, schools = table(tables, "enrolment"), table(tables, "schools")
+    if enrol is None or schools is None:
+        return None
+    e = enrol[enrol["stage"].isin(standards["stages"])]
+    if grades is not None:
+        e = e[e["grade"].isin(grades)]
+    n = e["students"].astype("Float64")
+    e = e[(n > 0).fillna(True).to_numpy(dtype=bool)]
+    s = schools
+    if exclude_types:
+        s = s[~s["school_type"].isin(standards["units"]["excluded_types"])]
+    cols = {"school": [], "stage": ["stage"], "grade": ["stage", "grade"]}[by]
+    units = e[["school_code", *cols]].drop_duplicates()
+    out = units.merge(s[["school_code", "school_name"]], on="school_code", how="inner")
+    return out[["school_code", "school_name", *cols]].sort_values(["school_code", *cols]).reset_index(drop=True)
 
 
 def _attested_result(code: str, spec: dict, tables, items: list[str]) -> IndicatorResult:
@@ -237,17 +319,26 @@ def g3(tables, standards) -> IndicatorResult:
     relaxed that applies: the normal minimum; the old-room minimum if built before
     ``relaxed_before_year``; the small-rural minimum (by the school's stage: 初中 if it has
     junior classes, else 小学) if the school is rural and its largest class is under
-    ``small_rural_max_class_size``. A room without a build year gets no old-room relaxation.
+    ``small_rural_max_class_size``.
+
+    A relaxation that hangs on a missing input — a blank build year; a NA class size in a rural
+    school whose known classes are all under the limit — is neither granted nor refused: a room
+    whose area lies between the minimum with and without it is undecided (无数据), and the
+    failing text gives the minimum under each reading. Per school and room type: 达标 when the
+    rooms that qualify whatever the missing inputs are reach the number needed; 未达标 when even
+    every undecided room counted does not; otherwise 无数据. A school without class rows is 无数据.
     """
     spec = standards["guarantee"]["G3"]
     stages = standards["stages"]
     per_room = spec["classes_per_room"]
     room_types = list(spec["min_area"])
+    old_year = spec["relaxed_before_year"]
+    small_max = spec["small_rural_max_class_size"]
     std_text = (
         f"每校每{per_room}个班配备音乐、美术专用教室各1间以上（所需间数 = ⌈班数/{per_room}⌉）；"
         f"面积 音乐≥{spec['min_area']['音乐']}㎡、美术≥{spec['min_area']['美术']}㎡；"
-        f"{spec['relaxed_before_year']}年前建成 音乐≥{spec['relaxed_area_old']['音乐']}㎡、"
-        f"美术≥{spec['relaxed_area_old']['美术']}㎡；最大班额<{spec['small_rural_max_class_size']}人的乡村小规模学校 "
+        f"{old_year}年前建成 音乐≥{spec['relaxed_area_old']['音乐']}㎡、"
+        f"美术≥{spec['relaxed_area_old']['美术']}㎡；最大班额<{small_max}人的乡村小规模学校 "
         f"小学≥{spec['small_rural_area']['小学']}㎡、初中≥{spec['small_rural_area']['初中']}㎡"
     )
     res = IndicatorResult("G3", spec["name"], AREA_GUARANTEE, std_text, NO_DATA, responsible=responsible(spec))
@@ -262,50 +353,84 @@ def g3(tables, standards) -> IndicatorResult:
     excluded = standards["units"]["excluded_types"]
     schools = info[~info["school_type"].isin(excluded)].copy()
     c = classes[classes["stage"].isin(stages)]
-    per_school = c.assign(is_junior=c["stage"] == "初中").groupby("school_code").agg(
-        classes=("class_id", "size"), max_class_size=("size", "max"), has_junior=("is_junior", "max")
-    )
+    size = c["size"].astype("Float64")
+    per_school = c.assign(is_junior=c["stage"] == "初中", size_f=size.astype(float),
+                          size_na=size.isna().to_numpy()).groupby("school_code").agg(
+        classes=("class_id", "size"), max_class_size=("size_f", "max"), sizes_missing=("size_na", "sum"),
+        has_junior=("is_junior", "max"))
     schools = schools.merge(per_school, left_on="school_code", right_index=True, how="left")
     no_classes = schools["classes"].isna()
     schools["classes"] = schools["classes"].fillna(0).astype("int64")
     schools["rooms_needed"] = -(-schools["classes"] // per_room)  # ceil for non-negative ints
-    small_rural = (schools["urban_rural"] == RURAL) & (
-        schools["max_class_size"] < spec["small_rural_max_class_size"]
-    ).fillna(False)
+    # small rural school: yes / unknown (a NA class size could be the largest) / no
+    rural = (schools["urban_rural"] == RURAL).to_numpy() & ~no_classes.to_numpy()
+    largest = schools["max_class_size"].to_numpy(dtype=float)
+    known_small = np.isnan(largest) | (largest < small_max)  # NaN: every size of the school is NA
+    sizes_na = schools["sizes_missing"].fillna(0).to_numpy() > 0
+    sr_yes = rural & known_small & ~sizes_na
+    sr_unknown = rural & known_small & sizes_na
     school_stage = np.where(schools["has_junior"].fillna(False).astype(bool), "初中", "小学")
-    schools["small_rural_min"] = np.where(
-        small_rural, pd.Series(school_stage).map(spec["small_rural_area"]).to_numpy(), np.nan
-    )
+    schools["sr_min"] = np.where(sr_yes | sr_unknown,
+                                 pd.Series(school_stage).map(spec["small_rural_area"]).to_numpy(), np.nan)
+    schools["sr_known"] = sr_yes | ~sr_unknown
 
-    r = rooms.merge(schools[["school_code", "small_rural_min"]], on="school_code", how="inner").copy()
-    base = r["room_type"].map(spec["min_area"]).astype(float)
-    old_min = r["room_type"].map(spec["relaxed_area_old"]).astype(float)
-    built_before = (r["build_year"] < spec["relaxed_before_year"]).fillna(False).astype(bool)
-    r["min_area"] = np.fmin(np.fmin(base, np.where(built_before, old_min, np.nan)), r["small_rural_min"])
-    r["qualifies"] = r["area_m2"].astype(float) >= r["min_area"]
+    r = rooms.merge(schools[["school_code", "sr_min", "sr_known"]], on="school_code", how="inner").copy()
+    area = r["area_m2"].astype(float).to_numpy()
+    base = r["room_type"].map(spec["min_area"]).astype(float).to_numpy()
+    old_min = r["room_type"].map(spec["relaxed_area_old"]).astype(float).to_numpy()
+    year = r["build_year"].astype("Float64")
+    old_yes = (year < old_year).fillna(False).to_numpy(dtype=bool)
+    year_na = year.isna().to_numpy()
+    sr_min = r["sr_min"].to_numpy(dtype=float)
+    sr_known = r["sr_known"].to_numpy(dtype=bool)
+    # the minimum that surely applies (pessimistic) and the most relaxed one that may (optimistic)
+    sure = np.fmin(np.fmin(base, np.where(old_yes, old_min, np.nan)), np.where(sr_known, sr_min, np.nan))
+    maybe = np.fmin(np.fmin(base, np.where(old_yes | year_na, old_min, np.nan)), sr_min)
+    r["qualifies"] = area >= sure
+    r["undecided"] = ~r["qualifies"] & (area >= maybe)
+    r["min_area"] = np.where(r["undecided"], sure, maybe)  # a room too small even at the most relaxed
     year_text = r["build_year"].astype("string").fillna("建成年份不详")
     r["too_small_text"] = (
         r["room_type"] + "教室 " + r["area_m2"].astype(float).round(1).astype(str) + "㎡ < "
         + r["min_area"].astype(str) + "㎡（" + year_text + "）"
     )
+    und = r[r["undecided"]]
+    und_text = pd.Series(
+        [_undecided_room_text(t, a, s_min, o_min, srm, yna, not srk, old_year, small_max)
+         for t, a, s_min, o_min, srm, yna, srk in zip(
+            und["room_type"], und["area_m2"].astype(float), r.loc[r["undecided"], "min_area"],
+            und["room_type"].map(spec["relaxed_area_old"]).astype(float), und["sr_min"],
+            und["build_year"].isna(), und["sr_known"])],
+        index=und.index, dtype="string")
+    r["undecided_text"] = und_text.reindex(r.index)
     counts = r.groupby(["school_code", "room_type"]).agg(
-        rooms_total=("qualifies", "size"), rooms_qualifying=("qualifies", "sum")
-    )
-    too_small = r[~r["qualifies"]].groupby(["school_code", "room_type"])["too_small_text"].agg("；".join)
+        rooms_total=("qualifies", "size"), rooms_qualifying=("qualifies", "sum"),
+        rooms_unknown=("undecided", "sum"))
+    too_small = r[~r["qualifies"] & ~r["undecided"]].groupby(["school_code", "room_type"])["too_small_text"].agg(
+        "；".join)
+    undecided = und.assign(t=und_text).groupby(["school_code", "room_type"])["t"].agg("；".join)
 
     grid = schools.merge(pd.DataFrame({"room_type": room_types}), how="cross")
-    grid = grid.merge(counts, left_on=["school_code", "room_type"], right_index=True, how="left")
-    grid = grid.merge(too_small.rename("rooms_too_small"), left_on=["school_code", "room_type"],
-                      right_index=True, how="left")
-    grid[["rooms_total", "rooms_qualifying"]] = grid[["rooms_total", "rooms_qualifying"]].fillna(0).astype("int64")
-    grid["rooms_missing"] = (grid["rooms_needed"] - grid["rooms_qualifying"]).clip(lower=0)
+    keys = ["school_code", "room_type"]
+    grid = grid.merge(counts, left_on=keys, right_index=True, how="left")
+    grid = grid.merge(too_small.rename("rooms_too_small"), left_on=keys, right_index=True, how="left")
+    grid = grid.merge(undecided.rename("undecided"), left_on=keys, right_index=True, how="left")
+    cnt = ["rooms_total", "rooms_qualifying", "rooms_unknown"]
+    grid[cnt] = grid[cnt].fillna(0).astype("int64")
+    # definite shortfall: rooms missing even if every undecided room qualifies
+    grid["rooms_missing"] = (grid["rooms_needed"] - grid["rooms_qualifying"] - grid["rooms_unknown"]).clip(lower=0)
     grid["no_data"] = grid["school_code"].isin(schools.loc[no_classes, "school_code"])
-    grid["status"] = np.where(grid["no_data"], NO_DATA, np.where(grid["rooms_missing"] > 0, FAIL, PASS))
+    grid["status"] = np.select(
+        [grid["no_data"], grid["rooms_missing"] > 0, grid["rooms_qualifying"] < grid["rooms_needed"]],
+        [NO_DATA, FAIL, NO_DATA], PASS)
+    grid["missing_input"] = np.where(grid["no_data"], "无班级记录（classes）",
+                                     np.where(grid["status"] == PASS, None, grid["undecided"]))
 
     cols = ["school_code", "school_name", "room_type", "classes", "rooms_needed", "rooms_total",
-            "rooms_qualifying", "rooms_missing", "rooms_too_small", "status"]
+            "rooms_qualifying", "rooms_unknown", "rooms_missing", "rooms_too_small", "status", "missing_input"]
     detail = grid.loc[grid["status"] != PASS, cols].reset_index(drop=True)
     detail["rooms_too_small"] = detail["rooms_too_small"].astype("string")
+    detail["missing_input"] = detail["missing_input"].astype("string")
     school_status = combine_status_by(grid["status"], grid["school_code"])
     n_ok = int((school_status == PASS).sum())
     res.status = combine_status(*school_status.unique()) if len(school_status) else NO_DATA
@@ -313,11 +438,18 @@ def g3(tables, standards) -> IndicatorResult:
     res.value_text = f"{n_ok}/{len(school_status)} 所学校达标"
     fails = detail[detail["status"] == FAIL]
     too_small_note = ("（面积不足：" + fails["rooms_too_small"] + "）").fillna("")
+    unknown_note = np.where(fails["rooms_unknown"] > 0, "、未定" + fails["rooms_unknown"].astype(str) + "间、至少", "、")
+    undecided_rows = detail[(detail["status"] == NO_DATA) & detail["missing_input"].notna()
+                            & (detail["rooms_unknown"] > 0)]
     res.failing = join_text(
         (fails["school_name"] + " " + fails["room_type"] + "教室 需" + fails["rooms_needed"].astype(str)
-         + "间、合格" + fails["rooms_qualifying"].astype(str) + "间、缺" + fails["rooms_missing"].astype(str)
-         + "间" + too_small_note).tolist()
-        + (detail.loc[detail["status"] == NO_DATA, "school_name"] + " 无班级数据").drop_duplicates().tolist(),
+         + "间、合格" + fails["rooms_qualifying"].astype(str) + "间" + unknown_note + "缺"
+         + fails["rooms_missing"].astype(str) + "间" + too_small_note).tolist()
+        + (undecided_rows["school_name"] + " " + undecided_rows["room_type"] + "教室 需"
+           + undecided_rows["rooms_needed"].astype(str) + "间、合格" + undecided_rows["rooms_qualifying"].astype(str)
+           + "间，无数据：" + undecided_rows["missing_input"]).tolist()
+        + (detail.loc[detail["missing_input"].eq("无班级记录（classes）").fillna(False).to_numpy(dtype=bool),
+                      "school_name"] + " 无班级数据（classes）").drop_duplicates().tolist(),
         limit=20,
     )
     res.evidence = f"按 classes、special_rooms 表逐校计算；{len(school_status)} 所学校参评"
@@ -325,9 +457,31 @@ def g3(tables, standards) -> IndicatorResult:
     return res
 
 
+def _undecided_room_text(room_type: str, area: float, sure_min: float, old_min: float, sr_min: float,
+                         year_missing: bool, size_missing: bool, old_year: int, small_max: int) -> str:
+    """Why a room is undecided and the minimum area under each reading (Chinese, for ``failing``)."""
+    def verdict(minimum: float) -> str:
+        return "合格" if area >= minimum else "不合格"
+
+    parts = []
+    if year_missing:
+        with_old = min(sure_min, old_min)
+        parts.append(f"建成年份不详，由建成年份决定：若{old_year}年前建成，最低 {with_old:.1f}㎡（{verdict(with_old)}），"
+                     f"否则最低 {sure_min:.1f}㎡（不合格）")
+    if size_missing and not np.isnan(sr_min):
+        with_sr = min(sure_min, sr_min)
+        parts.append(f"班额缺失，由是否为最大班额<{small_max}人的乡村小规模学校决定：若是，最低 {with_sr:.1f}㎡"
+                     f"（{verdict(with_sr)}），否则最低 {sure_min:.1f}㎡（不合格）")
+    return f"{room_type}教室 {area:.1f}㎡：" + "；".join(parts)
+
+
 # ---------------------------------------------------------------------------------- G4
 def g4(tables, standards) -> IndicatorResult:
-    """School size: compulsory-stage pupils ≤ the limit of the school type."""
+    """School size: compulsory-stage pupils ≤ the limit of the school type.
+
+    A school whose count of some grade is unknown has an unknown size (无数据), not the smaller
+    sum of its known grades; it is 未达标 only when the known grades alone exceed the limit.
+    """
     spec = standards["guarantee"]["G4"]
     limits = spec["max_students"]
     std_text = "；".join(f"{k}≤{v}人" for k, v in limits.items()) + "（义务教育阶段在校生）"
@@ -339,19 +493,30 @@ def g4(tables, standards) -> IndicatorResult:
         return res
     s = info[info["school_type"].isin(list(limits))].merge(students, on="school_code", how="left")
     s["limit"] = s["school_type"].map(limits).astype("int64")
+    known = s["total"].notna()
+    lower = s["known_total"].fillna(0.0)
     s["students"] = s["total"].astype("Int64")
-    s["excess"] = s["students"] - s["limit"]
-    s["status"] = np.where(s["students"].isna(), NO_DATA, np.where(s["excess"].fillna(0) > 0, FAIL, PASS))
+    # known size: its excess; unknown size: the excess of the known grades alone (a lower bound)
+    s["excess"] = pd.array(np.where(known, s["total"], lower) - s["limit"], dtype="Int64")
+    s["status"] = np.where(s["excess"].fillna(0) > 0, FAIL, np.where(known, PASS, NO_DATA))
+    s["missing_input"] = pd.array(
+        [None if k else pupils_missing_text(m) for k, m in zip(known, s["missing_grades"])], dtype="string")
     detail = s.loc[s["status"] != PASS, ["school_code", "school_name", "school_type", "students", "limit",
-                                         "excess", "status"]].reset_index(drop=True)
+                                         "excess", "status", "missing_input"]].reset_index(drop=True)
     res.status = combine_status(*s["status"].unique()) if len(s) else NO_DATA
     res.value = float(s["students"].max()) if s["students"].notna().any() else None
     res.value_text = f"最大规模 {fmt_int(res.value)} 人；超规模 {int((s['status'] == FAIL).sum())} 所"
+    if (~known).any():
+        res.value_text += f"；规模不详 {int((~known).sum())} 所"
     fails = detail[detail["status"] == FAIL]
+    fk = fails[fails["missing_input"].isna()]
+    fu = fails[fails["missing_input"].notna()]
+    nd = detail[detail["status"] == NO_DATA]
     res.failing = join_text(
-        (fails["school_name"] + " " + fails["students"].astype(str) + "人，超" + fails["excess"].astype(str)
-         + "人").tolist()
-        + (detail.loc[detail["status"] == NO_DATA, "school_name"] + " 无在校生数据").tolist(),
+        (fk["school_name"] + " " + fk["students"].astype(str) + "人，超" + fk["excess"].astype(str) + "人").tolist()
+        + (fu["school_name"] + " 已知年级合计" + (fu["excess"] + fu["limit"]).astype(str) + "人，至少超"
+           + fu["excess"].astype(str) + "人（" + fu["missing_input"] + "）").tolist()
+        + (nd["school_name"] + " 无数据：" + nd["missing_input"]).tolist(),
         limit=20,
     )
     res.evidence = f"{len(s)} 所学校参评（enrolment 表 1–9 年级）"
@@ -361,7 +526,13 @@ def g4(tables, standards) -> IndicatorResult:
 
 # ---------------------------------------------------------------------------------- G5
 def g5(tables, standards) -> IndicatorResult:
-    """Class size: every class within the stage limit; every oversize class is listed."""
+    """Class size: every class within the stage limit; every oversize class is listed.
+
+    In scope: every class row of the compulsory stages, and every school and stage with pupils in
+    ``enrolment`` (not of ``units.excluded_types``), which must have class rows. A class whose size
+    is NA, or a school and stage with pupils but no class rows, is 无数据 (never a pass); an oversize
+    class anywhere makes G5 未达标.
+    """
     spec = standards["guarantee"]["G5"]
     limits = spec["max_class_size"]
     std_text = "所有班级 " + "、".join(f"{k}≤{v}人" for k, v in limits.items())
@@ -372,25 +543,54 @@ def g5(tables, standards) -> IndicatorResult:
         res.failing = "缺少数据表 (missing table): classes"
         return res
     c = classes[classes["stage"].isin(list(limits))].copy()
+    c["size"] = c["size"].astype("Int64")
     c["limit"] = c["stage"].map(limits).astype("int64")
-    c["excess"] = c["size"].astype("int64") - c["limit"]
-    over = c[c["excess"] > 0]
+    c["excess"] = c["size"] - c["limit"]
+    c["status"] = np.where(c["size"].isna(), NO_DATA, np.where(c["excess"].fillna(0) > 0, FAIL, PASS))
+    c["missing_input"] = pd.array(np.where(c["size"].isna(), "班额缺失（classes.size）", None), dtype="string")
+    scope = compulsory_scope(tables, standards, by="stage")
+    if scope is not None:
+        have = c[["school_code", "stage"]].drop_duplicates().assign(_has=True)
+        none = scope.merge(have, on=["school_code", "stage"], how="left")
+        none = none[none["_has"].isna()].drop(columns=["_has", "school_name"])
+        none = none.assign(status=NO_DATA, missing_input="无班级记录（classes）", limit=none["stage"].map(limits))
+        c = pd.concat([c, none], ignore_index=True)
+    c = c[c["status"] != PASS]
     if info is not None:
-        over = over.merge(info[["school_code", "school_name"]], on="school_code", how="left")
+        c = c.merge(info[["school_code", "school_name"]], on="school_code", how="left")
     else:
-        over = over.assign(school_name=over["school_code"])
-    detail = over[["school_code", "school_name", "class_id", "stage", "grade", "size", "limit", "excess"]]
-    detail = detail.sort_values(["excess", "school_code", "class_id"], ascending=[False, True, True])
-    detail = detail.reset_index(drop=True)
-    res.status = (FAIL if len(detail) else PASS) if len(c) else NO_DATA
-    res.value = float(len(detail))
-    res.value_text = f"超标班额 {len(detail)} 个（共 {len(c)} 个班；最大班额 {fmt_int(c['size'].max())} 人）"
+        c = c.assign(school_name=c["school_code"])
+    n_classes = int(classes["stage"].isin(list(limits)).sum())
+    sizes = classes.loc[classes["stage"].isin(list(limits)), "size"].astype("Int64")
+    cols = ["school_code", "school_name", "class_id", "stage", "grade", "size", "limit", "excess", "status",
+            "missing_input"]
+    detail = c[cols].astype({"size": "Int64", "limit": "Int64", "excess": "Int64", "grade": "Int64"})
+    detail = detail.assign(_o=detail["status"].map({FAIL: 0, NO_DATA: 1}))
+    detail = detail.sort_values(["_o", "excess", "school_code", "class_id"], ascending=[True, False, True, True],
+                                na_position="last").drop(columns="_o").reset_index(drop=True)
+    over = detail[detail["status"] == FAIL]
+    nd = detail[detail["status"] == NO_DATA]
+    n_na_classes = int(nd["class_id"].notna().sum())
+    n_no_rows = int(nd["class_id"].isna().sum())
+    if len(over):
+        res.status = FAIL
+    elif len(nd):
+        res.status = NO_DATA
+    else:
+        res.status = PASS if n_classes else NO_DATA
+    res.value = float(len(over))
+    res.value_text = f"超标班额 {len(over)} 个（共 {n_classes} 个班；最大班额 {fmt_int(sizes.max()) or '—'} 人）"
+    if n_na_classes or n_no_rows:
+        res.value_text += f"；班额缺失 {n_na_classes} 个班、无班级记录 {n_no_rows} 个学校学段"
     res.failing = join_text(
-        (detail["school_name"].astype(str) + " " + detail["class_id"].astype(str) + " " + detail["size"].astype(str)
-         + "人（限" + detail["limit"].astype(str) + "，超" + detail["excess"].astype(str) + "）").tolist(),
+        (over["school_name"].astype(str) + " " + over["class_id"].astype(str) + " " + over["size"].astype(str)
+         + "人（限" + over["limit"].astype(str) + "，超" + over["excess"].astype(str) + "）").tolist()
+        + (nd["school_name"].astype(str) + np.where(nd["class_id"].isna(), "（" + nd["stage"].astype(str) + "）",
+                                                     " " + nd["class_id"].astype("string").fillna(""))
+           + " 无数据：" + nd["missing_input"]).tolist(),
         limit=30,
     )
-    res.evidence = "classes 表逐班判断"
+    res.evidence = "classes 表逐班判断；enrolment 表中有在校生的学校学段须有班级记录"
     res.detail = detail
     return res
 
@@ -400,7 +600,9 @@ def g6(tables, standards) -> IndicatorResult:
     """Village schools and teaching points under 100 pupils funded as if they had 100.
 
     Required funds = funded_students × the school's per-student norm; a school with both
-    stages uses the pupil-weighted mean of the primary and junior norms.
+    stages uses the pupil-weighted mean of the primary and junior norms. A village school whose
+    pupil count is unknown is in scope unless its known grades already reach 100; its required
+    funds are unknown (无数据).
     """
     spec = standards["guarantee"]["G6"]
     n = spec["funded_students"]
@@ -417,12 +619,13 @@ def g6(tables, standards) -> IndicatorResult:
     target = schools[schools["is_village_school"].fillna(False).astype(bool)
                      | (schools["school_type"] == "教学点")]
     s = target.merge(students, on="school_code", how="left")
-    s = s[s["total"].fillna(0) < n]
+    # under 100 for sure, or unknown (known grades below 100, some grade's count missing)
+    s = s[s["known_total"].fillna(0) < n]
     if s.empty:
         res.status, res.value_text = PASS, "无不足100人的村小学和教学点"
         res.evidence = "schools、enrolment 表"
         res.detail = pd.DataFrame(columns=["school_code", "school_name", "students", "public_funds_yuan",
-                                           "required_yuan", "shortfall_yuan", "status"])
+                                           "required_yuan", "shortfall_yuan", "status", "missing_input"])
         return res
     s = s.merge(finance[["school_code", "public_funds_yuan"]], on="school_code", how="left")
     p, j, tot = s["小学"].fillna(0), s["初中"].fillna(0), s["total"].fillna(0)
@@ -438,24 +641,31 @@ def g6(tables, standards) -> IndicatorResult:
     funded_p = np.where(p > 0, p * npv, 0.0)
     funded_j = np.where(j > 0, j * njv, 0.0)
     mean_norm = np.where(tot > 0, (funded_p + funded_j) / tot.where(tot > 0, 1), npv)
+    pupils_known = s["total"].notna()
     s["students"] = s["total"].astype("Int64")
-    s["required_yuan"] = n * mean_norm
+    s["required_yuan"] = np.where(pupils_known, n * mean_norm, np.nan)
     s["public_funds_yuan"] = s["public_funds_yuan"].astype(float)
     s["shortfall_yuan"] = (s["required_yuan"] - s["public_funds_yuan"]).clip(lower=0)
-    known = s["public_funds_yuan"].notna() & s["required_yuan"].notna() & s["total"].notna()
+    known = s["public_funds_yuan"].notna() & s["required_yuan"].notna()
     s["status"] = np.where(~known, NO_DATA,
                            np.where(at_least(s["public_funds_yuan"], s["required_yuan"]), PASS, FAIL))
+    why = [pupils_missing_text(m) if not pk else ("公用经费缺失（finance.public_funds_yuan）" if pd.isna(f) else
+                                                 ("基准定额缺失" if pd.isna(r) else None))
+           for pk, m, f, r in zip(pupils_known, s["missing_grades"], s["public_funds_yuan"], s["required_yuan"])]
+    s["missing_input"] = pd.array(why, dtype="string")
     detail = s[["school_code", "school_name", "students", "public_funds_yuan", "required_yuan",
-                "shortfall_yuan", "status"]].reset_index(drop=True)
+                "shortfall_yuan", "status", "missing_input"]].reset_index(drop=True)
     res.status = combine_status(*detail["status"].unique())
     n_ok = int((detail["status"] == PASS).sum())
     res.value = n_ok / len(detail)
     res.value_text = f"{n_ok}/{len(detail)} 所足额核定"
     fails = detail[detail["status"] == FAIL]
+    nd = detail[(detail["status"] == NO_DATA) & detail["missing_input"].ne("基准定额缺失").fillna(True)]
     res.failing = join_text(
-        (fails["school_name"] + " 拨付" + fails["public_funds_yuan"].map(fmt_num).astype("string") + "元，应≥"
-         + fails["required_yuan"].map(fmt_num).astype("string") + "元，差" + fails["shortfall_yuan"].map(fmt_num).astype("string") + "元").tolist()
-        + (detail.loc[detail["status"] == NO_DATA, "school_name"] + " 缺经费数据").tolist()
+        [f"{name} 拨付{fmt_vs(f, r)}元，应≥{fmt_num(r)}元，差{fmt_num(g)}元"
+         for name, f, r, g in zip(fails["school_name"], fails["public_funds_yuan"], fails["required_yuan"],
+                                  fails["shortfall_yuan"])]
+        + (nd["school_name"] + " 无数据：" + nd["missing_input"]).tolist()
         + ([missing_number_text(missing_norm)] if missing_norm else []),
         limit=20,
     )
@@ -483,8 +693,9 @@ def g7(tables, standards) -> IndicatorResult:
     per = funds / pupils
     res.value, res.value_text = per, f"{fmt_num(per)} 元"
     res.status = PASS if per >= minimum else FAIL
+    res.value_text = f"{fmt_vs(per, minimum)} 元"
     if res.status == FAIL:
-        res.failing = f"生均 {fmt_num(per)} 元，低于 {minimum} 元，差 {fmt_num(minimum - per)} 元"
+        res.failing = f"生均 {fmt_vs(per, minimum)} 元，低于 {minimum} 元，差 {fmt_num(minimum - per)} 元"
     res.evidence = f"全年公用经费 {fmt_num(funds)} 元 ÷ 在校生 {fmt_int(pupils)} 人"
     return res
 
@@ -508,11 +719,12 @@ def g8(tables, standards) -> IndicatorResult:
         pay_status = PASS if teacher >= civil else FAIL
         res.value = teacher / civil if civil else None
         if pay_status == FAIL:
-            failing.append(f"教师平均工资 {fmt_num(teacher)} 元 低于公务员 {fmt_num(civil)} 元，差 {fmt_num(civil - teacher)} 元")
+            failing.append(f"教师平均工资 {fmt_vs(teacher, civil)} 元 低于公务员 {fmt_num(civil)} 元，"
+                           f"差 {fmt_num(civil - teacher)} 元")
     if att_status != PASS:
         failing.append(att_text)
     res.status = combine_status(pay_status, att_status)
-    res.value_text = f"教师 {fmt_num(teacher) or '—'} 元 / 公务员 {fmt_num(civil) or '—'} 元"
+    res.value_text = f"教师 {fmt_vs(teacher, civil) or '—'} 元 / 公务员 {fmt_num(civil) or '—'} 元"
     res.failing = join_text(failing)
     res.evidence = att_text
     res.detail = pd.DataFrame({"part": ["工资比较", "绩效工资认定"], "status": [pay_status, att_status],
@@ -535,8 +747,12 @@ def _compulsory_full_time(tables, standards) -> pd.DataFrame | None:
 
 
 def _teacher_share(code, spec, tables, standards, flag: pd.Series | None, t: pd.DataFrame | None,
-                   std_text: str, extra_cols: list[str], what: str) -> IndicatorResult:
-    """Shared logic of G9 / G12: share of full-time teachers meeting a flag; NA flag → 无数据."""
+                   std_text: str, extra_cols: list[str], what: str, missing_what: str) -> IndicatorResult:
+    """Shared logic of G9 / G12: share of full-time teachers meeting a flag.
+
+    A teacher whose flag is NA is unknown: 未达标 when the share fails even if every unknown
+    teacher met the requirement, 达标 only when it passes even if none did, otherwise 无数据.
+    """
     res = IndicatorResult(code, spec["name"], AREA_GUARANTEE, std_text, NO_DATA, responsible=responsible(spec))
     if t is None or flag is None:
         res.failing = "缺少数据表 (missing table): teachers"
@@ -552,23 +768,25 @@ def _teacher_share(code, spec, tables, standards, flag: pd.Series | None, t: pd.
     detail = detail.reset_index(drop=True)
     n_fail, n_na = int((t["status"] == FAIL).sum()), int((t["status"] == NO_DATA).sum())
     min_share = spec["min_share"]
-    if share is None:
-        res.status = NO_DATA
-    elif n_fail and (len(t) - n_fail) / len(t) < min_share:
+    best, worst = (len(t) - n_fail) / len(t), int(ok.sum()) / len(t)
+    if not at_least(best, min_share):
         res.status = FAIL  # fails even if every missing value were a pass
-    elif n_na:
-        res.status = NO_DATA
+    elif at_least(worst, min_share):
+        res.status = PASS  # passes even if every missing value were a fail
     else:
-        res.status = PASS if share >= min_share else FAIL
+        res.status = NO_DATA
     res.value = share
-    res.value_text = fmt_pct(share)
+    res.value_text = fmt_vs(share, min_share, pct=True)
+    if n_na and res.value_text:
+        res.value_text += f"（不含数据缺失的 {n_na} 人）"
     failed = detail[detail["status"] == FAIL]
-    by_school = failed.groupby("school_name").size()
+    by_school = failed.groupby("school_name", sort=False).size()
     gap = (failed.groupby("school_name")["shortfall_hours"].sum().map(lambda v: f"（共缺 {fmt_num(v, 1)} 学时）")
            if "shortfall_hours" in failed.columns else pd.Series(dtype=object))
+    na_by_school = detail[detail["status"] == NO_DATA].groupby("school_name", sort=False).size()
     res.failing = join_text(
         [f"{k} {v}人{what}{gap.get(k, '')}" for k, v in by_school.items()]
-        + ([f"{n_na} 名教师数据缺失" ] if n_na else []),
+        + [f"{k} {v}名教师{missing_what}" for k, v in na_by_school.items()],
         limit=20,
     )
     res.evidence = f"专任教师 {len(t)} 人，其中有数据 {int(known.sum())} 人、达到要求 {int(ok.sum())} 人"
@@ -587,7 +805,8 @@ def g9(tables, standards) -> IndicatorResult:
         t = t.assign(training_hours_5y=hours, shortfall_hours=(spec["min_hours"] - hours).clip(lower=0))
     std = f"专任教师5年培训学时 ≥ {spec['min_hours']} 学时的比例 ≥ {fmt_pct(spec['min_share'], 0)}"
     return _teacher_share("G9", spec, tables, standards, flag, t, std,
-                          ["training_hours_5y", "shortfall_hours"], f"不足{spec['min_hours']}学时")
+                          ["training_hours_5y", "shortfall_hours"], f"不足{spec['min_hours']}学时",
+                          "近5年培训学时缺失（teachers.training_hours_5y）")
 
 
 def g12(tables, standards) -> IndicatorResult:
@@ -596,17 +815,24 @@ def g12(tables, standards) -> IndicatorResult:
     t = _compulsory_full_time(tables, standards)
     flag = None if t is None else t["has_certificate"].astype("boolean")
     std = f"专任教师持证上岗率 ≥ {fmt_pct(spec['min_share'], 0)}"
-    return _teacher_share("G12", spec, tables, standards, flag, t, std, ["subject"], "无教师资格证")
+    return _teacher_share("G12", spec, tables, standards, flag, t, std, ["subject"], "无教师资格证",
+                          "是否持有教师资格证缺失（teachers.has_certificate）")
 
 
 # ---------------------------------------------------------------------------------- G11
 def g11(tables, standards) -> IndicatorResult:
     """Rotation of compulsory-stage teachers: rotated ÷ eligible ≥ 10%; backbone (县级及以上)
-    among rotated ≥ 20%."""
+    among rotated ≥ 20%.
+
+    A NA ``rotation_eligible`` or ``rotated`` flag is unknown: each share is bounded by reading
+    the unknown teachers both ways; a part is 未达标 when even its best case fails, 达标 when even
+    its worst case passes, otherwise 无数据.
+    """
     spec = standards["guarantee"]["G11"]
     backbone_levels = standards["resources"]["indicators"]["L2"]["backbone_levels"]
-    std = (f"交流轮岗教师 ÷ 符合交流条件教师 ≥ {fmt_pct(spec['min_rotated_share'], 0)}；"
-           f"其中骨干教师占交流轮岗教师 ≥ {fmt_pct(spec['min_backbone_share'], 0)}")
+    min_rot, min_bb = spec["min_rotated_share"], spec["min_backbone_share"]
+    std = (f"交流轮岗教师 ÷ 符合交流条件教师 ≥ {fmt_pct(min_rot, 0)}；"
+           f"其中骨干教师占交流轮岗教师 ≥ {fmt_pct(min_bb, 0)}")
     res = IndicatorResult("G11", spec["name"], AREA_GUARANTEE, std, NO_DATA, responsible=responsible(spec))
     teachers = table(tables, "teachers")
     if teachers is None:
@@ -615,41 +841,84 @@ def g11(tables, standards) -> IndicatorResult:
     # compulsory-education teachers only (小学、初中), as in G9/G12: the senior section of a
     # 完全中学 and kindergarten classes are not part of the assessment
     teachers = teachers[teachers["stage"].isin(standards["stages"])]
-    eligible = int(teachers["rotation_eligible"].fillna(False).astype(bool).sum())
-    rotated_mask = teachers["rotated"].fillna(False).astype(bool)
-    rotated = int(rotated_mask.sum())
-    backbone = int((rotated_mask & teachers["backbone_level"].isin(backbone_levels)).sum())
-    if eligible == 0:
+    el = teachers["rotation_eligible"].astype("boolean")
+    ro = teachers["rotated"].astype("boolean")
+    bb = teachers["backbone_level"].isin(backbone_levels).to_numpy(dtype=bool)
+    rotated_mask = ro.fillna(False).to_numpy(dtype=bool)
+    ro_na = ro.isna().to_numpy()
+    eligible, el_na = int(el.fillna(False).sum()), int(el.isna().sum())
+    rotated, backbone = int(rotated_mask.sum()), int((rotated_mask & bb).sum())
+    ro_na_bb, ro_na_other = int((ro_na & bb).sum()), int((ro_na & ~bb).sum())
+    if eligible + el_na == 0:
         res.failing = "无符合交流条件的教师记录，无法计算比例 (no eligible teachers)"
         return res
-    rot_share = rotated / eligible
+    # rotated ÷ eligible: best = most rotated over fewest eligible, worst the other way round
+    rot_best = (rotated + ro_na_bb + ro_na_other) / eligible if eligible else math.inf
+    rot_worst = rotated / (eligible + el_na)
+    s1 = FAIL if not at_least(rot_best, min_rot) else (PASS if at_least(rot_worst, min_rot) else NO_DATA)
+    # backbone ÷ rotated: best = unknown backbone teachers rotated, unknown others not; worst the reverse
+    if rotated == 0:
+        s2 = NO_DATA  # no rotated teacher known: the share may be undefined
+    else:
+        bb_best = (backbone + ro_na_bb) / (rotated + ro_na_bb)
+        bb_worst = backbone / (rotated + ro_na_other)
+        s2 = FAIL if not at_least(bb_best, min_bb) else (PASS if at_least(bb_worst, min_bb) else NO_DATA)
+    rot_share = rotated / eligible if eligible else None
     bb_share = backbone / rotated if rotated else None
-    s1 = PASS if rot_share >= spec["min_rotated_share"] else FAIL
-    s2 = NO_DATA if bb_share is None else (PASS if bb_share >= spec["min_backbone_share"] else FAIL)
     res.status = combine_status(s1, s2)
     res.value = rot_share
-    res.value_text = f"交流轮岗 {fmt_pct(rot_share)}；骨干占比 {fmt_pct(bb_share) or '—'}"
+    res.value_text = (f"交流轮岗 {fmt_vs(rot_share, min_rot, pct=True) or '—'}；"
+                      f"骨干占比 {fmt_vs(bb_share, min_bb, pct=True) or '—'}")
+    n_na = int((el.isna() | ro.isna()).sum())
+    if n_na:
+        res.value_text += f"（不含数据缺失的 {n_na} 人）"
     failing = []
-    if s1 == FAIL:
-        need = math.ceil(spec["min_rotated_share"] * eligible - 1e-9)
-        failing.append(f"交流轮岗 {rotated}/{eligible} = {fmt_pct(rot_share)}，至少需 {need} 人，差 {need - rotated} 人")
-    if s2 == FAIL:
-        need = math.ceil(spec["min_backbone_share"] * rotated - 1e-9)
-        failing.append(f"骨干教师 {backbone}/{rotated} = {fmt_pct(bb_share)}，至少需 {need} 人，差 {need - backbone} 人")
-    if s2 == NO_DATA:
+    if s1 == FAIL and not (el_na or ro_na.any()):
+        need = math.ceil(min_rot * eligible - 1e-9)
+        failing.append(f"交流轮岗 {rotated}/{eligible} = {fmt_vs(rot_share, min_rot, pct=True)}，"
+                       f"至少需 {need} 人，差 {need - rotated} 人")
+    elif s1 == FAIL:
+        failing.append(f"交流轮岗比例即使数据缺失的教师都按有利情形计算，最多 {fmt_vs(rot_best, min_rot, pct=True)}"
+                       f" < {fmt_pct(min_rot, 0)}")
+    if s2 == FAIL and not ro_na.any():
+        need = math.ceil(min_bb * rotated - 1e-9)
+        failing.append(f"骨干教师 {backbone}/{rotated} = {fmt_vs(bb_share, min_bb, pct=True)}，"
+                       f"至少需 {need} 人，差 {need - backbone} 人")
+    elif s2 == FAIL:
+        failing.append(f"骨干教师占比即使数据缺失的教师都按有利情形计算，最多 {fmt_vs(bb_best, min_bb, pct=True)}"
+                       f" < {fmt_pct(min_bb, 0)}")
+    if s2 == NO_DATA and rotated + ro_na_bb + ro_na_other == 0:
         failing.append("无交流轮岗教师，骨干占比无法计算")
-    res.failing = join_text(failing)
-    res.evidence = f"符合条件 {eligible} 人，交流轮岗 {rotated} 人，其中骨干（{'、'.join(backbone_levels)}）{backbone} 人"
+    info = _school_info(tables)
+    names = (teachers["school_code"].map(info.set_index("school_code")["school_name"]).fillna(teachers["school_code"])
+             if info is not None else teachers["school_code"])
+    for mask, label in ((el.isna().to_numpy(), "“符合交流轮岗条件”缺失（teachers.rotation_eligible）"),
+                        (ro_na, "“本年度已交流轮岗”缺失（teachers.rotated）")):
+        if mask.any() and (s1 == NO_DATA or s2 == NO_DATA):
+            failing += [f"{k} {v}名教师{label}" for k, v in names[mask].value_counts(sort=False).items()]
+    res.failing = join_text(failing, limit=20)
+    res.evidence = (f"符合条件 {eligible} 人，交流轮岗 {rotated} 人，其中骨干（{'、'.join(backbone_levels)}）{backbone} 人"
+                    + (f"；是否符合条件不详 {el_na} 人、是否交流轮岗不详 {int(ro_na.sum())} 人" if n_na else ""))
     res.detail = pd.DataFrame({"eligible": [eligible], "rotated": [rotated], "backbone_rotated": [backbone],
-                               "rotated_share": [rot_share], "backbone_share": [bb_share]})
+                               "rotated_share": [rot_share], "backbone_share": [bb_share],
+                               "eligible_unknown": [el_na], "rotated_unknown": [int(ro_na.sum())]})
     return res
 
 
 # ---------------------------------------------------------------------------------- G13
 def g13(tables, standards) -> IndicatorResult:
-    """Nearby enrolment of urban/town public non-boarding schools, per stage (county totals)."""
+    """Nearby enrolment of urban/town public non-boarding schools, per stage (county totals).
+
+    In scope, per stage: every such school (not of ``units.excluded_types``) with entry-grade
+    pupils in ``enrolment`` (``entry_grade``: 1 for 小学, 7 for 初中; a NA count counts as
+    possibly pupils), and every such school with a catchment row. A school in scope without a
+    catchment row, or with a NA entrants figure, is missing — not absent: the stage's share is
+    无数据 unless it fails whatever the missing figures are (an unknown number of entrants could
+    all be in the catchment, so only a 100% rule with pupils outside the catchment fails for sure).
+    """
     spec = standards["guarantee"]["G13"]
     mins = spec["min_share"]
+    entry = spec["entry_grade"]
     std = ("、".join(spec["urban_rural"]) + "公办非寄宿制学校就近划片入学比例 "
            + "、".join(f"{k}≥{fmt_pct(v, 0)}" for k, v in mins.items()))
     res = IndicatorResult("G13", spec["name"], AREA_GUARANTEE, std, NO_DATA, responsible=responsible(spec))
@@ -658,33 +927,75 @@ def g13(tables, standards) -> IndicatorResult:
         res.failing = "缺少数据表 (missing tables): schools / catchment"
         return res
     sel = schools[schools["urban_rural"].isin(spec["urban_rural"]) & schools["is_public"].fillna(False).astype(bool)
-                  & ~schools["is_boarding"].fillna(True).astype(bool)]
-    c = catch.merge(sel[["school_code", "school_name"]], on="school_code", how="inner")
-    c = c[c["stage"].isin(list(mins))].copy()
-    c["share"] = (c["entrants_in_catchment"] / c["entrants"].where(c["entrants"] > 0)).astype(float)
-    c["min_share"] = c["stage"].map(mins).astype(float)
-    agg = c.groupby("stage")[["entrants", "entrants_in_catchment"]].sum()
-    agg = agg.reindex([st for st in mins if st in agg.index])  # 小学 before 初中, as in the standards
-    agg["share"] = agg["entrants_in_catchment"] / agg["entrants"].where(agg["entrants"] > 0)
-    agg["min_share"] = agg.index.map(mins).astype(float)
-    agg["status"] = np.where(agg["share"].isna(), NO_DATA, np.where(agg["share"] >= agg["min_share"], PASS, FAIL))
-    if agg.empty:
+                  & ~schools["is_boarding"].fillna(True).astype(bool)
+                  & ~schools["school_type"].isin(standards["units"]["excluded_types"])]
+    key = ["school_code", "stage"]
+    rows = catch[catch["stage"].isin(list(mins))].merge(sel[["school_code"]], on="school_code", how="inner")
+    units = rows[key]
+    scope = compulsory_scope(tables, standards, by="grade", grades=sorted(set(entry.values())))
+    if scope is not None:
+        scope = scope[scope["grade"] == scope["stage"].map(entry)]
+        units = pd.concat([units, scope[key]], ignore_index=True)
+    units = units[units["stage"].isin(list(mins))].drop_duplicates()
+    c = units.merge(sel[["school_code", "school_name"]], on="school_code", how="inner")
+    c = c.merge(rows.assign(_row=True), on=key, how="left")
+    if c.empty:
         res.failing = "无城区、镇区公办非寄宿制学校的招生数据"
         return res
+    ent = c["entrants"].astype("Float64").astype(float)
+    inn = c["entrants_in_catchment"].astype("Float64").astype(float)
+    c["share"] = inn / ent.where(ent > 0)
+    c["min_share"] = c["stage"].map(mins).astype(float)
+    c["missing_input"] = reasons(
+        [c["_row"].isna().to_numpy(), np.isnan(ent), np.isnan(inn)],
+        ["无就近划片入学记录（catchment）", "招生数缺失（catchment.entrants）",
+         "划片范围内入学人数缺失（catchment.entrants_in_catchment）"], c.index)
+    c["status"] = np.where(c["missing_input"].notna(), NO_DATA,
+                           np.where(c["share"].isna() | at_least(c["share"], c["min_share"]), PASS, FAIL))
+    complete = ~np.isnan(ent) & ~np.isnan(inn)
+    bounded = ~np.isnan(ent) & np.isnan(inn)  # entrants known: at most all of them in the catchment
+    agg = pd.DataFrame({
+        "stage": c["stage"], "k_ent": np.where(complete, ent, 0.0), "k_in": np.where(complete, inn, 0.0),
+        "b_ent": np.where(bounded, ent, 0.0), "n_bounded": bounded, "n_unbounded": np.isnan(ent),
+    }).groupby("stage").sum()
+    agg = agg.reindex([st for st in mins if st in agg.index])  # 小学 before 初中, as in the standards
+    agg["min_share"] = agg.index.map(mins).astype(float)
+    agg["share"] = agg["k_in"] / agg["k_ent"].where(agg["k_ent"] > 0)
+    best_ent = agg["k_ent"] + agg["b_ent"]
+    best = (agg["k_in"] + agg["b_ent"]) / best_ent.where(best_ent > 0)
+    worst = agg["k_in"] / best_ent.where(best_ent > 0)
+    unbounded = agg["n_unbounded"] > 0
+    # with unbounded rows the best share tends to 100% without reaching it if anyone is outside
+    fails = np.where(unbounded, (agg["min_share"] >= 1 - REL_TOL) & (agg["k_in"] + agg["b_ent"] < best_ent),
+                     best.notna() & ~at_least(best, agg["min_share"]))
+    passes = ~unbounded & worst.notna() & at_least(worst, agg["min_share"])
+    agg["status"] = np.where(fails, FAIL, np.where(passes, PASS, NO_DATA))
+    agg["complete"] = ~unbounded & (agg["n_bounded"] == 0)
     res.status = combine_status(*agg["status"])
-    res.value = float(agg["share"].min())
-    res.value_text = "；".join(f"{st} {fmt_pct(row.share) or '—'}" for st, row in agg.iterrows())
-    below = c[c["share"] < c["min_share"]]
+    res.value = float(agg["share"].min()) if agg["share"].notna().any() else None
+    res.value_text = "；".join(
+        f"{st} {fmt_vs(row.share, row.min_share, pct=True) or '—'}" if row.complete
+        else f"{st} 无完整数据（已知 {fmt_vs(row.share, row.min_share, pct=True) or '—'}，"
+             f"缺 {int(row.n_bounded + row.n_unbounded)} 所学校的数据）"
+        for st, row in agg.iterrows())
+    below = c[c["status"] != PASS]
     detail = below[["school_code", "school_name", "stage", "entrants", "entrants_in_catchment", "share",
-                    "min_share"]].reset_index(drop=True)
-    detail["outside_catchment"] = detail["entrants"] - detail["entrants_in_catchment"]
-    failing = [f"{st} 全县 {fmt_pct(row.share)} < {fmt_pct(row.min_share, 0)}"
+                    "min_share", "status", "missing_input"]].reset_index(drop=True)
+    detail["outside_catchment"] = detail["entrants"].astype("Int64") - detail["entrants_in_catchment"].astype("Int64")
+    failing = [f"{st} 全县 {fmt_vs(row.share, row.min_share, pct=True)} < {fmt_pct(row.min_share, 0)}"
+               if row.complete else f"{st} 已知学校片内入学 {int(row.k_in)}/{int(row.k_ent)} 人，有学校片外入学，"
+                                    f"无论缺失的数据如何都达不到 {fmt_pct(row.min_share, 0)}"
                for st, row in agg[agg["status"] == FAIL].iterrows()]
     if failing:
-        failing += (detail["school_name"] + "（" + detail["stage"] + "）" + detail["share"].map(fmt_pct).astype("string")
-                    + "，片外" + detail["outside_catchment"].astype(str) + "人").tolist()
+        off = detail[detail["status"] == FAIL]
+        failing += [f"{n}（{st}）{fmt_vs(sh, m, pct=True)}，片外{o}人" for n, st, sh, m, o in zip(
+            off["school_name"], off["stage"], off["share"], off["min_share"], off["outside_catchment"])]
+    nd_stages = agg.index[agg["status"] != PASS]
+    nd = detail[(detail["status"] == NO_DATA) & detail["stage"].isin(nd_stages)]
+    failing += (nd["school_name"] + "（" + nd["stage"] + "）无数据：" + nd["missing_input"]).tolist()
     res.failing = join_text(failing, limit=20)
-    res.evidence = "；".join(f"{st} 片内 {int(r.entrants_in_catchment)} / 招生 {int(r.entrants)}"
+    res.evidence = "；".join(f"{st} 片内 {int(r.k_in)} / 招生 {int(r.k_ent)}"
+                            + ("" if r.complete else f"（另有 {int(r.n_bounded + r.n_unbounded)} 所学校数据缺失）")
                             for st, r in agg.iterrows())
     res.detail = detail
     return res
@@ -695,9 +1006,14 @@ def g14(tables, standards) -> IndicatorResult:
     """Quota allocation ≥ 50% of places, tilted to rural junior schools.
 
     Tilt: rural schools' share of the allocated places ≥ their share of junior graduates.
+    In scope: every school in ``quota`` and every school (not of ``units.excluded_types``) with
+    pupils in the graduating grade (``graduating_grade``), which must have a quota row. A missing
+    row or a NA figure leaves the tilt 无数据; the 50% share passes on the known places alone
+    when they already reach it (places are never negative), otherwise it is 无数据 too.
     """
     spec = standards["guarantee"]["G14"]
-    std = (f"分配到校名额 ÷ 优质高中招生总名额 ≥ {fmt_pct(spec['min_share'], 0)}；"
+    min_share = spec["min_share"]
+    std = (f"分配到校名额 ÷ 优质高中招生总名额 ≥ {fmt_pct(min_share, 0)}；"
            f"农村初中所得名额占比 ≥ 其毕业生占比")
     res = IndicatorResult("G14", spec["name"], AREA_GUARANTEE, std, NO_DATA, responsible=responsible(spec))
     quota, schools = table(tables, "quota"), table(tables, "schools")
@@ -705,38 +1021,63 @@ def g14(tables, standards) -> IndicatorResult:
     if quota is None or schools is None:
         res.failing = "缺少数据表 (missing tables): quota / schools"
         return res
-    q = quota.merge(schools[["school_code", "school_name", "urban_rural"]], on="school_code", how="left")
-    allocated, grads = int(q["allocated_places"].sum()), int(q["graduates"].sum())
-    rural = q["urban_rural"] == RURAL
-    r_alloc, r_grads = int(q.loc[rural, "allocated_places"].sum()), int(q.loc[rural, "graduates"].sum())
+    q = quota.assign(_row=True)
+    scope = compulsory_scope(tables, standards, by="school", grades=[spec["graduating_grade"]])
+    if scope is not None:
+        absent = scope[~scope["school_code"].isin(q["school_code"])][["school_code"]]
+        q = pd.concat([q, absent], ignore_index=True)
+    q = q.merge(schools[["school_code", "school_name", "urban_rural"]], on="school_code", how="left")
+    g = q["graduates"].astype("Float64").astype(float)
+    a = q["allocated_places"].astype("Float64").astype(float)
+    q["missing_input"] = reasons(
+        [q["_row"].isna().to_numpy(), np.isnan(g) & np.isnan(a), np.isnan(g), np.isnan(a)],
+        ["无名额分配记录（quota）", "毕业生数和分配名额缺失（quota.graduates、quota.allocated_places）",
+         "毕业生数缺失（quota.graduates）", "分配名额缺失（quota.allocated_places）"], q.index)
+    has_na = bool(q["missing_input"].notna().any())
+    allocated, grads = float(np.nansum(a)), float(np.nansum(g))
+    rural = (q["urban_rural"] == RURAL).to_numpy()
+    r_alloc, r_grads = float(np.nansum(a[rural])), float(np.nansum(g[rural]))
     failing = []
     if total is None or total <= 0:
         s1, share = NO_DATA, None
         failing.append(missing_number_text(["quota_total_places"]))
     else:
         share = allocated / total
-        s1 = PASS if share >= spec["min_share"] else FAIL
-        if s1 == FAIL:
-            failing.append(f"分配比例 {fmt_pct(share)} < {fmt_pct(spec['min_share'], 0)}，"
-                           f"至少还需 {math.ceil(spec['min_share'] * total - allocated - 1e-9)} 个名额")
-    if allocated == 0 or grads == 0:
-        s2, r_place_share, r_grad_share = NO_DATA, None, None
+        if at_least(share, min_share):
+            s1 = PASS  # the known places alone reach it
+        elif np.isnan(a).any():
+            s1 = NO_DATA  # the missing places could make up the difference
+        else:
+            s1 = FAIL
+            failing.append(f"分配比例 {fmt_vs(share, min_share, pct=True)} < {fmt_pct(min_share, 0)}，"
+                           f"至少还需 {math.ceil(min_share * total - allocated - 1e-9)} 个名额")
+    r_place_share = r_alloc / allocated if allocated else None
+    r_grad_share = r_grads / grads if grads else None
+    if has_na:
+        s2 = NO_DATA
+    elif allocated == 0 or grads == 0:
+        s2 = NO_DATA
         failing.append("无分配名额或毕业生数据，无法判断向农村倾斜")
     else:
-        r_place_share, r_grad_share = r_alloc / allocated, r_grads / grads
-        s2 = PASS if r_place_share >= r_grad_share else FAIL
+        s2 = PASS if at_least(r_place_share, r_grad_share) else FAIL
         if s2 == FAIL:
-            failing.append(f"农村初中名额占比 {fmt_pct(r_place_share)} < 毕业生占比 {fmt_pct(r_grad_share)}")
+            failing.append(f"农村初中名额占比 {fmt_vs(r_place_share, r_grad_share, pct=True)} < "
+                           f"毕业生占比 {fmt_pct(r_grad_share)}")
+    if has_na:
+        nd = q[q["missing_input"].notna()]
+        failing += (nd["school_name"].fillna(nd["school_code"]) + " 无数据：" + nd["missing_input"]).tolist()
     res.status = combine_status(s1, s2)
     res.value = share
-    res.value_text = (f"分配比例 {fmt_pct(share) or '—'}；农村初中名额占比 {fmt_pct(r_place_share) or '—'}"
-                      f" / 毕业生占比 {fmt_pct(r_grad_share) or '—'}")
-    res.failing = join_text(failing)
-    res.evidence = (f"分配到校 {allocated} 个 / 总名额 {fmt_int(total) or '—'} 个；农村初中 {r_alloc} 个名额、"
-                    f"{r_grads} 名毕业生（全县 {grads} 名）")
-    q["places_per_graduate"] = q["allocated_places"] / q["graduates"].where(q["graduates"] > 0)
+    known = "" if not has_na else "（仅计有数据的学校）"
+    res.value_text = (f"分配比例 {fmt_vs(share, min_share, pct=True) or '—'}；农村初中名额占比 "
+                      f"{fmt_vs(r_place_share, r_grad_share, pct=True) or '—'} / 毕业生占比 {fmt_pct(r_grad_share) or '—'}"
+                      + known)
+    res.failing = join_text(failing, limit=20)
+    res.evidence = (f"分配到校 {fmt_int(allocated)} 个 / 总名额 {fmt_int(total) or '—'} 个；农村初中 {fmt_int(r_alloc)} 个名额、"
+                    f"{fmt_int(r_grads)} 名毕业生（全县 {fmt_int(grads)} 名）" + known)
+    q["places_per_graduate"] = a / np.where(g > 0, g, np.nan)
     res.detail = q[["school_code", "school_name", "urban_rural", "graduates", "allocated_places",
-                    "places_per_graduate"]].reset_index(drop=True)
+                    "places_per_graduate", "missing_input"]].reset_index(drop=True)
     return res
 
 
@@ -756,14 +1097,15 @@ def g15(tables, standards) -> IndicatorResult:
         failing.append(missing_number_text(miss) if miss else "符合条件的随迁子女数为0，比例无法计算")
     else:
         share = served / eligible
-        s2 = PASS if share >= spec["min_share"] else FAIL
+        s2 = PASS if at_least(share, spec["min_share"]) else FAIL
         if s2 == FAIL:
-            failing.append(f"随迁子女就读比例 {fmt_pct(share)} < {fmt_pct(spec['min_share'], 0)}")
+            failing.append(f"随迁子女就读比例 {fmt_vs(share, spec['min_share'], pct=True)} < "
+                           f"{fmt_pct(spec['min_share'], 0)}")
     if att_status != PASS:
         failing.append(att_text)
     res.status = combine_status(s2, att_status)
     res.value = share
-    res.value_text = f"随迁子女就读比例 {fmt_pct(share) or '—'}；关爱体系认定 {'是' if att_status == PASS else ('否' if att_status == FAIL else '未提供')}"
+    res.value_text = f"随迁子女就读比例 {fmt_vs(share, spec['min_share'], pct=True) or '—'}；关爱体系认定 {'是' if att_status == PASS else ('否' if att_status == FAIL else '未提供')}"
     res.failing = join_text(failing)
     res.evidence = f"{att_text}；随迁子女 {fmt_int(served) or '—'} / {fmt_int(eligible) or '—'} 人"
     return res

@@ -1,8 +1,11 @@
 """Education quality (教育质量): the 9 indicators Q1–Q9.
 
-Same result type and status rules as ``guarantee.py``. Per-school rules (Q3–Q8) judge every
-school that has compulsory-stage pupils in ``enrolment`` (all schools in ``schools`` when the
-enrolment table is missing); a school without a row or value is 无数据 for that rule, never a pass.
+Same result type and status rules as ``guarantee.py``. Per-school rules (Q3–Q7) judge every
+school that has compulsory-stage pupils in ``enrolment`` — a NA count counts as possibly pupils —
+(all schools in ``schools`` when the enrolment table is missing); Q8 judges every such school and
+grade (not of ``units.excluded_types``) plus every row of the survey. A school (or school and
+grade) without a row or value is 无数据 for that rule, never a pass; ``failing`` names the school
+and the missing input.
 
 Q9 judges the national monitoring values (level ≥ Ⅲ and 校际差异率 < 0.15). Where the county has
 student-level scores (``monitoring_scores``), the between-school share of score variance
@@ -23,11 +26,14 @@ from .guarantee import (
     at_least,
     combine_status,
     combine_status_by,
+    compulsory_scope,
     county_number,
     fmt_num,
     fmt_pct,
+    fmt_vs,
     join_text,
     missing_number_text,
+    reasons,
     responsible,
     table,
 )
@@ -53,10 +59,10 @@ def _ratio_result(code, spec, standard_text, num_items, den_items, formula, tabl
         res.failing = "分母不大于0，无法计算 (denominator ≤ 0)"
         return res
     rate = num / den
-    res.value, res.value_text = rate, fmt_pct(rate)
-    res.status = PASS if rate >= spec["min_rate"] else FAIL
+    res.value, res.value_text = rate, fmt_vs(rate, spec["min_rate"], pct=True)
+    res.status = PASS if at_least(rate, spec["min_rate"]) else FAIL
     if res.status == FAIL:
-        res.failing = f"{fmt_pct(rate)} < {fmt_pct(spec['min_rate'], 0)}"
+        res.failing = f"{res.value_text} < {fmt_pct(spec['min_rate'], 0)}"
     res.evidence = f"{formula} = {fmt_num(num, 0)} ÷ {fmt_num(den, 0)}"
     if rate > 1:
         res.evidence += "；比率超过100%，请核对分子分母口径 (rate above 100%: check the inputs)"
@@ -98,7 +104,8 @@ def judged_schools(tables, standards) -> pd.DataFrame | None:
     s = schools[["school_code", "school_name"]]
     if enrol is None:
         return s.reset_index(drop=True)
-    codes = enrol.loc[enrol["stage"].isin(standards["stages"]) & (enrol["students"] > 0), "school_code"]
+    pupils = (enrol["students"].astype("Float64") > 0).fillna(True).to_numpy(dtype=bool)  # NA: maybe pupils
+    codes = enrol.loc[enrol["stage"].isin(standards["stages"]).to_numpy() & pupils, "school_code"]
     return s[s["school_code"].isin(codes)].reset_index(drop=True)
 
 
@@ -112,7 +119,9 @@ def _per_school_result(res: IndicatorResult, frame: pd.DataFrame, fail_text: pd.
     res.value = n_ok / n
     res.value_text = f"{n_ok}/{n} 所学校{what}"
     fails = fail_text[frame["status"] == FAIL].tolist()
-    nodata = (frame.loc[frame["status"] == NO_DATA, "school_name"] + " 无数据").tolist()
+    nd = frame[frame["status"] == NO_DATA]
+    nodata = (nd["school_name"] + " 无数据：" + nd["missing_input"].fillna("数据缺失")).tolist() \
+        if "missing_input" in frame else (nd["school_name"] + " 无数据").tolist()
     res.failing = join_text(fails + nodata, limit=20)
     res.detail = frame[frame["status"] != PASS].reset_index(drop=True)
     return res
@@ -138,6 +147,11 @@ def q3(tables, standards) -> IndicatorResult:
     f["status"] = combine_status_by(long, long.index.get_level_values(0)).reindex(f.index).to_numpy()
     text = (f["school_name"] + np.where(charter.fillna(True), "", " 无章程")
             + np.where(info.fillna(True), "", " 未实现信息化"))
+    no_row = ~f["school_code"].isin(ratings["school_code"]).to_numpy()
+    f["missing_input"] = reasons(
+        [no_row, charter.isna() & info.isna(), charter.isna(), info.isna()],
+        ["无学校评级记录（ratings）", "是否制定章程、是否实现信息化均缺失（ratings.has_charter、has_informatization）",
+         "是否制定章程缺失（ratings.has_charter）", "是否实现信息化缺失（ratings.has_informatization）"], f.index)
     _per_school_result(res, f, text, "达标")
     res.evidence = "ratings 表（has_charter、has_informatization）"
     return res
@@ -162,8 +176,13 @@ def q4(tables, standards) -> IndicatorResult:
     f["share"] = spend / budget.where(budget > 0)
     f["shortfall_yuan"] = (f["required_yuan"] - spend).clip(lower=0)
     f["status"] = np.where(f["share"].isna(), NO_DATA, np.where(at_least(spend, f["required_yuan"]), PASS, FAIL))
-    text = (f["school_name"] + " " + f["share"].map(fmt_pct).astype("string") + "，差 "
+    text = (f["school_name"] + " " + f["share"].map(lambda v: fmt_vs(v, share, pct=True)).astype("string") + "，差 "
             + f["shortfall_yuan"].map(fmt_num).astype("string") + " 元")
+    no_row = ~f["school_code"].isin(finance["school_code"]).to_numpy()
+    f["missing_input"] = reasons(
+        [no_row, budget.isna(), spend.isna(), (budget <= 0).to_numpy()],
+        ["无经费记录（finance）", "年度公用经费预算缺失（finance.public_funds_budget_yuan）",
+         "教师培训经费缺失（finance.training_spending_yuan）", "年度公用经费预算为0，比例无法计算"], f.index)
     _per_school_result(res, f, text, "达标")
     res.evidence = "finance 表（training_spending_yuan ÷ public_funds_budget_yuan）"
     return res
@@ -185,6 +204,9 @@ def _rating_rule(code: str, column: str, tables, standards) -> IndicatorResult:
     r = f["rating"].map(rank)
     f["status"] = np.where(r.isna(), NO_DATA, np.where(r <= min_rank, PASS, FAIL))
     text = f["school_name"] + " " + f["rating"].astype("string")
+    no_row = ~f["school_code"].isin(ratings["school_code"]).to_numpy()
+    f["missing_input"] = reasons([no_row, r.isna().to_numpy()],
+                                 ["无学校评级记录（ratings）", f"评级缺失（ratings.{column}）"], f.index)
     _per_school_result(res, f, text, f"达到{spec['min_rating']}及以上")
     res.evidence = f"ratings 表 {column}"
     return res
@@ -205,8 +227,10 @@ def q7(tables, standards) -> IndicatorResult:
 def q8(tables, standards) -> IndicatorResult:
     """Homework: grades 1–2 no written homework; primary ≤ 60 min; junior ≤ 90 min a day.
 
-    Judged on each school-grade's average from the survey; rows with no valid responses are
-    无数据. Every offending school-grade is listed.
+    Judged on each school-grade's average from the survey. In scope: every row of the survey and
+    every school and grade with pupils in ``enrolment`` (not of ``units.excluded_types``). A
+    school-grade without a row, with no valid responses (0 or NA) or a NA average is 无数据.
+    Every offending school-grade is listed.
     """
     spec = standards["quality"]["Q8"]
     no_written = spec["no_written_grades"]
@@ -218,34 +242,54 @@ def q8(tables, standards) -> IndicatorResult:
     if hw is None:
         res.failing = "缺少数据表 (missing table): homework"
         return res
+    h = hw.assign(_row=True)
+    scope = compulsory_scope(tables, standards, by="grade")
+    if scope is not None:
+        have = h[["school_code", "grade"]].assign(_have=True)
+        absent = scope.merge(have, on=["school_code", "grade"], how="left")
+        absent = absent.loc[absent["_have"].isna(), ["school_code", "grade"]]
+        h = pd.concat([h, absent], ignore_index=True)
     schools = table(tables, "schools")
-    h = hw.copy()
     if schools is not None:
         h = h.merge(schools[["school_code", "school_name"]], on="school_code", how="left")
+        h["school_name"] = h["school_name"].fillna(h["school_code"])
     else:
         h["school_name"] = h["school_code"]
+    h["grade"] = h["grade"].astype("int64")
+    h["respondents"] = h["respondents"].astype("Int64")
     h["stage"] = np.where(h["grade"].isin(list(PRIMARY_GRADES)), "小学", "初中")
     h["limit_minutes"] = np.where(h["grade"].isin(no_written), 0.0, h["stage"].map(limits).astype(float))
-    minutes = h["written_minutes"].astype(float)
+    minutes = h["written_minutes"].astype("Float64").astype(float)
+    h["written_minutes"] = minutes
     h["excess_minutes"] = minutes - h["limit_minutes"]
-    valid = (h["respondents"] > 0) & minutes.notna()
-    h["status"] = np.where(~valid, NO_DATA, np.where(h["excess_minutes"] > 0, FAIL, PASS))
+    resp = h["respondents"]
+    h["missing_input"] = reasons(
+        [h["_row"].isna().to_numpy(), resp.isna().to_numpy(), (resp == 0).fillna(False).to_numpy(dtype=bool),
+         np.isnan(minutes)],
+        ["无课业负担调查记录（homework）", "有效问卷数缺失（homework.respondents）",
+         "无有效问卷（homework.respondents = 0）", "日均书面作业时间缺失（homework.written_minutes）"], h.index)
+    h["status"] = np.where(h["missing_input"].notna(), NO_DATA, np.where(h["excess_minutes"] > 0, FAIL, PASS))
     if h.empty:
         res.failing = "无课业负担调查数据"
         return res
     res.status = combine_status(*h["status"].unique())
-    n_fail = int((h["status"] == FAIL).sum())
+    n_fail, n_na = int((h["status"] == FAIL).sum()), int((h["status"] == NO_DATA).sum())
     res.value = float(n_fail)
-    res.value_text = f"超标 {n_fail} 个年级（共调查 {len(h)} 个学校年级）"
+    res.value_text = f"超标 {n_fail} 个年级（共 {len(h)} 个学校年级" + (f"，无数据 {n_na} 个）" if n_na else "）")
     off = h[h["status"] == FAIL]
+    nd = h[h["status"] == NO_DATA].sort_values(["school_code", "grade"])
+    nd_text = nd.groupby(["school_name", "missing_input"], sort=False)["grade"].agg(
+        lambda g: "、".join(str(x) for x in g))
     res.failing = join_text(
-        (off["school_name"] + " " + off["grade"].astype(str) + "年级 " + off["written_minutes"].map(fmt_num)
-         .astype("string") + "分钟（限" + off["limit_minutes"].map(lambda v: fmt_num(v, 0)).astype("string")
-         + "）").tolist(), limit=20)
-    res.evidence = "homework 表（学校×年级日均书面作业时间）"
-    res.detail = h.loc[h["status"] != PASS, ["school_code", "school_name", "grade", "respondents",
-                                             "written_minutes", "limit_minutes", "excess_minutes", "status"]]
-    res.detail = res.detail.sort_values(["status", "excess_minutes"], ascending=[True, False]).reset_index(drop=True)
+        [f"{n} {g}年级 {fmt_vs(m, lim)}分钟（限{fmt_num(lim, 0)}）"
+         for n, g, m, lim in zip(off["school_name"], off["grade"], off["written_minutes"], off["limit_minutes"])]
+        + [f"{n} {g}年级 无数据：{why}" for (n, why), g in nd_text.items()], limit=20)
+    res.evidence = "homework 表（学校×年级日均书面作业时间）；enrolment 表中有在校生的年级须有调查记录"
+    detail = h.loc[h["status"] != PASS, ["school_code", "school_name", "grade", "respondents",
+                                         "written_minutes", "limit_minutes", "excess_minutes", "status",
+                                         "missing_input"]]
+    res.detail = detail.sort_values(["status", "excess_minutes", "school_code", "grade"],
+                                    ascending=[True, False, True, True]).reset_index(drop=True)
     return res
 
 
@@ -282,8 +326,13 @@ def between_school_variance_share(scores: pd.DataFrame, group: str = "school_cod
 
 
 def q9(tables, standards) -> IndicatorResult:
+    """National monitoring: each subject and grade at level ≥ ``min_level`` and 校际差异率 <
+    ``max_diff_rate``. A row with a NA level or rate is 无数据 unless its other figure fails.
+    The rate is shown with ``diff_rate_decimals`` decimals, and more where it would otherwise
+    print the same as the limit (0.1499 → "0.1499", never "0.150")."""
     spec = standards["quality"]["Q9"]
     min_level, max_diff = spec["min_level"], spec["max_diff_rate"]
+    dec = spec["diff_rate_decimals"]
     std = f"各监测学科学业水平 ≥ {LEVEL_NAMES.get(min_level, min_level)}级，且校际差异率 < {max_diff}"
     res = IndicatorResult("Q9", spec["name"], AREA_QUALITY, std, NO_DATA, responsible=responsible(spec))
     mon = table(tables, "monitoring")
@@ -291,9 +340,18 @@ def q9(tables, standards) -> IndicatorResult:
         res.failing = "缺少国家义务教育质量监测结果 (monitoring missing)"
         return res
     m = mon[["subject", "grade", "level", "diff_rate"]].copy()
-    m["level_ok"] = m["level"] >= min_level
-    m["diff_ok"] = m["diff_rate"].astype(float) < max_diff
-    m["status"] = np.where(m["level_ok"] & m["diff_ok"], PASS, FAIL)
+    m["level"] = m["level"].astype("Int64")
+    m["diff_rate"] = m["diff_rate"].astype("Float64")
+    m["level_ok"] = (m["level"] >= min_level).astype("boolean")
+    m["diff_ok"] = (m["diff_rate"] < max_diff).astype("boolean")
+    failed = (m["level_ok"] == False) | (m["diff_ok"] == False)  # noqa: E712  (NA stays NA)
+    m["status"] = np.where(failed.fillna(False).to_numpy(dtype=bool), FAIL,
+                           np.where((m["level_ok"].isna() | m["diff_ok"].isna()).to_numpy(), NO_DATA, PASS))
+    m["missing_input"] = reasons(
+        [(m["level"].isna() & m["diff_rate"].isna()).to_numpy(), m["level"].isna().to_numpy(),
+         m["diff_rate"].isna().to_numpy()],
+        ["学业水平等级、校际差异率均缺失（monitoring.level、diff_rate）", "学业水平等级缺失（monitoring.level）",
+         "校际差异率缺失（monitoring.diff_rate）"], m.index)
     scores = table(tables, "monitoring_scores")
     if scores is not None and not scores.empty:
         # one estimate per subject × grade: a groupby over a handful of subjects, not over schools
@@ -306,17 +364,21 @@ def q9(tables, standards) -> IndicatorResult:
         m = m.merge(est[["subject", "grade", "county_between_school_share", "county_schools", "county_students"]],
                     on=["subject", "grade"], how="outer")
         m["status"] = m["status"].fillna("仅县级数据")
-    res.status = combine_status(*m.loc[m["status"].isin([PASS, FAIL]), "status"].unique())
-    res.value = float(m["diff_rate"].max())
-    res.value_text = (f"最低等级 {LEVEL_NAMES.get(int(m['level'].min()), '')}级；"
-                      f"最大校际差异率 {fmt_num(m['diff_rate'].max(), 2)}")
+    judged = m[m["status"].isin([PASS, FAIL, NO_DATA])]
+    res.status = combine_status(*judged["status"].unique())
+    res.value = float(judged["diff_rate"].max()) if judged["diff_rate"].notna().any() else None
+    low = judged["level"].min()
+    res.value_text = (f"最低等级 {LEVEL_NAMES.get(int(low), str(low)) + '级' if pd.notna(low) else '—'}；"
+                      f"最大校际差异率 {fmt_vs(res.value, max_diff, dec) or '—'}")
     if "county_between_school_share" in m and m["county_between_school_share"].notna().any():
         res.value_text += f"；县测校间方差占比 最大 {fmt_num(m['county_between_school_share'].max(), 3)}"
     fails = m[m["status"] == FAIL]
+    nd = m[m["status"] == NO_DATA]
     res.failing = join_text(
-        (fails["subject"] + fails["grade"].astype("string") + "年级 等级"
-         + fails["level"].map(lambda v: LEVEL_NAMES.get(v, str(v))).astype("string") + "级、差异率 "
-         + fails["diff_rate"].map(lambda v: fmt_num(v, 2)).astype("string")).tolist())
+        [f"{sub}{int(gr)}年级 等级{LEVEL_NAMES.get(lv, str(lv)) if pd.notna(lv) else '不详'}级、差异率 "
+         f"{fmt_vs(dr, max_diff, dec) or '不详'}" for sub, gr, lv, dr in zip(
+            fails["subject"], fails["grade"], fails["level"], fails["diff_rate"])]
+        + (nd["subject"] + nd["grade"].astype("string") + "年级 无数据：" + nd["missing_input"]).tolist())
     res.evidence = "国家义务教育质量监测结果（monitoring 表）；县级成绩（monitoring_scores）仅作参照，不参与判定"
     res.detail = m.reset_index(drop=True)
     return res

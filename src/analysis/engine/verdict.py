@@ -31,7 +31,7 @@ from .guarantee import (
     IndicatorResult,
     evaluate_guarantee,
     fmt_num,
-    fmt_pct,
+    fmt_vs,
     join_text,
     responsible,
 )
@@ -89,11 +89,12 @@ def resource_result(code: str, units: pd.DataFrame, cv: pd.DataFrame, standards:
             "unit_pass", "causes_unit_fail", "missing_inputs"]
     detail = detail.loc[below_mask | na_mask, [k for k in cols if k in detail.columns]].reset_index(drop=True)
     below = detail[detail[f"{code}_met"].astype("boolean").fillna(True) == False]  # noqa: E712
-    unit_text = (below["school_name"].astype("string") + "（" + below["stage"].astype("string") + "）"
-                 + below[code].map(lambda v: fmt_num(v, dec)).astype("string") + "/"
-                 + below["standard"].map(lambda v: fmt_num(v, dec)).astype("string") + "，为标准的"
-                 + below[f"{code}_ratio"].map(lambda v: fmt_pct(v, 1)).astype("string")
-                 + np.where(below["causes_unit_fail"], "，致该校未达每校标准", "")).tolist()
+    floor = res_std["floor_ratio"]
+    unit_text = [
+        f"{name}（{stage}）{fmt_vs(v, sv, dec)}/{fmt_num(sv, dec)}，为标准的{_ratio_text(r, floor)}"
+        + ("，致该校未达每校标准" if caused else "")
+        for name, stage, v, sv, r, caused in zip(below["school_name"], below["stage"], below[code],
+                                                 below["standard"], below[f"{code}_ratio"], below["causes_unit_fail"])]
     cv_text = [f"{r.stage}差异系数 {fmt_num(r.cv_shown, dec_cv)} > {fmt_num(r.limit, 2)}" for r in cv_fail.itertuples()]
     no_data = detail[detail[f"{code}_met"].isna()]
     na_text = (no_data["school_name"].astype("string") + "（" + no_data["stage"].astype("string") + "）无数据："
@@ -106,6 +107,13 @@ def resource_result(code: str, units: pd.DataFrame, cv: pd.DataFrame, standards:
     ) or None
     res.detail = detail
     return res
+
+
+def _ratio_text(ratio, floor: float) -> str | None:
+    """A unit's value ÷ standard as a percentage with 1 decimal, or more where it would print the
+    same as 100% (the standard) or the per-unit floor (85%) without being equal to it."""
+    texts = [fmt_vs(ratio, 1.0, 1, pct=True), fmt_vs(ratio, floor, 1, pct=True)]
+    return max(texts, key=lambda t: len(t or ""))
 
 
 def _inputs_for(code: str, missing_inputs: pd.Series) -> pd.Series:
