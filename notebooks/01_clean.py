@@ -30,8 +30,9 @@ out_dir = ""           # "" → reports/<period>  (for files a notebook writes i
 # %% tags=["remove-cell"]
 from IPython.display import HTML, Markdown, display
 
-from analysis import paths, report
+from analysis import checks, paths, report
 from analysis.cleaning import clean_period
+from analysis.runner import county_meta
 
 period = str(period)
 data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)
@@ -40,6 +41,11 @@ result = clean_period(data_dir, period, processed_dir)
 summary = result.summary
 dq = result.data_quality
 quarantine = result.quarantine
+meta = county_meta(data_dir)
+dq_xlsx = checks.write_quality_workbook(
+    dq, out_dir / checks.QUALITY_WORKBOOK, schools=result.tables["schools"],
+    county=str(meta.get("county") or ""), period=period, demo=bool(meta.get("demo")))
+counts = checks.check_result(result).counts
 
 # %% [markdown]
 # ## 一、各表读入与写出情况
@@ -65,10 +71,17 @@ display(HTML(report.html_table(
 # %% [markdown]
 # ## 二、数据质量问题清单
 #
-# 每行一个问题：所在文件、工作表、Excel 行号和列，原值，问题，以及清洗时的处理方式。
+# 每行一个问题：所在文件、工作表、Excel 行号和列，原值，问题，以及清洗时的处理方式。“需更正”：有数据被
+# 隔离或记为缺失，相关指标为“无数据”，请更正原始工作簿后重新运行；“请核对”：按某种假定读取，请确认；
+# “已自动处理”：只整理了写法，数值未受影响。同一清单另存为 Excel（可筛选、可打印）。
 
 # %% tags=["remove-input"]
+display(Markdown(
+    f"需更正 **{counts['需更正']}** 条，请核对 **{counts['请核对']}** 条，已自动处理 **{counts['已自动处理']}** 条。"
+    f"Excel 清单：`{dq_xlsx.name}`（与本报告在同一文件夹）。"
+))
 display(HTML(report.html_table(dq, table="data_quality", caption="数据质量问题清单",
+                               columns=["severity", "file", "sheet", "row", "column", "value", "problem", "action"],
                                empty_text="（未发现问题）")))
 
 # %% [markdown]

@@ -143,6 +143,11 @@ def write_quality_workbook(data_quality: pd.DataFrame, path: str | Path, *,
     return path
 
 
+def check_result(clean) -> CheckResult:
+    """The check's result of a :class:`analysis.cleaning.CleanResult` (no workbook written)."""
+    return CheckResult(clean.period, clean.data_quality, clean.summary, None)
+
+
 def check_period(data_dir: str | Path, period: str, out_dir: str | Path | None = None, *,
                  county: str = "", demo: bool = False) -> CheckResult:
     """Clean and validate ``data_dir/<period>`` without writing processed tables; write the

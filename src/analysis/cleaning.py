@@ -40,6 +40,7 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from . import schemas
+from .engine.inputs import COUNTY_TABLES
 from .files import write_csv
 from .rawdata import (
     GRADE_NAMES,
@@ -190,7 +191,7 @@ class _Log:
                 file=spec.file, sheet=spec.sheet, row=row, reason=reason,
                 record=self.records.get((spec.file, spec.sheet), {}).get(row, "{}"),
                 table=spec.table, school_code=None if code is None else str(code),
-                incomplete=bool(incomplete and code is not None)))
+                incomplete=bool(incomplete and (code is not None or spec.table in COUNTY_TABLES))))
             value = None if values is None else _none_if_na(values[i])
             self.note(spec.file, spec.sheet, row, None if columns is None else columns[i],
                       "（空 / blank）" if value is None and values is not None else value,

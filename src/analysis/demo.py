@@ -667,11 +667,14 @@ def _total_row(headers: list[str], rows: list[list]) -> list:
 
 
 def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
-               n_schools: int | None = None) -> Path:
+               n_schools: int | None = None, plant_mess: bool = True) -> Path:
     """Write the demo county's raw workbooks under ``root`` and return ``root``.
 
     ``root/county.yaml`` and ``root/<period>/<workbook>.xlsx``. ``n_schools`` keeps only the
     first n schools of :data:`SCHOOLS` (a campus whose parent is dropped is dropped too).
+    ``plant_mess=False`` leaves out the planted data problems (duplicate school, blank cell,
+    full-width digits, padded name, merged cells and total rows), for a county with nothing to
+    correct.
     """
     root = Path(root)
     schools = SCHOOLS if n_schools is None else SCHOOLS[:n_schools]
@@ -685,7 +688,8 @@ def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
     for period in periods:
         county = _County(schools, period, seed)
         sheets = _sheet_rows(county)
-        _plant_mess(sheets)
+        if plant_mess:
+            _plant_mess(sheets)
         pdir = root / period
         pdir.mkdir(parents=True, exist_ok=True)
         for wb_name in WORKBOOKS:
@@ -695,11 +699,11 @@ def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
                     continue
                 headers = SHEET_HEADERS[(w, s)]
                 rows = [list(r) for r in rows]
-                if (w, s) in _TOTAL_ROW_SHEETS:
+                if (w, s) in _TOTAL_ROW_SHEETS and plant_mess:
                     rows.append(_total_row(headers, rows))
                 parts.append((s, headers, rows, SHEET_TITLES.get((w, s))))
             _write_workbook(pdir / f"{wb_name}.xlsx", parts, period,
-                            merge_town=wb_name == "学校基本情况")
+                            merge_town=plant_mess and wb_name == "学校基本情况")
     return root
 
 

@@ -224,7 +224,8 @@ def load_scenarios(scenario_dir: str | Path | None = None) -> dict[str, Scenario
 
 # ---------------------------------------------------------------- helpers
 def _round_half_up(x: np.ndarray | pd.Series) -> np.ndarray:
-    return np.floor(np.asarray(x, dtype=float) + 0.5).astype(int)
+    """Whole numbers, half up, as floats: an unknown (NaN) count stays unknown."""
+    return np.floor(np.asarray(x, dtype=float) + 0.5)
 
 
 def period_year(period: str | int) -> int:
@@ -293,6 +294,7 @@ def progression_rates(history: dict[str, dict[str, pd.DataFrame]], bounds=(0.5, 
     p = pd.concat(pairs, ignore_index=True)
     p["stage"] = grade_stage(p["grade"])
     p = p.astype({"students_prev": float, "students_next": float})
+    p = p.dropna(subset=["students_prev", "students_next"])  # an unknown count tells no rate
     own = p.groupby(["school_code", "stage"], as_index=False)[["students_prev", "students_next"]].sum()
     own = own[own["students_prev"] > 0]
     own["rate"] = own["students_next"] / own["students_prev"]
@@ -387,7 +389,7 @@ def project_enrolment(history, scenario: Scenario, years: list[int]) -> dict[int
         state = pd.concat([moved[["school_code", "grade", "students"]], new], ignore_index=True)
         state = state.groupby(["school_code", "grade"], as_index=False)["students"].sum()
         shown = state.assign(students=_round_half_up(state["students"] * scale))
-        shown = shown[shown["students"] > 0]
+        shown = shown[(shown["students"] > 0) | shown["students"].isna()]  # unknown stays unknown
         table = pd.concat([
             shown.assign(stage=grade_stage(shown["grade"])),
             fixed,
@@ -412,6 +414,8 @@ def derive_classes(enrolment: pd.DataFrame, current_classes: pd.DataFrame, stand
     size = e["mean_size"].astype(float).fillna(default)
     size = np.minimum(size, cap.fillna(np.inf))
     size = np.maximum(size, 1.0)
+    known = e["students"].notna().to_numpy()  # an unknown count gives no classes (G5: 无数据)
+    e, size = e[known], size[known]
     e["n"] = np.ceil(e["students"].astype(float) / size - 1e-9).astype(int)
     e = e[e["n"] > 0]
     rep = e.loc[e.index.repeat(e["n"])].copy()
@@ -773,10 +777,11 @@ def monte_carlo(tables: dict[str, pd.DataFrame], standards: dict, years_ahead: i
     units_ok, cv_ok, all_ok = [], [], []
     for _ in range(int(n)):  # draws; each draw is one vectorised engine run
         f = np.clip(rng.normal(1.0, sd, len(codes)), 0.1, None)
-        students = np.where(comp, _round_half_up(base * f[pos]), base).astype(int)
+        students = np.where(comp, _round_half_up(base * f[pos]), base)
         t = dict(tables)
         t["enrolment"] = enr.assign(students=pd.array(students, dtype="Int64"))
-        t["enrolment"] = t["enrolment"][t["enrolment"]["students"] > 0]
+        keep = (t["enrolment"]["students"] > 0).fillna(True).to_numpy(dtype=bool)  # NA: unknown, kept
+        t["enrolment"] = t["enrolment"][keep]
         units = evaluate_resources(t, standards)
         cv = cv_table(units, standards)
         inc = units[units["included"].fillna(False).astype(bool)]

@@ -351,7 +351,7 @@ def _formulas_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
                     continue
                 cells = set()
                 for ref, body in re.findall(r'<c\b[^>]*?r="([A-Z]+\d+)"[^>]*?>(.*?)</c>', xml, flags=re.S):
-                    if "<f" in body and "<v" not in body:
+                    if "<f" in body and not re.search(r"<v>[^<]+</v>", body):  # no or an empty <v/>
                         m = re.match(r"([A-Z]+)(\d+)", ref)
                         cells.add((int(m.group(2)), column_index_from_string(m.group(1))))
                 if cells:
@@ -713,10 +713,13 @@ def parse_column(values: pd.Series, col: RawCol, unit: str | None):
             num = v if text is None else None
             if text is not None:
                 t = text.replace(",", "").replace(" ", "")
+                percent = col.unit == "ratio" and t.endswith("%")
                 try:
-                    num = float(t)
+                    num = float(t[:-1]) / 100.0 if percent else float(t)
                 except ValueError:
                     problem = "不是数字 / not a number"
+                if percent and problem is None:
+                    notes[pos] = "百分数，已换算为小数（12% → 0.12）/ a percentage, converted to a share"
             if problem is None:
                 if isinstance(num, bool) or not isinstance(num, (int, float, np.integer, np.floating)):
                     problem = "不是数字 / not a number"

@@ -426,26 +426,33 @@ def county_profile(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """
     schools = tables["schools"][["school_code", "school_type"]]
     enrol = tables["enrolment"]
-    pupils = enrol[enrol["stage"].isin(["小学", "初中"])].groupby("school_code")["students"].sum()
+    comp = enrol[enrol["stage"].isin(["小学", "初中"])]
+    # an unknown grade count makes the school's pupils unknown (never the smaller sum)
+    pupils = comp.groupby("school_code")["students"].sum().mask(
+        comp["students"].isna().groupby(comp["school_code"]).any())
     teachers = tables["teachers"]
     ft = teachers[teachers["full_time"].fillna(False).astype(bool)].groupby("school_code").size()
     classes = tables["classes"]
     ncls = classes[classes["stage"].isin(["小学", "初中"])].groupby("school_code").size()
     s = schools.set_index("school_code")
+    known = s.index.isin(enrol["school_code"])  # a school without 在校生 rows: unknown, not 0
     s = s.assign(
-        pupils=pupils.reindex(s.index).fillna(0).astype("int64"),
+        pupils=pupils.reindex(s.index).astype("Int64").where(known, pd.NA),
         teachers=ft.reindex(s.index).fillna(0).astype("int64"),
         classes=ncls.reindex(s.index).fillna(0).astype("int64"),
     )
     g = s.groupby("school_type", observed=True).agg(
-        schools=("pupils", "size"), pupils=("pupils", "sum"), teachers=("teachers", "sum"), classes=("classes", "sum")
+        schools=("pupils", "size"), pupils=("pupils", lambda v: v.sum() if v.notna().all() else pd.NA),
+        teachers=("teachers", "sum"), classes=("classes", "sum")
     )
     from .schemas import SCHOOL_TYPES
 
     g = g.reindex([t for t in SCHOOL_TYPES if t in g.index])
-    total = pd.DataFrame([g.sum()], index=["合计"])
+    total = pd.DataFrame([{"schools": g["schools"].sum(), "teachers": g["teachers"].sum(),
+                           "classes": g["classes"].sum(),
+                           "pupils": g["pupils"].sum() if g["pupils"].notna().all() else pd.NA}], index=["合计"])
     out = pd.concat([g, total]).rename_axis("school_type").reset_index()
-    return out.astype({"schools": "int64", "pupils": "int64", "teachers": "int64", "classes": "int64"})
+    return out.astype({"schools": "int64", "pupils": "Int64", "teachers": "int64", "classes": "int64"})
 
 
 PROFILE_HEADERS = {"school_type": "办学类型", "schools": "学校数（所）", "pupils": "义务教育在校生（人）",
@@ -629,6 +636,7 @@ REPORT_TITLES = {
     "self_assessment.html": "自评报告",
     "rectification.html": "整改报告",
     "application_tables.xlsx": "申报表（Excel）",
+    "数据质量问题清单.xlsx": "数据质量问题清单（Excel）",
     "clean.html": "数据清洗与质量检查",
     "indicators.html": "指标计算",
     "projection.html": "达标预测",

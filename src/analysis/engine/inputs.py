@@ -19,3 +19,44 @@ def incomplete_schools(tables: Mapping[str, pd.DataFrame], table: str) -> set[st
         return set()
     sel = q[(q["table"] == table) & q["incomplete"].fillna(False).astype(bool)]
     return set(sel["school_code"].dropna().astype(str))
+
+
+#: processed tables that hold county-level rows (no school): a quarantined row of them leaves the
+#: county's figure incomplete
+COUNTY_TABLES = ("monitoring", "satisfaction", "county_items")
+
+#: the processed tables each non-resource indicator reads per school or per item (the resource
+#: indicators L1–L7 handle their own, see ``resources.py``)
+DEPENDS_ON: dict[str, tuple[str, ...]] = {
+    "G3": ("classes", "special_rooms"), "G4": ("enrolment",), "G5": ("classes",),
+    "G6": ("enrolment", "finance"), "G9": ("teachers",), "G11": ("teachers",), "G12": ("teachers",),
+    "G13": ("enrolment", "catchment"), "G14": ("quota",), "Q3": ("ratings",), "Q4": ("finance",),
+    "Q5": ("ratings",), "Q6": ("ratings",), "Q7": ("ratings",), "Q8": ("homework",),
+    "Q9": ("monitoring",), "S1": ("satisfaction",),
+}
+
+_TABLE_NAMES = {"classes": "班级", "special_rooms": "专用教室", "enrolment": "在校生", "finance": "学校经费",
+                "teachers": "教职工花名册", "catchment": "划片入学", "quota": "名额分配", "ratings": "学校评级",
+                "homework": "课业负担", "monitoring": "质量监测", "satisfaction": "社会认可度调查"}
+
+
+def incomplete_inputs(tables: Mapping[str, pd.DataFrame], code: str) -> str | None:
+    """Why indicator ``code`` cannot be sure of its inputs: the schools (or county tables) whose
+    rows it reads were partly quarantined; ``None`` when they are complete."""
+    q = tables.get("quarantine")
+    if q is None or len(q) == 0 or not {"table", "school_code", "incomplete"} <= set(q.columns):
+        return None
+    lost = q[q["incomplete"].fillna(False).astype(bool) & q["table"].isin(DEPENDS_ON.get(code, ()))]
+    if lost.empty:
+        return None
+    names = {}
+    schools = tables.get("schools")
+    if schools is not None:
+        names = dict(zip(schools["school_code"].astype(str), schools["school_name"].astype(str)))
+    parts = []
+    for tbl, sub in lost.groupby("table", sort=True):
+        label = _TABLE_NAMES.get(str(tbl), str(tbl))
+        codes = sorted(set(sub["school_code"].dropna().astype(str)))
+        who = "、".join(names.get(c, c) for c in codes[:10]) + ("等" if len(codes) > 10 else "")
+        parts.append(f"{who + '的' if who else ''}{label}有 {len(sub)} 行记录被隔离")
+    return "；".join(parts) + "（见隔离表，更正后重跑）"

@@ -35,6 +35,7 @@ from .guarantee import (
     join_text,
     responsible,
 )
+from .inputs import incomplete_inputs
 from .quality import evaluate_quality
 from .recognition import evaluate_recognition
 
@@ -196,6 +197,15 @@ def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.Da
     indicators.update(evaluate_guarantee(tables, standards))
     indicators.update(evaluate_quality(tables, standards))
     indicators.update(evaluate_recognition(tables, standards))
+    for code, res in indicators.items():
+        # rows the cleaning kept aside (quarantined) that held inputs of this indicator: a pass
+        # computed without them is not a pass (indicators.md §6); a failure is kept and noted
+        lost = incomplete_inputs(tables, code)
+        if lost is None:
+            continue
+        if res.status == PASS:
+            res.status = NO_DATA
+        res.failing = join_text([res.failing, f"数据不完整：{lost}"])
     verdict = verdict_table(indicators)
     details = {code: r.detail.reset_index(drop=True) for code, r in indicators.items() if r.detail is not None}
     return Results(units=units, cv=cv, verdict=verdict, details=details, indicators=indicators)
