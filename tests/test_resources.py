@@ -146,16 +146,16 @@ def test_missing_input_gives_na_and_failed_unit_not_zero():
     # 6 met but the 7th has no data: whether it reaches 85% is unknown → the rule is undecided
     # (NA: never a pass, never a fail made up from a missing input)
     assert u.n_met == 6 and pd.isna(u.unit_pass)
-    assert "equipment_value_yuan" in u.missing_inputs
+    assert "办学条件.xlsx·校舍场地装备·教学仪器设备值" in u.missing_inputs  # the workbook, not a column name
     # indoor sports area unknown → L4 cannot be computed (not "minus 0")
     u = one(evaluate_resources(at_standard_primary(indoor_sports_area_m2=np.nan)), "P1")
-    assert pd.isna(u.L4) and "indoor_sports_area_m2" in u.missing_inputs
+    assert pd.isna(u.L4) and "室内体育用房面积" in u.missing_inputs
     # school absent from the facilities table → L4–L7 all NA
     t = at_standard_primary()
     t["facilities"] = t["facilities"].iloc[0:0]
     u = one(evaluate_resources(t), "P1")
     assert all(pd.isna(u[f"L{k}"]) for k in range(4, 8)) and u.n_met == 3
-    assert "facilities" in u.missing_inputs and pd.isna(u.unit_pass)  # 3 met + 4 unknown: undecided
+    assert "校舍场地装备" in u.missing_inputs and pd.isna(u.unit_pass)  # 3 met + 4 unknown: undecided
     # …but a unit that fails whatever the missing values are is a definite fail: L1 at 0 (below
     # 85% of the standard) and L6 unknown → fails
     t = at_standard_primary(equipment_value_yuan=np.nan)
@@ -166,12 +166,12 @@ def test_missing_input_gives_na_and_failed_unit_not_zero():
     t = at_standard_primary()
     t["teachers"].loc[0, "degree"] = None
     u = one(evaluate_resources(t), "P1")
-    assert pd.isna(u.L1) and "degree" in u.missing_inputs
+    assert pd.isna(u.L1) and "最高学历" in u.missing_inputs
     # a full-time teacher with unknown subject → L3 has no data (could be a PE teacher)
     t = at_standard_primary()
     t["teachers"].loc[0, "subject"] = None
     u = one(evaluate_resources(t), "P1")
-    assert pd.isna(u.L3) and "subject" in u.missing_inputs and u.L1 == pytest.approx(4.2)
+    assert pd.isna(u.L3) and "任教学科" in u.missing_inputs and u.L1 == pytest.approx(4.2)
     # a school with no teacher in the roster: L1–L3 unknown, not 0
     t = at_standard_primary()
     t["teachers"] = t["teachers"].iloc[0:0]

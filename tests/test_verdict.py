@@ -146,7 +146,7 @@ def test_missing_input_makes_the_indicator_no_data_naming_school_and_input():
     units = evaluate_resources(at_standard_primary(equipment_value_yuan=np.nan))
     r = V.resource_result("L6", units, cv_table(units), STD)
     assert r.status == NO_DATA
-    assert "学校P1（小学）无数据：L6：教学仪器设备资产值（元）（facilities.equipment_value_yuan）" in r.failing
+    assert "学校P1（小学）无数据：L6：教学仪器设备资产值（元）（办学条件.xlsx·校舍场地装备·教学仪器设备值）" in r.failing
     assert "<NA>" not in r.failing and "L4–L7" not in r.failing
     # L1 of the same unit is met (42/1000 × 100 = 4.2) and the CV of one unit is 0 → 达标
     assert V.resource_result("L1", units, cv_table(units), STD).status == PASS

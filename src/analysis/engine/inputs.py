@@ -7,6 +7,8 @@ school is unknown, never the smaller sum of the rows that are left (indicators.m
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Mapping
 
 import pandas as pd
@@ -60,3 +62,39 @@ def incomplete_inputs(tables: Mapping[str, pd.DataFrame], code: str) -> str | No
         who = "、".join(names.get(c, c) for c in codes[:10]) + ("等" if len(codes) > 10 else "")
         parts.append(f"{who + '的' if who else ''}{label}有 {len(sub)} 行记录被隔离")
     return "；".join(parts) + "（见隔离表，更正后重跑）"
+
+
+@lru_cache(maxsize=1)
+def _excel_names() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Where each processed table and column comes from in the county's workbooks."""
+    from ..rawdata import RAW_SHEETS
+
+    tables = {spec.table: f"{spec.file}·{spec.sheet}" for spec in RAW_SHEETS}
+    columns = {(spec.table, c.target): f"{spec.file}·{spec.sheet}·{c.headers[0]}"
+               for spec in RAW_SHEETS for c in spec.columns}
+    columns[("enrolment", "students")] = "学校基本情况.xlsx·在校生·各年级人数"
+    return tables, columns
+
+
+_REF = re.compile(r"（([a-z_]+)(?:\.([a-z_0-9]+))?）")
+
+
+def excel_names(text):
+    """Name the county's workbooks in a text meant for officials: "（classes.size）" →
+    "（学校基本情况.xlsx·班级·班额）", "（teachers）" → "（教职工花名册.xlsx·教职工）". Text that names
+    no processed table is returned as it is (NA stays NA)."""
+    if not isinstance(text, str):
+        return text
+    tables, columns = _excel_names()
+
+    def sub(m: re.Match) -> str:
+        table, column = m.group(1), m.group(2)
+        if column is not None and (table, column) in columns:
+            return f"（{columns[(table, column)]}）"
+        if column is None and table in tables:
+            return f"（{tables[table]}）"
+        if column is None and table == "resource_share":
+            return "（由各学段在校生数计算）"
+        return m.group(0)
+
+    return _REF.sub(sub, text)

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from ..schemas import ALL_STAGES, SCHOOL_TYPES, STAGES, TABLES
 from ..standards import load_standards
-from .inputs import incomplete_schools
+from .inputs import excel_names, incomplete_schools
 
 INDICATORS = [f"L{k}" for k in range(1, 8)]
 
@@ -368,7 +368,7 @@ def evaluate_resources(
     unit_pass[~passes & ~fails] = pd.NA
     out["unit_pass"] = unit_pass
     out.loc[~included, "unit_pass"] = pd.NA  # excluded units are shown, not judged
-    out["missing_inputs"] = join_labels(missing, n).to_numpy()
+    out["missing_inputs"] = join_labels([(excel_names(label), mask) for label, mask in missing], n).to_numpy()
     out["missing_inputs"] = out["missing_inputs"].astype("string")
 
     schema_cols = list(TABLES["units"].columns)

@@ -35,7 +35,7 @@ from .guarantee import (
     join_text,
     responsible,
 )
-from .inputs import incomplete_inputs
+from .inputs import excel_names, incomplete_inputs
 from .quality import evaluate_quality
 from .recognition import evaluate_recognition
 
@@ -198,6 +198,10 @@ def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.Da
     indicators.update(evaluate_quality(tables, standards))
     indicators.update(evaluate_recognition(tables, standards))
     for code, res in indicators.items():
+        # officials read workbook names, not the processed tables' column names
+        res.failing = excel_names(res.failing)
+        if res.detail is not None and "missing_input" in res.detail.columns:
+            res.detail["missing_input"] = res.detail["missing_input"].map(excel_names).astype("string")
         # rows the cleaning kept aside (quarantined) that held inputs of this indicator: a pass
         # computed without them is not a pass (indicators.md §6); a failure is kept and noted
         lost = incomplete_inputs(tables, code)
