@@ -160,7 +160,7 @@ def run(data: Path) -> dict[str, float]:
     import pandas as pd
 
     from analysis import build_units, cv_table, evaluate_resources
-    from analysis.standards import load_standards
+    from analysis.config.standards import load_standards
 
     standards = load_standards()
     tables, read_s = {}, {}

@@ -30,9 +30,11 @@ out_dir = ""           # "" → reports/<period>  (for files a notebook writes i
 # %% tags=["remove-cell"]
 from IPython.display import HTML, Markdown, display
 
-from analysis import checks, paths, report
-from analysis.cleaning import clean_period
-from analysis.runner import county_meta
+from analysis import paths
+from analysis.ingest import checks
+from analysis.reporting import report
+from analysis.ingest.cleaning import clean_period
+from analysis.pipeline.runner import county_meta
 
 period = str(period)
 data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)

@@ -52,18 +52,22 @@ matplotlib.use("Agg")
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from analysis import paths, plotting, report  # noqa: F401  (plotting registers the CJK font)
-from analysis import projection_figures as pfig
-from analysis.optimise import action_table, cost_by_year, evaluate, load_costs, optimise
-from analysis.projection import (
+from analysis import paths  # noqa: F401  (plotting registers the CJK font)
+from analysis.reporting import plotting
+from analysis.reporting import report
+from analysis.reporting import projection_figures as pfig
+from analysis.engine import resource_tables
+from analysis.planning.costs import load_costs
+from analysis.planning.optimise import action_table, cost_by_year, optimise
+from analysis.planning.projection import (
     ScenarioError, first_met_year, load_history, load_scenarios, monte_carlo, period_year, project,
     scenario_actions, sensitivity, sensitivity_summary, trajectory, write_results,
 )
 from analysis.engine import evaluate as evaluate_all
-from analysis.runner import county_meta
-from analysis.standards import load_standards
-from analysis.standards import target_year as configured_target_year
-from analysis.tasks import cost_by_responsible, rectification_tasks
+from analysis.pipeline.runner import county_meta
+from analysis.config.standards import load_standards
+from analysis.config.standards import target_year as configured_target_year
+from analysis.planning.tasks import cost_by_responsible, rectification_tasks
 
 period = str(period)
 data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)
@@ -177,11 +181,11 @@ show(report.html_figure(pfig.cv_trajectories(traj), alt="差异系数变化"))
 # %% tags=["remove-input"]
 base_name = "baseline" if "baseline" in projected else next(iter(projected))
 base_proj = projected[base_name]
-units_now, cv_now = evaluate(base_proj[cur_year], standards)
+units_now, cv_now = resource_tables(base_proj[cur_year], standards)
 if at_target:  # the period is the target year: its own gaps only, no projected ones
     tasks = rectification_tasks(units_now, None, standards, costs, horizon, cv_now, None, base_proj[cur_year], None)
 else:
-    units_tgt, cv_tgt = evaluate(base_proj[horizon], standards)
+    units_tgt, cv_tgt = resource_tables(base_proj[horizon], standards)
     tasks = rectification_tasks(units_now, units_tgt, standards, costs, horizon, cv_now, cv_tgt,
                                 base_proj[cur_year], base_proj[horizon])
 one_off = tasks.loc[tasks["cost_kind"] == "一次性", "cost_yuan"].sum()

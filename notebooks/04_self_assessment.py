@@ -33,11 +33,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from analysis import paths, plotting, report  # noqa: F401  (plotting registers the CJK font)
+from analysis import paths  # noqa: F401  (plotting registers the CJK font)
+from analysis.reporting import plotting
+from analysis.reporting import report
 from analysis.engine import evaluate
-from analysis.runner import county_meta
-from analysis.standards import load_standards
-from analysis.tables import load_period
+from analysis.pipeline.runner import county_meta
+from analysis.config.standards import load_standards
+from analysis.ingest.tables import load_period
 
 period = str(period)
 data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)

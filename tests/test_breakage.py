@@ -28,11 +28,11 @@ import pytest
 from openpyxl import load_workbook
 
 from analysis import cli
-from analysis.checks import EXIT_PROBLEMS, EXIT_UNUSABLE, check_result
-from analysis.cleaning import clean_period
+from analysis.ingest.checks import EXIT_PROBLEMS, EXIT_UNUSABLE, check_result
+from analysis.ingest.cleaning import clean_period
 from analysis.demo import write_demo
 from analysis.engine import evaluate
-from analysis.rawdata import RawDataError
+from analysis.ingest.rawdata import RawDataError
 from test_cleaning import digest, set_cell
 
 P, J, NINE, CAMPUS, PARENT, RURAL = ("2104210001", "2104210005", "2104210004", "2104210003",

@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analysis import cleaning
-from analysis.cleaning import clean_period
+from analysis.ingest import cleaning
+from analysis.ingest.cleaning import clean_period
 from analysis.demo import write_demo
 from analysis.paths import DEMO_RAW_DIR, ROOT
-from analysis.rawdata import RawDataError
-from analysis.tables import load_period, render_data_doc
+from analysis.ingest.rawdata import RawDataError
+from analysis.ingest.tables import load_period, render_data_doc
 
 PARENT, CAMPUS, JUNIOR = "2104210002", "2104210003", "2104210005"
 
@@ -287,12 +287,12 @@ def test_missing_period_folder_is_a_clear_error(tmp_path):
 
 def test_data_dictionary_is_in_step_with_the_code():
     doc = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
-    assert render_data_doc(doc) == doc, "docs/data.md is stale: run `python -m analysis.tables`"
+    assert render_data_doc(doc) == doc, "docs/data.md is stale: run `python -m analysis.ingest.tables`"
 
 
 def test_clean_notebook_runs_on_a_small_county(small_county, tmp_path):
     """notebooks/01_clean.py executes (papermill, python3 kernel) and writes the processed tables."""
-    from analysis import runner
+    from analysis.pipeline import runner
 
     res = runner.run_notebook(
         ROOT / "notebooks" / "01_clean.py", period="2021", data_dir=small_county,
@@ -305,7 +305,7 @@ def test_clean_notebook_runs_on_a_small_county(small_county, tmp_path):
 
 
 def test_parse_column_by_kind():
-    from analysis.rawdata import RawCol, parse_column
+    from analysis.ingest.rawdata import RawCol, parse_column
 
     def run(kind, values, unit=None):
         parsed, errors, notes = parse_column(pd.Series(values, dtype=object), RawCol("x", ("x",), kind), unit)
@@ -328,7 +328,7 @@ def test_parse_column_cells_excel_typed_wrongly():
     """Dates, TRUE/FALSE cells and non-whole numbers are problems, never guessed or crashed on."""
     import datetime as dt
 
-    from analysis.rawdata import RawCol, parse_column
+    from analysis.ingest.rawdata import RawCol, parse_column
 
     def run(kind, values):
         parsed, errors, _ = parse_column(pd.Series(values, dtype=object), RawCol("x", ("x",), kind), None)

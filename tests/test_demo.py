@@ -80,8 +80,8 @@ def test_demo_disabled_enrolment_never_exceeds_the_school_age_count(tmp_path):
     By hand (special school + regular class + home-delivered) / school-age:
     2019 (71+60+8)/150 = 92.7% (fails 95%), 2020 (75+62+10)/152 = 96.7%, 2021 (73+66+12)/156 = 96.8%.
     """
-    from analysis.cleaning import clean_period
-    from analysis.tables import load_period
+    from analysis.ingest.cleaning import clean_period
+    from analysis.ingest.tables import load_period
 
     expected = {"2019": (139, 150), "2020": (147, 152), "2021": (151, 156)}
     for period, (enrolled, school_age) in expected.items():

@@ -10,7 +10,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis import export
+from analysis.reporting import export
 
 CODE_MARKER = "secret_code_line = 12345"
 

@@ -7,7 +7,7 @@ import pytest
 
 from analysis.engine import guarantee as G
 from analysis.schemas import validate
-from analysis.standards import load_standards
+from analysis.config.standards import load_standards
 
 STD = load_standards()
 

@@ -12,7 +12,7 @@ from analysis.engine import quality as Q
 from analysis.engine import recognition as R
 from analysis.engine.guarantee import FAIL, NO_DATA, NOT_PROVIDED, PASS, fmt_vs
 from analysis.schemas import SATISFACTION_LEVELS, validate
-from analysis.standards import load_standards
+from analysis.config.standards import load_standards
 from test_guarantee import classes, classes_for, enrolment, items, rooms, schools, teachers
 
 STD = load_standards()

@@ -14,9 +14,10 @@ import re
 
 import pytest
 
-from analysis import paths, runner
+from analysis import paths
+from analysis.pipeline import runner
 from analysis.demo import write_demo
-from analysis.export import DEMO_BANNER
+from analysis.reporting.export import DEMO_BANNER
 
 NOTEBOOKS = runner.list_notebooks(paths.NOTEBOOKS_DIR)
 PERIOD = "2021"

@@ -5,6 +5,8 @@ short messages and exit codes, mathtext-safe figures."""
 from __future__ import annotations
 
 import csv
+
+import analysis
 import errno
 import hashlib
 import json
@@ -17,7 +19,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import cli, export, files, runner
+from analysis import cli, files
+from analysis.reporting import export
+from analysis.pipeline import runner
 from conftest import FIXTURE_NOTEBOOKS, PYTHON
 
 OK = FIXTURE_NOTEBOOKS / "ok"
@@ -217,7 +221,7 @@ def test_stale_reports_are_the_ones_this_run_did_not_write(tmp_path):
 
 
 def test_index_lists_a_period_whose_reports_were_all_moved_aside(tmp_path):
-    from analysis import report
+    from analysis.reporting import report
 
     period_dir = tmp_path / "reports" / "2020"
     files.atomic_write(period_dir / runner.STALE_DIR_NAME / "clean.html", "<html></html>")
@@ -232,7 +236,7 @@ def test_index_lists_a_period_whose_reports_were_all_moved_aside(tmp_path):
 
 
 def test_an_interrupted_run_shows_as_unfinished(tmp_path):
-    from analysis import report
+    from analysis.reporting import report
 
     period_dir = tmp_path / "reports" / "2021"
     files.atomic_write(period_dir / "clean.html", "<html></html>")
@@ -465,7 +469,9 @@ def test_write_frame_neutralises_formulas_in_csv_only(tmp_path, umask_002):
 def test_every_table_writer_uses_the_shared_writer(tmp_path, umask_002):
     """Engine results, projection outputs, the cleaning step's folder and the Excel form tables:
     formula text neutralised in the CSV, true text in parquet, all with the same file mode."""
-    from analysis import cleaning, projection, report
+    from analysis.ingest import cleaning
+    from analysis.planning import projection
+    from analysis.reporting import report
     from analysis.engine.verdict import Results
     from test_reports import _cv, _units, _verdict
 
@@ -509,7 +515,9 @@ def test_school_names_with_dollar_signs_do_not_break_figures(tmp_path):
     import matplotlib.pyplot as plt
     from matplotlib import cbook
 
-    from analysis import figures, plotting, projection_figures
+    from analysis.reporting import figures
+    from analysis.reporting import plotting
+    from analysis.reporting import projection_figures
     from analysis.schemas import validate
 
     names = ["学校$x^2$", r"$\foo$ 中学"]   # the second one stops matplotlib's mathtext parser
@@ -526,7 +534,7 @@ def test_school_names_with_dollar_signs_do_not_break_figures(tmp_path):
     figs = [
         figures.indicator_figure(units, "L1"),
         figures.ratio_heatmap(units),
-        projection_figures.unit_trajectories(traj, __import__("analysis.standards").standards.load_standards(),
+        projection_figures.unit_trajectories(traj, analysis.load_standards(),
                                              "方案$1$"),
         projection_figures.cost_by_responsible(pd.DataFrame({"responsible_unit": [r"$\foo$局", "教育局"],
                                                              "cost_yuan": [1e4, 2e4]})),

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
 
-from analysis import plotting  # noqa: E402
+from analysis.reporting import plotting  # noqa: E402
 
 
 def test_font_family_is_a_list_with_noto_first():

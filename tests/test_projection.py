@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 import projection_fixtures as F
-from analysis.projection import (
+from analysis.planning.projection import (
     NOT_BY_TARGET, ScenarioError, first_met_year, load_scenario, load_scenarios, progression_rates,
     project, scenario_from_dict, trajectory,
 )
-from analysis.standards import load_standards
+from analysis.config.standards import load_standards
 
 S = load_standards()
 
@@ -176,7 +176,7 @@ def test_move_more_than_available_is_an_error(history):
 
 
 def test_monte_carlo_without_noise_is_the_deterministic_verdict(projected):
-    from analysis.projection import monte_carlo
+    from analysis.planning.projection import monte_carlo
 
     # sd 0: every draw equals the projection; A fails the per-unit rule in 2022 (L2 = 0, L3 = 0.81 < 0.9:
     # 5 met), B passes (6 met, L7 at 98%) → probabilities 0 and 1; "all pass" 0
@@ -195,7 +195,7 @@ def test_trajectory_figure_marks_below_standard_by_the_met_flag():
     matplotlib.use("Agg")
     import pandas as pd
 
-    from analysis.projection_figures import unit_trajectories
+    from analysis.reporting.projection_figures import unit_trajectories
 
     rows = [{"scenario": "s", "year": 2022, "level": "学校", "school_code": c, "school_name": n, "stage": "小学",
              "indicator": "L3", "value": v, "standard": 0.9, "ratio": r, "met": m, "included": True}
@@ -211,7 +211,7 @@ def test_trajectory_figure_marks_below_standard_by_the_met_flag():
 def test_write_results_replaces_files_whole(tmp_path, monkeypatch):
     import pandas as pd
 
-    from analysis.projection import write_results
+    from analysis.planning.projection import write_results
 
     good = pd.DataFrame({"x": [1, 2]})
     written = write_results({"t": good}, tmp_path)

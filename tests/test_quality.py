@@ -8,7 +8,7 @@ import pytest
 from analysis.engine import quality as Q
 from analysis.engine.guarantee import FAIL, NO_DATA, PASS
 from analysis.schemas import validate
-from analysis.standards import load_standards
+from analysis.config.standards import load_standards
 
 STD = load_standards()
 

@@ -8,7 +8,7 @@ import pytest
 from analysis.engine import recognition as R
 from analysis.engine.guarantee import FAIL, NO_DATA, PASS
 from analysis.schemas import SATISFACTION_LEVELS, validate
-from analysis.standards import load_standards
+from analysis.config.standards import load_standards
 
 
 def survey():

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analysis import report
+from analysis.reporting import report
 from analysis.schemas import validate
-from analysis.standards import load_standards
+from analysis.config.standards import load_standards
 
 EVIL = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://evil.example","x")'
@@ -358,8 +358,8 @@ def _table_rows(page: str, table_id: str) -> list[list[str]]:
 def exported(tmp_path_factory):
     """Clean the demo county's 2021 data, plant hostile school names, run notebooks 04 and 05."""
     from analysis import paths
-    from analysis.cleaning import clean_period
-    from analysis.runner import run
+    from analysis.ingest.cleaning import clean_period
+    from analysis.pipeline.runner import run
 
     root = tmp_path_factory.mktemp("reports_e2e")
     processed, reports = root / "processed", root / "reports"
@@ -373,7 +373,7 @@ def exported(tmp_path_factory):
         res = run(["2021"], processed_dir=processed, reports_dir=reports, notebook=nb, log=lambda *_: None)
         assert res.ok, [r.message for r in res.results]
     from analysis.engine import evaluate
-    from analysis.tables import load_period
+    from analysis.ingest.tables import load_period
 
     results = evaluate(load_period(processed, "2021"), load_standards())
     return {"reports": reports, "processed": processed, "results": results,

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import cv_table, evaluate_resources, stage_shares
-from analysis.standards import load_standards
+from analysis.config.standards import load_standards
 
 GRADE = {"幼儿班": 0, "小学": 1, "初中": 7, "高中": 10}
 
@@ -284,7 +284,7 @@ def test_excluded_units_are_shown_but_not_judged_and_result_matches_schema():
 
 
 def test_figures_mark_units_below_standard():
-    from analysis import figures
+    from analysis.reporting import figures
     import matplotlib.pyplot as plt
 
     # P1 exactly at standard; P2 (1000 pupils) with L4 = 3825/1000 = 3.825 < 4.5 → the one red bar

@@ -10,7 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import export, files, paths, runner
+from analysis import files, paths
+from analysis.reporting import export
+from analysis.pipeline import runner
 from conftest import FIXTURE_NOTEBOOKS, PYTHON
 
 OK = FIXTURE_NOTEBOOKS / "ok"

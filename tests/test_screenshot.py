@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from analysis import export
+from analysis.reporting import export
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (apt-get install chromium)")

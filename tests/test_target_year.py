@@ -8,13 +8,14 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import paths, runner
+from analysis import paths
+from analysis.pipeline import runner
 from analysis.demo import write_demo
-from analysis.projection import (
+from analysis.planning.projection import (
     PASS_PROBABILITY_COLUMNS, SENSITIVITY_COLUMNS, first_met_year, monte_carlo, project, scenario_from_dict,
     sensitivity, trajectory,
 )
-from analysis.standards import load_standards, target_year
+from analysis.config.standards import load_standards, target_year
 from test_projection import history  # noqa: F401  (module fixture: periods 2020 and 2021)
 
 S = load_standards()

@@ -8,9 +8,10 @@ import re
 import pytest
 
 import projection_fixtures as F
-from analysis.optimise import evaluate, load_costs
-from analysis.standards import load_standards
-from analysis.tasks import cost_by_responsible, rectification_tasks, resource_shortfalls
+from analysis.engine import resource_tables as evaluate
+from analysis.planning.costs import load_costs
+from analysis.config.standards import load_standards
+from analysis.planning.tasks import cost_by_responsible, rectification_tasks, resource_shortfalls
 
 S = load_standards()
 COSTS = load_costs()

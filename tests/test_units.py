@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import build_units
-from analysis.standards import load_standards
+from analysis.config.standards import load_standards
 from test_resources import make_tables
 
 

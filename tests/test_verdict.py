@@ -9,7 +9,7 @@ from analysis.engine import Results, evaluate
 from analysis.engine import verdict as V
 from analysis.engine.guarantee import FAIL, NO_DATA, NOT_PROVIDED, PASS
 from analysis.schemas import TABLES, validate
-from analysis.standards import load_standards
+from analysis.config.standards import load_standards
 
 STD = load_standards()
 

@@ -11,13 +11,24 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+#: the public API: name → module (imported on first use). Scripts outside the package, the tests
+#: and the benchmarks use these names; docs/architecture.md documents them.
 _LAZY = {
+    # ingest: raw workbooks → processed tables
+    "clean_period": "analysis.ingest.cleaning",
+    "load_period": "analysis.ingest.tables",
+    "write_demo": "analysis.demo",
+    # configuration
+    "load_standards": "analysis.config.standards",
+    "is_demo_data": "analysis.config.county",
+    # the engine
+    "evaluate": "analysis.engine.verdict",
+    "build_units": "analysis.engine.units",
+    "evaluate_resources": "analysis.engine.resources",
+    "stage_shares": "analysis.engine.shares",
     "weighted_cv": "analysis.engine.cv",
     "weighted_cv_stats": "analysis.engine.cv",
     "cv_table": "analysis.engine.cv",
-    "stage_shares": "analysis.engine.resources",
-    "evaluate_resources": "analysis.engine.resources",
-    "build_units": "analysis.engine.units",
 }
 
 __all__ = ["__version__", *_LAZY]

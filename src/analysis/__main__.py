@@ -1,5 +1,5 @@
 """``python -m analysis`` — same as the ``analysis`` console command."""
 
-from .cli import main
+from analysis.cli import main
 
 raise SystemExit(main())

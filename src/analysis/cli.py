@@ -17,6 +17,11 @@ import os
 import sys
 from pathlib import Path
 
+from analysis import paths
+from analysis.errors import RawDataError
+from analysis.ingest import checks
+from analysis.pipeline import runner
+
 ENV_NOTEBOOKS_DIR = "ANALYSIS_NOTEBOOKS_DIR"
 
 
@@ -69,8 +74,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def _check(args) -> int:
     """``analysis check``: exit 0 nothing to correct, 1 problems to correct, 2 unusable input."""
-    from . import checks, paths, runner
-    from .rawdata import RawDataError
 
     given = {"--data": args.data, "--out": args.out}
     data_dir = Path(args.data or paths.DEMO_RAW_DIR).resolve()
@@ -110,7 +113,6 @@ def main(argv: list[str] | None = None) -> int:
     """Exit codes: 0 all done; 1 a notebook failed (data or code; the reason is on stderr, at most
     two lines per failure); 2 usage or configuration error (options, folders, county.yaml, period)."""
     args = _parser().parse_args(argv)
-    from . import runner
 
     if args.command == "check":
         try:
@@ -125,9 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = Path(args.data).resolve() if args.data else None
         periods = list(dict.fromkeys(args.period))
         if args.all_periods:
-            from .paths import DEMO_RAW_DIR
-
-            periods = list(dict.fromkeys(periods + runner.discover_periods(data_dir or DEMO_RAW_DIR)))
+            periods = list(dict.fromkeys(periods + runner.discover_periods(data_dir or paths.DEMO_RAW_DIR)))
         if not periods:
             _stderr("请指定 --period YYYY 或 --all-periods。 / give --period YYYY or --all-periods.")
             return 2

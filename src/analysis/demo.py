@@ -13,7 +13,7 @@ period, and workbook timestamps and zip entry dates are fixed.
 
 ``python -m analysis.demo`` regenerates ``data/raw/demo``. Tests call :func:`write_demo`.
 
-The raw layout written here is the contract that :mod:`analysis.rawdata` reads
+The raw layout written here is the contract that :mod:`analysis.ingest.rawdata` reads
 (documented in ``docs/data.md``).
 """
 
@@ -30,7 +30,8 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from .schemas import TYPE_GRADES
+from analysis.paths import DEMO_RAW_DIR
+from analysis.schemas import TYPE_GRADES, stage_of_grade
 
 COUNTY = "抚顺县"
 PERIODS = ("2019", "2020", "2021")
@@ -146,16 +147,6 @@ def _code(i: int) -> str:
     return f"21042100{i + 1:02d}"
 
 
-def _stage(grade: int) -> str:
-    if grade == 0:
-        return "幼儿班"
-    if grade <= 6:
-        return "小学"
-    if grade <= 9:
-        return "初中"
-    return "高中"
-
-
 def _fw(text: str) -> str:
     """Full-width digits (全角数字), as some staff type them."""
     return text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
@@ -181,7 +172,7 @@ class _County:
 
     # ------------------------------------------------------------------ helpers
     def students(self, key: str, stages=("小学", "初中")) -> int:
-        return sum(n for g, n in self.enrol[key].items() if _stage(g) in stages)
+        return sum(n for g, n in self.enrol[key].items() if stage_of_grade(g) in stages)
 
     def need(self, s: DemoSchool, ind: str) -> float:
         """Resource a school needs to meet indicator ``ind`` exactly (all its pupils)."""
@@ -237,10 +228,10 @@ class _County:
         serial = 0
         itinerant_from = {}
         for s in self.schools:
-            stages = sorted({_stage(g) for g in self.enrol[s.key]},
+            stages = sorted({stage_of_grade(g) for g in self.enrol[s.key]},
                             key=["幼儿班", "小学", "初中", "高中"].index)
             for st in stages:
-                n_st = sum(n for g, n in self.enrol[s.key].items() if _stage(g) == st)
+                n_st = sum(n for g, n in self.enrol[s.key].items() if stage_of_grade(g) == st)
                 ratio = {"幼儿班": 15, "小学": 14, "初中": 11, "高中": 12}[st]
                 if s.school_type == "特殊教育学校":
                     ratio = 3
@@ -708,8 +699,6 @@ def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
 
 
 def main() -> None:
-    from .paths import DEMO_RAW_DIR
-
     write_demo(DEMO_RAW_DIR)
     total = sum(p.stat().st_size for p in DEMO_RAW_DIR.rglob("*.xlsx"))
     print(f"示例数据已写入 / demo data written: {DEMO_RAW_DIR} ({total / 1024:.0f} KB)")

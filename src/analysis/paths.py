@@ -29,7 +29,10 @@ RAW_DIR = DATA_DIR / "raw"
 DEMO_RAW_DIR = RAW_DIR / "demo"
 PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = ROOT / "reports"
-STANDARDS_FILE = PACKAGE_DIR / "standards.yaml"
+CONFIG_DIR = PACKAGE_DIR / "config"
+STANDARDS_FILE = CONFIG_DIR / "standards.yaml"
+COSTS_FILE = CONFIG_DIR / "costs.yaml"
+SCENARIO_DIR = CONFIG_DIR / "scenarios"
 
 
 def notebook_dirs(

@@ -19,8 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+
+from analysis.config.standards import resource_codes
 
 URBAN_RURAL = ["城区", "镇区", "乡村"]
 SCHOOL_TYPES = ["小学", "初中", "九年一贯制", "十二年一贯制", "完全中学", "教学点", "特殊教育学校", "职业学校"]
@@ -34,8 +37,27 @@ ROOM_TYPES = ["音乐", "美术"]
 SATISFACTION_LEVELS = ["满意", "比较满意", "一般", "不太满意", "不满意"]
 SURVEY_KINDS = ["问卷调查", "实地走访"]
 RESPONDENT_GROUPS = ["学生", "家长", "教师", "校长", "人大代表", "政协委员", "其他群众"]
+#: the resource indicators' codes (L1 … L7), from the standards file: the columns of ``units``
+RESOURCE_CODES = resource_codes()
 #: data-quality severities, most serious first
 SEVERITIES = ["需更正", "请核对", "已自动处理"]
+
+#: 学段 of each grade: 0 幼儿班 (kindergarten class), 1–6 小学, 7–9 初中, 10–12 高中 (the one grade →
+#: stage mapping of the project)
+GRADE_STAGES: dict[int, str] = {0: "幼儿班", **{g: "小学" for g in range(1, 7)},
+                                **{g: "初中" for g in range(7, 10)}, **{g: "高中" for g in range(10, 13)}}
+
+
+def stage_of_grade(grade):
+    """学段 of a grade (:data:`GRADE_STAGES`): an int gives a str; a Series gives a string Series
+    (NA for a grade outside 0–12); an array gives an object array (None outside)."""
+    if isinstance(grade, pd.Series):
+        g = pd.to_numeric(grade, errors="coerce")
+        return g.map(GRADE_STAGES).astype("string")
+    if np.ndim(grade) == 0:
+        return GRADE_STAGES.get(int(grade))
+    return np.array([GRADE_STAGES.get(int(g)) for g in np.asarray(grade)], dtype=object)
+
 
 #: the grades each school type teaches (0 = 幼儿班 is never required). In the 在校生 sheet a blank
 #: cell of one of these grades is an unknown count (write 0 for a grade without pupils); a blank
@@ -301,9 +323,9 @@ TABLES: dict[str, Table] = {
             "resource_share": Col("float", "本学段分得的4–7项资源份额", nullable=True, ge=0, le=1),
             "included": Col("bool", "纳入资源配置评估"),
             "exclusion_reason": Col("str", "不纳入原因", nullable=True),
-            **{f"L{k}": Col("float", f"指标{k}数值", nullable=True) for k in range(1, 8)},
-            **{f"L{k}_ratio": Col("float", f"指标{k}与标准之比", nullable=True) for k in range(1, 8)},
-            **{f"L{k}_met": Col("bool", f"指标{k}达标", nullable=True) for k in range(1, 8)},
+            **{k: Col("float", f"指标{k[1:]}数值", nullable=True) for k in RESOURCE_CODES},
+            **{f"{k}_ratio": Col("float", f"指标{k[1:]}与标准之比", nullable=True) for k in RESOURCE_CODES},
+            **{f"{k}_met": Col("bool", f"指标{k[1:]}达标", nullable=True) for k in RESOURCE_CODES},
             "n_met": Col("int", "达标项数", nullable=True, ge=0, le=7),
             "unit_pass": Col("bool", "每校达标（6项达标且余项≥85%）", nullable=True),
             "missing_inputs": Col("str", "缺失的输入", nullable=True),
@@ -314,7 +336,7 @@ TABLES: dict[str, Table] = {
         "校际差异系数表（申报表Ⅲ）：每学段每项指标一行。",
         {
             "stage": Col("str", "学段", isin=STAGES),
-            "indicator": Col("str", "指标代码", isin=[f"L{k}" for k in range(1, 8)]),
+            "indicator": Col("str", "指标代码", isin=RESOURCE_CODES),
             "indicator_name": Col("str", "指标名称"),
             "n_units": Col("int", "参评单位数", ge=0),
             "students": Col("int", "学生总数（空 = 有单位的学生数未知）", nullable=True, ge=0),

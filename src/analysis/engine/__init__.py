@@ -3,6 +3,6 @@
 ``evaluate(tables, standards=None) -> Results`` runs all 32 indicators for one county and period.
 """
 
-from .verdict import Results, evaluate
+from analysis.engine.verdict import Results, evaluate, resource_tables
 
-__all__ = ["Results", "evaluate"]
+__all__ = ["Results", "evaluate", "resource_tables"]

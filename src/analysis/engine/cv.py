@@ -8,16 +8,14 @@ The CV is judged as shown on the national form: rounded half-up to ``resources.c
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ..schemas import STAGES
-from ..standards import load_standards
-
-INDICATORS = [f"L{k}" for k in range(1, 8)]
+from analysis.config.standards import load_standards, resource_codes
+from analysis.numbers import half_up_array
+from analysis.schemas import STAGES
 
 
 class CVStats(NamedTuple):
@@ -57,17 +55,8 @@ def weighted_cv(values, students) -> float:
     return weighted_cv_stats(values, students).cv
 
 
-def round_half_up(values, decimals: int) -> np.ndarray:
-    """Round half-up at ``decimals`` on the shortest decimal representation (as shown).
-
-    0.5155 → 0.516 and 0.0005 → 0.001 (Python's ``round`` gives banker's results on binary
-    floats). NaN stays NaN.
-    """
-    arr = np.asarray(values, dtype=float)
-    q = Decimal(1).scaleb(-decimals)
-    out = [float(Decimal(repr(float(v))).quantize(q, rounding=ROUND_HALF_UP)) if np.isfinite(v) else np.nan
-           for v in arr.ravel()]
-    return np.array(out, dtype=float).reshape(arr.shape)
+#: kept for callers of the old name: the one half-up rounding is :func:`analysis.numbers.half_up_array`
+round_half_up = half_up_array
 
 
 def cv_table(
@@ -86,11 +75,12 @@ def cv_table(
     res = standards["resources"]
     by = list(by) if by is not None else (["county"] if "county" in units.columns else [])
     inc = units[units["included"].fillna(False).astype(bool)]
-    n, k = len(inc), len(INDICATORS)
-    x = inc[INDICATORS].astype("Float64").to_numpy(dtype=float, na_value=np.nan).ravel()
+    codes = resource_codes(standards)
+    n, k = len(inc), len(codes)
+    x = inc[codes].astype("Float64").to_numpy(dtype=float, na_value=np.nan).ravel()
     p = np.repeat(inc["students"].to_numpy(dtype=float, na_value=np.nan), k)
     long = pd.DataFrame({c: np.repeat(inc[c].to_numpy(), k) for c in by + ["stage"]})
-    long["indicator"] = np.tile(np.array(INDICATORS, dtype=object), n)
+    long["indicator"] = np.tile(np.array(codes, dtype=object), n)
     keys = by + ["stage", "indicator"]
     long["p"] = p
     long["px"] = p * x
@@ -108,7 +98,7 @@ def cv_table(
     sd = np.where(no_data, np.nan, np.sqrt(agg["var"].to_numpy()))
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = np.where(mean != 0, sd / mean, np.nan)
-    cv_shown = round_half_up(cv, int(res["cv_decimals"]))
+    cv_shown = half_up_array(cv, int(res["cv_decimals"]))
     limit = agg["stage"].astype(object).map(res["cv_limit"]).to_numpy(dtype=float)
     names = {code: spec["name"] for code, spec in res["indicators"].items()}
     out = agg[keys].copy()
@@ -142,5 +132,30 @@ def composite_cv(cv: pd.DataFrame) -> pd.DataFrame:
         "limit", "passed"}]
     x = cv[keys].assign(_cv=cv["cv"].astype("Float64").to_numpy(dtype=float, na_value=np.nan))
     g = x.groupby(keys, sort=True, observed=True)["_cv"]
-    out = g.mean().where(g.count() == len(INDICATORS))
+    n_codes = cv["indicator"].nunique()  # every indicator of the standards file has a row
+    out = g.mean().where(g.count() == n_codes)
     return out.rename("composite_cv").reset_index()
+
+
+def cv_margin(standards: dict) -> float:
+    """How far below a CV limit the cutting planes aim: one unit of the last decimal the CV is
+    judged on (``resources.cv_decimals``; 3 → 0.001), so that the CV as shown passes."""
+    return 10.0 ** -int(standards["resources"]["cv_decimals"])
+
+
+def cv_floor(values: np.ndarray, weights: np.ndarray, limit: float, tol: float = 1e-6) -> float:
+    """Smallest f with weighted_cv(max(values, f)) ≤ limit (bisection on the engine's CV)."""
+    v = np.asarray(values, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    if weighted_cv(v, w) <= limit:
+        return float(np.nanmin(v))
+    lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if weighted_cv(np.maximum(v, mid), w) <= limit:
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo <= tol * max(1.0, hi):
+            break
+    return hi

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..schemas import COUNTY_ITEMS, URBAN_RURAL
+from analysis.numbers import half_up
+from analysis.schemas import COUNTY_ITEMS, URBAN_RURAL
 
 PASS, FAIL, NO_DATA, NOT_PROVIDED = "达标", "未达标", "无数据", "未提供"
 RURAL = URBAN_RURAL[-1]  # "乡村"
@@ -98,23 +98,18 @@ def responsible(spec: dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------------------------- formatting
-def _half_up(x: float, decimals: int) -> Decimal:
-    q = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
-
-
 def fmt_num(x: Any, decimals: int = 2) -> str | None:
     """Half-up rounded number as text; ``None`` for a missing value (never "0")."""
     if x is None or pd.isna(x):
         return None
-    return f"{_half_up(x, decimals):f}"
+    return f"{half_up(x, decimals):f}"
 
 
 def fmt_pct(x: Any, decimals: int = 2) -> str | None:
     """A share (0–1) as a percentage text, e.g. 0.97345 → "97.35%"."""
     if x is None or pd.isna(x):
         return None
-    return f"{_half_up(float(x) * 100, decimals):f}%"
+    return f"{half_up(float(x) * 100, decimals):f}%"
 
 
 def fmt_vs(x: Any, threshold: Any, decimals: int = 2, pct: bool = False, max_decimals: int = 10) -> str | None:

@@ -13,6 +13,8 @@ from typing import Mapping
 
 import pandas as pd
 
+from analysis.ingest.rawdata import RAW_SHEETS
+
 
 def incomplete_schools(tables: Mapping[str, pd.DataFrame], table: str) -> set[str]:
     """Codes of the schools whose rows in ``table`` are incomplete (some were quarantined)."""
@@ -67,8 +69,6 @@ def incomplete_inputs(tables: Mapping[str, pd.DataFrame], code: str) -> str | No
 @lru_cache(maxsize=1)
 def _excel_names() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """Where each processed table and column comes from in the county's workbooks."""
-    from ..rawdata import RAW_SHEETS
-
     tables = {spec.table: f"{spec.file}·{spec.sheet}" for spec in RAW_SHEETS}
     columns = {(spec.table, c.target): f"{spec.file}·{spec.sheet}·{c.headers[0]}"
                for spec in RAW_SHEETS for c in spec.columns}

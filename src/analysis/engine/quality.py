@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .guarantee import (
+from analysis.engine.guarantee import (
     FAIL,
     NO_DATA,
     PASS,
@@ -37,11 +37,10 @@ from .guarantee import (
     responsible,
     table,
 )
+from analysis.schemas import stage_of_grade
 
 AREA_QUALITY = "教育质量"
 LEVEL_NAMES = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ", 4: "Ⅳ"}
-# grade → stage, as defined by the processed-table contract (schemas.enrolment: 1–6 小学, 7–9 初中)
-PRIMARY_GRADES = range(1, 7)
 
 
 def _ratio_result(code, spec, standard_text, num_items, den_items, formula, tables) -> IndicatorResult:
@@ -257,7 +256,7 @@ def q8(tables, standards) -> IndicatorResult:
         h["school_name"] = h["school_code"]
     h["grade"] = h["grade"].astype("int64")
     h["respondents"] = h["respondents"].astype("Int64")
-    h["stage"] = np.where(h["grade"].isin(list(PRIMARY_GRADES)), "小学", "初中")
+    h["stage"] = stage_of_grade(h["grade"]).astype(object)
     h["limit_minutes"] = np.where(h["grade"].isin(no_written), 0.0, h["stage"].map(limits).astype(float))
     minutes = h["written_minutes"].astype("Float64").astype(float)
     h["written_minutes"] = minutes

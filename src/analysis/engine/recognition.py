@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .guarantee import (
+from analysis.engine.guarantee import (
     FAIL,
     NO_DATA,
     PASS,

@@ -28,9 +28,10 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..schemas import ALL_STAGES, STAGES
-from ..standards import load_standards
-from .resources import SINGLE_STAGE_TYPES, _positions, stage_shares
+from analysis.config.standards import load_standards
+from analysis.engine.arrays import positions
+from analysis.engine.shares import SINGLE_STAGE_TYPES, stage_shares
+from analysis.schemas import ALL_STAGES, STAGES
 
 UNIT_COLUMNS = [
     "school_code", "school_name", "stage", "school_type", "urban_rural", "students",
@@ -51,8 +52,8 @@ def stage_students(schools: pd.DataFrame, enrolment: pd.DataFrame) -> np.ndarray
     has NaN in every stage (unknown, not zero).
     """
     index = pd.Index(schools["school_code"].astype(object))
-    pos = _positions(index, enrolment["school_code"])
-    st = _positions(pd.Index(ALL_STAGES), enrolment["stage"])
+    pos = positions(index, enrolment["school_code"])
+    st = positions(pd.Index(ALL_STAGES), enrolment["stage"])
     n_stage = len(ALL_STAGES)
     ok = (pos >= 0) & (st >= 0)
     flat = pos[ok] * n_stage + st[ok]

@@ -18,13 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from ..files import write_frame
-from ..schemas import STAGES, validate
-from ..standards import load_standards
-from .guarantee import (
+from analysis.config.standards import indicator_order, load_standards, resource_codes
+from analysis.engine.cv import cv_table
+from analysis.engine.guarantee import (
     FAIL,
     NO_DATA,
     PASS,
@@ -35,13 +33,16 @@ from .guarantee import (
     join_text,
     responsible,
 )
-from .inputs import excel_names, incomplete_inputs
-from .quality import evaluate_quality
-from .recognition import evaluate_recognition
+from analysis.engine.inputs import excel_names, incomplete_inputs
+from analysis.engine.quality import evaluate_quality
+from analysis.engine.recognition import evaluate_recognition
+from analysis.engine.resources import evaluate_resources
+from analysis.files import write_frame
+from analysis.schemas import STAGES, validate
 
 AREA_RESOURCES = "资源配置"
-RESOURCE_CODES = [f"L{k}" for k in range(1, 8)]
-ORDER = RESOURCE_CODES + [f"G{k}" for k in range(1, 16)] + [f"Q{k}" for k in range(1, 10)] + ["S1"]
+#: the 32 indicators in the plan's order (L1–L7 = 1–7, G1–G15 = 8–22, Q1–Q9 = 23–31, S1 = 32)
+ORDER = indicator_order()
 
 
 # ---------------------------------------------------------------------------------- L1–L7
@@ -132,7 +133,7 @@ def _inputs_for(code: str, missing_inputs: pd.Series) -> pd.Series:
 
 
 def evaluate_resource_indicators(units: pd.DataFrame, cv: pd.DataFrame, standards: dict) -> dict[str, IndicatorResult]:
-    return {code: resource_result(code, units, cv, standards) for code in RESOURCE_CODES}
+    return {code: resource_result(code, units, cv, standards) for code in resource_codes(standards)}
 
 
 # ---------------------------------------------------------------------------------- verdict
@@ -215,12 +216,15 @@ def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.Da
     return Results(units=units, cv=cv, verdict=verdict, details=details, indicators=indicators)
 
 
-def evaluate(tables: dict[str, pd.DataFrame], standards: dict | None = None) -> Results:
-    """Run the whole engine on one county's processed tables (``tables.load_period`` output)."""
-    from .cv import cv_table
-    from .resources import evaluate_resources
-
+def resource_tables(tables: dict[str, pd.DataFrame], standards: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The units table (L1–L7 per assessment unit) and the CV table of ``tables``."""
     standards = standards if standards is not None else load_standards()
     units = evaluate_resources(tables, standards)
-    cv = cv_table(units, standards)
+    return units, cv_table(units, standards)
+
+
+def evaluate(tables: dict[str, pd.DataFrame], standards: dict | None = None) -> Results:
+    """Run the whole engine on one county's processed tables (``load_period`` output)."""
+    standards = standards if standards is not None else load_standards()
+    units, cv = resource_tables(tables, standards)
     return build_results(units, cv, tables, standards)

@@ -5,13 +5,14 @@ Every rule reads its numbers from here; nothing in the code repeats them.
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
-from .paths import STANDARDS_FILE
+from analysis.paths import STANDARDS_FILE
 
 
 @lru_cache(maxsize=8)
@@ -25,8 +26,6 @@ def load_standards(path: str | Path | None = None) -> dict[str, Any]:
 
     Returns a fresh nested dict; callers may modify it for a scenario without side effects.
     """
-    import copy
-
     return copy.deepcopy(_load(str(Path(path or STANDARDS_FILE).resolve())))
 
 
@@ -60,3 +59,28 @@ def _year(value: Any, source: str) -> int:
             f"(e.g. target_year: 2022), got {value!r}."
         )
     return year
+
+
+def resource_codes(standards: Mapping[str, Any] | None = None) -> list[str]:
+    """The resource indicators' codes in the standards file's order (L1 … L7)."""
+    standards = standards if standards is not None else load_standards()
+    return list(standards["resources"]["indicators"])
+
+
+def indicator_order(standards: Mapping[str, Any] | None = None) -> list[str]:
+    """The 32 indicators' codes in the plan's order: resources, guarantee, quality, recognition."""
+    standards = standards if standards is not None else load_standards()
+    return [*resource_codes(standards), *(k for k in standards["guarantee"]),
+            *(k for k in standards["quality"] if k != "ratings"), "S1"]
+
+
+def teacher_codes(standards: Mapping[str, Any] | None = None) -> list[str]:
+    """Resource indicators counted from each stage's own teachers (``basis: teachers``)."""
+    standards = standards if standards is not None else load_standards()
+    return [k for k, v in standards["resources"]["indicators"].items() if v.get("basis") == "teachers"]
+
+
+def facility_codes(standards: Mapping[str, Any] | None = None) -> list[str]:
+    """Resource indicators of the school's shared resources (``basis: facilities``)."""
+    standards = standards if standards is not None else load_standards()
+    return [k for k, v in standards["resources"]["indicators"].items() if v.get("basis") == "facilities"]

@@ -19,7 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-INDICATORS = [f"L{k}" for k in range(1, 8)]
+from analysis.config.standards import facility_codes, resource_codes, teacher_codes
+from analysis.engine.cv import cv_floor, cv_margin
+from analysis.engine.guarantee import FAIL, g3, g5
+from analysis.planning.costs import cost_of
+
 RECTIFICATION_PHASE = "整改提升"
 
 
@@ -58,7 +62,7 @@ def resource_shortfalls(units: pd.DataFrame, standards: dict) -> pd.DataFrame:
     ind = standards["resources"]["indicators"]
     inc = units[units["included"].fillna(False).astype(bool)]
     long = inc.melt(id_vars=["school_code", "school_name", "stage", "students", "resource_share"],
-                    value_vars=INDICATORS, var_name="indicator", value_name="value")
+                    value_vars=resource_codes(standards), var_name="indicator", value_name="value")
     long["standard"] = [float(ind[k]["standard"][s]) for k, s in zip(long["indicator"], long["stage"])]
     v = long["value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     std = long["standard"].to_numpy(dtype=float)
@@ -69,7 +73,7 @@ def resource_shortfalls(units: pd.DataFrame, standards: dict) -> pd.DataFrame:
     share = long["resource_share"].to_numpy(dtype=float, na_value=np.nan)
     per100 = np.array([bool(ind[k]["per_hundred"]) for k in long["indicator"]])
     need = (std - v) * P / np.where(per100, 100.0, 1.0)
-    teacher = long["indicator"].isin(["L1", "L2", "L3"]).to_numpy()
+    teacher = long["indicator"].isin(teacher_codes(standards)).to_numpy()
     # whole teachers / classrooms / m² / 元, always rounded up
     unit_need = np.ceil(need - 1e-9)
     school_need = np.where(teacher, unit_need, np.ceil(need / np.where(teacher, 1.0, share) - 1e-9))
@@ -104,11 +108,10 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
       ``tables_now`` / ``tables_target`` are given.
     Cost: teachers 元 per year (``cost_kind`` "每年"), everything else one-off ("一次性").
     """
-    from .optimise import cost_of, cv_floor, cv_margin
-
     ind = standards["resources"]["indicators"]
-    item_cost = {k: cost_of(costs, costs["indicator_cost"][k]["item"]) for k in INDICATORS}
-    recurring = {k: bool(costs["indicator_cost"][k]["recurring"]) for k in INDICATORS}
+    codes = resource_codes(standards)
+    item_cost = {k: cost_of(costs, costs["indicator_cost"][k]["item"]) for k in codes}
+    recurring = {k: bool(costs["indicator_cost"][k]["recurring"]) for k in codes}
     dl_now = _deadline(standards, None)
     dl_later = _deadline(standards, RECTIFICATION_PHASE)
     frames = []
@@ -123,7 +126,7 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
         frames.append(tgt)
     res = pd.concat(frames, ignore_index=True)
     # L4–L7 are school resources: one task per school (the largest need of its units), not per unit
-    school_level = res["indicator"].isin(["L4", "L5", "L6", "L7"])
+    school_level = res["indicator"].isin(facility_codes(standards))
     if school_level.any():
         sl = res[school_level].sort_values("school_shortfall", ascending=False)
         stages = sl.groupby(["school_code", "indicator", "when"])["stage"].agg(
@@ -137,7 +140,7 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
     res["cost_kind"] = np.where(res["indicator"].map(recurring), "每年", "一次性")
     res["responsible"] = res["indicator"].map({k: "、".join(v["responsible"]) for k, v in ind.items()})
     # L4–L7 are school resources: say so for a mixed school's unit
-    res["what"] = np.where(res["indicator"].isin(["L4", "L5", "L6", "L7"]),
+    res["what"] = np.where(res["indicator"].isin(facility_codes(standards)),
                            res["what"] + "（学校新增量，按学段份额分摊）", res["what"])
     out = [res[TASK_COLUMNS]]
 
@@ -174,8 +177,6 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
     for tables, when, dl in ((tables_now, "现状", dl_now), (tables_target, f"{target_year}年预测", dl_later)):
         if tables is None:
             continue
-        from .engine.guarantee import FAIL, g3, g5
-
         d3 = g3(tables, standards).detail
         if d3 is not None and len(d3):
             d3 = d3[d3["rooms_missing"] > 0]

@@ -5,7 +5,7 @@
 - ``cv_figure``: the seven CVs (as shown, 3 decimals) per stage against the stage's limit.
 - ``ratio_heatmap``: every included unit's seven ratios to standard (1 = exactly at standard).
 
-Importing this module imports ``analysis.plotting`` first, which registers the Chinese font.
+Importing this module imports ``analysis.reporting.plotting`` first, which registers the Chinese font.
 Functions return matplotlib ``Figure`` objects (no pyplot state is left open by the caller's
 ``report.html_figure``, which closes them). Standards and names come from the standards file.
 """
@@ -14,17 +14,16 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+import matplotlib.pyplot as plt  # noqa: E402  (after the font registration)
 import numpy as np
 import pandas as pd
-
-from . import plotting  # noqa: F401  (registers the CJK font before any figure is made)
-from .schemas import STAGES
-from .standards import load_standards
-
-import matplotlib.pyplot as plt  # noqa: E402  (after the font registration)
 from matplotlib.colors import TwoSlopeNorm  # noqa: E402
 
-INDICATORS = [f"L{k}" for k in range(1, 8)]
+from analysis.config.standards import load_standards
+from analysis.reporting import plotting  # noqa: F401  (registers the CJK font before any figure is made)
+from analysis.schemas import RESOURCE_CODES, STAGES
+
+INDICATORS = RESOURCE_CODES
 COLOR_OK = "#4C78A8"
 COLOR_BELOW = "#D62728"
 COLOR_LIMIT = "#333333"

@@ -19,10 +19,10 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from pylopdf_fonts_zh_cn import sans_path
 
-from .files import atomic_write, default_file_mode  # noqa: F401  (re-exported)
-from .paths import PACKAGE_DIR
+from analysis.files import atomic_write, default_file_mode  # noqa: F401  (re-exported)
+from analysis.paths import PACKAGE_DIR
 
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+TEMPLATES_DIR = PACKAGE_DIR / "reporting" / "templates"
 TEMPLATE_NAME = "offline"
 REPORT_CSS_FILE = TEMPLATES_DIR / TEMPLATE_NAME / "report.css"
 CJK_FONT_PATH = Path(sans_path()).resolve()

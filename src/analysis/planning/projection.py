@@ -29,6 +29,7 @@ Model (documented assumptions, see ``docs/projection.md``)
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,19 +38,19 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import schemas
-from .paths import PACKAGE_DIR
+from analysis import paths, schemas
+from analysis.config.standards import load_standards
+from analysis.engine import evaluate, resource_tables
+from analysis.files import write_frame
+from analysis.ingest.cleaning import clean_period
+from analysis.ingest.tables import load_period
+from analysis.numbers import half_up_array
+from analysis.schemas import RESOURCE_CODES, stage_of_grade
 
-SCENARIO_DIR = PACKAGE_DIR / "scenarios"
+SCENARIO_DIR = paths.SCENARIO_DIR
 NOT_BY_TARGET = "到{year}年仍未达标"
 
 COMPULSORY = range(1, 10)
-
-
-def grade_stage(grade: pd.Series | np.ndarray) -> np.ndarray:
-    """学段 of a grade: 0 幼儿班, 1–6 小学, 7–9 初中, 10–12 高中."""
-    g = np.asarray(grade, dtype=int)
-    return np.select([g == 0, g <= 6, g <= 9], ["幼儿班", "小学", "初中"], "高中")
 
 
 # ---------------------------------------------------------------- scenarios
@@ -105,8 +106,6 @@ class Scenario:
 
     def with_scale(self, scale: float) -> "Scenario":
         """A copy whose projected compulsory enrolment is multiplied by ``scale``."""
-        import copy
-
         new = copy.deepcopy(self)
         new.enrolment["scale"] = float(scale) * float(self.enrolment["scale"])
         new.name = f"{self.name}（在校生×{scale:g}）"
@@ -122,8 +121,6 @@ def _fail(source: str, key: str, expected: str) -> ScenarioError:
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
     """Validate a scenario mapping and fill defaults (errors name the file, key and expectation)."""
-    import copy
-
     if not isinstance(data, dict):
         raise _fail(source, "<顶层 top level>", "一个映射 a mapping (name, enrolment, teachers, facilities)")
     allowed_top = {"name", "description", *_SCENARIO_KEYS}
@@ -223,11 +220,6 @@ def load_scenarios(scenario_dir: str | Path | None = None) -> dict[str, Scenario
 
 
 # ---------------------------------------------------------------- helpers
-def _round_half_up(x: np.ndarray | pd.Series) -> np.ndarray:
-    """Whole numbers, half up, as floats: an unknown (NaN) count stays unknown."""
-    return np.floor(np.asarray(x, dtype=float) + 0.5)
-
-
 def period_year(period: str | int) -> int:
     try:
         return int(str(period)[:4])
@@ -292,7 +284,7 @@ def progression_rates(history: dict[str, dict[str, pd.DataFrame]], bounds=(0.5, 
     if not pairs:
         return grid.assign(rate=1.0, source="无历史")
     p = pd.concat(pairs, ignore_index=True)
-    p["stage"] = grade_stage(p["grade"])
+    p["stage"] = stage_of_grade(p["grade"])
     p = p.astype({"students_prev": float, "students_next": float})
     p = p.dropna(subset=["students_prev", "students_next"])  # an unknown count tells no rate
     own = p.groupby(["school_code", "stage"], as_index=False)[["students_prev", "students_next"]].sum()
@@ -372,7 +364,7 @@ def project_enrolment(history, scenario: Scenario, years: list[int]) -> dict[int
     ], ignore_index=True)
     entrants = _entrant_projection(history, entry, years, scenario)
     # a cohort only moves on into a stage the school teaches now (grade 6 → 7 in 九年一贯制)
-    offered = comp[["school_code"]].assign(stage=grade_stage(comp["grade"])).drop_duplicates()
+    offered = comp[["school_code"]].assign(stage=stage_of_grade(comp["grade"])).drop_duplicates()
     state = comp[["school_code", "grade", "students"]].astype({"students": float})
     fixed = cur_enr[~cur_enr["grade"].between(1, 9)]
     scale = float(scenario.enrolment["scale"])
@@ -381,17 +373,17 @@ def project_enrolment(history, scenario: Scenario, years: list[int]) -> dict[int
         moved = state[state["grade"] < 9].assign(grade=lambda d: d["grade"] + 1)
         moved = moved.merge(entry.assign(is_entry=True), on=["school_code", "grade"], how="left")
         moved = moved[moved["is_entry"].isna()].drop(columns="is_entry")
-        moved["stage"] = grade_stage(moved["grade"])
+        moved["stage"] = stage_of_grade(moved["grade"])
         moved = moved.merge(offered, on=["school_code", "stage"], how="inner")
         moved = moved.merge(rates[["school_code", "stage", "rate"]], on=["school_code", "stage"], how="left")
         moved["students"] = moved["students"] * moved["rate"].fillna(1.0)
         new = entrants[entrants["year"] == year][["school_code", "grade", "students"]]
         state = pd.concat([moved[["school_code", "grade", "students"]], new], ignore_index=True)
         state = state.groupby(["school_code", "grade"], as_index=False)["students"].sum()
-        shown = state.assign(students=_round_half_up(state["students"] * scale))
+        shown = state.assign(students=half_up_array(state["students"] * scale))
         shown = shown[(shown["students"] > 0) | shown["students"].isna()]  # unknown stays unknown
         table = pd.concat([
-            shown.assign(stage=grade_stage(shown["grade"])),
+            shown.assign(stage=stage_of_grade(shown["grade"])),
             fixed,
         ], ignore_index=True)[["school_code", "stage", "grade", "students"]]
         out[year] = table.sort_values(["school_code", "grade"]).reset_index(drop=True)
@@ -529,13 +521,11 @@ def project(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, tar
             standards: dict | None = None) -> dict[int, dict[str, pd.DataFrame]]:
     """Processed tables for every year from the current period's year to ``target_year``.
 
-    ``history``: period → tables (as ``analysis.tables.load_period`` returns). The current year
+    ``history``: period → tables (as ``analysis.ingest.tables.load_period`` returns). The current year
     is the latest period, returned unchanged (with the scenario's actions of that year applied
     only if dated later). Returns year → tables with the same schemas. A target year at or
     before the current year (the period has reached it: 已到目标年) gives the current year only.
     """
-    from .standards import load_standards
-
     standards = standards or load_standards()
     if not history:
         raise ValueError("没有历史数据（history 为空）。 / history is empty.")
@@ -568,15 +558,6 @@ def project(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, tar
 
 
 # ---------------------------------------------------------------- trajectory (engine per year)
-def _evaluate(tables: dict[str, pd.DataFrame], standards: dict):
-    """Units and CV tables of one year, from the engine (the only implementation)."""
-    from .engine.cv import cv_table
-    from .engine.resources import evaluate_resources
-
-    units = evaluate_resources(tables, standards)
-    return units, cv_table(units, standards)
-
-
 def trajectory(projected: dict[int, dict[str, pd.DataFrame]], standards: dict,
                scenario_name: str = "", verdict: bool = False) -> pd.DataFrame:
     """Per unit and year: L1–L7 values, standards, met flags, unit pass; per county: every CV.
@@ -590,20 +571,18 @@ def trajectory(projected: dict[int, dict[str, pd.DataFrame]], standards: dict,
     frames = []
     for year, tables in sorted(projected.items()):
         if verdict:
-            from .engine import evaluate
-
             results = evaluate(tables, standards)
             units, cv, vt = results.units, results.cv, results.verdict
         else:
-            units, cv = _evaluate(tables, standards)
+            units, cv = resource_tables(tables, standards)
             vt = None
         ids = ["school_code", "school_name", "stage", "included"]
-        vals = units.melt(id_vars=ids, value_vars=[f"L{k}" for k in range(1, 8)],
+        vals = units.melt(id_vars=ids, value_vars=RESOURCE_CODES,
                           var_name="indicator", value_name="value")
-        ratio = units.melt(id_vars=["school_code", "stage"], value_vars=[f"L{k}_ratio" for k in range(1, 8)],
+        ratio = units.melt(id_vars=["school_code", "stage"], value_vars=[f"{k}_ratio" for k in RESOURCE_CODES],
                            var_name="indicator", value_name="ratio")
         ratio["indicator"] = ratio["indicator"].str.replace("_ratio", "", regex=False)
-        met = units.melt(id_vars=["school_code", "stage"], value_vars=[f"L{k}_met" for k in range(1, 8)],
+        met = units.melt(id_vars=["school_code", "stage"], value_vars=[f"{k}_met" for k in RESOURCE_CODES],
                          var_name="indicator", value_name="met")
         met["indicator"] = met["indicator"].str.replace("_met", "", regex=False)
         u = vals.merge(ratio, on=["school_code", "stage", "indicator"]).merge(
@@ -720,12 +699,9 @@ def sensitivity_summary(sens: pd.DataFrame) -> pd.DataFrame:
 def load_history(period: str, data_dir: str | Path, processed_dir: str | Path) -> dict[str, dict[str, pd.DataFrame]]:
     """Every processed period ≤ ``period`` (the raw folder's periods), cleaning any that is missing.
 
-    Returns period → tables (``analysis.tables.load_period``). Periods are the raw data
+    Returns period → tables (``analysis.ingest.tables.load_period``). Periods are the raw data
     sub-folders whose names start with a year not after ``period``'s.
     """
-    from .cleaning import clean_period
-    from .tables import load_period
-
     data_dir, processed_dir = Path(data_dir), Path(processed_dir)
     cur = period_year(period)
     raw = sorted((p.name for p in data_dir.iterdir() if p.is_dir() and p.name[:4].isdigit()
@@ -744,8 +720,6 @@ def load_history(period: str, data_dir: str | Path, processed_dir: str | Path) -
 def write_results(frames: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
     """Write each frame as ``<name>.parquet`` and ``<name>.csv`` (UTF-8 with BOM) into ``folder``;
     each file is written to a temporary name and renamed into place (``analysis.files``)."""
-    from .files import write_frame
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     return [path for name, df in frames.items() for path in write_frame(df, folder / name)]
@@ -764,9 +738,6 @@ def monte_carlo(tables: dict[str, pd.DataFrame], standards: dict, years_ahead: i
     """
     if int(years_ahead) <= 0:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PASS_PROBABILITY_COLUMNS.items()})
-    from .engine.cv import cv_table
-    from .engine.resources import evaluate_resources
-
     rng = np.random.default_rng(seed)
     sd = float(sd_per_year) * float(np.sqrt(int(years_ahead)))
     enr = tables["enrolment"]
@@ -777,13 +748,12 @@ def monte_carlo(tables: dict[str, pd.DataFrame], standards: dict, years_ahead: i
     units_ok, cv_ok, all_ok = [], [], []
     for _ in range(int(n)):  # draws; each draw is one vectorised engine run
         f = np.clip(rng.normal(1.0, sd, len(codes)), 0.1, None)
-        students = np.where(comp, _round_half_up(base * f[pos]), base)
+        students = np.where(comp, half_up_array(base * f[pos]), base)
         t = dict(tables)
         t["enrolment"] = enr.assign(students=pd.array(students, dtype="Int64"))
         keep = (t["enrolment"]["students"] > 0).fillna(True).to_numpy(dtype=bool)  # NA: unknown, kept
         t["enrolment"] = t["enrolment"][keep]
-        units = evaluate_resources(t, standards)
-        cv = cv_table(units, standards)
+        units, cv = resource_tables(t, standards)
         inc = units[units["included"].fillna(False).astype(bool)]
         u = inc.set_index(["school_code", "school_name", "stage"])["unit_pass"].fillna(False).astype(bool)
         c = cv.set_index(["stage", "indicator"])["passed"].fillna(False).astype(bool)

@@ -10,14 +10,16 @@ the reader accepts what real workbooks look like:
 - header variants — stray spaces, full-width characters, known aliases, a unit in brackets;
 - a 合计/总计 row — dropped, with a data-quality line.
 
-Values stay as read here (strings or numbers); :mod:`analysis.cleaning` parses them by kind
+Values stay as read here (strings or numbers); :mod:`analysis.ingest.cleaning` parses them by kind
 (:func:`parse_column`) and reports every problem. Nothing here writes anywhere.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,9 +28,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 
-
-class RawDataError(Exception):
-    """A missing workbook, sheet, header or column: the run stops with a message naming it."""
+from analysis.errors import RawDataError, err
 
 
 # ---------------------------------------------------------------------------- contract
@@ -292,11 +292,6 @@ def _is_blank(v: Any) -> bool:
         isinstance(v, float) and np.isnan(v))
 
 
-def err(zh: str, en: str) -> str:
-    """A user-facing message: Chinese first, English after."""
-    return f"{zh} / {en}"
-
-
 # ---------------------------------------------------------------------------- reading
 @dataclass
 class RawSheet:
@@ -324,8 +319,6 @@ def _formulas_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
     results; openpyxl then reads those cells as blank. The sheet XML tells them apart: a ``<c>``
     with an ``<f>`` and no ``<v>``.
     """
-    import zipfile
-
     from openpyxl.utils.cell import column_index_from_string
 
     out: dict[str, set[tuple[int, int]]] = {}
@@ -355,9 +348,7 @@ def _formulas_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
                         m = re.match(r"([A-Z]+)(\d+)", ref)
                         cells.add((int(m.group(2)), column_index_from_string(m.group(1))))
                 if cells:
-                    import html as _html
-
-                    out[_html.unescape(name.group(1))] = cells
+                    out[html.unescape(name.group(1))] = cells
     except (KeyError, zipfile.BadZipFile, OSError):
         return {}
     return out

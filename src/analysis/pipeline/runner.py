@@ -20,40 +20,42 @@ period removes the stale copies it replaced.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
-import yaml
-
-from . import paths
-from .export import export_html
-from .files import atomic_write, default_file_mode, sweep_temporary
+from analysis import paths
+from analysis.config.county import county_meta, is_demo_data
+from analysis.errors import ConfigError, one_line
+from analysis.files import atomic_write, default_file_mode
+from analysis.pipeline.status import (
+    STALE_DIR_NAME,
+    STATUS_FILE,
+    clear_stale_reports,
+    now_text,
+    read_status,
+    retire_stale_reports,
+    snapshot_reports,
+    sweep_period,
+    write_status,
+)
+from analysis.reporting.export import export_html
+from analysis.reporting.index import write_index as write_reports_index
 
 KERNEL_NAME = "python3"
 START_TIMEOUT = 120
 KERNEL_LOG_LEVEL = "CRITICAL"
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_(.+)\.py$")
 PERIOD_PATTERN = re.compile(r"^\d{4}$")
-#: where a failed period's reports from an earlier run are moved (reports/<period>/已过期_stale/)
-STALE_DIR_NAME = "已过期_stale"
-#: per-period machine-readable status of the last run (reports/<period>/run_status.json)
-STATUS_FILE = "run_status.json"
-#: the report files of a period folder (moved aside when they are stale)
-REPORT_PATTERNS = ("*.html", "*.xlsx", "*.ipynb")
-#: ``demo:`` in county.yaml — accepted spellings (compared case-insensitively)
-DEMO_TRUE = ("true", "yes", "on", "是")
-DEMO_FALSE = ("false", "no", "off", "否")
 
 
-class RunnerError(Exception):
-    """A problem with the run's inputs (missing folder, unknown notebook); message is for users."""
+#: a problem with the run's inputs (missing folder, unknown notebook, bad county.yaml): the
+#: usage/configuration error of :mod:`analysis.errors` (exit code 2)
+RunnerError = ConfigError
 
 
 @dataclass
@@ -124,92 +126,6 @@ def discover_periods(data_dir: str | Path) -> list[str]:
     return sorted(p.name for p in data_dir.iterdir() if p.is_dir() and PERIOD_PATTERN.match(p.name))
 
 
-def _one_line(text: object, limit: int = 600) -> str:
-    """``text`` on one line (newlines and runs of spaces collapsed), at most ``limit`` characters."""
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def demo_flag(value: object, source: str | Path = "county.yaml") -> bool:
-    """The ``demo:`` value of county.yaml as a bool.
-
-    true/false in the usual YAML spellings (true, yes, on / false, no, off, any case, also quoted
-    as text) and 是/否; missing or empty means not demo. Anything else is refused (RunnerError).
-    """
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in DEMO_TRUE:
-            return True
-        if word in DEMO_FALSE or word == "":
-            return False
-    raise RunnerError(
-        f"{source} 中 demo 的值 {value!r} 无效，应为 true 或 false（或 是/否） / "
-        f"invalid value {value!r} for key demo in {source}: expected true or false (是/否)"
-    )
-
-
-def county_meta(data_dir: str | Path) -> dict:
-    """``<data_dir>/county.yaml`` as a dict (``county``: name, ``demo``: bool); {} when missing.
-
-    Problems (not UTF-8, not YAML, not a mapping, a bad ``demo`` value) raise ``RunnerError`` with a
-    message of at most two lines naming the file.
-    """
-    county = Path(data_dir) / "county.yaml"
-    if not county.is_file():
-        return {}
-    try:
-        raw = county.read_bytes()
-    except OSError as exc:
-        raise RunnerError(
-            f"无法读取 {county}：{exc.strerror or exc} / cannot read {county}: {exc.strerror or exc}"
-        ) from exc
-    try:
-        text = raw.decode("utf-8-sig")  # Notepad's "UTF-8 with BOM" is fine too
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise RunnerError(
-            f"{county} 第 {line} 行不是 UTF-8 编码（可能以 GBK/ANSI 保存）：请用记事本打开，“另存为”时编码选 UTF-8。\n"
-            f"  {county} is not UTF-8 (line {line}; saved as GBK/ANSI?): please save it again as UTF-8."
-        ) from None
-    try:
-        meta = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行 / line {mark.line + 1}: " if mark is not None else ""
-        problem = _one_line(getattr(exc, "problem", None) or exc, 200)
-        raise RunnerError(
-            f"{county} 不是有效的 YAML（应为“键: 值”，如 county: 某县）/ {county} is not valid YAML — "
-            f"{where}{problem}"
-        ) from None
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise RunnerError(
-            f"{county} 应为键值表（如 county: 某县, demo: true） / {county} must be a mapping "
-            f"(e.g. county: name, demo: true), got {type(meta).__name__}"
-        )
-    name = meta.get("county")
-    if isinstance(name, (dict, list)):
-        raise RunnerError(
-            f"{county} 中 county 应为县名文本，收到 {name!r} / key county in {county} must be the "
-            f"county's name as text, got {name!r}"
-        )
-    meta = dict(meta)
-    if name is not None:
-        meta["county"] = str(name)
-    meta["demo"] = demo_flag(meta.get("demo"), county)
-    return meta
-
-
-def is_demo_data(data_dir: str | Path) -> bool:
-    """True when ``<data_dir>/county.yaml`` says ``demo: true``; a missing file means not demo."""
-    return bool(county_meta(data_dir).get("demo"))
-
-
 def _first_line(source: str) -> str:
     for line in str(source).splitlines():
         if line.strip():
@@ -245,12 +161,12 @@ def _failure_message(notebook: str, exc: BaseException, failed_path: Path | None
     if isinstance(exc, PapermillExecutionError):
         line = _failing_line(exc.source, getattr(exc, "traceback", None))
         where = f"单元格 #{exc.cell_index} / cell index {exc.cell_index} `{line}`"
-        why = f"{exc.ename}: {_one_line(exc.evalue)}"
+        why = f"{exc.ename}: {one_line(exc.evalue)}"
         if exc.ename in DATA_ERRORS:
             where = f"原始数据有误，请更正后重新运行 / raw data problem, fix it and run again ({where})"
     else:
         where = "执行前或执行中 / while starting or running the kernel"
-        why = f"{type(exc).__name__}: {_one_line(exc)}"
+        why = f"{type(exc).__name__}: {one_line(exc)}"
     line1 = f"失败 / FAILED {notebook}, {where} → {why}"
     if failed_path is not None:
         line2 = f"  已保留失败的笔记本 / failed notebook kept: {failed_path}"
@@ -276,6 +192,7 @@ def run_notebook(
     log: Callable[[str], None] = print,
 ) -> NotebookResult:
     """Execute one notebook for one period; write ``<name>.ipynb`` and ``<name>.html`` atomically."""
+    # lazy: `analysis check` and `analysis --help` need no notebook machinery
     import jupytext
     import nbformat
     import papermill as pm
@@ -333,7 +250,7 @@ def run_notebook(
             os.replace(tmp, failed_ipynb)
             message = (
                 f"失败 / FAILED {notebook.name}: HTML 导出出错 / HTML export failed → "
-                f"{type(exc).__name__}: {_one_line(exc)}\n  已保留笔记本 / notebook kept: {failed_ipynb}"
+                f"{type(exc).__name__}: {one_line(exc)}\n  已保留笔记本 / notebook kept: {failed_ipynb}"
             )
             return NotebookResult(
                 period, notebook.name, False, time.monotonic() - started,
@@ -421,97 +338,9 @@ def check_writable(folder: Path, option: str) -> None:
         ) from None
 
 
-def sweep_period(period: str, reports_dir: Path, processed_dir: Path, started: float) -> list[Path]:
-    """Remove the temporary files a killed run left for ``period`` (written before ``started``).
-
-    Looks in ``<reports>/<period>/``, ``<reports>/`` (index.html's temporary file), the processed
-    root (the cleaning step's ``.<period>.tmp-*`` / ``.<period>.old-*`` folders) and
-    ``<processed>/<period>/`` with its sub-folders.
-    """
-    removed = sweep_temporary(reports_dir / period, started)
-    removed += sweep_temporary(reports_dir, started)
-    removed += sweep_temporary(processed_dir, started, prefix=f".{period}.")
-    removed += sweep_temporary(processed_dir, started, prefix=".write-check.")  # check_writable's probe
-    removed += sweep_temporary(processed_dir / period, started, recursive=True)
-    return removed
-
-
-# --------------------------------------------------------------------------- period status, stale reports
-
-
-def _now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def read_status(period_dir: str | Path) -> dict | None:
-    """``<period_dir>/run_status.json`` as a dict, or None when missing or unreadable."""
-    f = Path(period_dir) / STATUS_FILE
-    try:
-        data = json.loads(f.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def write_status(period_dir: Path, **status) -> Path:
-    """Write ``run_status.json`` (keys: period, status ok/failed/running, started, finished, …)."""
-    return atomic_write(
-        period_dir / STATUS_FILE, json.dumps(status, ensure_ascii=False, indent=2) + "\n"
-    )
-
-
-def _report_files(period_dir: Path) -> list[Path]:
-    return sorted(p for pattern in REPORT_PATTERNS for p in period_dir.glob(pattern) if p.is_file())
-
-
-def _fingerprint(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def snapshot_reports(period_dir: Path) -> dict[str, tuple[int, int, int]]:
-    """The period's report files before the run: name → (inode, mtime, size)."""
-    return {p.name: _fingerprint(p) for p in _report_files(period_dir)} if period_dir.is_dir() else {}
-
-
-def retire_stale_reports(period_dir: Path, before: dict[str, tuple[int, int, int]]) -> list[str]:
-    """After a failed run: move the report files this run did not write into ``已过期_stale/``.
-
-    A file counts as written by this run when it is new or was replaced (every output is written
-    to a temporary file and renamed, so a rewritten file has a new inode). Returns the names moved.
-    """
-    stale_dir = period_dir / STALE_DIR_NAME
-    moved = []
-    for p in _report_files(period_dir):
-        if before.get(p.name) != _fingerprint(p):
-            continue  # written by this run
-        stale_dir.mkdir(exist_ok=True)
-        os.replace(p, stale_dir / p.name)
-        moved.append(p.name)
-    return moved
-
-
-def clear_stale_reports(period_dir: Path) -> list[str]:
-    """After a successful run: drop the stale copies that now have a current file of the same name
-    (the stale folder goes when it is empty). Returns the names removed."""
-    stale_dir = period_dir / STALE_DIR_NAME
-    if not stale_dir.is_dir():
-        return []
-    removed = []
-    for p in sorted(stale_dir.iterdir()):
-        if p.is_file() and (period_dir / p.name).is_file():
-            p.unlink()
-            removed.append(p.name)
-    try:
-        stale_dir.rmdir()
-    except OSError:
-        pass  # stale copies of reports this run did not produce remain
-    return removed
-
-
 def _write_failure(period: str, nb_name: str, exc: OSError) -> str:
     target = exc.filename or ""
-    why = exc.strerror or _one_line(exc)
+    why = exc.strerror or one_line(exc)
     return (
         f"失败 / FAILED {nb_name}: 无法写入文件 / cannot write file {target} → {type(exc).__name__}: {why}"
     )
@@ -597,13 +426,13 @@ def run(
             log(f"  已清理上次中断留下的临时文件 / removed {len(swept)} temporary file(s) left by an "
                 f"interrupted run: {', '.join(p.name for p in swept)}")
         before = snapshot_reports(out_dir)
-        status = {"period": period, "status": "running", "started": _now(), "finished": None,
+        status = {"period": period, "status": "running", "started": now_text(), "finished": None,
                   "notebooks": [p.name for p in notebooks], "failed_notebook": None,
                   "failed_ipynb": None, "message": ""}
         try:
             write_status(out_dir, **status)
         except OSError as exc:
-            log_error(f"警告 / WARNING: {out_dir / STATUS_FILE} 未能写入 / not written: {_one_line(exc)}")
+            log_error(f"警告 / WARNING: {out_dir / STATUS_FILE} 未能写入 / not written: {one_line(exc)}")
         failure: NotebookResult | None = None
         for nb_path in notebooks:
             log(f"  运行 / running {nb_path.name} …")
@@ -626,7 +455,7 @@ def run(
                 if skipped:
                     log("  未运行 / not run: " + ", ".join(p.name for p in skipped))
                 break
-        status["finished"] = _now()
+        status["finished"] = now_text()
         try:
             if failure is None:
                 clear_stale_reports(out_dir)
@@ -642,18 +471,16 @@ def run(
                 )
             write_status(out_dir, **status)
         except OSError as exc:
-            log_error(f"警告 / WARNING: {out_dir / STATUS_FILE} 未能写入 / not written: {_one_line(exc)}")
+            log_error(f"警告 / WARNING: {out_dir / STATUS_FILE} 未能写入 / not written: {one_line(exc)}")
     if write_index:
         try:
-            from .report import write_index as write_reports_index
-
             index = write_reports_index(
                 reports_dir, processed_root=processed_dir, county=str(meta.get("county") or ""), demo=demo
             )
             log(f"索引 / index: {index}")
         except Exception as exc:  # noqa: BLE001 - the reports themselves are already written
             log_error(f"警告 / WARNING: 报告索引未能生成 / reports/index.html not written: "
-                      f"{type(exc).__name__}: {_one_line(exc)}")
+                      f"{type(exc).__name__}: {one_line(exc)}")
     return result
 
 
@@ -669,7 +496,6 @@ __all__ = [
     "is_demo_data",
     "county_meta",
     "report_name",
-    "demo_flag",
     "check_separate_folders",
     "check_writable",
     "read_status",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
-from . import schemas
-from .cleaning import OUTPUT_TABLES
-from .rawdata import err
+from analysis import schemas
+from analysis.ingest.cleaning import OUTPUT_TABLES
+from analysis.ingest.rawdata import RAW_SHEETS, UNITS, err
+from analysis.paths import ROOT
 
 
 def load_period(processed_dir: Path, period: str) -> dict[str, pd.DataFrame]:
@@ -79,8 +81,6 @@ def _md(text) -> str:
 
 def raw_contract_markdown() -> str:
     """The raw workbooks / sheets / columns section of docs/data.md, from ``RAW_SHEETS``."""
-    from .rawdata import RAW_SHEETS, UNITS
-
     out = []
     for spec in RAW_SHEETS:
         opt = "（可选工作表 / optional）" if spec.optional else ""
@@ -157,8 +157,6 @@ def processed_tables_markdown() -> str:
 
 def render_data_doc(text: str) -> str:
     """Replace the generated blocks of docs/data.md's text with fresh ones."""
-    import re
-
     for begin, end, body in ((BEGIN_RAW, END_RAW, raw_contract_markdown()),
                              (BEGIN_PROC, END_PROC, processed_tables_markdown())):
         pattern = re.escape(begin) + r".*?" + re.escape(end)
@@ -166,9 +164,7 @@ def render_data_doc(text: str) -> str:
     return text
 
 
-if __name__ == "__main__":  # python -m analysis.tables  → regenerate docs/data.md's tables
-    from .paths import ROOT
-
+if __name__ == "__main__":  # python -m analysis.ingest.tables  → regenerate docs/data.md's tables
     doc = ROOT / "docs" / "data.md"
     doc.write_text(render_data_doc(doc.read_text(encoding="utf-8")), encoding="utf-8")
     print(f"已更新 / updated {doc}")

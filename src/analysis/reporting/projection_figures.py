@@ -1,4 +1,4 @@
-"""Figures of the projection notebook (预测图表). Import ``analysis.plotting`` first (CJK font).
+"""Figures of the projection notebook (预测图表). Import ``analysis.reporting.plotting`` first (CJK font).
 
 Each function takes result tables (trajectory, plan table, cost tables) and returns a matplotlib
 ``Figure``; the notebook only displays them.
@@ -10,9 +10,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import plotting  # noqa: F401  (registers the CJK font)
+from analysis.reporting import plotting  # noqa: F401  (registers the CJK font)
+from analysis.schemas import RESOURCE_CODES
 
-INDICATORS = [f"L{k}" for k in range(1, 8)]
+INDICATORS = RESOURCE_CODES
 
 
 def unit_trajectories(traj: pd.DataFrame, standards: dict, scenario: str | None = None):

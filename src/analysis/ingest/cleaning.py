@@ -1,6 +1,6 @@
 """Cleaning (数据清洗): raw workbooks of one period → validated tidy tables.
 
-``clean_period(raw_dir, period, out_dir)`` reads every sheet of :data:`analysis.rawdata.RAW_SHEETS`
+``clean_period(raw_dir, period, out_dir)`` reads every sheet of :data:`analysis.ingest.rawdata.RAW_SHEETS`
 from ``raw_dir/<period>/``, parses values by kind, converts units, applies the validation rules
 declared with the table contracts (:mod:`analysis.schemas`: hard ranges, plausibility bounds,
 cross-field part ≤ whole rules), validates each table (pandera, ``lazy=True``), merges 不计校数
@@ -23,7 +23,7 @@ Nothing disappears silently and a missing value never becomes a zero or a smalle
 
 ``summary`` counts, per table, rows in = rows out + quarantined + merged into a parent.
 
-A missing workbook, sheet or column raises :class:`analysis.rawdata.RawDataError` naming it
+A missing workbook, sheet or column raises :class:`analysis.ingest.rawdata.RawDataError` naming it
 (every missing workbook at once). Raw files are only read.
 """
 
@@ -39,10 +39,10 @@ import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
 
-from . import schemas
-from .engine.inputs import COUNTY_TABLES
-from .files import write_csv
-from .rawdata import (
+from analysis import schemas
+from analysis.engine.inputs import COUNTY_TABLES
+from analysis.files import write_csv
+from analysis.ingest.rawdata import (
     GRADE_NAMES,
     NUMERIC_KINDS,
     RAW_SHEETS,
@@ -53,11 +53,13 @@ from .rawdata import (
     SheetSpec,
     WorkbookCache,
     err,
+    norm_text,
     norm_unit,
     parse_column,
     read_sheet,
     unit_factor,
 )
+from analysis.schemas import stage_of_grade
 
 INPUT_TABLES = [
     "schools", "enrolment", "classes", "teachers", "facilities", "special_rooms", "finance",
@@ -70,17 +72,6 @@ READ_AS_MISSING = ("记为缺失（不按 0 计），相关指标为“无数据
                    "the indicators that need it have no data until corrected")
 UNCACHED_FORMULA = ("公式没有保存的计算结果：请在 Excel 或 WPS 中打开该工作簿并保存后再运行 / a formula "
                     "without a saved result: open the workbook in Excel or WPS, save it, run again")
-
-
-def stage_of_grade(grade: pd.Series) -> pd.Series:
-    """学段 from 年级: 0 幼儿班, 1–6 小学, 7–9 初中, 10–12 高中."""
-    g = pd.to_numeric(grade, errors="coerce")
-    out = pd.Series(pd.NA, index=grade.index, dtype="string")
-    out[g == 0] = "幼儿班"
-    out[(g >= 1) & (g <= 6)] = "小学"
-    out[(g >= 7) & (g <= 9)] = "初中"
-    out[(g >= 10) & (g <= 12)] = "高中"
-    return out
 
 
 @dataclass
@@ -126,8 +117,6 @@ def severity(action: str) -> str:
 
 def _code_text(value) -> str | None:
     """A school code as the cleaning reads it (text, spaces and invisible characters removed)."""
-    from .rawdata import norm_text
-
     value = _none_if_na(value)
     if value is None:
         return None

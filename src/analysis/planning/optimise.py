@@ -29,88 +29,31 @@ confirms (or ``max_iter``). This is a sufficient (not necessarily cheapest) way 
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from . import schemas
-from .paths import PACKAGE_DIR
-from .projection import apply_actions
+from analysis import schemas
+from analysis.config.standards import facility_codes, resource_codes
+from analysis.engine import resource_tables
+from analysis.engine.cv import cv_floor, cv_margin
+from analysis.engine.teachers import teacher_masks
+from analysis.planning.costs import cost_of, load_costs
+from analysis.planning.projection import apply_actions
+from analysis.planning.tasks import resource_shortfalls
 
-COSTS_FILE = PACKAGE_DIR / "costs.yaml"
-INDICATORS = [f"L{k}" for k in range(1, 8)]
 OTHER_SUBJECT = "其他学科"
-
-
-def cv_margin(standards: dict) -> float:
-    """How far below a CV limit the cutting planes aim: one unit of the last decimal the CV is
-    judged on (``resources.cv_decimals``; 3 → 0.001), so that the CV as shown passes."""
-    return 10.0 ** -int(standards["resources"]["cv_decimals"])
 
 
 def designation_level(standards: dict) -> str:
     """The backbone level a designation gives: the lowest level that counts for L2 (standards
     ``resources.indicators.L2.backbone_levels``, listed from the lowest)."""
     return str(standards["resources"]["indicators"]["L2"]["backbone_levels"][0])
-
-
-def load_costs(path: str | Path | None = None) -> dict[str, Any]:
-    """Unit costs (``costs.yaml``; planning assumptions)."""
-    p = Path(path) if path else COSTS_FILE
-    with open(p, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
-def cost_of(costs: dict[str, Any], item: str) -> float:
-    """A unit cost by dotted key, e.g. ``teachers.hire_per_year``."""
-    node: Any = costs
-    for part in item.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise KeyError(f"成本文件缺少 “{item}”。 / costs.yaml has no '{item}'.")
-        node = node[part]
-    return float(node)
-
-
-# ---------------------------------------------------------------- evaluation helpers
-def evaluate(tables: dict[str, pd.DataFrame], standards: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Units and CV tables from the engine."""
-    from .engine.cv import cv_table
-    from .engine.resources import evaluate_resources
-
-    units = evaluate_resources(tables, standards)
-    return units, cv_table(units, standards)
-
-
-def _weighted_cv(values: np.ndarray, weights: np.ndarray) -> float:
-    from .engine.cv import weighted_cv
-
-    return float(weighted_cv(values, weights))
-
-
-def cv_floor(values: np.ndarray, weights: np.ndarray, limit: float, tol: float = 1e-6) -> float:
-    """Smallest f with weighted_cv(max(values, f)) ≤ limit (bisection on the engine's CV)."""
-    v = np.asarray(values, dtype=float)
-    w = np.asarray(weights, dtype=float)
-    if _weighted_cv(v, w) <= limit:
-        return float(np.nanmin(v))
-    lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
-    for _ in range(100):
-        mid = (lo + hi) / 2
-        if _weighted_cv(np.maximum(v, mid), w) <= limit:
-            hi = mid
-        else:
-            lo = mid
-        if hi - lo <= tol * max(1.0, hi):
-            break
-    return hi
 
 
 # ---------------------------------------------------------------- the result
@@ -189,41 +132,37 @@ class _Inputs:
     nonbb: np.ndarray        # full-time non-backbone teachers (designation candidates)
     hire_l1: np.ndarray      # does a hire (default degree) count for L1 in this stage
     ok: np.ndarray           # (n, 7) base value present
+    codes: list[str] = field(default_factory=list)  # the indicators' codes (standards order)
 
 
 def _inputs(tables, units_all, standards, hire_degree: str) -> _Inputs:
     res = standards["resources"]
     ind = res["indicators"]
     u = units_all[units_all["included"].fillna(False).astype(bool)].reset_index(drop=True)
-    n = len(u)
+    codes = resource_codes(standards)
     P = u["students"].to_numpy(dtype=float)
     r = u["resource_share"].to_numpy(dtype=float, na_value=np.nan)
-    base = np.column_stack([u[k].to_numpy(dtype=float, na_value=np.nan) for k in INDICATORS])
+    base = np.column_stack([u[k].to_numpy(dtype=float, na_value=np.nan) for k in codes])
     stage = u["stage"].astype(object).to_numpy()
     std = np.column_stack([u["stage"].astype(object).map(ind[k]["standard"]).to_numpy(dtype=float)
-                           for k in INDICATORS])
+                           for k in codes])
     schools = pd.Index(pd.unique(u["school_code"].astype(object)))
     school = schools.get_indexer(u["school_code"].astype(object))
     # teacher counts per unit (inputs for the transfer and designation bounds)
     t = tables["teachers"]
-    ft = t["full_time"].fillna(False).astype(bool)
-    qual = pd.Series(False, index=t.index)
-    for s, degrees in ind["L1"]["qualifying_degrees"].items():
-        qual |= (t["stage"] == s) & t["degree"].isin(degrees).fillna(False)
-    art = t["subject"].isin(ind["L3"]["subjects"])
-    bb = t["backbone_level"].isin(ind["L2"]["backbone_levels"])
+    m = teacher_masks(t, standards)  # the engine's own L1–L3 masks
     key = pd.MultiIndex.from_arrays([u["school_code"].astype(object), u["stage"].astype(object)])
 
     def per_unit(mask):
-        c = t[mask.astype(bool)].groupby([t["school_code"].astype(object), t["stage"].astype(object)]).size()
+        c = t[mask].groupby([t["school_code"].astype(object), t["stage"].astype(object)]).size()
         return c.reindex(key).fillna(0).to_numpy(dtype=float)
 
-    capA = per_unit(ft & qual & art & ~bb)
-    capB = per_unit(ft & qual & bb & ~art)
-    nonbb = per_unit(ft & ~bb)
+    capA = per_unit(m.full_time & m.qualifying & m.pe_art & ~m.backbone)
+    capB = per_unit(m.full_time & m.qualifying & m.backbone & ~m.pe_art)
+    nonbb = per_unit(m.full_time & ~m.backbone)
     hire_l1 = np.array([hire_degree in ind["L1"]["qualifying_degrees"][s] for s in stage], dtype=bool)
     ok = ~np.isnan(base) & (P > 0)[:, None] & ~np.isnan(r)[:, None]
-    return _Inputs(u, P, r, base, std, school, schools, stage, capA, capB, nonbb, hire_l1, ok)
+    return _Inputs(u, P, r, base, std, school, schools, stage, capA, capB, nonbb, hire_l1, ok, codes)
 
 
 # ---------------------------------------------------------------- the MILP
@@ -335,7 +274,7 @@ def _build(inp: _Inputs, standards, costs, years, target_year, floors, budgets, 
         lo = np.where(unplannable, -np.inf, std * floor_ratio - base)
         indicator_rows(k, z[:, k], np.where(unplannable, 0.0, -std * (1 - floor_ratio)), lo)
         for (stage, ind), f in floors.items():
-            if ind != INDICATORS[k]:
+            if ind != inp.codes[k]:
                 continue
             sel = (inp.stage == stage) & ~unplannable
             indicator_rows(k, lo=np.where(sel, f - base, -np.inf))
@@ -498,8 +437,6 @@ def apply_plan(tables, actions, years) -> dict[str, pd.DataFrame]:
 def naive_actions(units: pd.DataFrame, standards: dict, year: int, hire_degree: str = "本科") -> dict[str, list[dict]]:
     """The naive plan: bring every included unit to 100% of every standard, each gap on its own
     (PE/art hires for L3 counted towards L1; facilities per school: the largest need of its units)."""
-    from .tasks import resource_shortfalls
-
     sf = resource_shortfalls(units, standards)
     ind = standards["resources"]["indicators"]
     subjects = list(ind["L3"]["subjects"])
@@ -521,7 +458,7 @@ def naive_actions(units: pd.DataFrame, standards: dict, year: int, hire_degree: 
     for (s, st), c in sf[sf["indicator"] == "L2"].set_index(key)["shortfall"].items():
         acts["designations"].append({"year": year, "school": s, "stage": st, "count": int(c),
                                      "level": designation_level(standards)})
-    school_need = sf[sf["indicator"].isin(["L4", "L5", "L6", "L7"])].groupby(
+    school_need = sf[sf["indicator"].isin(facility_codes(standards))].groupby(
         ["school_code", "indicator"])["school_shortfall"].max().unstack()
     for s, row in school_need.iterrows():
         t4, t5 = row.get("L4", np.nan), row.get("L5", np.nan)
@@ -561,7 +498,7 @@ def _cutting_planes(tables, inp: _Inputs, standards, costs, years, target_year, 
             return out
         out["x"] = sol.x
         out["actions"] = _actions(sol.x, V, inp, pA, pB, years, standards, hire_degree)
-        units_after, cv_after = evaluate(apply_plan(tables, out["actions"], years), standards)
+        units_after, cv_after = resource_tables(apply_plan(tables, out["actions"], years), standards)
         out["units_after"], out["cv_after"] = units_after, cv_after
         inc = units_after[units_after["included"].fillna(False).astype(bool)]
         failing_units = inc[~inc["unit_pass"].fillna(False).astype(bool)]
@@ -615,12 +552,12 @@ def optimise(tables: dict[str, pd.DataFrame], standards: dict, target_year: int,
     budgets = {int(k): float(v) for k, v in (budgets or {}).items()}
     years = sorted(set(years or (sorted(budgets) if budgets else [int(target_year)])))
     t0 = time.perf_counter()
-    units0, _ = evaluate(tables, standards)
+    units0, _ = resource_tables(tables, standards)
     inp = _inputs(tables, units0, standards, hire_degree)
 
     naive = naive_actions(units0, standards, years[0], hire_degree)
     naive_tab = action_table(naive, tables, standards, costs, target_year)
-    naive_after = evaluate(apply_plan(tables, naive, [years[0]]), standards)
+    naive_after = resource_tables(apply_plan(tables, naive, [years[0]]), standards)
 
     floors: dict[tuple[str, str], float] = {}
     run = _cutting_planes(tables, inp, standards, costs, years, target_year, floors, budgets, False,

@@ -1,7 +1,7 @@
 """Data check (数据检查): cleaning and validation only, and the data-quality list as Excel.
 
 ``analysis check --period 2021`` reads and validates a period's workbooks exactly as a run does
-(:func:`analysis.cleaning.clean_period`) but runs no notebook and writes no processed table. It
+(:func:`analysis.ingest.cleaning.clean_period`) but runs no notebook and writes no processed table. It
 prints a short summary and writes ``数据质量问题清单.xlsx`` (one row per problem: severity,
 school, file, sheet, Excel row, Excel column header, value, problem, what to do; sorted by school;
 filters, frozen header, A4 print). ``analysis run`` writes the same workbook for every period.
@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schemas
-from .files import atomic_path
+from analysis import schemas
+from analysis.files import atomic_path, neutralise_text
+from analysis.ingest.cleaning import clean_period
 
 QUALITY_WORKBOOK = "数据质量问题清单.xlsx"
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
@@ -77,9 +78,6 @@ def write_quality_workbook(data_quality: pd.DataFrame, path: str | Path, *,
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-
-    from .files import neutralise_text
-
     rows = quality_list(data_quality, schools)
     wb = Workbook()
     ws = wb.active
@@ -144,7 +142,7 @@ def write_quality_workbook(data_quality: pd.DataFrame, path: str | Path, *,
 
 
 def check_result(clean) -> CheckResult:
-    """The check's result of a :class:`analysis.cleaning.CleanResult` (no workbook written)."""
+    """The check's result of a :class:`analysis.ingest.cleaning.CleanResult` (no workbook written)."""
     return CheckResult(clean.period, clean.data_quality, clean.summary, None)
 
 
@@ -152,8 +150,6 @@ def check_period(data_dir: str | Path, period: str, out_dir: str | Path | None =
                  county: str = "", demo: bool = False) -> CheckResult:
     """Clean and validate ``data_dir/<period>`` without writing processed tables; write the
     data-quality workbook into ``out_dir`` (when given). Raises ``RawDataError`` for unusable input."""
-    from .cleaning import clean_period
-
     result = clean_period(Path(data_dir), str(period), None)
     workbook = None
     if out_dir is not None:

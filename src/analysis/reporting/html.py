@@ -1,0 +1,178 @@
+"""Escaped HTML pieces of the reports (表格、段落、图): every text from the inputs is escaped; a missing value shows as “—”."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis.reporting.formats import (
+    COLUMN_KINDS,
+    DETAIL_HEADERS,
+    MISSING,
+    NAME_COLUMNS,
+    PASS_COLUMNS,
+    PASS_STATUSES,
+    detail_kinds,
+    fmt_number,
+    header_map,
+    is_missing,
+)
+
+
+def esc(text: Any) -> str:
+    """HTML-escape any value (quotes too); missing → "—"."""
+    if is_missing(text):
+        return MISSING
+    return html.escape(str(text), quote=True)
+
+
+def _cell(value: Any, column: str, kind: str | None) -> tuple[str, list[str]]:
+    """Text and CSS classes of one table cell."""
+    classes: list[str] = []
+    if is_missing(value):
+        return MISSING, ["na"]
+    if kind is not None:
+        return esc(fmt_number(value, kind)), ["num"]
+    if isinstance(value, (bool, np.bool_)):
+        b = bool(value)
+        if column in PASS_COLUMNS:
+            return ("达标" if b else "未达标"), ["pass" if b else "fail"]
+        return ("是" if b else "否"), []
+    if column == "status" and str(value) in PASS_STATUSES:
+        return esc(value), [PASS_STATUSES[str(value)]]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return esc(value), ["num"]
+    return esc(value), classes
+
+
+def html_table(
+    df: pd.DataFrame,
+    table: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    columns: Iterable[str] | None = None,
+    caption: str | None = None,
+    row_status: str | None = None,
+    css_class: str = "report-table",
+    empty_text: str = "（无）",
+    status_of: Mapping[str, str] | None = None,
+    max_rows: int | None = None,
+    table_id: str | None = None,
+) -> str:
+    """Render ``df`` as an escaped HTML table with Chinese headers and pass/fail highlighting.
+
+    - ``table``: the schema table name, for the header map and the number kinds of its columns;
+    - ``headers`` / ``kinds``: extra or overriding headers and number kinds (see ``number_formats``);
+    - ``columns``: which columns, in which order (default: all);
+    - ``row_status``: a column whose pass/fail marks the whole row (class ``row-pass``/``row-fail``);
+    - ``status_of``: value column → boolean column judging it (e.g. ``{"L1": "L1_met"}``): the value
+      cell gets class ``pass``/``fail``;
+    - ``max_rows``: show at most this many rows and say how many were left out.
+
+    Every text that reaches the page is escaped, headers and caption included. Booleans of the
+    pass columns show as 达标/未达标, other booleans as 是/否, missing values as "—".
+    """
+    cols = list(columns) if columns is not None else list(df.columns)
+    status_of = dict(status_of or {})
+    n_total = len(df)
+    if max_rows is not None and n_total > max_rows:
+        df = df.head(max_rows)
+    hmap = {**header_map(table), **(headers or {})}
+    kmap = {**COLUMN_KINDS.get(table or "", {}), **(kinds or {})}
+    tid = f' id="{esc(table_id)}"' if table_id else ""
+    out = [f'<table class="{esc(css_class)}"{tid}>']
+    if caption:
+        out.append(f"<caption>{esc(caption)}</caption>")
+    out.append("<thead><tr>" + "".join(f"<th>{esc(hmap.get(c, c))}</th>" for c in cols) + "</tr></thead>")
+    out.append("<tbody>")
+    if df.empty:
+        out.append(f'<tr><td colspan="{len(cols)}" class="empty">{esc(empty_text)}</td></tr>')
+    # Row-wise rendering of a small report table (display only; the engine never loops per school).
+    # short text columns (学段, 城乡, 结果 …) are kept on one line
+    short_cols = {
+        c for c in cols
+        if c not in kmap and len(df) and df[c].map(lambda v: len(str(v)) if not is_missing(v) else 0).max() <= 8
+    }
+    extra = [c for c in [row_status, *status_of.values()] if c and c not in cols and c in df.columns]
+    for record in df[cols + list(dict.fromkeys(extra))].to_dict("records"):
+        tr_class = ""
+        if row_status is not None:
+            s = record.get(row_status)
+            if not is_missing(s):
+                state = PASS_STATUSES.get(s, "nodata") if isinstance(s, str) else ("pass" if bool(s) else "fail")
+                tr_class = f' class="row-{state}"'
+        cells = []
+        for c in cols:
+            text, classes = _cell(record[c], c, kmap.get(c))
+            if c in short_cols:
+                classes = [*classes, "short"]
+            elif c in NAME_COLUMNS:
+                classes = [*classes, "name"]
+            judge = record.get(status_of[c]) if c in status_of else None
+            if judge is not None and not is_missing(judge) and text != MISSING:
+                classes = [*classes, "pass" if bool(judge) else "fail"]
+            cls = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f"<td{cls}>{text}</td>")
+        out.append(f"<tr{tr_class}>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    if max_rows is not None and n_total > max_rows:
+        out.append(f'<p class="table-note">（仅列出前 {max_rows} 行，共 {n_total} 行。）</p>')
+    return "".join(out)
+
+
+def html_paragraph(text: str, css_class: str | None = None) -> str:
+    """One escaped paragraph."""
+    cls = f' class="{esc(css_class)}"' if css_class else ""
+    return f"<p{cls}>{esc(text)}</p>"
+
+
+def html_list(items: Iterable[str]) -> str:
+    """An escaped bulleted list."""
+    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
+def html_figure(fig: Any, alt: str = "", dpi: int = 110) -> str:
+    """A matplotlib figure as an offline ``<img>`` (base64 PNG); the figure is closed."""
+    import matplotlib.pyplot as plt  # lazy: pages without figures do not load matplotlib
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<figure><img alt="{esc(alt)}" src="data:image/png;base64,{data}"/></figure>'
+
+
+def detail_frame(results: Any, code: str) -> pd.DataFrame | None:
+    """The engine's detail table of indicator ``code`` (failing schools / classes), if any."""
+    details = result_table(results, "details") if _has(results, "details") else None
+    if details is None:
+        return None
+    d = details.get(code) if isinstance(details, Mapping) else getattr(details, code, None)
+    if d is not None and not isinstance(d, pd.DataFrame):
+        d = getattr(d, "detail", None)
+    return d if isinstance(d, pd.DataFrame) and not d.empty else None
+
+
+def _has(results: Any, name: str) -> bool:
+    return name in results if isinstance(results, Mapping) else hasattr(results, name)
+
+
+def result_table(results: Any, name: str) -> pd.DataFrame:
+    """``results.<name>`` or ``results[name]``."""
+    if isinstance(results, Mapping):
+        return results[name]
+    return getattr(results, name)
+
+
+def detail_table(results: Any, code: str, max_rows: int = 40, caption: str | None = None) -> str:
+    """The engine's detail table of ``code`` as escaped HTML with Chinese headers ("" when none)."""
+    d = detail_frame(results, code)
+    if d is None:
+        return ""
+    return html_table(d, headers=DETAIL_HEADERS, kinds=detail_kinds(d), max_rows=max_rows, caption=caption,
+                      css_class="report-table detail-table")
