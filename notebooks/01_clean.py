@@ -14,9 +14,9 @@
 # %% [markdown]
 # # 数据清洗与数据质量报告
 #
-# 本笔记本读取本期县里报送的各个 Excel 工作簿（学校基本情况、教职工花名册、办学条件、经费、招生与升学、
-# 督导与质量、社会认可度调查、县级数据），统一表头和数值格式，换算单位（万元 → 元），把“不计校数”的校区
-# 并入所属学校，并按数据约定逐表校验，最后写出整理后的数据表，供后面的指标计算使用。
+# 本笔记本展示本期县里报送的各个 Excel 工作簿（学校基本情况、教职工花名册、办学条件、经费、招生与升学、
+# 督导与质量、社会认可度调查、县级数据）的清洗结果：统一表头和数值格式，换算单位，把“不计校数”的校区
+# 并入所属学校，并按数据约定逐表校验后写出整理后的数据表，供后面的指标计算使用。
 #
 # 发现的每个问题都列在下面的**数据质量问题清单**中；无法使用的原始记录列在**隔离表**中，并说明原因。
 # 请据此到原始工作簿中核对、更正，然后重新运行。原始工作簿本身不会被修改。
@@ -25,29 +25,18 @@
 period = "2021"        # reporting period (str)
 data_dir = ""          # raw data folder of the county; "" → bundled demo data data/raw/demo
 processed_dir = ""     # "" → data/processed
-out_dir = ""           # "" → reports/<period>  (for files a notebook writes itself, e.g. xlsx)
+out_dir = ""           # "" → reports/<period>
+target_year = ""       # "" → county.yaml 的 target_year，未填则按评估标准
+scenario_dir = ""      # "" → the bundled scenarios
+standards_file = ""    # "" → the bundled standards (standards.yaml)
 
 # %% tags=["remove-cell"]
 from IPython.display import HTML, Markdown, display
 
-from analysis import paths
-from analysis.ingest import checks
-from analysis.reporting import report
-from analysis.ingest.cleaning import clean_period
-from analysis.pipeline.runner import county_meta
+from analysis.pipeline import results
+from analysis.reporting import report, sections
 
-period = str(period)
-data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)
-
-result = clean_period(data_dir, period, processed_dir)
-summary = result.summary
-dq = result.data_quality
-quarantine = result.quarantine
-meta = county_meta(data_dir)
-dq_xlsx = checks.write_quality_workbook(
-    dq, out_dir / checks.QUALITY_WORKBOOK, schools=result.tables["schools"],
-    county=str(meta.get("county") or ""), period=period, demo=bool(meta.get("demo")))
-counts = checks.check_result(result).counts
+r = results(period, data_dir, processed_dir, out_dir, until="clean")
 
 # %% [markdown]
 # ## 一、各表读入与写出情况
@@ -56,19 +45,8 @@ counts = checks.check_result(result).counts
 # 合计行不属于学校记录，单独列出。
 
 # %% tags=["remove-input"]
-display(Markdown(
-    f"本期（{period}年）共读入 **{int(summary['rows_in'].sum())}** 条记录，写出 "
-    f"**{int(summary['rows_out'].sum())}** 条，隔离 **{int(summary['quarantined'].sum())}** 条，"
-    f"并入所属学校 **{int(summary['merged'].sum())}** 条；数据质量问题清单共 **{len(dq)}** 条。"
-    f"整理后的数据表已写入 `{result.out_path.name}` 文件夹。"
-))
-display(HTML(report.html_table(
-    summary,
-    headers={"table": "数据表", "file": "工作簿", "sheet": "工作表", "total_rows_dropped": "合计行",
-             "rows_in": "读入", "quarantined": "隔离", "merged": "并入所属学校", "rows_out": "写出"},
-    kinds={c: "int" for c in ("total_rows_dropped", "rows_in", "quarantined", "merged", "rows_out")},
-    caption="各数据表行数",
-)))
+display(Markdown(sections.clean_summary_text(r)))
+display(HTML(sections.clean_summary_table(r)))
 
 # %% [markdown]
 # ## 二、数据质量问题清单
@@ -78,13 +56,9 @@ display(HTML(report.html_table(
 # “已自动处理”：只整理了写法，数值未受影响。同一清单另存为 Excel（可筛选、可打印）。
 
 # %% tags=["remove-input"]
-display(Markdown(
-    f"需更正 **{counts['需更正']}** 条，请核对 **{counts['请核对']}** 条，已自动处理 **{counts['已自动处理']}** 条。"
-    f"Excel 清单：`{dq_xlsx.name}`（与本报告在同一文件夹）。"
-))
-display(HTML(report.html_table(dq, table="data_quality", caption="数据质量问题清单",
-                               columns=["severity", "file", "sheet", "row", "column", "value", "problem", "action"],
-                               empty_text="（未发现问题）")))
+display(Markdown(sections.quality_counts_text(r)))
+display(HTML(report.html_table(r.data_quality, table="data_quality", caption="数据质量问题清单",
+                               columns=sections.QUALITY_COLUMNS, empty_text="（未发现问题）")))
 
 # %% [markdown]
 # ## 三、隔离表
@@ -92,5 +66,5 @@ display(HTML(report.html_table(dq, table="data_quality", caption="数据质量�
 # 下列原始记录无法使用，未进入整理后的数据表。“原始记录”按原表头列出该行的全部内容。
 
 # %% tags=["remove-input"]
-display(HTML(report.html_table(quarantine, table="quarantine", caption="隔离的原始记录",
-                               empty_text="（无隔离记录）")))
+display(HTML(report.html_table(r.quarantine, table="quarantine", caption="隔离的原始记录",
+                               columns=sections.QUARANTINE_COLUMNS, empty_text="（无隔离记录）")))

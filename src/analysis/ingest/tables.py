@@ -13,11 +13,13 @@ from analysis.ingest.rawdata import RAW_SHEETS, UNITS, err
 from analysis.paths import ROOT
 
 
-def load_period(processed_dir: Path, period: str) -> dict[str, pd.DataFrame]:
+def load_period(processed_dir: Path, period: str, validate: bool = True) -> dict[str, pd.DataFrame]:
     """Read ``processed_dir/<period>/<table>.parquet`` for every cleaned table, validated.
 
     Returns the input tables (schools … county_items) plus ``data_quality`` and ``quarantine``.
     A missing folder or table raises ``FileNotFoundError`` naming it (run the cleaning first).
+    ``validate=False`` skips the schema check (the pipeline reads what its own clean step just
+    wrote, validated there); the dtypes are those the parquet files carry.
     """
     folder = Path(processed_dir) / str(period)
     if not folder.is_dir():
@@ -29,7 +31,8 @@ def load_period(processed_dir: Path, period: str) -> dict[str, pd.DataFrame]:
         path = folder / f"{name}.parquet"
         if not path.is_file():
             raise FileNotFoundError(err(f"缺少整理后的数据表 {path}", f"processed table {path} missing"))
-        out[name] = schemas.validate(name, pd.read_parquet(path))
+        df = pd.read_parquet(path)
+        out[name] = schemas.validate(name, df) if validate else df
     return out
 
 

@@ -20,6 +20,8 @@ period removes the stale copies it replaced.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import tempfile
@@ -30,7 +32,9 @@ from typing import Callable, Iterable
 
 from analysis import paths
 from analysis.config.county import county_meta, is_demo_data
-from analysis.errors import ConfigError, one_line
+from analysis.config.standards import load_standards
+from analysis.config.standards import target_year as configured_target_year
+from analysis.errors import ConfigError, RawDataError, one_line
 from analysis.files import atomic_write, default_file_mode
 from analysis.pipeline.status import (
     STALE_DIR_NAME,
@@ -42,6 +46,15 @@ from analysis.pipeline.status import (
     snapshot_reports,
     sweep_period,
     write_status,
+)
+from analysis.pipeline.steps import (
+    STEP_NAMES,
+    STEPS,
+    Period,
+    StepFailed,
+    code_version,
+    manifest_fingerprint,
+    run_period,
 )
 from analysis.reporting.export import export_html
 from analysis.reporting.index import write_index as write_reports_index
@@ -174,6 +187,33 @@ def _failure_message(notebook: str, exc: BaseException, failed_path: Path | None
     return line1
 
 
+def notebook_parameters(period: str, data_dir: Path, processed_dir: Path, out_dir: Path,
+                        settings: dict[str, str] | None = None) -> dict[str, str]:
+    """The parameters every notebook gets: strings, paths absolute."""
+    return {"period": str(period), "data_dir": str(data_dir), "processed_dir": str(processed_dir),
+            "out_dir": str(out_dir), **{k: str(v) for k, v in (settings or {}).items()}}
+
+
+#: per period, the fingerprint of each report's inputs (notebook text, parameters, the pipeline's
+#: results, the code): an unchanged report is not executed again
+REPORT_INPUTS = ".report_inputs.json"
+
+
+def report_fingerprint(notebook: Path, parameters: dict, processed_dir: Path, period: str, demo: bool) -> str:
+    """What a report depends on: its notebook, its parameters, the period's results, the code."""
+    return hashlib.sha256(json.dumps([
+        notebook.read_text(encoding="utf-8"), parameters, demo, code_version(),
+        manifest_fingerprint(Path(processed_dir) / str(period)),
+    ], sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
+
+
+def _read_report_inputs(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / REPORT_INPUTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def _tmp_path(folder: Path, final_name: str) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{final_name}.", suffix=".tmp.ipynb", dir=folder)
     os.close(fd)
@@ -190,8 +230,12 @@ def run_notebook(
     out_dir: Path,
     demo: bool,
     log: Callable[[str], None] = print,
+    settings: dict[str, str] | None = None,
 ) -> NotebookResult:
-    """Execute one notebook for one period; write ``<name>.ipynb`` and ``<name>.html`` atomically."""
+    """Execute one notebook for one period; write ``<name>.ipynb`` and ``<name>.html`` atomically.
+
+    ``settings``: further notebook parameters (``target_year``, ``scenario_dir``,
+    ``standards_file``), passed as text ("" = the default)."""
     # lazy: `analysis check` and `analysis --help` need no notebook machinery
     import jupytext
     import nbformat
@@ -202,12 +246,7 @@ def run_notebook(
     final_ipynb = out_dir / f"{name}.ipynb"
     final_html = out_dir / f"{name}.html"
     failed_ipynb = out_dir / f"{name}.failed.ipynb"
-    parameters = {
-        "period": str(period),
-        "data_dir": str(data_dir),
-        "processed_dir": str(processed_dir),
-        "out_dir": str(out_dir),
-    }
+    parameters = notebook_parameters(period, data_dir, processed_dir, out_dir, settings)
     started = time.monotonic()
     tmp = _tmp_path(out_dir, f"{name}.ipynb")
     try:
@@ -349,6 +388,22 @@ def _write_failure(period: str, nb_name: str, exc: OSError) -> str:
 # --------------------------------------------------------------------------- run
 
 
+def _run_steps(ctx: Period, log: Callable[[str], None]) -> NotebookResult | None:
+    """The period's pipeline steps; a failure as a result line (at most two lines), else None."""
+    t0 = time.monotonic()
+    log("  计算 / computing: " + " → ".join(STEPS))
+    try:
+        run_period(ctx)
+    except StepFailed as exc:
+        err = exc.error
+        kind = ("原始数据有误，请更正后重新运行 / raw data problem, fix it and run again"
+                if isinstance(err, RawDataError) else f"{type(err).__name__}")
+        message = f"失败 / FAILED {STEP_NAMES[exc.step]} / {exc.step}（{kind}）→ {one_line(err)}"
+        return NotebookResult(ctx.period, f"{exc.step} (pipeline)", False, time.monotonic() - t0,
+                              message=message)
+    return None
+
+
 def check_periods(data_dir: Path, periods: Iterable[str]) -> list[str]:
     """The periods as strings, each a 4-digit year with a folder in ``data_dir`` (RunnerError
     naming what is wrong otherwise)."""
@@ -384,14 +439,23 @@ def run(
     log: Callable[[str], None] = print,
     log_error: Callable[[str], None] | None = None,
     write_index: bool = True,
+    target_year: int | None = None,
+    scenario_dir: str | Path | None = None,
+    standards_file: str | Path | None = None,
+    force: bool = False,
 ) -> RunResult:
-    """Run the notebooks for each period; reports go to ``<reports_dir>/<period>/``.
+    """Compute each period's pipeline steps, then run its notebooks; reports go to
+    ``<reports_dir>/<period>/``.
 
     Defaults: ``data_dir`` = data/raw/demo, ``processed_dir`` = data/processed,
     ``reports_dir`` = reports/, ``notebooks_dir`` = notebooks/ (all absolute, from the package).
+    The steps (:mod:`analysis.pipeline.steps`) run in this process, once per period, and are
+    skipped when their inputs are unchanged; a report whose inputs are unchanged is not executed
+    again either (``force=True`` redoes everything). With another ``notebooks_dir`` the steps are
+    not run: those notebooks are on their own (they may call :func:`analysis.pipeline.results`).
     Problems with the inputs (periods, folders, county.yaml) raise ``RunnerError`` before anything
-    is written. A failed notebook stops that period; the other periods still run. Failure
-    messages go to ``log_error`` (default ``log``).
+    is written. A failed step or notebook stops that period; the other periods still run.
+    Failure messages go to ``log_error`` (default ``log``).
     """
     log_error = log_error or log
     started = time.time()
@@ -413,6 +477,15 @@ def run(
         )
     meta = county_meta(data_dir)
     demo = bool(meta.get("demo"))
+    bundled = notebooks_dir == paths.NOTEBOOKS_DIR.resolve()
+    standards = load_standards(standards_file)
+    try:
+        year = configured_target_year(standards, meta) if target_year is None else int(target_year)
+    except ValueError as exc:
+        raise RunnerError(one_line(exc)) from None
+    settings = {"target_year": str(year) if target_year is not None else "",
+                "scenario_dir": str(Path(scenario_dir).resolve()) if scenario_dir else "",
+                "standards_file": str(Path(standards_file).resolve()) if standards_file else ""}
     check_writable(processed_dir, "--processed")
     for period in periods:
         check_writable(reports_dir / period, "--out")
@@ -434,17 +507,40 @@ def run(
         except OSError as exc:
             log_error(f"警告 / WARNING: {out_dir / STATUS_FILE} 未能写入 / not written: {one_line(exc)}")
         failure: NotebookResult | None = None
-        for nb_path in notebooks:
+        if bundled:
+            failure = _run_steps(Period(period, data_dir, processed_dir, out_dir, standards=standards,
+                                        scenario_dir=Path(scenario_dir).resolve() if scenario_dir else None,
+                                        target_year=year, force=force, log=log, meta=meta), log)
+            if failure is not None:
+                result.results.append(failure)
+                log_error(failure.message)
+                log("  未运行 / not run: " + ", ".join(p.name for p in notebooks))
+        inputs = _read_report_inputs(out_dir)
+        for nb_path in notebooks if failure is None else []:
+            params = notebook_parameters(period, data_dir, processed_dir, out_dir, settings)
+            fp = report_fingerprint(nb_path, params, processed_dir, period, demo) if bundled else None
+            name = report_name(nb_path)
+            kept = [out_dir / f"{name}.html", out_dir / f"{name}.ipynb"]
+            if fp is not None and not force and inputs.get(nb_path.name) == fp and all(p.is_file() for p in kept):
+                for p in kept:
+                    os.utime(p)  # current: confirmed by this run
+                res = NotebookResult(period, nb_path.name, True, 0.0, html=kept[0], ipynb=kept[1])
+                result.results.append(res)
+                log(f"  未变化，沿用 / unchanged, kept {nb_path.name} → {kept[0]}")
+                continue
             log(f"  运行 / running {nb_path.name} …")
             t0 = time.monotonic()
             try:
                 res = run_notebook(
                     nb_path, period=period, data_dir=data_dir, processed_dir=processed_dir,
-                    out_dir=out_dir, demo=demo, log=log,
+                    out_dir=out_dir, demo=demo, log=log, settings=settings,
                 )
             except OSError as exc:  # disk full, folder made read-only during the run, …
                 res = NotebookResult(period, nb_path.name, False, time.monotonic() - t0,
                                      message=_write_failure(period, nb_path.name, exc))
+            if res.ok and fp is not None:
+                inputs[nb_path.name] = fp
+                atomic_write(out_dir / REPORT_INPUTS, json.dumps(inputs, indent=1) + "\n")
             result.results.append(res)
             if res.ok:
                 log(f"  完成 / done    {nb_path.name}  {res.seconds:.1f} s → {res.html}")

@@ -117,3 +117,18 @@ def ratio_heatmap(units: pd.DataFrame, standards: Mapping[str, Any] | None = Non
     cb.set_label("与标准之比（1 = 恰好达标；>2 按 2 显示；灰色 = 无数据）", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def met_share_figure(units: pd.DataFrame, standards: Mapping[str, Any] | None = None):
+    """Share (%) of the included units of each stage that reach each indicator's standard."""
+    standards = standards if standards is not None else load_standards()
+    inc = _included(units)
+    rate = pd.DataFrame({stage: [inc.loc[inc["stage"].eq(stage), f"{k}_met"].astype("boolean").mean()
+                                 for k in INDICATORS] for stage in standards["stages"]}, index=INDICATORS)
+    fig, ax = plt.subplots(figsize=(11, 3.6))
+    rate.mul(100).plot.bar(ax=ax, rot=0, color=["#1f6fb2", "#f0a030"])
+    ax.set_ylabel("达标单位占比（%）")
+    ax.set_ylim(0, 105)
+    ax.set_title("各指标达到标准的评估单位占比")
+    fig.tight_layout()
+    return fig

@@ -110,3 +110,29 @@ def cost_by_responsible(table: pd.DataFrame, title: str = "按责任单位汇总
     ax.set_title(plotting.plain_text(title))
     fig.tight_layout()
     return fig
+
+
+def stage_outlook(traj: pd.DataFrame, stage: str):
+    """Per scenario and year: units passing (每校达标) and the largest CV ÷ limit of one stage."""
+    up = traj[traj["indicator"].eq("每校达标") & traj["included"].fillna(False).astype(bool) & traj["stage"].eq(stage)]
+    counts = (up.assign(ok=up["met"].fillna(False).astype(bool)).groupby(["scenario", "year"], as_index=False)
+              .agg(n_units=("ok", "size"), n_pass=("ok", "sum")))
+    cvs = traj[traj["level"].eq("县") & traj["stage"].eq(stage)]
+    worst = cvs.assign(r=cvs["value"].astype(float) / cvs["standard"].astype(float)).groupby(
+        ["scenario", "year"], as_index=False)["r"].max()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    for scen, sub in counts.groupby("scenario", sort=False):
+        axes[0].plot(sub["year"], sub["n_pass"], marker="o", label=plotting.plain_text(str(scen)))
+    if len(counts):
+        axes[0].axhline(counts["n_units"].max(), color="#c62828", linestyle="--", linewidth=1, label="参评单位数")
+    axes[0].set_title(f"{stage}：每校达标的评估单位数")
+    for scen, sub in worst.groupby("scenario", sort=False):
+        axes[1].plot(sub["year"], sub["r"], marker="o", label=plotting.plain_text(str(scen)))
+    axes[1].axhline(1.0, color="#c62828", linestyle="--", linewidth=1, label="标准上限")
+    axes[1].set_title(f"{stage}：最大差异系数与上限之比")
+    for ax in axes:
+        ax.set_xlabel("年份")
+        ax.legend(fontsize=8)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    fig.tight_layout()
+    return fig

@@ -16,7 +16,6 @@ from analysis.reporting.formats import (  # noqa: F401
     FORMATS,
     MISSING,
     NAME_COLUMNS,
-    NumberFormat,
     PASS_COLUMNS,
     PASS_STATUSES,
     PLAN_SHOWN_COLUMNS,
@@ -26,6 +25,7 @@ from analysis.reporting.formats import (  # noqa: F401
     PROJECTION_KINDS,
     TASK_SHOWN_COLUMNS,
     VERDICT_HEADERS,
+    NumberFormat,
     detail_kinds,
     fmt_cv,
     fmt_int,
@@ -47,6 +47,11 @@ from analysis.reporting.html import (  # noqa: F401
     html_table,
     result_table,
 )
+from analysis.reporting.index import (  # noqa: F401
+    REPORT_TITLES,
+    key_figures,
+    write_index,
+)
 from analysis.reporting.texts import (  # noqa: F401
     PROJECTION_TABLES,
     conclusion_html,
@@ -63,11 +68,6 @@ from analysis.reporting.workbook import (  # noqa: F401
     FORMULA_PREFIXES,
     safe_excel_text,
     write_application_tables,
-)
-from analysis.reporting.index import (  # noqa: F401
-    REPORT_TITLES,
-    key_figures,
-    write_index,
 )
 
 __all__ = [

@@ -1,0 +1,7 @@
+"""The pipeline: steps computed once per period (:mod:`~analysis.pipeline.steps`), the notebook
+runner (:mod:`~analysis.pipeline.runner`) and the results the notebooks read
+(:func:`~analysis.pipeline.results.results`)."""
+
+from analysis.pipeline.results import PeriodResults, results
+
+__all__ = ["PeriodResults", "results"]

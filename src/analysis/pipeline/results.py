@@ -1,0 +1,114 @@
+"""What the notebooks show: the pipeline's persisted results of one period, read on demand.
+
+``results(period, data_dir, processed_dir, out_dir)`` makes sure the period's steps are up to
+date (under ``analysis run`` they are, and this only compares fingerprints) and returns a
+:class:`PeriodResults` whose attributes read ``data/processed/<period>/`` lazily: the notebooks
+read and display, they never compute a step.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.config.standards import load_standards
+from analysis.ingest.cleaning import INPUT_TABLES
+from analysis.pipeline.steps import Period, StepFailed, run_period
+
+
+class PeriodResults:
+    """The persisted results of one period (attributes read the files on first use)."""
+
+    def __init__(self, ctx: Period):
+        self.ctx = ctx
+        self.folder = ctx.folder
+
+    def _read(self, name: str) -> pd.DataFrame:
+        return pd.read_parquet(self.folder / f"{name}.parquet")
+
+    def _json(self, name: str) -> dict:
+        return json.loads((self.folder / f"{name}.json").read_text(encoding="utf-8"))
+
+    # ---- clean
+    @cached_property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: self._read(name) for name in INPUT_TABLES}
+
+    @cached_property
+    def clean_summary(self) -> pd.DataFrame:
+        return self._read("clean_summary")
+
+    @cached_property
+    def data_quality(self) -> pd.DataFrame:
+        return self._read("data_quality")
+
+    @cached_property
+    def quarantine(self) -> pd.DataFrame:
+        return self._read("quarantine")
+
+    # ---- evaluate
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        return self._read("units")
+
+    @cached_property
+    def cv(self) -> pd.DataFrame:
+        return self._read("cv")
+
+    @cached_property
+    def composite_cv(self) -> pd.DataFrame:
+        return self._read("composite_cv")
+
+    @cached_property
+    def verdict(self) -> pd.DataFrame:
+        return self._read("verdict").sort_values("no").reset_index(drop=True)
+
+    @cached_property
+    def details(self) -> dict[str, pd.DataFrame]:
+        return {p.stem: pd.read_parquet(p) for p in sorted((self.folder / "details").glob("*.parquet"))}
+
+    # ---- project, plan, tasks
+    @cached_property
+    def projection(self) -> dict:
+        return self._json("projection")
+
+    @cached_property
+    def plan_info(self) -> dict:
+        return self._json("plan")
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        # trajectory, first_met, sensitivity, pass_probability, plan, plan_cost, plan_summary,
+        # plan_cv_after, tasks
+        if name.startswith("_") or name in ("ctx", "folder"):
+            raise AttributeError(name)
+        path = self.folder / f"{name}.parquet"
+        if not path.is_file():
+            raise AttributeError(f"{self.folder} has no result {name!r}")
+        df = pd.read_parquet(path)
+        setattr(self, name, df)
+        return df
+
+
+def results(period: str, data_dir: str | Path = "", processed_dir: str | Path = "", out_dir: str | Path = "",
+            until: str = "tasks", target_year: str | int = "", scenario_dir: str | Path = "",
+            standards_file: str | Path = "") -> PeriodResults:
+    """The period's results, its steps brought up to date first (cheap when they are).
+
+    Takes the notebooks' parameters as they are ("" = the default: the bundled demo data,
+    data/processed, reports/<period>, the county's target year, the bundled scenarios and
+    standards).
+    """
+    data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)
+    ctx = Period(str(period), data_dir, processed_dir, out_dir,
+                 standards=load_standards(standards_file or None),
+                 scenario_dir=Path(scenario_dir).resolve() if scenario_dir else None,
+                 target_year=int(target_year) if str(target_year).strip() else None)
+    try:
+        run_period(ctx, until=until)
+    except StepFailed as exc:
+        raise exc.error from None  # in a notebook, the step's own error (named by the runner)
+    return PeriodResults(ctx)

@@ -1,0 +1,379 @@
+"""The pipeline (分析流程): clean → evaluate → project → plan → tasks, each step once per period.
+
+Every step is a function of its inputs; its results are written once to
+``data/processed/<period>/`` and the notebooks only read and show them. A step whose inputs are
+unchanged is not recomputed: ``_pipeline.json`` in the period's folder records, per step, a
+fingerprint of everything the step reads (the raw workbooks' bytes, county.yaml, the standards,
+the scenarios, the unit costs, the target year, the fingerprints of the steps it builds on, and
+the code itself) and the files it wrote. An unchanged rerun therefore costs little more than
+checking those fingerprints.
+
+=========  ==============================================  =====================================
+step       reads                                           writes (in data/processed/<period>/)
+=========  ==============================================  =====================================
+clean      raw/<period>/*.xlsx, county.yaml                the processed tables, clean_summary;
+                                                           reports/<period>/数据质量问题清单.xlsx
+evaluate   the processed tables, standards                 units, cv, composite_cv, verdict,
+                                                           details/<code>;
+                                                           reports/<period>/application_tables.xlsx
+project    this and earlier periods, scenarios, target     trajectory, first_met, sensitivity,
+           year, standards                                 pass_probability, projection.json,
+                                                           projected/<table> (baseline, horizon)
+plan       the projected horizon tables, costs             plan, plan_summary, plan_cost,
+                                                           plan_cv_after, plan.json
+tasks      the period and the projected horizon, costs     tasks
+=========  ==============================================  =====================================
+
+docs/architecture.md draws the same pipeline with the notebook that shows each step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from analysis import paths
+from analysis.config.county import county_meta
+from analysis.config.standards import load_standards
+from analysis.config.standards import target_year as configured_target_year
+from analysis.engine import evaluate, resource_tables
+from analysis.engine.cv import composite_cv
+from analysis.files import atomic_write, write_frame
+from analysis.ingest.checks import QUALITY_WORKBOOK, write_quality_workbook
+from analysis.ingest.cleaning import clean_period
+from analysis.ingest.tables import load_period
+from analysis.planning.costs import load_costs
+from analysis.planning.optimise import optimise
+from analysis.planning.plans import budget_example, plan_tables
+from analysis.planning.projection import (
+    ScenarioError,
+    first_met_year,
+    load_scenarios,
+    monte_carlo,
+    period_year,
+    project,
+    sensitivity,
+    trajectory,
+)
+from analysis.planning.tasks import rectification_tasks
+from analysis.reporting.workbook import write_application_tables
+
+MANIFEST = "_pipeline.json"
+STEPS = ("clean", "evaluate", "project", "plan", "tasks")
+#: the tables a projection changes (the others are carried forward from the period)
+PROJECTED_TABLES = ("enrolment", "classes", "teachers", "facilities", "special_rooms")
+#: Monte Carlo settings of the projection (an assumption, stated in the report)
+MC_DRAWS, MC_SD_PER_YEAR = 40, 0.05
+
+
+# ---------------------------------------------------------------- fingerprints
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+                          .encode("utf-8")).hexdigest()[:20]
+
+
+def file_digest(files) -> list[tuple[str, str]]:
+    """(name, sha256 of the bytes) of each file, in name order."""
+    return [(Path(f).name, hashlib.sha256(Path(f).read_bytes()).hexdigest())
+            for f in sorted(files, key=lambda p: Path(p).name)]
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A fingerprint of the package's code and bundled configuration: a changed rule or formula
+    recomputes every step."""
+    root = paths.PACKAGE_DIR
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".j2", ".css"))
+    return _digest([(str(p.relative_to(root)), hashlib.sha256(p.read_bytes()).hexdigest()) for p in files])
+
+
+# ---------------------------------------------------------------- context
+@dataclass
+class Period:
+    """Everything the steps of one period read, resolved once."""
+
+    period: str
+    data_dir: Path
+    processed_dir: Path
+    out_dir: Path
+    standards: dict = field(default_factory=load_standards)
+    scenario_dir: Path | None = None
+    costs: dict = field(default_factory=load_costs)
+    target_year: int | None = None
+    force: bool = False
+    log: Callable[[str], None] = lambda line: None
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.period = str(self.period)
+        self.data_dir, self.processed_dir = Path(self.data_dir), Path(self.processed_dir)
+        self.out_dir = Path(self.out_dir)
+        if not self.meta:
+            self.meta = county_meta(self.data_dir)
+        if self.target_year is None:
+            self.target_year = configured_target_year(self.standards, self.meta)
+
+    @property
+    def folder(self) -> Path:
+        return self.processed_dir / self.period
+
+    @property
+    def year(self) -> int:
+        return period_year(self.period)
+
+    @property
+    def horizon(self) -> int:
+        """The year judged by the projection: the target year, or the period itself once it is
+        at or after the target year (已到目标年)."""
+        return max(int(self.target_year), self.year)
+
+    @property
+    def county(self) -> str:
+        return str(self.meta.get("county") or self.standards.get("county") or "")
+
+    @property
+    def demo(self) -> bool:
+        return bool(self.meta.get("demo"))
+
+    def history_periods(self) -> list[str]:
+        """The periods up to this one that have a raw folder or processed tables."""
+        def years(folder: Path) -> set[str]:
+            if not folder.is_dir():
+                return set()
+            return {p.name for p in folder.iterdir() if p.is_dir() and p.name[:4].isdigit()
+                    and period_year(p.name) <= self.year}
+        return sorted(years(self.data_dir) | years(self.processed_dir) | {self.period}, key=period_year)
+
+    def for_period(self, period: str) -> "Period":
+        return Period(period, self.data_dir, self.processed_dir, self.out_dir.parent / period,
+                      self.standards, self.scenario_dir, self.costs, self.target_year, self.force,
+                      self.log, self.meta)
+
+
+# ---------------------------------------------------------------- the manifest
+def read_manifest(folder: Path) -> dict:
+    f = Path(folder) / MANIFEST
+    try:
+        return json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _record(ctx: Period, step: str, fingerprint: str, outputs: list[Path], seconds: float) -> None:
+    manifest = read_manifest(ctx.folder)
+    manifest[step] = {"fingerprint": fingerprint, "seconds": round(seconds, 3),
+                      "outputs": sorted({str(p) for p in outputs})}
+    atomic_write(ctx.folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+
+
+def _up_to_date(ctx: Period, step: str, fingerprint: str) -> bool:
+    entry = read_manifest(ctx.folder).get(step)
+    return (not ctx.force and entry is not None and entry.get("fingerprint") == fingerprint
+            and all(Path(p).exists() for p in entry.get("outputs", [])))
+
+
+def fingerprint(ctx: Period, step: str) -> str:
+    """What ``step`` of this period reads, as one fingerprint (see the module docstring)."""
+    if step == "clean":
+        raw = [p for p in (ctx.data_dir / ctx.period).iterdir() if p.is_file()] \
+            if (ctx.data_dir / ctx.period).is_dir() else []
+        county = [ctx.data_dir / "county.yaml"] if (ctx.data_dir / "county.yaml").is_file() else []
+        return _digest(code_version(), step, file_digest(raw), file_digest(county))
+    if step == "evaluate":
+        return _digest(fingerprint(ctx, "clean"), ctx.standards)
+    if step == "project":
+        scen = sorted(ctx.scenario_dir.glob("*.yaml")) if ctx.scenario_dir else \
+            sorted(paths.SCENARIO_DIR.glob("*.yaml"))
+        history = [fingerprint(ctx.for_period(p), "clean") for p in ctx.history_periods()]
+        return _digest(fingerprint(ctx, "evaluate"), history, file_digest(scen), ctx.target_year,
+                       MC_DRAWS, MC_SD_PER_YEAR)
+    if step in ("plan", "tasks"):
+        return _digest(fingerprint(ctx, "project"), step, ctx.costs)
+    raise ValueError(f"unknown step {step!r}")
+
+
+def _run_step(ctx: Period, step: str, fn: Callable[[Period], list[Path]]) -> bool:
+    """Run ``fn`` unless the step is up to date; True when it ran."""
+    fp = fingerprint(ctx, step)
+    if _up_to_date(ctx, step, fp):
+        ctx.log(f"    {step}: 输入未变化，沿用 / unchanged, kept")
+        return False
+    t0 = time.perf_counter()
+    outputs = fn(ctx)
+    seconds = time.perf_counter() - t0
+    _record(ctx, step, fp, outputs, seconds)
+    ctx.log(f"    {step}: {seconds:.1f} s")
+    return True
+
+
+# ---------------------------------------------------------------- the steps
+def step_clean(ctx: Period) -> list[Path]:
+    """Raw workbooks → processed tables, the cleaning summary and the data-quality workbook."""
+    result = clean_period(ctx.data_dir, ctx.period, ctx.processed_dir)
+    outputs = [ctx.folder / f"{name}.parquet" for name in result.tables]
+    outputs += write_frame(result.summary, ctx.folder / "clean_summary")
+    outputs.append(write_quality_workbook(
+        result.data_quality, ctx.out_dir / QUALITY_WORKBOOK, schools=result.tables["schools"],
+        county=ctx.county, period=ctx.period, demo=ctx.demo))
+    return outputs
+
+
+def step_evaluate(ctx: Period) -> list[Path]:
+    """The 32 indicators, the units and the CVs (one engine run), and the application workbook."""
+    results = evaluate(load_period(ctx.processed_dir, ctx.period, validate=False), ctx.standards)
+    outputs = results.write(ctx.folder)
+    outputs += write_frame(composite_cv(results.cv), ctx.folder / "composite_cv")
+    outputs.append(write_application_tables(results, ctx.out_dir / "application_tables.xlsx", ctx.standards))
+    return outputs
+
+
+def _history(ctx: Period) -> dict[str, dict[str, pd.DataFrame]]:
+    history = {}
+    for p in ctx.history_periods():
+        sub = ctx.for_period(p)
+        if p != ctx.period and (ctx.data_dir / p).is_dir():
+            _run_step(sub, "clean", step_clean)  # an earlier period never processed is cleaned once
+        history[p] = load_period(ctx.processed_dir, p, validate=False)
+    return history
+
+
+def step_project(ctx: Period) -> list[Path]:
+    """Every scenario projected to the horizon, each year judged by the engine; sensitivity and
+    Monte Carlo; the baseline's horizon tables for the plan and the tasks."""
+    history = _history(ctx)
+    scenarios = load_scenarios(ctx.scenario_dir)
+    projected, rejected = {}, {}
+    for name, sc in scenarios.items():
+        try:
+            projected[name] = project(history, sc, ctx.horizon, ctx.standards)
+        except ScenarioError as exc:  # e.g. the bundled demo plan names schools this county lacks
+            rejected[name] = str(exc)
+    used = {n: sc for n, sc in scenarios.items() if n in projected}
+    traj = pd.concat([trajectory(projected[n], ctx.standards, sc.name, verdict=True)
+                      for n, sc in used.items()], ignore_index=True)
+    sens = pd.concat([sensitivity(history, sc, ctx.horizon, ctx.standards) for sc in used.values()],
+                     ignore_index=True)
+    t0 = time.perf_counter()
+    mc = pd.concat([monte_carlo(projected[n][ctx.horizon], ctx.standards, ctx.horizon - ctx.year,
+                                n=MC_DRAWS, sd_per_year=MC_SD_PER_YEAR, scenario_name=sc.name)
+                    for n, sc in used.items()], ignore_index=True)
+    mc_seconds = time.perf_counter() - t0
+    base = "baseline" if "baseline" in projected else next(iter(projected))
+    outputs = []
+    for name, df in {"trajectory": traj, "first_met": first_met_year(traj, ctx.horizon),
+                     "sensitivity": sens, "pass_probability": mc}.items():
+        outputs += write_frame(df, ctx.folder / name)
+    for table in PROJECTED_TABLES:
+        outputs += write_frame(projected[base][ctx.horizon][table], ctx.folder / "projected" / table)
+    meta = {
+        "period": ctx.period, "year": ctx.year, "target_year": int(ctx.target_year), "horizon": ctx.horizon,
+        "at_target": ctx.year >= int(ctx.target_year), "history": list(history), "baseline": base,
+        "scenarios": {n: {"name": sc.name, "description": sc.description, "notes": sorted(set(sc.notes)),
+                          "source": Path(sc.source).name} for n, sc in used.items()},
+        "rejected": rejected, "monte_carlo": {"draws": MC_DRAWS, "sd_per_year": MC_SD_PER_YEAR,
+                                              "seconds": round(mc_seconds, 2)},
+    }
+    outputs.append(atomic_write(ctx.folder / "projection.json", json.dumps(meta, ensure_ascii=False, indent=1)))
+    return outputs
+
+
+def horizon_tables(ctx: Period) -> dict[str, pd.DataFrame]:
+    """The baseline's tables of the horizon year: the period's, with the projected ones."""
+    tables = load_period(ctx.processed_dir, ctx.period, validate=False)
+    for table in PROJECTED_TABLES:
+        tables[table] = pd.read_parquet(ctx.folder / "projected" / f"{table}.parquet")
+    return tables
+
+
+def plan_year(ctx: Period) -> int:
+    """Actions are taken the year after the period (in the period itself at the target year)."""
+    return ctx.horizon if ctx.year >= int(ctx.target_year) else min(ctx.year + 1, int(ctx.target_year))
+
+
+def step_plan(ctx: Period) -> list[Path]:
+    """The minimum-cost plan (MILP, verified by the engine), its costs, and the half-budget
+    example on the same model."""
+    tables = horizon_tables(ctx)
+    year = plan_year(ctx)
+    t0 = time.perf_counter()
+    plan = optimise(tables, ctx.standards, ctx.horizon, costs=ctx.costs, years=[year])
+    solve_seconds = time.perf_counter() - t0
+    meta = json.loads((ctx.folder / "projection.json").read_text(encoding="utf-8"))
+    scenarios = load_scenarios(ctx.scenario_dir)
+    actions = plan_tables(plan, {n: scenarios[n] for n in meta["scenarios"]},
+                          load_period(ctx.processed_dir, ctx.period, validate=False), ctx.standards,
+                          ctx.costs, ctx.year, ctx.horizon, year)
+    outputs = []
+    for name, df in {"plan": actions.table, "plan_cost": actions.cost_by_year,
+                     "plan_summary": plan.summary(), "plan_cv_after": plan.cv_after
+                     if plan.cv_after is not None else pd.DataFrame()}.items():
+        outputs += write_frame(df, ctx.folder / name)
+    info = {"status": plan.status, "message": plan.message, "verified": plan.verified,
+            "iterations": plan.iterations, "solve_seconds": round(solve_seconds, 2), "year": year,
+            "cost_total": plan.cost_total, "naive_cost": plan.naive_cost,
+            "naive_units_pass": actions.naive_units_pass, "naive_units": actions.naive_units,
+            "naive_cv_pass": actions.naive_cv_pass, "naive_cv": actions.naive_cv,
+            "budget_example": budget_example(plan, tables, ctx.standards, ctx.horizon, ctx.costs, year)}
+    outputs.append(atomic_write(ctx.folder / "plan.json", json.dumps(info, ensure_ascii=False, indent=1,
+                                                                     default=float)))
+    return outputs
+
+
+def step_tasks(ctx: Period) -> list[Path]:
+    """The rectification tasks: the gaps now and, before the target year, in the projection."""
+    now = load_period(ctx.processed_dir, ctx.period, validate=False)
+    target = None if ctx.year >= int(ctx.target_year) else horizon_tables(ctx)
+    tasks = rectification_tasks(*_task_inputs(ctx, now, target))
+    return write_frame(tasks, ctx.folder / "tasks")
+
+
+def _task_inputs(ctx: Period, now: dict, target: dict | None) -> tuple:
+    units_now, cv_now = resource_tables(now, ctx.standards)
+    if target is None:
+        return (units_now, None, ctx.standards, ctx.costs, ctx.horizon, cv_now, None, now, None)
+    units_t, cv_t = resource_tables(target, ctx.standards)
+    return (units_now, units_t, ctx.standards, ctx.costs, ctx.horizon, cv_now, cv_t, now, target)
+
+
+STEP_FUNCTIONS: dict[str, Callable[[Period], list[Path]]] = {
+    "clean": step_clean, "evaluate": step_evaluate, "project": step_project, "plan": step_plan,
+    "tasks": step_tasks,
+}
+
+
+STEP_NAMES = {"clean": "数据清洗", "evaluate": "指标计算", "project": "达标预测", "plan": "最低成本方案",
+              "tasks": "整改任务"}
+
+
+class StepFailed(Exception):
+    """A step of the pipeline raised: ``step`` names it, ``error`` is what it raised."""
+
+    def __init__(self, step: str, error: BaseException):
+        super().__init__(f"{STEP_NAMES.get(step, step)} / {step}: {type(error).__name__}: {error}")
+        self.step, self.error = step, error
+
+
+def run_period(ctx: Period, until: str = "tasks") -> dict[str, bool]:
+    """Run the steps of one period in order, up to ``until``; which ones ran (True) or were kept.
+
+    A step that raises stops the period: :class:`StepFailed` carries the step and the error.
+    """
+    ran = {}
+    for step in STEPS[: STEPS.index(until) + 1]:
+        try:
+            ran[step] = _run_step(ctx, step, STEP_FUNCTIONS[step])
+        except Exception as exc:  # noqa: BLE001 - the runner reports every failure in two lines
+            raise StepFailed(step, exc) from exc
+    return ran
+
+
+def manifest_fingerprint(folder: Path) -> str:
+    """One fingerprint of all the steps' results of a period (for the notebooks' cache)."""
+    return _digest({k: v.get("fingerprint") for k, v in read_manifest(folder).items()})
