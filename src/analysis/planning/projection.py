@@ -41,6 +41,10 @@ import yaml
 from analysis import paths, schemas
 from analysis.config.standards import load_standards
 from analysis.engine import evaluate, resource_tables
+from analysis.engine.copies import ORIGINAL_CODE, stack_copies
+from analysis.engine.cv import cv_table
+from analysis.engine.resources import evaluate_resources
+from analysis.engine.units import build_units
 from analysis.files import write_frame
 from analysis.ingest.cleaning import clean_period
 from analysis.ingest.tables import load_period
@@ -730,46 +734,53 @@ def monte_carlo(tables: dict[str, pd.DataFrame], standards: dict, years_ahead: i
     """Probability that each unit passes (每校达标) and each CV is within its limit in the target year.
 
     ``tables``: the projected target-year tables. Each draw multiplies every school's compulsory
-    enrolment by its own factor ~ Normal(1, sd_per_year·√years_ahead) (an assumption: the error
-    of the projection grows with the horizon), rounds half-up, and runs the engine
-    (``evaluate_resources`` + ``cv_table``). Columns: scenario, level, school_code, school_name,
-    stage, indicator (每校达标 / CV_Lk / 全部达标), draws, pass_probability. With ``years_ahead``
-    ≤ 0 (已到目标年: the tables are the period's own counts, not a projection) the frame is empty.
+    enrolment by its own factor ~ Normal(1, sd_per_year·√years_ahead), clipped at 0.1 (an
+    assumption: the error of the projection grows with the horizon), rounds half-up (an unknown
+    count stays unknown; rows that reach 0 are dropped). The draws are evaluated by the engine in
+    ONE run: ``engine.copies.stack_copies`` gives each draw its own school codes, then
+    ``build_units`` → ``evaluate_resources`` → ``cv_table(by=["draw"])``. A unit absent from a
+    draw (e.g. a teaching point below the threshold) is not counted in that draw, neither as a
+    pass nor as a fail. Columns: scenario, level, school_code, school_name, stage, indicator
+    (每校达标 / CV_Lk / 全部达标), draws, pass_probability. With ``years_ahead`` ≤ 0 (已到目标年:
+    the tables are the period's own counts, not a projection) the frame is empty.
     """
     if int(years_ahead) <= 0:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PASS_PROBABILITY_COLUMNS.items()})
+    n = int(n)
     rng = np.random.default_rng(seed)
     sd = float(sd_per_year) * float(np.sqrt(int(years_ahead)))
-    enr = tables["enrolment"]
+    enr = tables["enrolment"].reset_index(drop=True)
     codes = pd.Index(pd.unique(enr["school_code"].astype(object)))
     pos = codes.get_indexer(enr["school_code"].astype(object))
     comp = enr["grade"].between(1, 9).to_numpy()
     base = enr["students"].to_numpy(dtype=float)
-    units_ok, cv_ok, all_ok = [], [], []
-    for _ in range(int(n)):  # draws; each draw is one vectorised engine run
-        f = np.clip(rng.normal(1.0, sd, len(codes)), 0.1, None)
-        students = np.where(comp, half_up_array(base * f[pos]), base)
-        t = dict(tables)
-        t["enrolment"] = enr.assign(students=pd.array(students, dtype="Int64"))
-        keep = (t["enrolment"]["students"] > 0).fillna(True).to_numpy(dtype=bool)  # NA: unknown, kept
-        t["enrolment"] = t["enrolment"][keep]
-        units, cv = resource_tables(t, standards)
-        inc = units[units["included"].fillna(False).astype(bool)]
-        u = inc.set_index(["school_code", "school_name", "stage"])["unit_pass"].fillna(False).astype(bool)
-        c = cv.set_index(["stage", "indicator"])["passed"].fillna(False).astype(bool)
-        units_ok.append(u)
-        cv_ok.append(c)
-        all_ok.append(bool(u.all() and c.all()))
-    u = pd.concat(units_ok, axis=1)
-    c = pd.concat(cv_ok, axis=1)
-    # a unit absent from a draw (e.g. a teaching point below the threshold) does not count as a fail
-    up = u.astype(float).mean(axis=1).rename("pass_probability").reset_index()
-    up = up.assign(level="学校", indicator="每校达标", draws=u.notna().sum(axis=1).to_numpy())
-    cp = c.astype(float).mean(axis=1).rename("pass_probability").reset_index()
-    cp = cp.assign(level="县", school_code="", school_name="全县", draws=int(n),
+    # row d: draw d's factor per school (the same numbers as one rng.normal call per draw)
+    f = np.clip(rng.normal(1.0, sd, (n, len(codes))), 0.1, None)
+    students = np.where(comp, half_up_array(base * f[:, pos]), base).ravel()  # draw-major
+    stacked = stack_copies(tables, n, key="draw")
+    e = stacked["enrolment"].assign(students=pd.array(students, dtype="Int64"))
+    keep = (e["students"] > 0).fillna(True).to_numpy(dtype=bool)  # NA: unknown, kept
+    stacked["enrolment"] = e[keep].reset_index(drop=True)
+    units = build_units(stacked, standards, keys=("draw", ORIGINAL_CODE))
+    units = evaluate_resources(stacked, standards, units)
+    cv = cv_table(units, standards, by=["draw"])
+
+    ids = ["school_code", "school_name", "stage"]
+    inc = units[units["included"].fillna(False).astype(bool)]
+    inc = inc.assign(school_code=inc[ORIGINAL_CODE].astype("string"),
+                     ok=inc["unit_pass"].fillna(False).astype(bool))
+    g = inc.groupby(ids, sort=False, observed=True)["ok"]
+    up = pd.DataFrame({"pass_probability": g.mean(), "draws": g.size()}).reset_index()
+    up = up.assign(level="学校", indicator="每校达标")
+    cv = cv.assign(ok=cv["passed"].fillna(False).astype(bool))
+    cp = cv.groupby(["stage", "indicator"], sort=False, observed=True)["ok"].mean()
+    cp = cp.rename("pass_probability").reset_index()
+    cp = cp.assign(level="县", school_code="", school_name="全县", draws=n,
                    indicator="CV_" + cp["indicator"].astype(str))
+    # every unit passes and every CV is within its limit
+    failed = np.union1d(inc.loc[~inc["ok"], "draw"].to_numpy(), cv.loc[~cv["ok"], "draw"].to_numpy())
     ap = pd.DataFrame([{"level": "县", "school_code": "", "school_name": "全县", "stage": "",
-                        "indicator": "全部达标", "draws": int(n), "pass_probability": float(np.mean(all_ok))}])
+                        "indicator": "全部达标", "draws": n, "pass_probability": (n - len(failed)) / n}])
     out = pd.concat([up, cp, ap], ignore_index=True)
     out.insert(0, "scenario", scenario_name)
     return out[list(PASS_PROBABILITY_COLUMNS)]
