@@ -356,28 +356,38 @@ def _table_rows(page: str, table_id: str) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """Clean the demo county's 2021 data, plant hostile school names, run notebooks 04 and 05."""
+    """The demo county's 2021 workbooks with hostile school names typed in, run through the real
+    runner (pipeline + notebooks 04 and 05)."""
+    import shutil
+
+    from openpyxl import load_workbook
+
     from analysis import paths
-    from analysis.ingest.cleaning import clean_period
     from analysis.pipeline.runner import run
 
     root = tmp_path_factory.mktemp("reports_e2e")
-    processed, reports = root / "processed", root / "reports"
-    clean_period(paths.DEMO_RAW_DIR, "2021", processed)
-    f = processed / "2021" / "schools.parquet"
-    schools = pd.read_parquet(f)
-    schools.loc[0, "school_name"] = EVIL
-    schools.loc[1, "school_name"] = "=1+2"
-    schools.to_parquet(f, index=False)
+    raw, processed, reports = root / "raw", root / "processed", root / "reports"
+    shutil.copytree(paths.DEMO_RAW_DIR, raw)
+    book = raw / "2021" / "学校基本情况.xlsx"
+    wb = load_workbook(book)
+    ws = wb["学校名录"]
+    header = next(r for r in range(1, 6) if "学校名称" in [c.value for c in ws[r]])
+    col = [c.value for c in ws[header]].index("学校名称") + 1
+    codes = {}
+    for key, row, name in (("evil", header + 1, EVIL), ("formula", header + 2, "=1+2")):
+        cell = ws.cell(row, col)
+        cell.value = name
+        cell.data_type = "s"  # typed as text, as a user would with a leading apostrophe
+        codes[key] = str(ws.cell(row, 1).value)
+    wb.save(book)
     for nb in ("04_self_assessment", "05_rectification"):
-        res = run(["2021"], processed_dir=processed, reports_dir=reports, notebook=nb, log=lambda *_: None)
+        res = run(["2021"], data_dir=raw, processed_dir=processed, reports_dir=reports, notebook=nb,
+                  log=lambda *_: None)
         assert res.ok, [r.message for r in res.results]
-    from analysis.engine import evaluate
-    from analysis.ingest.tables import load_period
+    from analysis import evaluate, load_period
 
     results = evaluate(load_period(processed, "2021"), load_standards())
-    return {"reports": reports, "processed": processed, "results": results,
-            "codes": {"evil": schools.loc[0, "school_code"], "formula": schools.loc[1, "school_code"]}}
+    return {"reports": reports, "processed": processed, "results": results, "codes": codes}
 
 
 def _page(exported, name: str) -> str:

@@ -221,14 +221,12 @@ def test_cli_raw_data_error_is_two_lines_and_touches_nothing_else(tmp_path):
     assert proc.returncode == 1
     out = proc.stdout + proc.stderr
     assert "Traceback" not in out
-    # stderr: the failure line and the kept notebook, nothing else
-    assert len(proc.stderr.strip().splitlines()) == 2, proc.stderr
-    assert "clean.failed.ipynb" in proc.stderr.strip().splitlines()[1]
+    # stderr: the failure line of the cleaning step, nothing else (no notebook ran)
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     line = next(l for l in out.splitlines() if "FAILED" in l)
-    for part in ("01_clean.py", "原始数据有误", "result = clean_period(", "办学条件.xlsx", "专用教室",
-                 "has no sheet"):
+    for part in ("数据清洗", "原始数据有误", "办学条件.xlsx", "专用教室", "has no sheet"):
         assert part in line, (part, line)
-    assert (reports / "2021" / "clean.failed.ipynb").is_file()
+    assert "未运行 / not run: 01_clean.py" in proc.stdout
     assert not (reports / "2021" / "clean.html").exists()
     assert not (tmp_path / "proc" / "2021").exists()  # no processed tables half-written
     assert (reports / "2020" / "clean.html").read_text(encoding="utf-8") == "2020 report"

@@ -70,7 +70,7 @@ STEPS = ("clean", "evaluate", "project", "plan", "tasks")
 #: the tables a projection changes (the others are carried forward from the period)
 PROJECTED_TABLES = ("enrolment", "classes", "teachers", "facilities", "special_rooms")
 #: Monte Carlo settings of the projection (an assumption, stated in the report)
-MC_DRAWS, MC_SD_PER_YEAR = 40, 0.05
+MC_DRAWS, MC_SD_PER_YEAR = 200, 0.05
 
 
 # ---------------------------------------------------------------- fingerprints
