@@ -56,14 +56,23 @@ def _fsync(path: str | Path) -> None:
         os.close(fd)
 
 
+def temporary_path(path: str | Path, suffix: str = TMP_SUFFIX) -> Path:
+    """A new empty hidden file next to ``path`` (``.<name>.<random><suffix>``, mode
+    ``default_file_mode()``) that a writer fills and then renames onto ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    os.chmod(tmp, default_file_mode())
+    return Path(tmp)
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on a clean exit it becomes ``path`` (mode
     ``default_file_mode()``), on any error it is removed and ``path`` is left as it was."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
-    os.close(fd)
+    tmp = temporary_path(path)
     try:
         yield Path(tmp)
         os.chmod(tmp, default_file_mode())

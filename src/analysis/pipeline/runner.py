@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ from analysis.config.county import county_meta, is_demo_data
 from analysis.config.standards import load_standards
 from analysis.config.standards import target_year as configured_target_year
 from analysis.errors import ConfigError, RawDataError, one_line
-from analysis.files import atomic_write, default_file_mode
+from analysis.files import atomic_write, temporary_path
 from analysis.pipeline.status import (
     STALE_DIR_NAME,
     STATUS_FILE,
@@ -214,13 +213,6 @@ def _read_report_inputs(out_dir: Path) -> dict:
         return {}
 
 
-def _tmp_path(folder: Path, final_name: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{final_name}.", suffix=".tmp.ipynb", dir=folder)
-    os.close(fd)
-    os.chmod(tmp, default_file_mode())
-    return Path(tmp)
-
-
 def run_notebook(
     notebook: Path,
     *,
@@ -248,7 +240,7 @@ def run_notebook(
     failed_ipynb = out_dir / f"{name}.failed.ipynb"
     parameters = notebook_parameters(period, data_dir, processed_dir, out_dir, settings)
     started = time.monotonic()
-    tmp = _tmp_path(out_dir, f"{name}.ipynb")
+    tmp = temporary_path(final_ipynb, suffix=".tmp.ipynb")  # papermill writes here; renamed at the end
     try:
         try:
             nb_in = jupytext.read(str(notebook))
@@ -365,9 +357,7 @@ def check_writable(folder: Path, option: str) -> None:
     """Create ``folder`` if needed and write (then remove) a probe file; ``RunnerError`` if not possible."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".write-check.", suffix=".tmp", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
+        temporary_path(folder / "write-check").unlink()  # can a file be created here?
     except OSError as exc:
         why = exc.strerror or type(exc).__name__
         raise RunnerError(

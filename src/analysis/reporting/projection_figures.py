@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.reporting import plotting  # noqa: F401  (registers the CJK font)
-from analysis.schemas import RESOURCE_CODES
+from analysis.schemas import RESOURCE_CODES, STAGES
 
 INDICATORS = RESOURCE_CODES
 
@@ -61,7 +61,7 @@ def cv_trajectories(traj: pd.DataFrame, scenarios: list[str] | None = None):
     """CV (as shown) of each indicator per year against the stage limit; one panel per stage."""
     c = traj[traj["level"] == "县"]
     scenarios = scenarios or list(c["scenario"].unique())
-    stages = sorted(c["stage"].unique(), key=lambda s: ["小学", "初中"].index(s) if s in ["小学", "初中"] else 9)
+    stages = sorted(c["stage"].unique(), key=lambda s: STAGES.index(s) if s in STAGES else len(STAGES))
     fig, axes = plt.subplots(1, len(stages), figsize=(6.5 * len(stages), 4.2), squeeze=False)
     styles = ["-", "--", ":", "-."]
     colors = plt.get_cmap("tab10")

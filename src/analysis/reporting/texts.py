@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis.reporting.formats import AREAS, fmt_pct, is_missing
 from analysis.reporting.html import detail_frame, esc, result_table
-from analysis.schemas import SCHOOL_TYPES
+from analysis.schemas import SCHOOL_TYPES, STAGES
 
 
 def verdict_summary(verdict: pd.DataFrame) -> pd.DataFrame:
@@ -102,14 +102,14 @@ def county_profile(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """
     schools = tables["schools"][["school_code", "school_type"]]
     enrol = tables["enrolment"]
-    comp = enrol[enrol["stage"].isin(["小学", "初中"])]
+    comp = enrol[enrol["stage"].isin(STAGES)]
     # an unknown grade count makes the school's pupils unknown (never the smaller sum)
     pupils = comp.groupby("school_code")["students"].sum().mask(
         comp["students"].isna().groupby(comp["school_code"]).any())
     teachers = tables["teachers"]
     ft = teachers[teachers["full_time"].fillna(False).astype(bool)].groupby("school_code").size()
     classes = tables["classes"]
-    ncls = classes[classes["stage"].isin(["小学", "初中"])].groupby("school_code").size()
+    ncls = classes[classes["stage"].isin(STAGES)].groupby("school_code").size()
     s = schools.set_index("school_code")
     known = s.index.isin(enrol["school_code"])  # a school without 在校生 rows: unknown, not 0
     s = s.assign(

@@ -1,0 +1,1 @@
+"""Ingestion (数据读入): the raw-workbook contract, the tolerant reader, cleaning and the data check."""
