@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.config.standards import load_standards
 from analysis.numbers import half_up
-from analysis.schemas import TABLES
+from analysis.schemas import RESOURCE_CODES, TABLES
 
 MISSING = "—"
 
@@ -123,10 +123,10 @@ def header_map(table: str | None = None, standards: Mapping[str, Any] | None = N
         headers = {c: col.doc for c, col in TABLES[table].columns.items()}
     if table == "units":
         std = standards if standards is not None else load_standards()
-        for k in range(1, 8):
-            headers[f"L{k}"] = indicator_label(f"L{k}", std)
-            headers[f"L{k}_ratio"] = f"指标{k}与标准之比"
-            headers[f"L{k}_met"] = f"指标{k}达标"
+        for k in RESOURCE_CODES:
+            headers[k] = indicator_label(k, std)
+            headers[f"{k}_ratio"] = f"指标{k[1:]}与标准之比"
+            headers[f"{k}_met"] = f"指标{k[1:]}达标"
     return headers
 
 
@@ -136,8 +136,8 @@ COLUMN_KINDS: dict[str, dict[str, str]] = {
         "students": "int",
         "resource_share": "pct",
         "n_met": "int",
-        **{f"L{k}": "value" for k in range(1, 8)},
-        **{f"L{k}_ratio": "pct" for k in range(1, 8)},
+        **{k: "value" for k in RESOURCE_CODES},
+        **{f"{k}_ratio": "pct" for k in RESOURCE_CODES},
     },
     "cv": {
         "n_units": "int",
@@ -163,7 +163,7 @@ VERDICT_HEADERS = {"no": "序号", "code": "指标代码", "area": "方面", "na
 
 
 #: boolean columns that mean pass / fail (shown 达标 / 未达标 and highlighted)
-PASS_COLUMNS = {"passed", "unit_pass", "met", "met_in_target", *(f"L{k}_met" for k in range(1, 8))}
+PASS_COLUMNS = {"passed", "unit_pass", "met", "met_in_target", *(f"{k}_met" for k in RESOURCE_CODES)}
 
 
 PROFILE_HEADERS = {"school_type": "办学类型", "schools": "学校数（所）", "pupils": "义务教育在校生（人）",
@@ -220,9 +220,9 @@ DETAIL_HEADERS: dict[str, str] = {
     "missing_input": "缺失的输入", "rooms_unknown": "是否合格未定间数", "eligible_unknown": "是否符合条件不详人数",
     "rotated_unknown": "是否交流轮岗不详人数", "missing_levels": "缺失的等级", "level_ok": "等级达标",
     "diff_ok": "差异率达标", "rating": "评级",
-    **{f"L{k}": f"指标{k}数值" for k in range(1, 8)},
-    **{f"L{k}_ratio": f"指标{k}与标准之比" for k in range(1, 8)},
-    **{f"L{k}_met": f"指标{k}达标" for k in range(1, 8)},
+    **{k: f"指标{k[1:]}数值" for k in RESOURCE_CODES},
+    **{f"{k}_ratio": f"指标{k[1:]}与标准之比" for k in RESOURCE_CODES},
+    **{f"{k}_met": f"指标{k[1:]}达标" for k in RESOURCE_CODES},
 }
 
 

@@ -174,7 +174,7 @@ def unit_shortfalls(units: pd.DataFrame, standards: Mapping[str, Any]) -> pd.Dat
     res = standards["resources"]["indicators"]
     inc = units[units["included"].fillna(False).astype(bool) & ~units["unit_pass"].fillna(False).astype(bool)]
     ids = ["school_code", "school_name", "stage", "students"]
-    codes = [f"L{k}" for k in range(1, 8)]
+    codes = list(res)
     if inc.empty:
         return pd.DataFrame(columns=ids + ["indicator", "value", "standard", "ratio", "gap"])
     vals = inc.melt(id_vars=ids, value_vars=codes, var_name="code", value_name="value")

@@ -23,6 +23,7 @@ from analysis.reporting.html import detail_frame, result_table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 from analysis.files import atomic_path
+from analysis.schemas import RESOURCE_CODES
 
 
 def _sheet_specs(results: Any, standards: Mapping[str, Any]) -> list[tuple[str, str, pd.DataFrame, dict[str, str], dict[str, str]]]:
@@ -31,7 +32,7 @@ def _sheet_specs(results: Any, standards: Mapping[str, Any]) -> list[tuple[str, 
     cv = result_table(results, "cv")
     verdict = result_table(results, "verdict").sort_values("no")
     unit_cols = ["school_code", "school_name", "stage", "school_type", "urban_rural", "students", "included",
-                 "exclusion_reason", *(f"L{k}" for k in range(1, 8)), "n_met", "unit_pass", "missing_inputs"]
+                 "exclusion_reason", *RESOURCE_CODES, "n_met", "unit_pass", "missing_inputs"]
     cv_cols = ["stage", "indicator", "indicator_name", "n_units", "students", "mean", "cv_shown", "limit", "passed"]
     v_cols = ["no", "code", "name", "value", "standard", "status", "failing", "evidence", "responsible"]
     v_all = ["no", "code", "area", "name", "value", "standard", "status", "responsible"]
