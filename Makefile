@@ -40,6 +40,7 @@ lab: $(STAMP) ## 在 JupyterLab 中打开笔记本（双击 .py 即以笔记本�
 bench: $(STAMP) ## 基准测试：全国规模引擎、1000 次蒙特卡洛模拟 / engine at national scale, 1,000 Monte Carlo draws (prints figures)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_monte_carlo.py
+	$(BIN)/python benchmarks/bench_pipeline.py
 
 clean: ## 删除生成的文件 / delete generated files only (reports, processed data, caches)
 	if [ -d reports ]; then find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +; fi

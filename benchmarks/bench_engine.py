@@ -178,7 +178,7 @@ def run(data: Path) -> dict[str, float]:
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB → GiB (Linux)
     read, engine = sum(read_s.values()), t4 - t1
     read_used = sum(v for k, v in read_s.items() if k != "classes")  # classes: part B's G5 only
-    print(f"rows: " + ", ".join(f"{k} {len(v):,}" for k, v in tables.items()))
+    print("rows: " + ", ".join(f"{k} {len(v):,}" for k, v in tables.items()))
     print(f"units {len(result):,} (included {int(result['included'].sum()):,}), "
           f"counties {result['county'].nunique():,}, CV rows {len(cv):,}, "
           f"units passing {int(result['unit_pass'].fillna(False).sum()):,}")

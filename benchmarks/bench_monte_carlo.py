@@ -32,8 +32,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", default=str(HERE.parent / "data" / "raw" / "demo"), help="raw data folder")
     args = ap.parse_args(argv)
 
-    from analysis.config.standards import load_standards
-    from analysis.planning.projection import load_history, load_scenario, monte_carlo, period_year, project
+    from analysis.config.standards import load_standards, period_year
+    from analysis.planning.projection import (
+        load_history,
+        load_scenario,
+        monte_carlo,
+        project,
+    )
 
     standards = load_standards()
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,6 +11,9 @@ import analysis
 from analysis import paths
 
 PKG = paths.PACKAGE_DIR
+#: the one lazy import of the package, for speed (not a cycle): a notebook reading up-to-date
+#: results never loads the engine, the solver and the workbook reader that computing steps needs
+LAZY_PACKAGE_IMPORTS = {("analysis.pipeline.results", "analysis.pipeline.steps")}
 PUBLIC_API = ["clean_period", "load_period", "evaluate", "load_standards", "write_demo", "weighted_cv",
               "stage_shares", "cv_table", "build_units", "evaluate_resources", "is_demo_data"]
 
@@ -76,7 +79,7 @@ def test_no_function_level_import_of_the_package():
                     mod = inner.names[0].name
                 else:
                     continue
-                if mod.startswith("analysis"):
+                if mod.startswith("analysis") and (name, mod) not in LAZY_PACKAGE_IMPORTS:
                     offenders.append(f"{name}.{node.name}: import {mod}")
     assert not offenders, offenders
 

@@ -26,14 +26,14 @@ from typing import Callable
 
 import pytest
 from openpyxl import load_workbook
+from test_cleaning import digest, set_cell
 
 from analysis import cli
-from analysis.ingest.checks import EXIT_PROBLEMS, EXIT_UNUSABLE, check_result
-from analysis.ingest.cleaning import clean_period
 from analysis.demo import write_demo
 from analysis.engine import evaluate
+from analysis.ingest.checks import EXIT_PROBLEMS, EXIT_UNUSABLE, check_result
+from analysis.ingest.cleaning import clean_period
 from analysis.ingest.rawdata import RawDataError
-from test_cleaning import digest, set_cell
 
 P, J, NINE, CAMPUS, PARENT, RURAL = ("2104210001", "2104210005", "2104210004", "2104210003",
                                      "2104210002", "2104210012")

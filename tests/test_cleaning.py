@@ -9,7 +9,6 @@ Demo codes used: 2104210002 后安镇中心小学 (parent), 2104210003 its 不�
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from pathlib import Path
 
@@ -17,12 +16,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from analysis.demo import write_demo
 from analysis.ingest import cleaning
 from analysis.ingest.cleaning import clean_period
-from analysis.demo import write_demo
-from analysis.paths import DEMO_RAW_DIR, ROOT
 from analysis.ingest.rawdata import RawDataError
 from analysis.ingest.tables import load_period, render_data_doc
+from analysis.paths import DEMO_RAW_DIR, ROOT
 
 PARENT, CAMPUS, JUNIOR = "2104210002", "2104210003", "2104210005"
 

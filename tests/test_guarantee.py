@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.config.standards import load_standards
 from analysis.engine import guarantee as G
 from analysis.schemas import validate
-from analysis.config.standards import load_standards
 
 STD = load_standards()
 

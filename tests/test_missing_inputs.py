@@ -6,14 +6,22 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_guarantee import (
+    classes,
+    classes_for,
+    enrolment,
+    items,
+    rooms,
+    schools,
+    teachers,
+)
 
+from analysis.config.standards import load_standards
 from analysis.engine import guarantee as G
 from analysis.engine import quality as Q
 from analysis.engine import recognition as R
 from analysis.engine.guarantee import FAIL, NO_DATA, NOT_PROVIDED, PASS, fmt_vs
 from analysis.schemas import SATISFACTION_LEVELS, validate
-from analysis.config.standards import load_standards
-from test_guarantee import classes, classes_for, enrolment, items, rooms, schools, teachers
 
 STD = load_standards()
 

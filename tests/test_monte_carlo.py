@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import projection_fixtures as F
 import pytest
 
 import analysis
-import projection_fixtures as F
 from analysis.engine import resource_tables
 from analysis.engine.copies import ORIGINAL_CODE, stack_copies
 from analysis.numbers import half_up_array

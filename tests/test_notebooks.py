@@ -15,8 +15,8 @@ import re
 import pytest
 
 from analysis import paths
-from analysis.pipeline import runner
 from analysis.demo import write_demo
+from analysis.pipeline import runner
 from analysis.reporting.export import DEMO_BANNER
 
 NOTEBOOKS = runner.list_notebooks(paths.NOTEBOOKS_DIR)

@@ -6,13 +6,13 @@ import copy
 import math
 
 import pandas as pd
+import projection_fixtures as F
 import pytest
 
-import projection_fixtures as F
+from analysis.config.standards import load_standards
 from analysis.engine import resource_tables as evaluate
 from analysis.planning.costs import load_costs
 from analysis.planning.optimise import apply_plan, optimise
-from analysis.config.standards import load_standards
 
 S = load_standards()
 C = load_costs()

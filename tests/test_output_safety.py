@@ -5,8 +5,6 @@ short messages and exit codes, mathtext-safe figures."""
 from __future__ import annotations
 
 import csv
-
-import analysis
 import errno
 import hashlib
 import json
@@ -18,11 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from analysis import cli, files
-from analysis.reporting import export
-from analysis.pipeline import runner
 from conftest import FIXTURE_NOTEBOOKS, PYTHON
+
+import analysis
+from analysis import cli, files
+from analysis.pipeline import runner
+from analysis.reporting import export
 
 OK = FIXTURE_NOTEBOOKS / "ok"
 FAILING = FIXTURE_NOTEBOOKS / "failing"
@@ -221,14 +220,14 @@ def test_stale_reports_are_the_ones_this_run_did_not_write(tmp_path):
 
 
 def test_index_lists_a_period_whose_reports_were_all_moved_aside(tmp_path):
-    from analysis.reporting import report
+    from analysis.reporting import index
 
     period_dir = tmp_path / "reports" / "2020"
     files.atomic_write(period_dir / runner.STALE_DIR_NAME / "clean.html", "<html></html>")
     runner.write_status(period_dir, period="2020", status="failed", started="2021-06-30T14:00:00+08:00",
                         finished="2021-06-30T14:05:09+08:00", failed_notebook="01_clean.py",
                         failed_ipynb=None, message="失败 / FAILED 01_clean.py, 原始数据有误 → RawDataError: x")
-    page = report.write_index(tmp_path / "reports", tmp_path / "proc").read_text(encoding="utf-8")
+    page = index.write_index(tmp_path / "reports", tmp_path / "proc").read_text(encoding="utf-8")
     assert "<h3>2020 年度</h3>" in page
     assert "last run FAILED（2021-06-30 14:05）：01_clean.py, 原始数据有误 → RawDataError: x" in page
     assert "本期没有当前有效的报告" in page
@@ -236,13 +235,13 @@ def test_index_lists_a_period_whose_reports_were_all_moved_aside(tmp_path):
 
 
 def test_an_interrupted_run_shows_as_unfinished(tmp_path):
-    from analysis.reporting import report
+    from analysis.reporting import index
 
     period_dir = tmp_path / "reports" / "2021"
     files.atomic_write(period_dir / "clean.html", "<html></html>")
     runner.write_status(period_dir, period="2021", status="running", started="2021-06-30T02:00:00+08:00",
                         finished=None)
-    page = report.write_index(tmp_path / "reports", tmp_path / "proc").read_text(encoding="utf-8")
+    page = index.write_index(tmp_path / "reports", tmp_path / "proc").read_text(encoding="utf-8")
     assert "最近一次运行未完成（2021-06-30 02:00 开始，可能被中断）" in page
 
 
@@ -469,11 +468,12 @@ def test_write_frame_neutralises_formulas_in_csv_only(tmp_path, umask_002):
 def test_every_table_writer_uses_the_shared_writer(tmp_path, umask_002):
     """Engine results, projection outputs, the cleaning step's folder and the Excel form tables:
     formula text neutralised in the CSV, true text in parquet, all with the same file mode."""
+    from test_reports import _cv, _units, _verdict
+
+    from analysis.engine.verdict import Results
     from analysis.ingest import cleaning
     from analysis.planning import projection
-    from analysis.reporting import report
-    from analysis.engine.verdict import Results
-    from test_reports import _cv, _units, _verdict
+    from analysis.reporting import workbook
 
     units, cv, verdict = _units(), _cv(), _verdict()   # school 002 is named =HYPERLINK(…)
     formula = units["school_name"].iloc[1]
@@ -483,7 +483,7 @@ def test_every_table_writer_uses_the_shared_writer(tmp_path, umask_002):
     written += projection.write_results({"tasks": units[["school_name"]]}, tmp_path / "proj")
     cleaning._write_atomic({"schools": units[["school_code", "school_name"]]}, tmp_path / "clean", "2021")
     written += sorted((tmp_path / "clean" / "2021").iterdir())
-    written.append(report.write_application_tables({"units": units, "cv": cv, "verdict": verdict},
+    written.append(workbook.write_application_tables({"units": units, "cv": cv, "verdict": verdict},
                                                    tmp_path / "application_tables.xlsx"))
     written.append(files.atomic_write(tmp_path / "x.html", "<p>x</p>"))
     assert {p.stat().st_mode & 0o777 for p in written} == {umask_002}
@@ -515,9 +515,7 @@ def test_school_names_with_dollar_signs_do_not_break_figures(tmp_path):
     import matplotlib.pyplot as plt
     from matplotlib import cbook
 
-    from analysis.reporting import figures
-    from analysis.reporting import plotting
-    from analysis.reporting import projection_figures
+    from analysis.reporting import figures, plotting, projection_figures
     from analysis.schemas import validate
 
     names = ["学校$x^2$", r"$\foo$ 中学"]   # the second one stops matplotlib's mathtext parser

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import projection_fixtures as F
 import pytest
 
-import projection_fixtures as F
-from analysis.planning.projection import (
-    NOT_BY_TARGET, ScenarioError, first_met_year, load_scenario, load_scenarios, progression_rates,
-    project, scenario_from_dict, trajectory,
-)
 from analysis.config.standards import load_standards
+from analysis.planning.projection import (
+    NOT_BY_TARGET,
+    ScenarioError,
+    first_met_year,
+    load_scenario,
+    load_scenarios,
+    progression_rates,
+    project,
+    scenario_from_dict,
+    trajectory,
+)
 
 S = load_standards()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.config.standards import load_standards
 from analysis.engine import quality as Q
 from analysis.engine.guarantee import FAIL, NO_DATA, PASS
 from analysis.schemas import validate
-from analysis.config.standards import load_standards
 
 STD = load_standards()
 

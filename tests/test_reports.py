@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
+from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analysis.reporting import report
-from analysis.schemas import validate
 from analysis.config.standards import load_standards
+from analysis.reporting import report
+from analysis.reporting import index, workbook
+from analysis.schemas import validate
 
 EVIL = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://evil.example","x")'
@@ -172,7 +172,7 @@ def test_county_profile_counts_by_type():
 
 
 def test_application_tables_hold_numbers_and_neutralise_formulas(results, tmp_path):
-    path = report.write_application_tables(results, tmp_path / "application_tables.xlsx")
+    path = workbook.write_application_tables(results, tmp_path / "application_tables.xlsx")
     wb = load_workbook(path)
     assert wb.sheetnames == ["32项指标汇总", "Ⅱ-2 评估单位", "Ⅲ 差异系数", "Ⅳ 政府保障程度", "Ⅴ 教育质量", "Ⅵ 社会认可度"]
     _check_workbook_against(wb, results)
@@ -222,7 +222,7 @@ def test_application_tables_written_atomically(results, tmp_path, monkeypatch):
 
     monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", boom)
     with pytest.raises(OSError):
-        report.write_application_tables(results, target)
+        workbook.write_application_tables(results, target)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["application_tables.xlsx"]
 
@@ -239,7 +239,7 @@ def test_index_links_periods_and_shows_trend(results, tmp_path):
         results["verdict"].to_parquet(processed / period / "verdict.parquet")
         results["cv"].assign(cv_shown=cv_shown).to_parquet(processed / period / "cv.parquet")
         results["units"].to_parquet(processed / period / "units.parquet")
-    out = report.write_index(reports_root, processed)
+    out = index.write_index(reports_root, processed)
     page = out.read_text(encoding="utf-8")
     assert 'href="2020/self_assessment.html"' in page and 'href="2021/self_assessment.html"' in page
     assert ">0.515<" in page and ">0.431<" in page  # the CV trend, 3 decimals
@@ -255,7 +255,7 @@ def test_index_of_demo_data_carries_the_banner(tmp_path):
     reports_root = tmp_path / "reports"
     (reports_root / "2021").mkdir(parents=True)
     (reports_root / "2021" / "self_assessment.html").write_text("x", encoding="utf-8")
-    page = report.write_index(reports_root, tmp_path / "processed", county="某县", demo=True).read_text(encoding="utf-8")
+    page = index.write_index(reports_root, tmp_path / "processed", county="某县", demo=True).read_text(encoding="utf-8")
     assert '<div class="report-demo-banner" role="note">示例数据，非真实统计' in page
 
 
@@ -485,7 +485,7 @@ def test_recognition_sheet_lists_the_groups(results, tmp_path):
     # engine's S1 detail: 学生 180 of 200 satisfied = 0.9; 家长 =HYPERLINK text must stay text
     detail = pd.DataFrame({"survey_kind": ["问卷调查", "问卷调查"], "group": ["学生", "=家长"],
                            "satisfied": [180, 150], "valid": [200, 200], "rate": [0.9, 0.75]})
-    path = report.write_application_tables({**results, "details": {"S1": detail}}, tmp_path / "t.xlsx")
+    path = workbook.write_application_tables({**results, "details": {"S1": detail}}, tmp_path / "t.xlsx")
     ws = load_workbook(path)["Ⅵ 社会认可度"]
     values = [[c for c in row] for row in ws.iter_rows(min_row=1)]
     # rows: caption, header, S1 row, blank, block title, detail header, 2 groups → 8 rows

@@ -284,8 +284,9 @@ def test_excluded_units_are_shown_but_not_judged_and_result_matches_schema():
 
 
 def test_figures_mark_units_below_standard():
-    from analysis.reporting import figures
     import matplotlib.pyplot as plt
+
+    from analysis.reporting import figures
 
     # P1 exactly at standard; P2 (1000 pupils) with L4 = 3825/1000 = 3.825 < 4.5 → the one red bar
     t = at_standard_primary()

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import FIXTURE_NOTEBOOKS, PYTHON
 
 from analysis import files, paths
-from analysis.reporting import export
 from analysis.pipeline import runner
-from conftest import FIXTURE_NOTEBOOKS, PYTHON
+from analysis.reporting import export
 
 OK = FIXTURE_NOTEBOOKS / "ok"
 FAILING = FIXTURE_NOTEBOOKS / "failing"

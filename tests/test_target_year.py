@@ -7,16 +7,22 @@ import re
 
 import pandas as pd
 import pytest
+from test_projection import history  # noqa: F401  (module fixture: periods 2020 and 2021)
 
 from analysis import paths
-from analysis.pipeline import runner
-from analysis.demo import write_demo
-from analysis.planning.projection import (
-    PASS_PROBABILITY_COLUMNS, SENSITIVITY_COLUMNS, first_met_year, monte_carlo, project, scenario_from_dict,
-    sensitivity, trajectory,
-)
 from analysis.config.standards import load_standards, target_year
-from test_projection import history  # noqa: F401  (module fixture: periods 2020 and 2021)
+from analysis.demo import write_demo
+from analysis.pipeline import runner
+from analysis.planning.projection import (
+    PASS_PROBABILITY_COLUMNS,
+    SENSITIVITY_COLUMNS,
+    first_met_year,
+    monte_carlo,
+    project,
+    scenario_from_dict,
+    sensitivity,
+    trajectory,
+)
 
 S = load_standards()
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import copy
 import re
 
+import projection_fixtures as F
 import pytest
 
-import projection_fixtures as F
+from analysis.config.standards import load_standards
 from analysis.engine import resource_tables as evaluate
 from analysis.planning.costs import load_costs
-from analysis.config.standards import load_standards
-from analysis.planning.tasks import cost_by_responsible, rectification_tasks, resource_shortfalls
+from analysis.planning.tasks import rectification_tasks, resource_shortfalls
+from analysis.reporting.texts import cost_by_responsible
 
 S = load_standards()
 COSTS = load_costs()

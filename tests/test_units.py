@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_resources import make_tables
 
 from analysis import build_units
 from analysis.config.standards import load_standards
-from test_resources import make_tables
 
 
 def _units(schools, enrolment, standards=None):

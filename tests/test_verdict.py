@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
+from analysis.config.standards import load_standards
 from analysis.engine import Results, evaluate
 from analysis.engine import verdict as V
 from analysis.engine.guarantee import FAIL, NO_DATA, NOT_PROVIDED, PASS
 from analysis.schemas import TABLES, validate
-from analysis.config.standards import load_standards
 
 STD = load_standards()
 
@@ -139,9 +138,9 @@ def test_missing_input_makes_the_indicator_no_data_naming_school_and_input():
     # L6 has no value → the unit cannot pass (6 met + 1 no data), L6 is 无数据 (not 未达标) and its
     # failing text names the school and the missing input — no "<NA>" placeholder.
     import numpy as np
+    from test_resources import at_standard_primary
 
     from analysis import cv_table, evaluate_resources
-    from test_resources import at_standard_primary
 
     units = evaluate_resources(at_standard_primary(equipment_value_yuan=np.nan))
     r = V.resource_result("L6", units, cv_table(units), STD)

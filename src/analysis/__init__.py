@@ -29,6 +29,18 @@ _LAZY = {
     "weighted_cv": "analysis.engine.cv",
     "weighted_cv_stats": "analysis.engine.cv",
     "cv_table": "analysis.engine.cv",
+    "resource_tables": "analysis.engine.verdict",
+    # planning
+    "project": "analysis.planning.projection",
+    "load_scenario": "analysis.planning.projection",
+    "load_scenarios": "analysis.planning.projection",
+    "monte_carlo": "analysis.planning.projection",
+    "optimise": "analysis.planning.optimise",
+    # the pipeline and the commands
+    "check_period": "analysis.ingest.checks",
+    "results": "analysis.pipeline.results",
+    "run": "analysis.pipeline.runner",
+    "list_notebooks": "analysis.pipeline.runner",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -84,3 +84,12 @@ def facility_codes(standards: Mapping[str, Any] | None = None) -> list[str]:
     """Resource indicators of the school's shared resources (``basis: facilities``)."""
     standards = standards if standards is not None else load_standards()
     return [k for k, v in standards["resources"]["indicators"].items() if v.get("basis") == "facilities"]
+
+
+def period_year(period: str | int) -> int:
+    try:
+        return int(str(period)[:4])
+    except ValueError as err:
+        raise ValueError(
+            f"报告期 “{period}” 无法识别为年份（应以四位年份开头）。 / period '{period}' must start with a year."
+        ) from err

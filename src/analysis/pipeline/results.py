@@ -16,8 +16,22 @@ import pandas as pd
 
 from analysis import paths
 from analysis.config.standards import load_standards
-from analysis.ingest.cleaning import INPUT_TABLES
-from analysis.pipeline.steps import Period, StepFailed, run_period
+from analysis.pipeline.context import Period, all_up_to_date
+
+
+class _Tables(dict):
+    """The processed tables of the period, each read on first access (``r.tables["schools"]``)."""
+
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, name: str) -> pd.DataFrame:
+        path = self.folder / f"{name}.parquet"
+        if not path.is_file():
+            raise KeyError(name)
+        df = self[name] = pd.read_parquet(path)
+        return df
 
 
 class PeriodResults:
@@ -36,7 +50,7 @@ class PeriodResults:
     # ---- clean
     @cached_property
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {name: self._read(name) for name in INPUT_TABLES}
+        return _Tables(self.folder)
 
     @cached_property
     def clean_summary(self) -> pd.DataFrame:
@@ -107,8 +121,13 @@ def results(period: str, data_dir: str | Path = "", processed_dir: str | Path = 
                  standards=load_standards(standards_file or None),
                  scenario_dir=Path(scenario_dir).resolve() if scenario_dir else None,
                  target_year=int(target_year) if str(target_year).strip() else None)
-    try:
-        run_period(ctx, until=until)
-    except StepFailed as exc:
-        raise exc.error from None  # in a notebook, the step's own error (named by the runner)
+    if not all_up_to_date(ctx, until):
+        # lazy: computing needs the engine, the solver and the workbook reader, which a notebook
+        # reading up-to-date results (under `analysis run`, always) never loads
+        from analysis.pipeline.steps import StepFailed, run_period
+
+        try:
+            run_period(ctx, until=until)
+        except StepFailed as exc:
+            raise exc.error from None  # in a notebook, the step's own error (named by the runner)
     return PeriodResults(ctx)

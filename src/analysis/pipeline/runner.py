@@ -100,9 +100,9 @@ def report_name(notebook: str | Path) -> str:
     return Path(stem).stem
 
 
-def list_notebooks(notebooks_dir: str | Path) -> list[Path]:
-    """The ``NN_*.py`` notebooks of ``notebooks_dir`` in file-name order."""
-    notebooks_dir = Path(notebooks_dir)
+def list_notebooks(notebooks_dir: str | Path | None = None) -> list[Path]:
+    """The ``NN_*.py`` notebooks of ``notebooks_dir`` (default: the project's) in file-name order."""
+    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR)
     if not notebooks_dir.is_dir():
         raise RunnerError(
             f"笔记本目录不存在：{notebooks_dir} / notebooks folder not found: {notebooks_dir}"

@@ -29,27 +29,32 @@ docs/architecture.md draws the same pipeline with the notebook that shows each s
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import pandas as pd
 
-from analysis import paths
-from analysis.config.county import county_meta
-from analysis.config.standards import load_standards
-from analysis.config.standards import target_year as configured_target_year
 from analysis.engine import evaluate, resource_tables
 from analysis.engine.cv import composite_cv
 from analysis.files import atomic_write, write_frame
 from analysis.ingest.checks import QUALITY_WORKBOOK, write_quality_workbook
 from analysis.ingest.cleaning import clean_period
 from analysis.ingest.tables import load_period
-from analysis.planning.costs import load_costs
+from analysis.pipeline.context import (  # noqa: F401  (re-exported: the runner and notebooks use them)
+    MC_DRAWS,
+    MC_SD_PER_YEAR,
+    STEP_NAMES,
+    STEPS,
+    Period,
+    code_version,
+    fingerprint,
+    manifest_fingerprint,
+    read_manifest,
+    record,
+    up_to_date,
+)
 from analysis.planning.optimise import optimise
 from analysis.planning.plans import budget_example, plan_tables
 from analysis.planning.projection import (
@@ -57,7 +62,6 @@ from analysis.planning.projection import (
     first_met_year,
     load_scenarios,
     monte_carlo,
-    period_year,
     project,
     sensitivity,
     trajectory,
@@ -65,150 +69,20 @@ from analysis.planning.projection import (
 from analysis.planning.tasks import rectification_tasks
 from analysis.reporting.workbook import write_application_tables
 
-MANIFEST = "_pipeline.json"
-STEPS = ("clean", "evaluate", "project", "plan", "tasks")
 #: the tables a projection changes (the others are carried forward from the period)
 PROJECTED_TABLES = ("enrolment", "classes", "teachers", "facilities", "special_rooms")
-#: Monte Carlo settings of the projection (an assumption, stated in the report)
-MC_DRAWS, MC_SD_PER_YEAR = 200, 0.05
-
-
-# ---------------------------------------------------------------- fingerprints
-def _digest(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-                          .encode("utf-8")).hexdigest()[:20]
-
-
-def file_digest(files) -> list[tuple[str, str]]:
-    """(name, sha256 of the bytes) of each file, in name order."""
-    return [(Path(f).name, hashlib.sha256(Path(f).read_bytes()).hexdigest())
-            for f in sorted(files, key=lambda p: Path(p).name)]
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """A fingerprint of the package's code and bundled configuration: a changed rule or formula
-    recomputes every step."""
-    root = paths.PACKAGE_DIR
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".j2", ".css"))
-    return _digest([(str(p.relative_to(root)), hashlib.sha256(p.read_bytes()).hexdigest()) for p in files])
-
-
-# ---------------------------------------------------------------- context
-@dataclass
-class Period:
-    """Everything the steps of one period read, resolved once."""
-
-    period: str
-    data_dir: Path
-    processed_dir: Path
-    out_dir: Path
-    standards: dict = field(default_factory=load_standards)
-    scenario_dir: Path | None = None
-    costs: dict = field(default_factory=load_costs)
-    target_year: int | None = None
-    force: bool = False
-    log: Callable[[str], None] = lambda line: None
-    meta: dict = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.period = str(self.period)
-        self.data_dir, self.processed_dir = Path(self.data_dir), Path(self.processed_dir)
-        self.out_dir = Path(self.out_dir)
-        if not self.meta:
-            self.meta = county_meta(self.data_dir)
-        if self.target_year is None:
-            self.target_year = configured_target_year(self.standards, self.meta)
-
-    @property
-    def folder(self) -> Path:
-        return self.processed_dir / self.period
-
-    @property
-    def year(self) -> int:
-        return period_year(self.period)
-
-    @property
-    def horizon(self) -> int:
-        """The year judged by the projection: the target year, or the period itself once it is
-        at or after the target year (已到目标年)."""
-        return max(int(self.target_year), self.year)
-
-    @property
-    def county(self) -> str:
-        return str(self.meta.get("county") or self.standards.get("county") or "")
-
-    @property
-    def demo(self) -> bool:
-        return bool(self.meta.get("demo"))
-
-    def history_periods(self) -> list[str]:
-        """The periods up to this one that have a raw folder or processed tables."""
-        def years(folder: Path) -> set[str]:
-            if not folder.is_dir():
-                return set()
-            return {p.name for p in folder.iterdir() if p.is_dir() and p.name[:4].isdigit()
-                    and period_year(p.name) <= self.year}
-        return sorted(years(self.data_dir) | years(self.processed_dir) | {self.period}, key=period_year)
-
-    def for_period(self, period: str) -> "Period":
-        return Period(period, self.data_dir, self.processed_dir, self.out_dir.parent / period,
-                      self.standards, self.scenario_dir, self.costs, self.target_year, self.force,
-                      self.log, self.meta)
-
-
-# ---------------------------------------------------------------- the manifest
-def read_manifest(folder: Path) -> dict:
-    f = Path(folder) / MANIFEST
-    try:
-        return json.loads(f.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _record(ctx: Period, step: str, fingerprint: str, outputs: list[Path], seconds: float) -> None:
-    manifest = read_manifest(ctx.folder)
-    manifest[step] = {"fingerprint": fingerprint, "seconds": round(seconds, 3),
-                      "outputs": sorted({str(p) for p in outputs})}
-    atomic_write(ctx.folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-
-
-def _up_to_date(ctx: Period, step: str, fingerprint: str) -> bool:
-    entry = read_manifest(ctx.folder).get(step)
-    return (not ctx.force and entry is not None and entry.get("fingerprint") == fingerprint
-            and all(Path(p).exists() for p in entry.get("outputs", [])))
-
-
-def fingerprint(ctx: Period, step: str) -> str:
-    """What ``step`` of this period reads, as one fingerprint (see the module docstring)."""
-    if step == "clean":
-        raw = [p for p in (ctx.data_dir / ctx.period).iterdir() if p.is_file()] \
-            if (ctx.data_dir / ctx.period).is_dir() else []
-        county = [ctx.data_dir / "county.yaml"] if (ctx.data_dir / "county.yaml").is_file() else []
-        return _digest(code_version(), step, file_digest(raw), file_digest(county))
-    if step == "evaluate":
-        return _digest(fingerprint(ctx, "clean"), ctx.standards)
-    if step == "project":
-        scen = sorted(ctx.scenario_dir.glob("*.yaml")) if ctx.scenario_dir else \
-            sorted(paths.SCENARIO_DIR.glob("*.yaml"))
-        history = [fingerprint(ctx.for_period(p), "clean") for p in ctx.history_periods()]
-        return _digest(fingerprint(ctx, "evaluate"), history, file_digest(scen), ctx.target_year,
-                       MC_DRAWS, MC_SD_PER_YEAR)
-    if step in ("plan", "tasks"):
-        return _digest(fingerprint(ctx, "project"), step, ctx.costs)
-    raise ValueError(f"unknown step {step!r}")
 
 
 def _run_step(ctx: Period, step: str, fn: Callable[[Period], list[Path]]) -> bool:
     """Run ``fn`` unless the step is up to date; True when it ran."""
     fp = fingerprint(ctx, step)
-    if _up_to_date(ctx, step, fp):
+    if up_to_date(ctx, step, fp):
         ctx.log(f"    {step}: 输入未变化，沿用 / unchanged, kept")
         return False
     t0 = time.perf_counter()
     outputs = fn(ctx)
     seconds = time.perf_counter() - t0
-    _record(ctx, step, fp, outputs, seconds)
+    record(ctx, step, fp, outputs, seconds)
     ctx.log(f"    {step}: {seconds:.1f} s")
     return True
 
@@ -348,8 +222,6 @@ STEP_FUNCTIONS: dict[str, Callable[[Period], list[Path]]] = {
 }
 
 
-STEP_NAMES = {"clean": "数据清洗", "evaluate": "指标计算", "project": "达标预测", "plan": "最低成本方案",
-              "tasks": "整改任务"}
 
 
 class StepFailed(Exception):
@@ -372,8 +244,3 @@ def run_period(ctx: Period, until: str = "tasks") -> dict[str, bool]:
         except Exception as exc:  # noqa: BLE001 - the runner reports every failure in two lines
             raise StepFailed(step, exc) from exc
     return ran
-
-
-def manifest_fingerprint(folder: Path) -> str:
-    """One fingerprint of all the steps' results of a period (for the notebooks' cache)."""
-    return _digest({k: v.get("fingerprint") for k, v in read_manifest(folder).items()})

@@ -39,7 +39,7 @@ import pandas as pd
 import yaml
 
 from analysis import paths, schemas
-from analysis.config.standards import load_standards
+from analysis.config.standards import load_standards, period_year
 from analysis.engine import evaluate, resource_tables
 from analysis.engine.copies import ORIGINAL_CODE, stack_copies
 from analysis.engine.cv import cv_table
@@ -224,13 +224,6 @@ def load_scenarios(scenario_dir: str | Path | None = None) -> dict[str, Scenario
 
 
 # ---------------------------------------------------------------- helpers
-def period_year(period: str | int) -> int:
-    try:
-        return int(str(period)[:4])
-    except ValueError as err:
-        raise ValueError(
-            f"报告期 “{period}” 无法识别为年份（应以四位年份开头）。 / period '{period}' must start with a year."
-        ) from err
 
 
 def unknown_schools(tables: dict[str, pd.DataFrame], scenario: Scenario) -> list[tuple[str, str]]:
@@ -687,16 +680,6 @@ def sensitivity(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario,
     out = pd.concat(frames, ignore_index=True)
     out["met"] = out["met"].astype("boolean")
     return out
-
-
-def sensitivity_summary(sens: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario and scale: units passing, CVs within limit, overall verdict (wide, for display)."""
-    u = sens[sens["indicator"] == "每校达标"].groupby(["scenario", "enrolment_scale"])["met"].agg(
-        units_pass=lambda m: int(m.fillna(False).astype(bool).sum()), units=lambda m: int(len(m)))
-    c = sens[sens["indicator"].str.startswith("CV_")].groupby(["scenario", "enrolment_scale"])["met"].agg(
-        cv_pass=lambda m: int(m.fillna(False).astype(bool).sum()), cv=lambda m: int(len(m)))
-    a = sens[sens["indicator"] == "全部达标"].set_index(["scenario", "enrolment_scale"])["met"].rename("all_pass")
-    return u.join(c).join(a).reset_index()
 
 
 # ---------------------------------------------------------------- notebook I/O

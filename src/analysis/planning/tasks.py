@@ -222,16 +222,3 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
     for c in ("value", "standard", "shortfall", "cost_yuan"):
         tasks[c] = tasks[c].astype("Float64")
     return tasks.sort_values(["school_code", "stage", "indicator", "when"]).reset_index(drop=True)
-
-
-def cost_by_responsible(tasks: pd.DataFrame) -> pd.DataFrame:
-    """Cost per responsible unit: every unit named on a task is counted with the task's full
-    cost (a task shared by several bureaus appears under each; the sum is not the total).
-    Columns: responsible_unit, cost_kind, tasks, cost_yuan."""
-    t = tasks[tasks["cost_yuan"].notna()].copy()
-    if "cost_kind" not in t:
-        t["cost_kind"] = "合计"
-    t["responsible_unit"] = t["responsible"].astype(str).str.split("、")
-    t = t.explode("responsible_unit")
-    return t.groupby(["responsible_unit", "cost_kind"], as_index=False).agg(
-        tasks=("indicator", "size"), cost_yuan=("cost_yuan", "sum")).sort_values("cost_yuan", ascending=False)

@@ -24,6 +24,7 @@ from analysis.reporting.export import (
     font_subset_css,
     page_characters,
 )
+from analysis.schemas import STAGES
 
 
 def key_figures(processed_root: str | Path, periods: Iterable[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -48,7 +49,7 @@ def key_figures(processed_root: str | Path, periods: Iterable[str]) -> tuple[pd.
         u = read_processed(folder, "units")
         if u is not None:
             inc = u[u["included"].fillna(False).astype(bool)]
-            for stage in ["小学", "初中"]:
+            for stage in STAGES:
                 st = inc[inc["stage"].eq(stage)]
                 row[f"{stage}每校达标"] = f"{int(st['unit_pass'].fillna(False).astype(bool).sum())}/{len(st)}"
         counts.append(row)
@@ -197,7 +198,7 @@ def write_index(
             index=idx, columns="period", values="passed", aggfunc="first").add_suffix("_passed")
         wide = wide.join(ok).reset_index()
         wide.columns = [str(c) for c in wide.columns]
-        order = {s: i for i, s in enumerate(["小学", "初中"])}
+        order = {s: i for i, s in enumerate(STAGES)}
         wide = wide.sort_values(["stage", "indicator"], key=lambda s: s.map(order) if s.name == "stage" else s)
         shown = [p for p in periods if p in wide.columns]
         body.append(html_table(
@@ -215,7 +216,7 @@ def _cv_trend_figure(cvs: pd.DataFrame) -> str:
     """Line chart of each stage's CVs across periods, with the limit, as an embedded PNG."""
     import matplotlib.pyplot as plt  # lazy: the index without periods to compare draws no figure
 
-    stages = [s for s in ["小学", "初中"] if s in set(cvs["stage"])]
+    stages = [s for s in STAGES if s in set(cvs["stage"])]
     fig, axes = plt.subplots(1, len(stages), figsize=(5.5 * len(stages), 3.6), squeeze=False)
     for ax, stage in zip(axes[0], stages):
         sub = cvs[cvs["stage"].eq(stage)]

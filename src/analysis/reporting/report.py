@@ -47,11 +47,6 @@ from analysis.reporting.html import (  # noqa: F401
     html_table,
     result_table,
 )
-from analysis.reporting.index import (  # noqa: F401
-    REPORT_TITLES,
-    key_figures,
-    write_index,
-)
 from analysis.reporting.texts import (  # noqa: F401
     PROJECTION_TABLES,
     conclusion_html,
@@ -64,18 +59,12 @@ from analysis.reporting.texts import (  # noqa: F401
     unit_shortfalls,
     verdict_summary,
 )
-from analysis.reporting.workbook import (  # noqa: F401
-    FORMULA_PREFIXES,
-    safe_excel_text,
-    write_application_tables,
-)
 
 __all__ = [
     "AREAS",
     "COLUMN_KINDS",
     "DETAIL_HEADERS",
     "FORMATS",
-    "FORMULA_PREFIXES",
     "MISSING",
     "NAME_COLUMNS",
     "NumberFormat",
@@ -87,7 +76,6 @@ __all__ = [
     "PROJECTION_HEADERS",
     "PROJECTION_KINDS",
     "PROJECTION_TABLES",
-    "REPORT_TITLES",
     "TASK_SHOWN_COLUMNS",
     "VERDICT_HEADERS",
     "conclusion_html",
@@ -109,16 +97,12 @@ __all__ = [
     "html_table",
     "indicator_label",
     "is_missing",
-    "key_figures",
     "number_formats",
     "read_processed",
     "read_projection_outputs",
     "remaining_risks",
     "result_table",
-    "safe_excel_text",
     "school_shortfalls",
     "unit_shortfalls",
     "verdict_summary",
-    "write_application_tables",
-    "write_index",
 ]

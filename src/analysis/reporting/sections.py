@@ -13,9 +13,6 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.planning.plans import MIN_COST
-from analysis.planning.projection import sensitivity_summary
-from analysis.planning.tasks import cost_by_responsible
 from analysis.reporting import texts
 from analysis.reporting.formats import (
     PLAN_SHOWN_COLUMNS,
@@ -37,6 +34,7 @@ from analysis.reporting.html import (
     html_paragraph,
     html_table,
 )
+from analysis.reporting.texts import cost_by_responsible, sensitivity_summary
 
 QUALITY_COLUMNS = ["severity", "file", "sheet", "row", "column", "value", "problem", "action"]
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "reason", "record"]
@@ -213,6 +211,10 @@ def tasks_text(r: Any) -> str:
     one_off = t.loc[t["cost_kind"] == "一次性", "cost_yuan"].sum()
     yearly = t.loc[t["cost_kind"] == "每年", "cost_yuan"].sum()
     return f"共 **{len(t)}** 项任务；估算一次性投入 **{_money(one_off)}**，每年人员经费 **{_money(yearly)}**。"
+
+
+#: the plan column's value of the minimum-cost plan (planning.plans.MIN_COST)
+MIN_COST = "最低成本方案"
 
 
 def min_cost_actions(r: Any) -> pd.DataFrame:

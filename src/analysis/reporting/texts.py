@@ -265,3 +265,26 @@ def school_shortfalls(results: Any) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["school_name", "no"])[[c for c in cols if c in out.columns]].reset_index(drop=True)
+
+
+def sensitivity_summary(sens: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario and scale: units passing, CVs within limit, overall verdict (wide, for display)."""
+    u = sens[sens["indicator"] == "每校达标"].groupby(["scenario", "enrolment_scale"])["met"].agg(
+        units_pass=lambda m: int(m.fillna(False).astype(bool).sum()), units=lambda m: int(len(m)))
+    c = sens[sens["indicator"].str.startswith("CV_")].groupby(["scenario", "enrolment_scale"])["met"].agg(
+        cv_pass=lambda m: int(m.fillna(False).astype(bool).sum()), cv=lambda m: int(len(m)))
+    a = sens[sens["indicator"] == "全部达标"].set_index(["scenario", "enrolment_scale"])["met"].rename("all_pass")
+    return u.join(c).join(a).reset_index()
+
+
+def cost_by_responsible(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Cost per responsible unit: every unit named on a task is counted with the task's full
+    cost (a task shared by several bureaus appears under each; the sum is not the total).
+    Columns: responsible_unit, cost_kind, tasks, cost_yuan."""
+    t = tasks[tasks["cost_yuan"].notna()].copy()
+    if "cost_kind" not in t:
+        t["cost_kind"] = "合计"
+    t["responsible_unit"] = t["responsible"].astype(str).str.split("、")
+    t = t.explode("responsible_unit")
+    return t.groupby(["responsible_unit", "cost_kind"], as_index=False).agg(
+        tasks=("indicator", "size"), cost_yuan=("cost_yuan", "sum")).sort_values("cost_yuan", ascending=False)
