@@ -220,9 +220,9 @@ def html_figure(fig: Any, alt: str = "", dpi: int = FIGURE_PNG_DPI, fmt: str = "
     """
     import matplotlib.pyplot as plt  # lazy: pages without figures do not load matplotlib
 
-    if fmt not in ("auto", "svg", "png"):
-        raise ValueError(f"fmt must be 'auto', 'svg' or 'png', not {fmt!r}")
     try:
+        if fmt not in ("auto", "svg", "png"):
+            raise ValueError(f"fmt must be 'auto', 'svg' or 'png', not {fmt!r}")
         svg = figure_svg(fig) if fmt != "png" else ""
         png = b""
         if fmt == "png" or (fmt == "auto" and len(svg.encode("utf-8")) > FIGURE_SVG_MAX_BYTES):
