@@ -92,7 +92,8 @@ def _crowded_figure():
 
 
 def test_small_figure_is_compact_inline_svg():
-    markup = report_html.html_figure(_small_figure(), alt="两校<对比>")
+    fig = _small_figure()
+    markup = report_html.html_figure(fig, alt="两校<对比>")
     assert markup.startswith('<figure class="report-figure"><svg role="img" aria-label="两校&lt;对比&gt;"')
     assert markup.endswith("</svg></figure>")
     svg = markup[len('<figure class="report-figure">'):-len("</figure>")]
@@ -103,7 +104,7 @@ def test_small_figure_is_compact_inline_svg():
     assert ">生均教学仪器设备值</text>" in svg and ">甲校</text>" in svg
     assert not re.search(r'\s(?:x|y|d)="[^"]*\d\.\d{3}', svg)  # coordinates rounded to 0.01 pt
     assert len(markup.encode("utf-8")) < 8_000  # measured 3.5 KB; the PNG at 110 dpi was ~25 KB
-    assert plt.get_fignums() == []  # closed
+    assert fig.number not in plt.get_fignums()  # closed
 
 
 def test_two_figures_on_a_page_do_not_share_ids():
@@ -126,14 +127,16 @@ def test_crowded_figure_falls_back_to_a_palette_png():
     assert img.mode == "P"  # a palette of at most 256 colours
     # 8 × 5 inches at 100 dpi, cropped to the drawing by bbox_inches="tight"
     assert 600 < img.width <= 800 and 350 < img.height <= 500
-    svg = report_html.figure_svg(_crowded_figure())
+    crowded = _crowded_figure()
+    svg = report_html.figure_svg(crowded)  # what the SVG would have been
+    plt.close(crowded)
     assert len(svg.encode("utf-8")) > report_html.FIGURE_SVG_MAX_BYTES > len(match.group(1))
-    plt.close("all")
 
 
 def test_figure_format_can_be_forced():
     assert '<img alt="" src="data:image/png;base64,' in report_html.html_figure(_small_figure(), fmt="png")
     assert "<svg " in report_html.html_figure(_crowded_figure(), fmt="svg")
+    fig = _small_figure()
     with pytest.raises(ValueError):
-        report_html.html_figure(_small_figure(), fmt="jpeg")
-    assert plt.get_fignums() == []
+        report_html.html_figure(fig, fmt="jpeg")
+    assert fig.number not in plt.get_fignums()  # closed even then
