@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 
@@ -121,3 +122,107 @@ def test_notebook_title_falls_back_to_name():
     assert export.notebook_title(nb, default="indicators") == "indicators"
     nb = new_notebook(cells=[new_markdown_cell("前言\n\n## 二级标题 ##")])
     assert export.notebook_title(nb) == "二级标题"
+
+
+# --------------------------------------------------------------------------- basic template, shared head, figures
+
+
+FIGURE_TITLE = "生均教学仪器设备值"
+
+
+def _figure_notebook():
+    """A small report page: a heading, a paragraph and one figure shown the way the notebooks do."""
+    import matplotlib.pyplot as plt
+
+    from analysis.reporting import html as report_html
+    from analysis.reporting import plotting  # noqa: F401  (registers the CJK font)
+
+    fig, ax = plt.subplots(figsize=(4, 2.5))
+    ax.bar(["甲校", "乙校<script>"], [1.2, 0.8])
+    ax.set_title(FIGURE_TITLE)
+    ax.set_ylabel("与标准之比")
+    markup = report_html.html_figure(fig, alt="两校对比")
+    return new_notebook(cells=[
+        new_markdown_cell("# 小县资源配置\n\n两所学校的生均教学仪器设备值与标准之比。"),
+        new_code_cell("show(fig)", execution_count=1, outputs=[
+            new_output("display_data", data={"text/html": markup, "text/plain": "<IPython.core.display.HTML>"}),
+        ]),
+    ])
+
+
+@pytest.fixture(scope="module")
+def figure_page() -> str:
+    return export.export_html(_figure_notebook(), demo=True)
+
+
+def _font_cmap(page: str) -> set[str]:
+    match = re.search(r'url\("data:font/woff2?;base64,([A-Za-z0-9+/=]+)"\)', page)
+    assert match, "no embedded font"
+    return {chr(c) for c in TTFont(io.BytesIO(base64.b64decode(match.group(1)))).getBestCmap()}
+
+
+def test_page_has_no_jupyterlab_css(page, figure_page):
+    for p in (page, figure_page):
+        assert "jp-" not in p  # neither JupyterLab classes in the body nor their CSS in the head
+        assert "--jp" not in p
+        # the head's styles: the font subset, report.css and (demo only) the printed demo note
+        ids = re.findall(r'<style id="([^"]+)">', p)
+        assert ids[:2] == ["report-font", "report-css"] and len(re.findall(r"<style", p)) == len(ids)
+    assert re.findall(r'<style id="([^"]+)">', figure_page) == ["report-font", "report-css", "report-demo-print"]
+
+
+def test_small_page_is_small(figure_page):
+    # measured: 26.6 KB (font subset of ~45 characters, report.css ~8 KB, figure 3.5 KB);
+    # with the lab template the CSS alone was ~270 KB, and the figure a ~25 KB PNG at 110 dpi
+    assert len(figure_page.encode("utf-8")) < 40_000
+    svg = re.search(r"<svg.*?</svg>", figure_page, re.S).group(0)
+    assert len(svg.encode("utf-8")) < 8_000
+
+
+def test_small_page_has_language_banner_and_inline_figure(figure_page):
+    assert '<html lang="zh">' in figure_page
+    assert "<title>小县资源配置</title>" in figure_page
+    assert figure_page.count(export.DEMO_BANNER) >= 2  # top of the page and footer (and print margin CSS)
+    assert re.search(r'<figure class="report-figure"><svg [^>]*aria-label="两校对比"', figure_page)
+    assert "data:image/png" not in figure_page  # a small chart is SVG, not a picture
+
+
+def test_figure_text_is_text_drawn_by_the_embedded_subset(figure_page):
+    svg = re.search(r"<svg.*?</svg>", figure_page, re.S).group(0)
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert FIGURE_TITLE in texts and "甲校" in texts and "与标准之比" in texts
+    # the school name from the data is escaped by matplotlib, no live tag
+    assert "乙校&lt;script&gt;" in texts and "<script>" not in figure_page
+    drawn = set(html.unescape("".join(texts))) - {" "}
+    assert set(FIGURE_TITLE + "甲乙校与标准之比<>") <= drawn
+    assert drawn <= _font_cmap(figure_page)  # every character of the figure is in the embedded subset
+    # report.css draws SVG text with the embedded family, whatever matplotlib wrote
+    assert re.search(r"figure\.report-figure svg text\s*{\s*font-family: var\(--report-font\) !important",
+                     export.report_css())
+    assert "font-family" not in svg
+
+
+def test_nbconvert_page_escapes_the_title_through_the_shared_head():
+    nb = new_notebook(cells=[new_markdown_cell("# 县<b>名</b>&报告")])
+    page = export.export_html(nb)
+    assert "<title>县&lt;b&gt;名&lt;/b&gt;&amp;报告</title>" in page
+
+
+def test_nbconvert_page_and_index_share_the_head(page, tmp_path):
+    from analysis.reporting.index import write_index
+
+    (tmp_path / "2021").mkdir()
+    (tmp_path / "2021" / "clean.html").write_text("x", encoding="utf-8")
+    index = write_index(tmp_path, tmp_path / "processed").read_text(encoding="utf-8")
+
+    def css_block(html: str) -> str:
+        return re.search(r'<style id="report-css">\n(.*?)\n</style>', html, re.S).group(1)
+
+    # the same style block, from the same macro (shared/page.html.j2), holding report.css verbatim
+    assert css_block(page) == css_block(index) == export.report_css()
+    for html in (page, index):
+        head = html[:html.index("</head>")]
+        assert re.search(r'<meta charset="utf-8"/?>', head)
+        assert re.search(r'<style id="report-font">\n@font-face {\n  font-family: "Report Noto Sans SC";', head)
+        assert "<link" not in head and "<script" not in head
+        assert re.search(r'<body class="report [a-z-]+-page">\n<main>', html)

@@ -179,7 +179,9 @@ def test_failed_rerun_moves_old_reports_aside_and_index_shows_the_reason(tmp_pat
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert export.DEMO_BANNER in index
     assert "最近一次运行失败 / last run FAILED" in index
-    assert "02_broken.py" in index and "KeyError: &#x27;no-such-key&#x27;" in index
+    # the message is escaped by the index template (Jinja2 autoescape writes ' as &#39;)
+    assert "02_broken.py" in index and "KeyError: &#39;no-such-key&#39;" in index
+    assert "'no-such-key'" not in index
     assert 'href="2021/broken.failed.ipynb"' in index
     assert 'href="2021/%E5%B7%B2%E8%BF%87%E6%9C%9F_stale/params.html"' in index  # quoted 已过期_stale
     assert "params（已过期 / stale）" in index

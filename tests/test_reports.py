@@ -246,7 +246,9 @@ def test_index_links_periods_and_shows_trend(results, tmp_path):
     assert ">29<" in page  # 29 of 32 indicators pass in each period (see _verdict)
     # 小学 units: 001 passes, 002 has no verdict (missing inputs) → 1 of 2; no 初中 unit → 0/0
     assert ">1/2<" in page and ">0/0<" in page
-    assert "data:image/png;base64," in page  # the trend figure, embedded
+    # the trend figure, embedded inline (SVG; its labels are text drawn by the page font)
+    assert '<figure class="report-figure"><svg role="img" aria-label="各期校际差异系数趋势"' in page
+    assert ">小学校际差异系数</text>" in page
     _assert_offline(page)
     assert "示例数据" not in page  # real data: no demo banner
 

@@ -74,3 +74,35 @@ def test_embedded_font_draws_glyphs_not_boxes(tmp_path):
     box_b = render("学校数量", "box_b", False)
     # control: without the font, both strings are the same row of boxes (or nothing)
     assert np.abs(box_a - box_b).sum() < np.abs(a - b).sum()
+
+
+def test_chinese_in_an_inline_figure_is_drawn_with_glyphs(tmp_path):
+    """The same chart titled 优质均衡 and 学校数量, each exported as a report page and screenshot.
+
+    This machine has no CJK font: if the page's font subset lacked the figure's characters (text
+    inside the inline SVG), both titles would be the same four boxes and the screenshots equal.
+    """
+    import matplotlib.pyplot as plt
+    from nbformat.v4 import new_code_cell, new_output
+
+    from analysis.reporting import html as report_html
+    from analysis.reporting import plotting  # noqa: F401  (registers the CJK font)
+
+    def page(title: str, name: str) -> np.ndarray:
+        fig, ax = plt.subplots(figsize=(6, 2))
+        ax.bar(["A", "B"], [1, 2])
+        ax.set_title(title, fontsize=28)
+        markup = report_html.html_figure(fig, alt="")
+        assert "<svg" in markup
+        nb = new_notebook(cells=[new_code_cell("", execution_count=1, outputs=[
+            new_output("display_data", data={"text/html": markup, "text/plain": ""})])])
+        path = tmp_path / f"{name}.html"
+        path.write_text(export.export_html(nb), encoding="utf-8")
+        return _screenshot(path, tmp_path / f"{name}.png", size="900,400")
+
+    a, b = page("优质均衡", "a"), page("学校数量", "b")
+    assert _ink(a) > 2000  # the chart is drawn
+    rows = np.where(np.abs(a - b).sum(axis=(1, 2)) > 0)[0]
+    assert rows.size > 10  # the titles differ on screen: glyphs, not boxes
+    # only the title rows differ: the bars are the same
+    assert rows.max() - rows.min() < 80
