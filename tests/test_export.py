@@ -215,14 +215,14 @@ def test_nbconvert_page_and_index_share_the_head(page, tmp_path):
     (tmp_path / "2021" / "clean.html").write_text("x", encoding="utf-8")
     index = write_index(tmp_path, tmp_path / "processed").read_text(encoding="utf-8")
 
-    def css_block(html: str) -> str:
-        return re.search(r'<style id="report-css">\n(.*?)\n</style>', html, re.S).group(1)
+    def css_block(text: str) -> str:
+        return re.search(r'<style id="report-css">\n(.*?)\n</style>', text, re.S).group(1)
 
     # the same style block, from the same macro (shared/page.html.j2), holding report.css verbatim
     assert css_block(page) == css_block(index) == export.report_css()
-    for html in (page, index):
-        head = html[:html.index("</head>")]
+    for doc in (page, index):
+        head = doc[:doc.index("</head>")]
         assert re.search(r'<meta charset="utf-8"/?>', head)
         assert re.search(r'<style id="report-font">\n@font-face {\n  font-family: "Report Noto Sans SC";', head)
         assert "<link" not in head and "<script" not in head
-        assert re.search(r'<body class="report [a-z-]+-page">\n<main>', html)
+        assert re.search(r'<body class="report [a-z-]+-page">\n<main>', doc)

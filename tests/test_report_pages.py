@@ -32,7 +32,7 @@ def test_index_escapes_the_county_name_status_and_file_names(tmp_path):
     (period_dir / f"{odd_name}.html").write_text("x", encoding="utf-8")  # a file name is text too
     runner.write_status(period_dir, period="2021", status="failed", started="2021-06-30T14:00:00+08:00",
                         finished="2021-06-30T14:05:09+08:00", failed_notebook="01_clean.py", failed_ipynb=None,
-                        message=f"失败 / FAILED 01_clean.py → ValueError: <img src=x onerror=alert(2)>")
+                        message="失败 / FAILED 01_clean.py → ValueError: <img src=x onerror=alert(2)>")
     page = write_index(tmp_path / "reports", tmp_path / "proc", county=EVIL).read_text(encoding="utf-8")
     assert "<script" not in page and "<img" not in page
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"

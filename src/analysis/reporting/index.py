@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
+from markupsafe import Markup
 
 from analysis.files import atomic_write
 from analysis.paths import PROCESSED_DIR
@@ -15,6 +16,7 @@ from analysis.pipeline.status import STALE_DIR_NAME, read_status
 from analysis.reporting import plotting  # noqa: F401  (registers the CJK font)
 from analysis.reporting.formats import AREAS
 from analysis.reporting.html import html_figure, html_table
+from analysis.reporting.pages import render_page
 from analysis.reporting.texts import read_processed
 from analysis.schemas import STAGES
 
@@ -84,10 +86,6 @@ def write_index(
     skeleton); this function only gathers what it shows.
     """
     from urllib.parse import quote
-
-    from markupsafe import Markup
-
-    from analysis.reporting.pages import render_page
 
     reports_root = Path(reports_root)
     processed_root = Path(processed_root) if processed_root is not None else PROCESSED_DIR

@@ -15,7 +15,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from analysis.reporting.export import DEMO_BANNER, FONT_PLACEHOLDER, TEMPLATES_DIR, embed_font, report_css
+from analysis.reporting.export import (
+    DEMO_BANNER,
+    FONT_PLACEHOLDER,
+    TEMPLATES_DIR,
+    embed_font,
+    report_css,
+)
 
 
 @lru_cache(maxsize=1)
