@@ -3,11 +3,15 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The environment is (re)built when missing or older than pyproject.toml. The stamp file is
-# written last, so an interrupted install is redone on the next run.
+# The environment is (re)built when missing or older than pyproject.toml. The stamp files are
+# written last, so an interrupted install is redone on the next run. `make report` installs the
+# runtime dependencies only; `make test` / `make lab` add the extras (pytest, jupyterlab …).
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 # make report PERIODS="2020 2021"  → only those periods (default: every period of the demo data)
 PERIODS ?=
+# pytest workers: the machines have 2 cores
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 
@@ -18,29 +22,38 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更高版本 / Python >= 3.11 required, found " + sys.version.split()[0] + " (set PYTHON=python3.11)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
-venv: $(STAMP) ## 建立或更新虚拟环境 .venv / build the virtual environment when missing or stale
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(DEV_STAMP)
+
+venv: $(STAMP) ## 建立或更新运行环境 .venv（仅运行所需）/ build the runtime environment when missing or stale
+
+dev: $(DEV_STAMP) ## 加装测试与 JupyterLab / add the test and JupyterLab extras
 
 report: $(STAMP) ## 用示例数据生成各期报告 / run every period of the demo data → reports/<period>/*.html, reports/index.html
 	$(BIN)/analysis run $(if $(strip $(PERIODS)),$(foreach p,$(PERIODS),--period $(p)),--all-periods)
 
-test: $(STAMP) ## 运行测试 / run the tests
-	$(BIN)/python -m pytest
+test: $(DEV_STAMP) ## 运行测试（2 个进程；不含浏览器等端到端测试）/ run the tests (2 workers; end-to-end ones: make test-e2e)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not e2e"
+
+test-e2e: $(DEV_STAMP) ## 端到端测试：无头浏览器截图与打印、独立的笔记本运行 / end-to-end tests (headless browser, notebook runs)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m e2e
 
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-lab: $(STAMP) ## 在 JupyterLab 中打开笔记本（双击 .py 即以笔记本打开）/ open the notebooks in JupyterLab
+lab: $(DEV_STAMP) ## 在 JupyterLab 中打开笔记本（双击 .py 即以笔记本打开）/ open the notebooks in JupyterLab
 	@mkdir -p $(dir $(LAB_OVERRIDES))
 	@# .py text notebooks open as notebooks on double click (a setting of this .venv only, not of the user)
 	$(BIN)/jupytext-config --settings-file $(LAB_OVERRIDES) set-default-viewer python
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## 基准测试：全国规模引擎、1000 次蒙特卡洛模拟 / engine at national scale, 1,000 Monte Carlo draws (prints figures)
+bench: $(STAMP) ## 基准测试：流程与笔记本下限之比、全国规模引擎、1000 次蒙特卡洛 / benchmarks (print figures)
+	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_monte_carlo.py
-	$(BIN)/python benchmarks/bench_pipeline.py
 
 clean: ## 删除生成的文件 / delete generated files only (reports, processed data, caches)
 	if [ -d reports ]; then find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +; fi
@@ -49,4 +62,4 @@ clean: ## 删除生成的文件 / delete generated files only (reports, processe
 	find . -path ./.venv -prune -o -name .ipynb_checkpoints -type d -prune -exec rm -rf {} + 
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
-.PHONY: help venv report test lab bench clean
+.PHONY: help venv dev report test test-e2e lab bench clean

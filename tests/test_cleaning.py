@@ -289,19 +289,28 @@ def test_data_dictionary_is_in_step_with_the_code():
     assert render_data_doc(doc) == doc, "docs/data.md is stale: run `python -m analysis.ingest.tables`"
 
 
-def test_clean_notebook_runs_on_a_small_county(small_county, tmp_path):
-    """notebooks/01_clean.py executes (papermill, python3 kernel) and writes the processed tables."""
-    from analysis.pipeline import runner
-
-    res = runner.run_notebook(
-        ROOT / "notebooks" / "01_clean.py", period="2021", data_dir=small_county,
-        processed_dir=tmp_path / "processed", out_dir=tmp_path / "reports", demo=True,
-        log=lambda line: None)
-    assert res.ok
-    written = {p.stem for p in (tmp_path / "processed" / "2021").glob("*.parquet")}
-    assert written == {*cleaning.OUTPUT_TABLES, "clean_summary"}  # the clean step only (until="clean")
-    html = (tmp_path / "reports" / "clean.html").read_text(encoding="utf-8")
+def test_clean_report_of_the_shared_run_lists_the_problems(demo_run):
+    """notebooks/01_clean.py, executed by the real runner (conftest.demo_run), shows the list and
+    the quarantine; the processed tables are all there."""
+    written = {p.stem for p in (demo_run["processed"] / "2021").glob("*.parquet")}
+    assert {*cleaning.OUTPUT_TABLES, "clean_summary"} <= written
+    html = (demo_run["reports"] / "2021" / "clean.html").read_text(encoding="utf-8")
     assert "数据质量问题清单" in html and "隔离的原始记录" in html
+    assert (demo_run["reports"] / "2021" / "数据质量问题清单.xlsx").is_file()
+
+
+def test_results_compute_the_clean_step_when_run_by_hand(small_county, tmp_path):
+    """A notebook run by hand (no runner before it) gets its results computed: only the steps it
+    asks for (here the cleaning), once; a second call recomputes nothing."""
+    from analysis import results
+
+    r = results("2021", small_county, tmp_path / "processed", tmp_path / "reports", until="clean")
+    written = {p.stem for p in (tmp_path / "processed" / "2021").glob("*.parquet")}
+    assert written == {*cleaning.OUTPUT_TABLES, "clean_summary"}  # the clean step only
+    assert len(r.data_quality) > 0 and (tmp_path / "reports" / "数据质量问题清单.xlsx").is_file()
+    before = (tmp_path / "processed" / "2021" / "schools.parquet").stat().st_mtime_ns
+    results("2021", small_county, tmp_path / "processed", tmp_path / "reports", until="clean")
+    assert (tmp_path / "processed" / "2021" / "schools.parquet").stat().st_mtime_ns == before
 
 
 def test_parse_column_by_kind():

@@ -15,7 +15,6 @@ import re
 import pytest
 
 from analysis import paths
-from analysis.demo import write_demo
 from analysis.pipeline import runner
 from analysis.reporting.export import DEMO_BANNER
 
@@ -25,15 +24,9 @@ N_SCHOOLS = 12
 
 
 @pytest.fixture(scope="module")
-def run_result(tmp_path_factory):
-    base = tmp_path_factory.mktemp("notebooks")
-    raw = write_demo(base / "raw", periods=("2020", PERIOD), n_schools=N_SCHOOLS)
-    reports = base / "reports"
-    result = runner.run(
-        [PERIOD], data_dir=raw, processed_dir=base / "processed", reports_dir=reports,
-        notebooks_dir=paths.NOTEBOOKS_DIR, log=lambda line: None,
-    )
-    return result, reports, base / "processed"
+def run_result(demo_run):
+    """The session's shared demo run (conftest.demo_run: 12 schools, two periods, run for 2021)."""
+    return demo_run["result"], demo_run["reports"], demo_run["processed"]
 
 
 def test_there_are_notebooks():

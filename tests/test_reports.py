@@ -357,39 +357,15 @@ def _table_rows(page: str, table_id: str) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """The demo county's 2021 workbooks with hostile school names typed in, run through the real
-    runner (pipeline + notebooks 04 and 05)."""
-    import shutil
-
-    from openpyxl import load_workbook
-
-    from analysis import paths
-    from analysis.pipeline.runner import run
-
-    root = tmp_path_factory.mktemp("reports_e2e")
-    raw, processed, reports = root / "raw", root / "processed", root / "reports"
-    shutil.copytree(paths.DEMO_RAW_DIR, raw)
-    book = raw / "2021" / "学校基本情况.xlsx"
-    wb = load_workbook(book)
-    ws = wb["学校名录"]
-    header = next(r for r in range(1, 6) if "学校名称" in [c.value for c in ws[r]])
-    col = [c.value for c in ws[header]].index("学校名称") + 1
-    codes = {}
-    for key, row, name in (("evil", header + 1, EVIL), ("formula", header + 2, "=1+2")):
-        cell = ws.cell(row, col)
-        cell.value = name
-        cell.data_type = "s"  # typed as text, as a user would with a leading apostrophe
-        codes[key] = str(ws.cell(row, 1).value)
-    wb.save(book)
-    for nb in ("04_self_assessment", "05_rectification"):
-        res = run(["2021"], data_dir=raw, processed_dir=processed, reports_dir=reports, notebook=nb,
-                  log=lambda *_: None)
-        assert res.ok, [r.message for r in res.results]
+def exported(demo_run):
+    """The session's shared demo run (conftest.demo_run): hostile school names typed into the raw
+    2021 school list, the pipeline and every notebook run by the real runner."""
     from analysis import evaluate, load_period
 
-    results = evaluate(load_period(processed, "2021"), load_standards())
-    return {"reports": reports, "processed": processed, "results": results, "codes": codes}
+    assert demo_run["result"].ok, [r.message for r in demo_run["result"].results if not r.ok]
+    results = evaluate(load_period(demo_run["processed"], "2021"), load_standards())
+    return {"reports": demo_run["reports"], "processed": demo_run["processed"], "results": results,
+            "codes": demo_run["codes"]}
 
 
 def _page(exported, name: str) -> str:
@@ -452,6 +428,7 @@ def test_exported_workbook_holds_engine_numbers_and_neutralises_formulas(exporte
     assert ws.max_row - 2 == len(res.units) and checked > 0
 
 
+@pytest.mark.e2e
 def test_self_assessment_first_page_screenshot_is_not_blank(exported, tmp_path):
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -498,6 +475,7 @@ def test_recognition_sheet_lists_the_groups(results, tmp_path):
     assert values[7][1].value == "=家长" and values[7][1].data_type == "s" and values[7][1].quotePrefix
 
 
+@pytest.mark.e2e
 def test_self_assessment_prints_on_a4_pages(exported, tmp_path):
     chromium = shutil.which("chromium")
     if chromium is None:

@@ -20,10 +20,26 @@ FAILING = FIXTURE_NOTEBOOKS / "failing"
 
 
 def _run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [PYTHON, "-m", "analysis", "run", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300,
-    )
+    """``analysis run ARGS`` from the folder ``cwd``, in this process (the CLI's own ``main``): the
+    exit code and what it printed. tests/test_output_safety.py runs the real command once in a
+    subprocess (the smoke test)."""
+    import contextlib
+    import io
+
+    from analysis import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    here = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(["run", *args])
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(["analysis", "run", *args], code, out.getvalue(), err.getvalue())
 
 
 def test_report_name_drops_prefix():

@@ -19,7 +19,8 @@ from nbformat.v4 import new_markdown_cell, new_notebook
 from analysis.reporting import export
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (apt-get install chromium)")
+pytestmark = [pytest.mark.e2e,
+              pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (apt-get install chromium)")]
 
 
 def _screenshot(html_path: Path, png: Path, size: str = "900,300") -> np.ndarray:

@@ -59,6 +59,7 @@ def test_projection_at_or_after_the_target_year_has_no_projected_years(history):
     assert mc.empty and list(mc.columns) == list(PASS_PROBABILITY_COLUMNS)
 
 
+@pytest.mark.e2e
 def test_projection_notebook_at_the_target_year_runs_on_the_period_itself(tmp_path):
     # demo county, periods 2020 and 2021; county.yaml sets target_year: 2021 → period 2021 has reached it
     raw = write_demo(tmp_path / "raw", periods=("2020", "2021"), n_schools=12)
