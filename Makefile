@@ -37,10 +37,10 @@ report: $(STAMP) ## 用示例数据生成各期报告 / run every period of the 
 	$(BIN)/analysis run $(if $(strip $(PERIODS)),$(foreach p,$(PERIODS),--period $(p)),--all-periods)
 
 test: $(DEV_STAMP) ## 运行测试（2 个进程；不含浏览器等端到端测试）/ run the tests (2 workers; end-to-end ones: make test-e2e)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not e2e"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not e2e"
 
 test-e2e: $(DEV_STAMP) ## 端到端测试：无头浏览器截图与打印、独立的笔记本运行 / end-to-end tests (headless browser, notebook runs)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m e2e
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m e2e
 
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 

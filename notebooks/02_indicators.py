@@ -52,11 +52,10 @@ display(Markdown(sections.units_count_text(r)))
 display(HTML(sections.units_table(r)))
 
 # %% [markdown]
-# ## 二、每校 7 项指标（申报表Ⅱ-2）
-#
-# 数值按全精度计算，显示两位小数；红色为未达到标准的数值，“—”为无数据。“每校达标”的规则见上。
+# ## 二、每校资源配置指标（申报表Ⅱ-2）
 
 # %% tags=["remove-input"]
+display(Markdown(sections.unit_values_note(std)))
 display(HTML(sections.standards_table(std)))
 display(Markdown(sections.unit_pass_text(r)))
 display(HTML(sections.unit_values_table(r)))

@@ -50,8 +50,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="报告根目录，每期写入 DIR/<period>/（默认 reports） / reports root; each period goes to DIR/<period>/ (default reports)")
     run.add_argument("--notebook", metavar="NAME",
                      help="只运行一个笔记本，如 indicators 或 02_indicators / run one notebook only")
-    # Hidden: the tests point the runner at fixture notebooks (also via $ANALYSIS_NOTEBOOKS_DIR).
-    run.add_argument("--notebooks-dir", metavar="DIR", help=argparse.SUPPRESS)
+    run.add_argument("--notebooks-dir", metavar="DIR",
+                     help="用同一运行器运行另一目录中的笔记本 NN_*.py（不运行内置计算步骤；也可用环境变量 "
+                     f"{ENV_NOTEBOOKS_DIR}） / run another folder of NN_*.py notebooks with the same runner "
+                     "(the built-in steps are not run)")
+    run.add_argument("--force", action="store_true",
+                     help="重新计算全部步骤、重新运行全部笔记本（默认跳过输入未变的部分） / recompute every step "
+                     "and rerun every notebook (by default unchanged ones are skipped)")
 
     check = sub.add_parser(
         "check",
@@ -139,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             reports_dir=Path(args.out).resolve() if args.out else None,
             notebooks_dir=Path(notebooks_dir).resolve() if notebooks_dir else None,
             notebook=args.notebook,
+            force=args.force,
             log=lambda line: print(line, flush=True),
             log_error=_stderr,
         )

@@ -762,7 +762,7 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None) -> CleanResul
                 df[c] = None  # optional raw column absent → missing, never zero
         df = _apply_bounds(table, df, raw, log)
         df = _apply_cross_rules(table, df, raw, log)
-        valid = _validate(table, df, spec, raw, log)
+        valid = checked = _validate(table, df, spec, raw, log)
         if table == "county_items":
             valid = _county_item_values(valid, raw, log)
         before = len(valid)
@@ -770,8 +770,9 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None) -> CleanResul
             valid = _lost_campuses(valid, raw, campus_map, log)
         valid = _merge_campuses(table, valid, campus_map, spec, log)
         counts[table]["merged"] = before - len(valid)
-        tables[table] = schemas.validate(table, valid[list(schemas.TABLES[table].columns)]
-                                         .reset_index(drop=True))
+        changed = valid is not checked  # units converted or campuses merged: a new frame
+        valid = valid[list(schemas.TABLES[table].columns)].reset_index(drop=True)
+        tables[table] = schemas.validate(table, valid) if changed else valid
 
     _check_quota_total(tables, raws, log)
     _check_county_items(tables["county_items"], raws.get("county_items"), log)

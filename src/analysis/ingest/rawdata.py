@@ -426,13 +426,25 @@ def find_sheet(sheetnames: list[str], wanted: str, hidden: set[str] | frozenset 
     return None
 
 
+_HEADER_KEYS: dict[int, tuple[SheetSpec, tuple]] = {}
+
+
+def _header_keys(spec: SheetSpec) -> tuple[tuple[str, str, RawCol], ...]:
+    """(base, normalised text, column) of every header spelling the contract knows for ``spec``
+    (computed once per spec: the header scan matches every cell of the first 20 rows)."""
+    hit = _HEADER_KEYS.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        hit = (spec, tuple((split_header(h)[0], norm_text(h), col) for col in spec.columns for h in col.headers))
+        _HEADER_KEYS[id(spec)] = hit
+    return hit[1]
+
+
 def _match(spec: SheetSpec, header: Any) -> RawCol | None:
-    base, unit = split_header(header)
-    for col in spec.columns:
-        for h in col.headers:
-            hb, _ = split_header(h)
-            if base == hb or norm_text(header) == norm_text(h):
-                return col
+    base, _ = split_header(header)
+    text = norm_text(header)
+    for hb, ht, col in _header_keys(spec):
+        if base == hb or text == ht:
+            return col
     return None
 
 
@@ -475,7 +487,8 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
     # header row: the row (among the first 20) matching most known column names
     best_row, best_score = -1, 0
     for i, row in enumerate(grid[:20]):
-        score = len({_match(spec, v).target for v in row if not _is_blank(v) and _match(spec, v)})
+        hits = (_match(spec, v) for v in row if not _is_blank(v))
+        score = len({col.target for col in hits if col is not None})
         if score > best_score:
             best_row, best_score = i, score
     required = [c for c in spec.columns if c.required]

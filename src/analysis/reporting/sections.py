@@ -134,6 +134,12 @@ def standards_table(standards: dict) -> str:
     return html_table(pd.DataFrame(rows), caption="资源配置指标标准（取自标准文件）")
 
 
+def unit_values_note(standards: dict) -> str:
+    """How the per-school values are shown (the decimals come from the standards file)."""
+    return (f"数值按全精度计算，显示 {standards['resources']['value_decimals']} 位小数；红色为未达到标准的数值，"
+            "“—”为无数据。“每校达标”的规则见上。")
+
+
 def unit_pass_text(r: Any) -> str:
     judged = _included(r.units)
     passed = int(judged["unit_pass"].fillna(False).astype(bool).sum())

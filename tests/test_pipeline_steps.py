@@ -1,0 +1,79 @@
+"""The pipeline's steps are computed once: an unchanged rerun recomputes nothing, a changed input
+recomputes exactly the steps that read it (issue #11)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from analysis import load_standards, paths, write_demo
+from analysis.pipeline.context import Period
+from analysis.pipeline.steps import STEPS, run_period
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory) -> Path:
+    return write_demo(tmp_path_factory.mktemp("steps") / "raw", periods=("2020", "2021"), n_schools=6,
+                      plant_mess=False)
+
+
+def _ctx(raw: Path, tmp: Path, standards: dict | None = None, force: bool = False) -> Period:
+    out = tmp / "reports" / "2021"
+    out.mkdir(parents=True, exist_ok=True)
+    scenarios = tmp / "scenarios"  # the baseline only: the projection step is the slow one
+    if not scenarios.is_dir():
+        scenarios.mkdir()
+        shutil.copy(paths.SCENARIO_DIR / "baseline.yaml", scenarios)
+    return Period("2021", raw, tmp / "processed", out, standards=standards or load_standards(),
+                  scenario_dir=scenarios, force=force)
+
+
+def _copy(county: Path, tmp: Path) -> Path:
+    return Path(shutil.copytree(county, tmp / "raw"))
+
+
+def test_each_step_is_computed_once_and_again_only_when_what_it_reads_changed(county, tmp_path):
+    raw = _copy(county, tmp_path)
+    ran = run_period(_ctx(raw, tmp_path))
+    assert ran == dict.fromkeys(STEPS, True)
+    folder = tmp_path / "processed" / "2021"
+    stamp = (folder / "verdict.parquet").stat().st_mtime_ns
+
+    # nothing changed: nothing recomputed, nothing rewritten
+    assert run_period(_ctx(raw, tmp_path)) == dict.fromkeys(STEPS, False)
+    assert (folder / "verdict.parquet").stat().st_mtime_ns == stamp
+
+    # a threshold changed: the cleaning stands, everything after it is recomputed
+    std = load_standards()
+    std["resources"]["indicators"]["L1"]["standard"]["小学"] = 4.3
+    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": True, "project": True,
+                                                     "plan": True, "tasks": True}
+
+    # an earlier period's workbook feeds the projection only (2020 is history for 2021)
+    book = raw / "2020" / "学校基本情况.xlsx"
+    wb = load_workbook(book)
+    wb.worksheets[0].cell(1, 30).value = "改动"
+    wb.save(book)
+    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "project": True,
+                                                     "plan": True, "tasks": True}
+
+    # a result deleted by hand: its step is recomputed, the others kept
+    (folder / "plan.parquet").unlink()
+    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "project": False,
+                                                     "plan": True, "tasks": False}
+    assert (folder / "plan.parquet").is_file()
+
+    # a cell of this period's workbook changed: the cleaning and what follows it (shown up to
+    # evaluate; project onwards read evaluate's fingerprint, as checked above)
+    book = raw / "2021" / "学校基本情况.xlsx"
+    wb = load_workbook(book)
+    wb.worksheets[0].cell(1, 30).value = "改动"
+    wb.save(book)
+    assert run_period(_ctx(raw, tmp_path, std), until="evaluate") == {"clean": True, "evaluate": True}
+
+    # force (analysis run --force): recomputed although nothing changed
+    assert run_period(_ctx(raw, tmp_path, std, force=True), until="evaluate") == {"clean": True,
+                                                                                   "evaluate": True}
