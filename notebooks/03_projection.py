@@ -68,6 +68,7 @@ display(HTML(sections.target_year_blocks(r)))
 
 # %% tags=["remove-input"]
 display(Markdown(sections.trajectory_text(std)))
+display(Markdown(sections.per_unit_chart_note(r, "trajectory")))
 for sc in meta["scenarios"].values():
     display(HTML(report.html_figure(pfig.unit_trajectories(r.trajectory, std, sc["name"]),
                                     alt=f"{sc['name']}：各单位指标与标准之比")))

@@ -18,7 +18,6 @@ from pairwise_reference import pairwise_optimum
 from analysis import clean_period, load_period, write_demo
 from analysis.config.standards import load_standards
 from analysis.engine import resource_tables
-from analysis.paths import DEMO_RAW_DIR
 from analysis.planning.costs import load_costs
 from analysis.planning.optimise import PlanModel, _inputs, _pair_moves, optimise
 
@@ -44,9 +43,11 @@ def _cheap_transfers(costs: dict) -> dict:
 
 
 @pytest.fixture(scope="module", params=[12, 35], ids=["12 schools", "35 schools"])
-def county(request, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp(f"c{request.param}")
-    raw = DEMO_RAW_DIR if request.param == 35 else write_demo(tmp / "raw", periods=("2019",), n_schools=12)
+def county(request, tmp_path_factory, demo_tables_2019):
+    if request.param == 35:
+        return demo_tables_2019
+    tmp = tmp_path_factory.mktemp("c12")
+    raw = write_demo(tmp / "raw", periods=("2019",), n_schools=12)
     clean_period(raw, "2019", tmp / "processed")
     return load_period(tmp / "processed", "2019", validate=False)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.config.reporting import max_units_per_chart
 from analysis.reporting import texts
 from analysis.reporting.formats import (
     PLAN_SHOWN_COLUMNS,
@@ -146,11 +147,43 @@ def unit_pass_text(r: Any) -> str:
             f"未达到，**{undecided}** 个因缺少输入数据无法判定。")
 
 
+def _large(n_units: int) -> bool:
+    return n_units > max_units_per_chart()
+
+
 def unit_values_table(r: Any) -> str:
     codes = list(r.ctx.standards["resources"]["indicators"])
-    return html_table(_included(r.units), table="units", caption="每校资源配置指标",
+    inc = _included(r.units)
+    caption = "每校资源配置指标"
+    if _large(len(inc)):  # a large county: the units to act on first
+        inc = inc.assign(_p=inc["unit_pass"].astype("boolean").fillna(False).astype(int)).sort_values(
+            ["_p", "n_met", "stage", "school_code"], kind="stable")
+        caption += "（未达到每校标准的单位在前）"
+    return html_table(inc, table="units", caption=caption,
                       columns=["school_name", "stage", "students", *codes, "n_met", "unit_pass", "missing_inputs"],
                       status_of={k: f"{k}_met" for k in codes}, row_status="unit_pass")
+
+
+#: where the full per-unit detail of a large county is (the figures show a selection)
+FULL_DETAIL = "完整的每校数值见本报告的表格，以及 application_tables.xlsx 的“Ⅱ-2 评估单位”工作表（可排序、筛选）"
+
+
+def per_unit_chart_note(r: Any, kind: str) -> str:
+    """What a per-unit figure of a large county shows instead of every unit (``kind``:
+    "indicator", "heatmap" or "trajectory"); "" for a county of at most ``max_units`` units
+    (``config/reporting.yaml``), whose figures show every unit."""
+    n = len(_included(r.units))
+    limit = max_units_per_chart()
+    if not _large(n):
+        return ""
+    head = f"本期纳入评估的单位有 {n} 个，多于 {limit} 个，逐校图改为："
+    what = {
+        "indicator": f"每项指标左图为全部单位数值的分布（红色为低于标准的部分），右图为低于标准的单位（至多 {limit} 个，"
+                     "数值最低的在上）",
+        "heatmap": f"只画有指标未达标或无数据的单位（达标项最少的在前，至多 {limit} 个）",
+        "trajectory": "只画指标状态有变化或到目标年仍未达标的单位，其余单位各年均达标",
+    }[kind]
+    return f"{head}{what}。{FULL_DETAIL}。"
 
 
 def composite_cv_text(r: Any) -> str:
