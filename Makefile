@@ -50,10 +50,11 @@ lab: $(DEV_STAMP) ## 在 JupyterLab 中打开笔记本（双击 .py 即以笔记
 	$(BIN)/jupytext-config --settings-file $(LAB_OVERRIDES) set-default-viewer python
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## 基准测试：流程与笔记本下限之比、全国规模引擎、1000 次蒙特卡洛 / benchmarks (print figures)
+bench: $(STAMP) ## 基准测试：流程与笔记本下限之比、全国规模引擎、1000 次蒙特卡洛、35–600 所学校的县 / benchmarks (print figures)
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_monte_carlo.py
+	$(BIN)/python benchmarks/bench_county_size.py
 
 clean: ## 删除生成的文件 / delete generated files only (reports, processed data, caches)
 	if [ -d reports ]; then find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +; fi
