@@ -37,10 +37,13 @@ report: $(STAMP) ## 用示例数据生成各期报告 / run every period of the 
 	$(BIN)/analysis run $(if $(strip $(PERIODS)),$(foreach p,$(PERIODS),--period $(p)),--all-periods)
 
 test: $(DEV_STAMP) ## 运行测试（2 个进程；不含浏览器等端到端测试）/ run the tests (2 workers; end-to-end ones: make test-e2e)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not e2e"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not e2e and not large"
 
 test-e2e: $(DEV_STAMP) ## 端到端测试：无头浏览器截图与打印、独立的笔记本运行 / end-to-end tests (headless browser, notebook runs)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m e2e
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "e2e and not large"
+
+test-large: $(DEV_STAMP) ## 300 所学校的县端到端运行（数分钟，需主动运行）/ a 300-school county end to end (minutes, opt-in)
+	$(BIN)/python -m pytest -m large
 
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -63,4 +66,4 @@ clean: ## 删除生成的文件 / delete generated files only (reports, processe
 	find . -path ./.venv -prune -o -name .ipynb_checkpoints -type d -prune -exec rm -rf {} + 
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
-.PHONY: help venv dev report test test-e2e lab bench clean
+.PHONY: help venv dev report test test-e2e test-large lab bench clean

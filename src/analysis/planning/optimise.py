@@ -411,8 +411,8 @@ class PlanModel:
         self.h.setOptionValue("mip_rel_gap", MIP_REL_GAP)
         self.h.setOptionValue("random_seed", 0)
         self.h.passModel(lp)
-        self.size = {"variables": int(nv), "integers": int(self.integer.sum()), "rows": int(self.n_rows),
-                     "nonzeros": int(A.nnz)}
+        self.size = {"units": n, "schools": S, "years": m, "variables": int(nv), "integers": int(self.integer.sum()),
+                     "rows": int(self.n_rows), "nonzeros": int(A.nnz)}
         self.x: np.ndarray | None = None       # the last solve's plan
         self.plan_x: np.ndarray | None = None  # the plan returned by optimise (a warm start)
         # what optimise() solved the model for, kept for within_budget()
