@@ -21,7 +21,10 @@ the solver in it, the solver's status, the model's size, the budget example), th
 period's HTML; then the plan on period 2019's own tables (the most shortfalls) at each size.
 Goals (issue #15): plan proven optimal ≤ 2 s at 300 schools and ≤ 10 s at 600; a period's full
 run at 600 ≤ 60 s with peak memory ≤ 1 GB; its HTML ≤ 3 MB. Figures only, nothing asserted: the
-machine (2 cores, shared) makes every time vary, so the machine's load is printed too.
+machine (2 cores, shared) makes every time vary, so the machine's load is printed too, and the
+CPU seconds of each run (the runner and its kernels, user + system), which load changes little:
+on an idle machine a run's wall time is about its CPU time (the steps and notebooks run one at a
+time).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -101,6 +105,7 @@ def run_period(data: Path, processed: Path, reports: Path, period: str) -> dict:
     cmd = [sys.executable, "-m", "analysis", "run", "--period", period, "--data", str(data),
            "--processed", str(processed), "--out", str(reports)]
     t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     mem = TreeMemory(proc.pid)
     mem.start()
@@ -110,7 +115,9 @@ def run_period(data: Path, processed: Path, reports: Path, period: str) -> dict:
     mem.join()
     if proc.returncode != 0:
         raise SystemExit(f"analysis run failed ({proc.returncode}):\n{log}")
-    return {"seconds": seconds, "peak": mem.peak, "peak_single": mem.peak_single, "log": log}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the run and every kernel it waited for
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"seconds": seconds, "cpu": cpu, "peak": mem.peak, "peak_single": mem.peak_single, "log": log}
 
 
 def _steps(log: str) -> str:
@@ -160,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
             a = run_period(data, proc, rep, PERIOD)
             info = json.loads((proc / PERIOD / "plan.json").read_text(encoding="utf-8"))
             html = {p.name: p.stat().st_size for p in sorted((rep / PERIOD).glob("*.html"))}
-            print(f"  full run from nothing: {a['seconds']:.1f} s, peak memory {a['peak'] / 1e9:.2f} GB "
+            print(f"  full run from nothing: {a['seconds']:.1f} s (CPU {a['cpu']:.1f} s), peak memory {a['peak'] / 1e9:.2f} GB "
                   f"(largest process {a['peak_single'] / 1e9:.2f} GB)")
             print(f"    {_steps(a['log'])}")
             print(f"    {_plan_line(info)}")
@@ -170,7 +177,7 @@ def main(argv: list[str] | None = None) -> None:
             for p in ("2019", "2020"):
                 run_period(data, proc, rep, p)
             b = run_period(data, proc, rep, PERIOD)
-            print(f"  full run of {PERIOD} after 2019 and 2020: {b['seconds']:.1f} s, peak memory "
+            print(f"  full run of {PERIOD} after 2019 and 2020: {b['seconds']:.1f} s (CPU {b['cpu']:.1f} s), peak memory "
                   f"{b['peak'] / 1e9:.2f} GB (largest process {b['peak_single'] / 1e9:.2f} GB)")
             print(f"    {_steps(b['log'])}")
             # the plan on period 2019's own tables (its target year: the most shortfalls)
@@ -181,13 +188,16 @@ def main(argv: list[str] | None = None) -> None:
             gap = "proven" if plan.proven else f"gap {plan.gap}"
             print(f"  plan on 2019's own tables: {hard:.2f} s (solver {plan.mip_seconds:.2f} s, {plan.iterations} rounds), "
                   f"{plan.status} [{gap}], cost {plan.cost_total:,.0f} 元, {plan.size['variables']} variables")
-            proven_in = max(info["solve_seconds"], hard) if info.get("proven") and plan.proven else float("inf")
-            if n == 300:
-                goals["plan proven optimal ≤ 2 s at 300 schools"] = proven_in <= GOALS["plan_300"]
+            step = info["solve_seconds"] if info.get("proven") else float("inf")
+            stress = hard if plan.proven else float("inf")
+            for size, key in ((300, "plan_300"), (600, "plan_600")):
+                if n == size:
+                    goals[f"plan proven optimal ≤ {GOALS[key]:g} s at {size} schools ({step:.1f} s)"] = step <= GOALS[key]
+                    goals[f"  (stress, not the goal: on 2019's own tables {stress:.1f} s)"] = stress <= GOALS[key]
             if n == 600:
-                goals["plan proven optimal ≤ 10 s at 600 schools"] = proven_in <= GOALS["plan_600"]
-                goals[f"full run at 600 ≤ 60 s (from nothing {a['seconds']:.0f} s)"] = a["seconds"] <= GOALS["run_600"]
-                goals[f"full run at 600 ≤ 60 s (newest period {b['seconds']:.0f} s)"] = b["seconds"] <= GOALS["run_600"]
+                for label, r in (("from nothing", a), ("newest period", b)):
+                    goals[f"full run at 600 ≤ 60 s ({label}: {r['seconds']:.0f} s wall, {r['cpu']:.0f} s CPU)"] = \
+                        r["seconds"] <= GOALS["run_600"]
                 goals[f"peak memory at 600 ≤ 1 GB ({max(a['peak'], b['peak']) / 1e9:.2f} GB)"] = \
                     max(a["peak"], b["peak"]) <= GOALS["memory_600"]
                 goals[f"period HTML at 600 ≤ 3 MB ({sum(html.values()) / 1e6:.2f} MB)"] = \

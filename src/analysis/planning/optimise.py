@@ -17,10 +17,10 @@ the least total cost, within optional yearly budgets.
 
 **Transfers through a county pool.** Each unit *sends* and *receives* teachers of each kind
 through a pool per stage and year (Σ sent = Σ received); a transfer is paid where it arrives.
-The model therefore grows linearly with the units (about 40 variables and 12 rows per unit),
-where a variable for every ordered pair of units grew with their square (305 000 variables at
-600 schools). It has the same optimum: every pairwise plan is a pool plan of the same cost, and
-a pool plan is split into pairwise moves (:func:`_pair_moves`, largest first) of the same cost
+The model therefore grows linearly with the units (per plan year 7 integer variables per unit
+and 4 per school, then 7 binaries per unit; 9 rows per unit): 10 000 variables at 600 schools,
+where a variable for every ordered pair of same-stage units grew with their square (305 000). It has the same optimum: every pairwise plan is a pool plan of the same cost, and
+a pool plan is split into pairwise moves (:func:`_pair_moves`, in unit order) of the same cost
 once a unit's sends and receives of one kind in one year are netted (netting changes no
 indicator and only lowers the cost). ``tests/test_plan_formulation.py`` solves both
 formulations on 12- and 35-school counties and compares the optima.
