@@ -93,3 +93,15 @@ def period_year(period: str | int) -> int:
         raise ValueError(
             f"报告期 “{period}” 无法识别为年份（应以四位年份开头）。 / period '{period}' must start with a year."
         ) from err
+
+
+def teacher_count_rules(standards: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The rules that say which teachers count for L1–L3 (qualifying degrees, backbone levels,
+    subjects, the small-rural relaxation's service modes): what the cleaning reads of the
+    standards when it compares a roster with the counts form (part of the clean step's
+    fingerprint; a changed threshold does not clean again)."""
+    standards = standards if standards is not None else load_standards()
+    ind = standards["resources"]["indicators"]
+    relax = standards["resources"].get("small_rural_l3_relaxation") or {}
+    return {"qualifying_degrees": ind["L1"]["qualifying_degrees"], "backbone_levels": ind["L2"]["backbone_levels"],
+            "subjects": ind["L3"]["subjects"], "service_modes": relax.get("service_modes")}

@@ -29,6 +29,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from analysis.errors import RawDataError, err
+from analysis.schemas import CLASS_BANDS, band_label
 
 
 # ---------------------------------------------------------------------------- contract
@@ -63,6 +64,11 @@ class SheetSpec:
     columns: tuple[RawCol, ...]
     optional: bool = False  # optional sheet (e.g. 监测成绩)
     wide_grades: bool = False  # one column per grade (在校生)
+    wide_bands: bool = False  # one column per 班额 band (班额分段)
+    #: the other form of the same data in the same workbook (教职工 ↔ 专任教师数, 班级 ↔ 班额分段):
+    #: this sheet may be absent when that one is there (both may be given: the per-person or
+    #: per-class sheet wins school by school, and disagreements are listed)
+    alternative: str | None = None
     ignore: tuple[str, ...] = ("学校名称", "序号", "备注")  # known columns that are not read
 
     @property
@@ -76,7 +82,23 @@ _GRADE_ALIASES = {"学前班": 0, "附设幼儿班": 0, "初一": 7, "初二": 8
                   "高中一年级": 10, "高中二年级": 11, "高中三年级": 12}
 _TYPE_ALIASES = {"九年一贯制学校": "九年一贯制", "十二年一贯制学校": "十二年一贯制",
                  "初级中学": "初中", "完全小学": "小学", "特教学校": "特殊教育学校",
-                 "小学教学点": "教学点"}
+                 "小学教学点": "教学点", "其他特教学校": "特殊教育学校", "特殊教育": "特殊教育学校"}
+#: the statistics' 城乡分类 (统计用区划代码 111 主城区 … 220 村庄) onto 城区 / 镇区 / 乡村
+_URBAN_ALIASES = {"主城区": "城区", "城乡结合区": "城区", "镇中心区": "镇区", "镇乡结合区": "镇区",
+                  "特殊区域": "镇区", "乡中心区": "乡村", "村庄": "乡村"}
+#: 举办者 as the statistics name it, where it says 公办 or 民办 without doubt (others are listed)
+_OWNER_ALIASES = {"公立": "公办", "私立": "民办", "教育部门": "公办", "地方教育部门": "公办",
+                  "其他部门": "公办", "地方其他部门": "公办", "民办学校": "民办", "社会力量": "民办"}
+#: the 班额分段 sheet's band columns: target → (lower, upper) edge
+BAND_TARGETS = {f"b{lo}": (lo, hi) for lo, hi in CLASS_BANDS}
+_BAND_TARGETS = BAND_TARGETS
+
+
+def _band_headers(lo: int, hi: int | None) -> tuple[str, ...]:
+    label = band_label(lo, hi)
+    if hi is None or lo <= 1:
+        return (label,)
+    return (label, f"{lo}~{hi}人", f"{lo}至{hi}人", f"{lo}—{hi}人")
 _CODE = RawCol("school_code", ("学校标识码", "学校代码", "学校识别码"), "code")
 _YES = ("是", "否")
 
@@ -86,12 +108,12 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
         RawCol("school_name", ("学校名称", "学校全称"), "text"),
         RawCol("town", ("所在乡镇", "乡镇", "所在乡镇(街道)"), "text"),
         RawCol("urban_rural", ("城乡分类", "城乡类别"), "enum",
-               values=("城区", "镇区", "乡村"), aliases={"主城区": "城区", "镇中心区": "镇区", "村庄": "乡村"}),
+               values=("城区", "镇区", "乡村"), aliases=_URBAN_ALIASES),
         RawCol("school_type", ("办学类型", "学校类型"), "enum",
                values=("小学", "初中", "九年一贯制", "十二年一贯制", "完全中学", "教学点",
                        "特殊教育学校", "职业学校"), aliases=_TYPE_ALIASES),
         RawCol("ownership", ("办学性质", "举办者类型"), "enum", values=("公办", "民办"),
-               aliases={"公立": "公办", "私立": "民办"}),
+               aliases=_OWNER_ALIASES),
         RawCol("is_boarding", ("寄宿制学校", "是否寄宿制学校"), "bool"),
         RawCol("is_village_school", ("村小学", "是否村小学"), "bool"),
         RawCol("not_counted", ("不计校数", "是否不计校数"), "bool"),
@@ -107,7 +129,14 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
         RawCol("class_id", ("班级编号", "班级代码", "班号"), "code"),
         RawCol("grade", ("年级",), "grade"),
         RawCol("size", ("班额", "班级人数"), "int", unit="count"),
-    )),
+    ), alternative="班额分段"),
+    SheetSpec("学校基本情况", "班额分段", "class_bands", (
+        _CODE,
+        RawCol("stage", ("学段",), "enum", values=("小学", "初中")),
+        *(RawCol(t, _band_headers(lo, hi), "int", required=False, unit="count")
+          for t, (lo, hi) in _BAND_TARGETS.items()),
+        RawCol("row_total", ("班数合计", "合计", "总计"), "int", required=False, unit="count"),
+    ), optional=True, wide_bands=True, alternative="班级"),
     SheetSpec("教职工花名册", "教职工", "teachers", (
         RawCol("teacher_id", ("教师编号", "工号", "教职工编号"), "code"),
         _CODE,
@@ -129,7 +158,19 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
         RawCol("service_mode", ("服务方式",), "enum", required=False,
                values=("交流轮岗", "兼职", "走教")),
         RawCol("birth_year", ("出生年份",), "int", required=False, unit="year"),
-    ), ignore=("姓名", "序号", "备注")),
+    ), ignore=("姓名", "序号", "备注"), alternative="专任教师数"),
+    SheetSpec("教职工花名册", "专任教师数", "teacher_counts", (
+        _CODE,
+        RawCol("stage", ("学段", "任教学段"), "enum", values=("小学", "初中")),
+        RawCol("full_time", ("专任教师数", "专任教师"), "int", unit="count"),
+        RawCol("qualifying", ("其中:高于规定学历", "高于规定学历教师数", "高于规定学历"), "int", unit="count"),
+        RawCol("backbone", ("其中:县级及以上骨干教师", "县级及以上骨干教师数", "县级及以上骨干教师",
+                            "县级以上骨干教师"), "int", unit="count"),
+        RawCol("pe_art", ("其中:体育、艺术专任教师", "体育、艺术专任教师数", "体育、艺术专任教师",
+                          "体育艺术专任教师"), "int", unit="count"),
+        RawCol("serving_pe_art", ("外校来本校任教的体育、艺术教师", "外校来本校任教的体育艺术教师"),
+               "int", required=False, unit="count"),
+    ), optional=True, alternative="教职工"),
     SheetSpec("办学条件", "校舍场地装备", "facilities", (
         _CODE,
         RawCol("teaching_aux_area_m2", ("教学及辅助用房面积",), "float", unit="area"),
@@ -467,11 +508,14 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
     hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
     name = find_sheet(wb.sheetnames, spec.sheet, hidden)
     if name is None:
-        if spec.optional:
+        if spec.optional or (spec.alternative is not None
+                             and find_sheet(wb.sheetnames, spec.alternative, hidden) is not None):
             return None
+        alt = f"（或其替代形式“{spec.alternative}”）" if spec.alternative else ""
+        alt_en = f" (or its alternative form '{spec.alternative}')" if spec.alternative else ""
         raise RawDataError(err(
-            f"工作簿“{spec.file}”中缺少工作表“{spec.sheet}”（现有：{'、'.join(wb.sheetnames)}）",
-            f"workbook '{spec.file}' has no sheet '{spec.sheet}' (found: {', '.join(wb.sheetnames)})"))
+            f"工作簿“{spec.file}”中缺少工作表“{spec.sheet}”{alt}（现有：{'、'.join(wb.sheetnames)}）",
+            f"workbook '{spec.file}' has no sheet '{spec.sheet}'{alt_en} (found: {', '.join(wb.sheetnames)})"))
     ws = wb[name]
     grid = [list(r) for r in ws.iter_rows(values_only=True)]
     n_cols = max((len(r) for r in grid), default=0)
@@ -550,6 +594,11 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
             f"（可用列名：{'；'.join('/'.join(c.headers) for c in missing)}；表头现有：{found}）",
             f"'{file}' sheet '{sheet}' header row {header_row}: required column(s) {names} missing "
             f"(accepted names: {'; '.join('/'.join(c.headers) for c in missing)}; found: {found})"))
+    if spec.wide_bands and not any(k in _BAND_TARGETS for k in col_index):
+        bands = "、".join(band_label(lo, hi) for lo, hi in CLASS_BANDS)
+        raise RawDataError(err(
+            f"“{file}”工作表“{sheet}”：没有任何班额段列（应为：{bands}）",
+            f"'{file}' sheet '{sheet}': no class-size band columns (expected: {bands})"))
     if spec.wide_grades and not any(k.startswith("g") for k in col_index):
         raise RawDataError(err(
             f"“{file}”工作表“{sheet}”：没有任何年级列（应为：{'、'.join(GRADE_NAMES)}）",

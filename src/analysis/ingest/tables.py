@@ -52,6 +52,11 @@ USED_BY: dict[str, str] = {
     "teachers.rotation_eligible": "G11", "teachers.rotated": "G11",
     "teachers.service_school_code": "L3 放宽", "teachers.service_mode": "L3 放宽",
     "teachers.birth_year": "预测（退休）/ projection",
+    "class_bands.stage": "G3、G5", "class_bands.b*": "G3（班数、小规模学校）、G5",
+    "class_bands.row_total": "核对 / check only",
+    "teacher_counts.stage": "L1–L3", "teacher_counts.full_time": "核对 / check（部分 ≤ 整体）",
+    "teacher_counts.qualifying": "L1", "teacher_counts.backbone": "L2", "teacher_counts.pe_art": "L3",
+    "teacher_counts.serving_pe_art": "L3 放宽（小规模乡村学校）",
     "facilities.teaching_aux_area_m2": "L4", "facilities.indoor_sports_area_m2": "L4（扣除）",
     "facilities.sports_ground_m2": "L5", "facilities.gymnasium_m2": "L5",
     "facilities.equipment_value_yuan": "L6", "facilities.multimedia_classrooms": "L7",
@@ -86,8 +91,14 @@ def raw_contract_markdown() -> str:
     """The raw workbooks / sheets / columns section of docs/data.md, from ``RAW_SHEETS``."""
     out = []
     for spec in RAW_SHEETS:
-        opt = "（可选工作表 / optional）" if spec.optional else ""
+        opt = "（可选工作表 / optional）" if spec.optional and spec.alternative is None else ""
+        if spec.alternative is not None:
+            opt = (f"（与“{spec.alternative}”二选一，也可两者都有 / this or {spec.alternative}, or both）")
         out.append(f"#### `{spec.file}` — 工作表 `{spec.sheet}` → `{spec.table}`{opt}\n")
+        if spec.wide_bands:
+            out.append("每校每学段一行、每个班额段一列（统计报表“教学班数、班额情况”的分段）；没有该段的班填 0，"
+                       "空格为“未知”。整理后每校每学段每段一行。 One row per school and stage, one column "
+                       "per class-size band; 0 for none, blank for unknown.\n")
         if spec.wide_grades:
             out.append("每校一行、每个年级一列；没有学生的年级填 0。空格：本校办学类型应有的年级为“未知”"
                        "（该学段在校生数为“无数据”），其他年级为“没有这个年级”（见第 2 节）。整理后每校每年级"
@@ -102,7 +113,8 @@ def raw_contract_markdown() -> str:
                 values += "（亦接受 " + "、".join(f"{k}→{v}" for k, v in col.aliases.items()) + "）"
             key = f"{spec.table}.{col.target}"
             used = USED_BY.get(key) or (USED_BY.get(f"{spec.table}.g*") if spec.wide_grades
-                                        and col.target.startswith("g") else "")
+                                        and col.target.startswith("g") else "") or (
+                USED_BY.get(f"{spec.table}.b*") if spec.wide_bands and col.target.startswith("b") else "")
             out.append(f"| {_md(' / '.join(col.headers))} | {'是' if col.required else '否'} | "
                        f"{_md(_KIND_TEXT[col.kind] + unit_text)} | {_md(values)} | `{col.target}` | "
                        f"{_md(used or '')} |")
