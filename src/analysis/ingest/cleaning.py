@@ -62,6 +62,7 @@ from analysis.ingest.rawdata import (
     read_sheet,
     unit_factor,
 )
+from analysis.ingest.stats_import import report_lines
 from analysis.schemas import stage_of_grade
 
 INPUT_TABLES = [
@@ -836,9 +837,10 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
             q["school_code"] = campus_map[q["school_code"]]
 
     listed = set(schools["school_code"])
+    log.lines.extend(report_lines(folder))  # the statistics import's problems, at their source
     for line in log.lines:
         line["severity"] = severity(line["action"])
-        code = log.school_of(line, listed)
+        code = _none_if_na(line.get("school_code")) or log.school_of(line, listed)
         line["school_code"] = campus_map.get(code, code) if code is not None else None
     dq = pd.DataFrame(log.lines, columns=list(schemas.TABLES["data_quality"].columns))
     order = {spec.file: i for i, spec in reversed(list(enumerate(RAW_SHEETS)))}
