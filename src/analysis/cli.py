@@ -102,6 +102,10 @@ def _import_stats(args) -> int:
         _stderr(f"错误 / ERROR: 不能写入内置示例数据目录 {out}；请用 --out 另选县的数据目录。 / the bundled demo data "
                 "folder is not written; choose the county's folder with --out.")
         return 2
+    if out.name == args.period:
+        _stderr(f"错误 / ERROR: --out 应为县的数据目录（其下有各期文件夹），不是期文件夹 {out}；将写入 --out/{args.period}/ / "
+                "--out is the county's folder holding the period folders, not a period folder")
+        return 2
     if not runner.PERIOD_PATTERN.match(args.period):
         _stderr(f"错误 / ERROR: 报告期应为四位年份（如 2021），收到 {args.period!r} / period must be a 4-digit year")
         return 2

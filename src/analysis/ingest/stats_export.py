@@ -227,12 +227,15 @@ def _unit_factor(family: str | None, unit: str | None) -> float | None:
 
 
 # ---------------------------------------------------------------------------- (B)/(A) sheets
-def _layout_error(file: str, sheet: str, row: int, col: str, what: str, expected: str, found: str,
-                  hint: str = "") -> StatsLayoutError:
+def _layout_error(file: str, sheet: str, row: int, col: str, what: tuple[str, str], expected: str,
+                  found: str, hint: str = "", value_ref: str | None = None) -> StatsLayoutError:
+    """A located refusal: the value's cell, the row and column where the label differs, what was
+    expected and what is there (Chinese / English)."""
+    ref = value_ref or f"{col}{row}"
     return StatsLayoutError(err(
-        f"“{file}”工作表“{sheet}”单元格 {col}{row}（第{row}行，{col}列）：{what[0]}应为“{expected}”，"
-        f"实为“{found or '（空）'}”{hint[:1] and '；' + hint}。版式与预期不同，该文件未读取（docs/data.md §6）",
-        f"'{file}' sheet '{sheet}' cell {col}{row} (row {row}, column {col}): {what[1]} expected "
+        f"“{file}”工作表“{sheet}”读取单元格 {ref} 前核对：第{row}行 {col}列的{what[0]}应为“{expected}”，"
+        f"实为“{found or '（空）'}”{'；' + hint if hint else ''}。版式与预期不同，该文件未读取（docs/data.md §6）",
+        f"'{file}' sheet '{sheet}', before reading cell {ref}: row {row} column {col}, {what[1]} expected "
         f"'{expected}', found '{found or '(blank)'}'. The layout differs; the file was not read"))
 
 
@@ -260,23 +263,29 @@ def read_layout_sheet(ws, layout: Layout, file: str, sheet: str, sources: Source
     for cell in layout.cells:
         col_letter, row = coordinate_from_string(cell.ref)
         col = column_index_from_string(col_letter)
+        label_text = norm(_at(grid, row, column_index_from_string(layout.label_cols[-1])))
+        label_unit = None
+        if cell.unit_in_label:  # the row label's bracket is its unit, whatever it says
+            m = re.match(r"^(.*?)\(([^()]*)\)$", label_text)
+            if m and m.group(1):
+                label_unit = m.group(2)
         found_labels = tuple(core(_at(grid, row, column_index_from_string(c))) for c in layout.label_cols)
+        if label_unit is not None:
+            found_labels = (*found_labels[:-1], core(label_text[: -len(label_unit) - 2]))
         if len(found_labels) != len(cell.row_label) or not all(
                 _matches(f, e) for f, e in zip(found_labels, cell.row_label)):
             at = _find_label(grid, layout, cell.row_label[-1], row)
             hint = f"“{cell.row_label[-1].split('|')[0]}”在第{at}行 / found on row {at}" if at else ""
             raise _layout_error(file, sheet, row, layout.label_cols[-1], ("行标签", "row label"),
                                 " › ".join(e.split("|")[0] for e in cell.row_label),
-                                " › ".join(found_labels), hint)
+                                " › ".join(found_labels), hint, cell.ref)
         path, col_unit = _column_path(grid, col, layout.header_rows)
         if not _path_matches(path_key(path), cell.col_path):
             raise _layout_error(file, sheet, layout.header_rows[0], col_letter, ("列表头", "column header"),
-                                " › ".join(e.split("|")[0] for e in cell.col_path), " › ".join(path))
-        label_text = norm(_at(grid, row, column_index_from_string(layout.label_cols[-1])))
+                                " › ".join(e.split("|")[0] for e in cell.col_path), " › ".join(path),
+                                value_ref=cell.ref)
         family = cell.unit_in_label or FIELD_UNITS.get(cell.field) or layout.unit
-        unit = None
-        if cell.unit_in_label:
-            unit = split_unit(label_text)[1]
+        unit = label_unit
         unit = unit or col_unit
         if unit is None and sheet_unit is not None and family is not None and _unit_factor(family, sheet_unit):
             unit = sheet_unit
@@ -315,7 +324,8 @@ def _collect(cells, sources: Sources, code: str | None, collect: dict[str, list[
                 sources.issue(loc, raw, f"无法读取：{problem}", "记为缺失（不按 0 计）/ read as missing", code)
                 out[i] = Value(None, loc, problem)
             elif kind == "text":
-                out[i] = Value(decode_excel_text(str(raw)).strip(), loc)
+                whole = int(raw) if isinstance(raw, float) and raw.is_integer() else raw
+                out[i] = Value(decode_excel_text(str(whole)).strip(), loc)
             else:
                 out[i] = Value(value, loc)
         if family is not None and factor not in (None, 1.0) and code is not None:
@@ -405,6 +415,15 @@ def _is_unit_row(row: list[Any]) -> bool:
         norm_unit(v) is not None and any(norm_unit(v) in fam for fam in UNITS.values())) for v in cells)
 
 
+def _code_text(value: Any) -> str | None:
+    """A school code as text (a number read by Excel loses no digit: 2104210001.0 → "2104210001")."""
+    if _blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", decode_excel_text(str(value))))
+
+
 def read_export(path: Path, wb, sources: Sources) -> None:
     """The county's 综合查询 export: one row per school, columns found by header path."""
     file = path.name
@@ -486,6 +505,19 @@ def read_export(path: Path, wb, sources: Sources) -> None:
             continue
         rows.append(r)
     code_col = columns["code"]
+    seen: dict[str, int] = {}
+    kept = []
+    for r in rows:  # a school listed twice: the first row is read, the other listed (never summed)
+        code = _code_text(_at(grid, r, code_col))
+        if code is not None and code in seen:
+            sources.issue(Loc(file, sheet, r, get_column_letter(code_col), _shown(paths[code_col])), code,
+                          f"重复的学校标识码，与第{seen[code]}行相同 / duplicate school code (row {seen[code]})",
+                          "只读第一行（请核对）/ the first row is read")
+            continue
+        if code is not None:
+            seen[code] = r
+        kept.append(r)
+    rows = kept
     for fld, c in columns.items():
         if fld in ("name", "code", "type", "urban", "owner", "counted"):
             kind, family = "text", None
@@ -513,13 +545,10 @@ def read_export(path: Path, wb, sources: Sources) -> None:
             cells.append((from_layout, loc, _at(grid, r, c), family, unit))
         collect: dict[str, list[Value]] = {}
         _collect(cells, sources, None, collect)
-        codes = [_at(grid, r, code_col) for r in rows]
+        codes = [_code_text(_at(grid, r, code_col)) for r in rows]
         for v, code in zip(collect.get(fld, []), codes):
-            if _blank(code):
-                continue
-            sources.add(re.sub(r"\s+", "", decode_excel_text(str(code if not isinstance(code, float)
-                                                                    or not code.is_integer() else int(code)))),
-                        fld.split("+")[0], v)
+            if code is not None:
+                sources.add(code, fld.split("+")[0], v)
     for r in rows:
         if _blank(_at(grid, r, code_col)):
             sources.issue(Loc(file, sheet, r, get_column_letter(code_col), _shown(paths[code_col])), None,

@@ -226,9 +226,6 @@ def assemble(sources: Sources, standards: dict) -> tuple[dict[str, list[dict]], 
                 sources.issue(loc[0] if loc else None, None,
                               f"在校生：没有{GRADE_NAMES[g]}人数 / no pupils count of grade {g}",
                               "记为未知（不按 0 计），请在“在校生”中填写 / unknown, fill it in", code)
-        known = [enrol[f"g{g}"] for g in range(13) if enrol[f"g{g}"] is not None]
-        enrol["row_total"] = sum(known) if len(known) == 13 - sum(
-            1 for g in range(13) if enrol[f"g{g}"] is None) and known else None
         rows["在校生"].append(enrol)
         locs["在校生"].append(enrol_loc)
 
