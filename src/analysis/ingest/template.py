@@ -786,10 +786,15 @@ def _check_target(out: Path, period: str, county: str | None) -> Path:
         raise ConfigError(err(f"县名“{county}”无效（不能为空或含换行等控制字符）",
                               f"invalid county name {county!r} (empty or control characters)"))
     demo = paths.DEMO_RAW_DIR.resolve()
-    if _inside(out, demo) or _inside(demo, out):
+    if _inside(out, demo):
         raise ConfigError(err(f"不能写入示例数据文件夹 {demo}：请用 --out 指定本县自己的数据文件夹",
                               f"refusing to write into the bundled demo data {demo}: give your "
                               "county's own folder with --out"))
+    if _inside(demo, out):
+        raise ConfigError(err(f"--out {out} 包含示例数据文件夹 {demo}：请用本县自己的数据文件夹，如 "
+                              f"{demo.parent / '某县'}",
+                              f"--out {out} holds the bundled demo data {demo}: give your county's own "
+                              f"folder, e.g. {demo.parent / 'mycounty'}"))
     if out.exists() and not out.is_dir():
         raise ConfigError(err(f"--out {out} 不是文件夹", f"--out {out} is not a folder"))
     if out.is_dir():
