@@ -411,7 +411,7 @@ def test_helper_sheets_and_side_columns_give_no_data_quality_line(tmp_path):
     path = root / PERIOD / "学校基本情况.xlsx"
     wb = load_workbook(path)
     wb["学校名录"].append(["2104210001", "甲小学", "甲镇", "镇区", "小学", "公办", "否", "否", "否", None])
-    wb["在校生"].append(["2104210001", "甲小学", None, 40, 41, 42, 43, 44, 45])
+    wb["在校生"].append(["2104210001", "甲小学", None, 40, 41, 42, 43, 44, None])  # 六年级 unknown
     wb.save(path)
     staff = root / PERIOD / "教职工花名册.xlsx"
     wb = load_workbook(staff)
@@ -424,10 +424,13 @@ def test_helper_sheets_and_side_columns_give_no_data_quality_line(tmp_path):
     for word in (README_SHEET, CODES_SHEET, template.LISTS_SHEET, "隐藏", "hidden", "未识别的列", "unknown column",
                  "学校名称", "姓名", "单位", "unit"):
         assert not [line for line in lines if word in line], word
-    enrol = result.tables["enrolment"]
-    assert enrol.set_index("grade").loc[list(range(1, 7)), "students"].tolist() == [40, 41, 42, 43, 44, 45]
-    # what is left to do: the school has no row in the other per-school sheets (one line each)
-    assert sorted(dq["sheet"]) == sorted(["班级", "教职工", "校舍场地装备", "学校经费", "学校评级"])
+    enrol = result.tables["enrolment"].set_index("grade")["students"]
+    assert enrol.loc[list(range(1, 6))].tolist() == [40, 41, 42, 43, 44] and pd.isna(enrol.loc[6])
+    # the blank grade of a 小学 is listed under the header as written in the template
+    blank = dq[dq["sheet"] == "在校生"]
+    assert blank[["row", "column"]].values.tolist() == [[2, "六年级（人）"]]
+    # what else is left to do: the school has no row in the other per-school sheets (one line each)
+    assert sorted(dq["sheet"]) == sorted(["在校生", "班级", "教职工", "校舍场地装备", "学校经费", "学校评级"])
 
 
 # ---------------------------------------------------------------------------- round trip

@@ -316,7 +316,8 @@ def _grades_long(wide: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.DataFrame:
     long["blank"] = long["students"].eq(_BLANK)
     long["students"] = long["students"].where(~long["students"].isin([_BLANK, _UNKNOWN]), None)
     long["stage"] = stage_of_grade(long["grade"])
-    long["_excel_col"] = long["grade"].map(lambda g: GRADE_NAMES[g])
+    # the header as written ("三年级（人）" in the template), for the data-quality list
+    long["_excel_col"] = long["g"].map(lambda g: raw.headers.get(g) or GRADE_NAMES[int(g[1:])])
     if "row_total" in wide.columns:
         numeric = wide[gcols].where(~wide[gcols].isin([_BLANK, _UNKNOWN]), None)
         sums = numeric.apply(pd.to_numeric).sum(axis=1, min_count=1)
