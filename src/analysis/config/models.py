@@ -9,12 +9,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-# int | float: a whole number stays an int (2000, not 2000.0), as the file wrote it
-PosFloat = Annotated[int | float, Field(gt=0)]
-NonNegFloat = Annotated[int | float, Field(ge=0)]
-Share = Annotated[int | float, Field(gt=0, le=1)]  # a share or rate: 0 < x ≤ 1 (95% is 0.95)
+
+def _whole_as_int(value: float) -> int | float:
+    """2000.0 → 2000: a whole number reads as the file wrote it (2000元, not 2000.0元)."""
+    return int(value) if float(value).is_integer() else value
+
+
+#: a number (int or float in the file); one error message when it is not one
+Number = Annotated[float, AfterValidator(_whole_as_int)]
+PosFloat = Annotated[Number, Field(gt=0)]
+NonNegFloat = Annotated[Number, Field(ge=0)]
+Share = Annotated[Number, Field(gt=0, le=1)]  # a share or rate: 0 < x ≤ 1 (95% is 0.95)
 PosInt = Annotated[int, Field(gt=0)]
 NonNegInt = Annotated[int, Field(ge=0)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
@@ -73,7 +87,7 @@ class Resources(Strict):
     floor_ratio: Share
     small_rural_l3_relaxation: Relaxation
     indicators: dict[str, ResourceIndicator]
-    cv_limit: dict[str, Annotated[int | float, Field(gt=0, lt=1)]]
+    cv_limit: dict[str, Annotated[Number, Field(gt=0, lt=1)]]
     cv_decimals: Decimals
     mean_decimals: Decimals
     value_decimals: Decimals

@@ -15,6 +15,7 @@ and county.yaml, ``planning/costs.py`` and ``planning/projection.py`` for costs 
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from pathlib import Path
@@ -81,7 +82,7 @@ def validate(model: type[M], data: Any, source: str | Path) -> M:
 
 def format_errors(exc: ValidationError, source: str | Path, model: type[BaseModel] | None = None) -> str:
     """One line per problem: key path = value: what is allowed (Chinese / English)."""
-    errors = exc.errors(include_url=False)
+    errors = _merge_union_members(exc.errors(include_url=False))
     name = str(source)
     problems = []
     for e in errors[:MAX_LISTED]:
@@ -100,6 +101,31 @@ def format_errors(exc: ValidationError, source: str | Path, model: type[BaseMode
     if len(errors) > MAX_LISTED:
         lines.append(f"  ……另有 {len(errors) - MAX_LISTED} 处 / … and {len(errors) - MAX_LISTED} more")
     return "\n".join(lines)
+
+
+#: the last element of an error's location when pydantic tried one member of a union
+_UNION_TAG = re.compile(r"^(int|float|str|bool|none|list\[.*\]|dict\[.*\]|literal\[.*\]|function-.*|"
+                        r"constrained-.*|json-or-python\[.*\])$")
+
+
+def _merge_union_members(errors: list[dict]) -> list[dict]:
+    """``x: str | list[str]`` fails once per member (``x.str``, ``x.list[str]``): one problem at
+    ``x`` whose expectation lists the members' expectations."""
+    out: list[dict] = []
+    seen: dict[tuple, dict] = {}
+    for e in errors:
+        loc = tuple(e["loc"])
+        if loc and isinstance(loc[-1], str) and _UNION_TAG.match(loc[-1]):
+            key = loc[:-1]
+            if key in seen:
+                seen[key]["members"].append(e)
+                continue
+            merged = {**e, "loc": key, "type": "union", "members": [e]}
+            seen[key] = merged
+            out.append(merged)
+        else:
+            out.append(e)
+    return out
 
 
 def key_path(loc: tuple) -> str:
@@ -121,6 +147,9 @@ def _shown(value: Any) -> str:
 def _expected(e: dict, model: type[BaseModel] | None) -> tuple[str, str]:
     """What the key allows, in Chinese and English."""
     t, ctx = e["type"], e.get("ctx") or {}
+    if t == "union":
+        parts = [_expected(m, model) for m in e["members"]]
+        return ("；或".join(dict.fromkeys(zh for zh, _ in parts)), "; or ".join(dict.fromkeys(en for _, en in parts)))
     if t == "missing":
         return "缺少此项（必填）", "missing (required)"
     if t == "extra_forbidden":

@@ -12,11 +12,11 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from analysis.config.models import Strict
+from analysis.config.models import Number, Strict
 from analysis.config.validation import read_yaml, validate
 from analysis.paths import COSTS_FILE
 
-Yuan = Annotated[int | float, Field(ge=0)]
+Yuan = Annotated[Number, Field(ge=0)]
 
 
 class TeacherCosts(Strict):

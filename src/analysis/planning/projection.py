@@ -45,7 +45,7 @@ from pydantic import (
 )
 
 from analysis import paths, schemas
-from analysis.config.models import Strict
+from analysis.config.models import Number, Strict
 from analysis.config.standards import load_standards, period_year
 from analysis.config.validation import format_errors, read_yaml
 from analysis.engine import evaluate, resource_tables
@@ -75,7 +75,7 @@ def _code(value: Any) -> Any:
 SchoolCode = Annotated[str, BeforeValidator(_code), Field(min_length=1)]
 Stage = Literal[tuple(schemas.STAGES)]
 Level = Literal[tuple(schemas.BACKBONE_LEVELS)]
-NonNeg = Annotated[int | float, Field(ge=0)]
+NonNeg = Annotated[Number, Field(ge=0)]
 Count = Annotated[int, Field(ge=0)]
 OneOrMany = Annotated[str, Field(min_length=1)] | list[Annotated[str, Field(min_length=1)]]
 
@@ -152,7 +152,7 @@ class Enrolment(_Section):
     entrants: Literal["trend", "constant", "births"] = "trend"
     births: dict[Annotated[int, Field(ge=1900, le=2100)], NonNeg] = {}
     entrant_overrides: dict[SchoolCode, dict[Annotated[int, Field(ge=2000, le=2100)], NonNeg]] = {}
-    scale: Annotated[int | float, Field(gt=0)] = 1.0
+    scale: Annotated[Number, Field(gt=0)] = 1.0
     rate_bounds: Annotated[list[NonNeg], Field(min_length=2, max_length=2)] = [0.5, 1.5]
 
     @model_validator(mode="after")
@@ -166,8 +166,8 @@ class Enrolment(_Section):
 
 
 class TeacherActions(_Section):
-    retirement_age: Annotated[int | float, Field(ge=40, le=80)] = 60
-    hire_age: Annotated[int | float, Field(ge=18, le=70)] = 24
+    retirement_age: Annotated[Number, Field(ge=40, le=80)] = 60
+    hire_age: Annotated[Number, Field(ge=18, le=70)] = 24
     hire_defaults: dict[str, Any] = {}
     hires: list[Hire] = []
     moves: list[Move] = []
