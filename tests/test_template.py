@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 import analysis
 from analysis import cli, paths, schemas
-from analysis.config.county import county_meta
+from analysis.config.county import FACTS, county_meta, missing_facts
 from analysis.errors import ConfigError
 from analysis.ingest import template
 from analysis.ingest.cleaning import clean_period
@@ -290,15 +290,17 @@ def test_a_column_or_sheet_added_to_the_contract_appears_without_template_code(t
 
 
 # ---------------------------------------------------------------------------- county.yaml
-def test_county_yaml_is_minimal_and_reads_back(blank, tmp_path):
+def test_county_yaml_reads_back(blank, tmp_path):
     meta = county_meta(blank)
-    assert meta == {"county": "测试县", "demo": False, "target_year": 2022, "periods": [PERIOD]}
-    # a name with YAML's special characters stays a name; no name: blank with a hint
+    assert (meta["county"], meta["demo"], meta["target_year"], meta["periods"]) == ("测试县", False, 2022, [PERIOD])
+    # 表Ⅰ's facts of the period are listed, blank (unknown) for the county to fill in
+    assert set(missing_facts(meta, PERIOD)) == {label for _, label, *_ in FACTS}
+    # a name with YAML's special characters stays a name; no name: county left empty
     template.write_template(tmp_path / "a", "2023", 'A县: "x" #1')
     assert county_meta(tmp_path / "a")["county"] == 'A县: "x" #1'
     template.write_template(tmp_path / "b", "2023")
-    assert county_meta(tmp_path / "b")["county"] is None
-    assert "请填写县名" in (tmp_path / "b" / "county.yaml").read_text(encoding="utf-8")
+    assert county_meta(tmp_path / "b").get("county") is None
+    assert county_meta(tmp_path / "b")["periods"] == ["2023"]
     with pytest.raises(ConfigError, match="县名"):
         template.write_template(tmp_path / "c", "2023", "某县\nperiods: []")
     assert not (tmp_path / "c").exists()
@@ -429,8 +431,11 @@ def test_helper_sheets_and_side_columns_give_no_data_quality_line(tmp_path):
     # the blank grade of a 小学 is listed under the header as written in the template
     blank = dq[dq["sheet"] == "在校生"]
     assert blank[["row", "column"]].values.tolist() == [[2, "六年级（人）"]]
-    # what else is left to do: the school has no row in the other per-school sheets (one line each)
-    assert sorted(dq["sheet"]) == sorted(["在校生", "班级", "教职工", "校舍场地装备", "学校经费", "学校评级"])
+    # what else is left to do: the school has no row in the other per-school sheets (one line
+    # each), and county.yaml's 表Ⅰ facts are still blank (one line each)
+    books = dq[dq["file"] != "county.yaml"]
+    assert sorted(books["sheet"]) == sorted(["在校生", "班级", "教职工", "校舍场地装备", "学校经费", "学校评级"])
+    assert len(dq[dq["file"] == "county.yaml"]) == len(FACTS)
 
 
 # ---------------------------------------------------------------------------- round trip
@@ -544,7 +549,9 @@ def test_the_demo_typed_into_the_template_gets_the_demos_verdicts(tmp_path):
     assert typed > 1000
 
     ours, theirs = clean_period(root, PERIOD, None), clean_period(demo, PERIOD, None)
-    fix = ours.data_quality[ours.data_quality["severity"] != "已自动处理"]
+    dq = ours.data_quality
+    # county.yaml's 表Ⅰ facts are left blank by the template (the demo's are filled): not a workbook
+    fix = dq[(dq["severity"] != "已自动处理") & (dq["file"] != "county.yaml")]
     assert fix.empty, fix[["sheet", "row", "column", "problem"]].to_string()
     assert ours.quarantine.empty
     for table in ("schools", "enrolment", "classes", "teachers", "facilities", "finance", "county_items"):

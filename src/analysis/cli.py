@@ -52,6 +52,15 @@ def _parser() -> argparse.ArgumentParser:
                      help="报告根目录，每期写入 DIR/<period>/（默认 reports） / reports root; each period goes to DIR/<period>/ (default reports)")
     run.add_argument("--notebook", metavar="NAME",
                      help="只运行一个笔记本，如 indicators 或 02_indicators / run one notebook only")
+    run.add_argument("--standards", metavar="FILE",
+                     help="用另一份完整的评估标准文件代替国家标准（county.yaml 的 overrides 仍在其上生效） / "
+                     "another whole standards file instead of the national one (county.yaml overrides still apply)")
+    run.add_argument("--target-year", metavar="YYYY",
+                     help="目标年份（默认取 county.yaml 的 target_year，再默认 2022） / target year (default: "
+                     "county.yaml target_year, else 2022)")
+    run.add_argument("--scenarios", metavar="DIR",
+                     help="情景文件夹（*.yaml，默认内置的基准情景与县规划情景） / folder of scenario files "
+                     "(default: the bundled baseline and county plan)")
     run.add_argument("--notebooks-dir", metavar="DIR",
                      help="用同一运行器运行另一目录中的笔记本 NN_*.py（不运行内置计算步骤；也可用环境变量 "
                      f"{ENV_NOTEBOOKS_DIR}） / run another folder of NN_*.py notebooks with the same runner "
@@ -106,6 +115,36 @@ def _template(args) -> int:
     return 0
 
 
+def _all_periods(data_dir: Path) -> list[str]:
+    periods = runner.discover_periods(data_dir)
+    unlisted = runner.unlisted_periods(data_dir, periods)
+    if unlisted:
+        _stderr(f"提示 / NOTE: 文件夹 {'、'.join(unlisted)} 不在 county.yaml 的 periods 中，未处理 / "
+                f"folder(s) {', '.join(unlisted)} not listed in county.yaml periods, skipped")
+    return periods
+
+
+def _year_option(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not (text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
+        raise runner.RunnerError(f"--target-year 应为四位年份，如 2022；现为 {value!r} / --target-year must be "
+                                 f"a year such as 2022, got {value!r}")
+    return int(text)
+
+
+def _existing(value: str | None, option: str, kind: str) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value).resolve()
+    ok = path.is_dir() if kind == "dir" else path.is_file()
+    if not ok:
+        what = ("文件夹", "folder") if kind == "dir" else ("文件", "file")
+        raise runner.RunnerError(f"{option}：找不到{what[0]} {path} / {option}: {what[1]} not found: {path}")
+    return path
+
+
 def _check(args) -> int:
     """``analysis check``: exit 0 nothing to correct, 1 problems to correct, 2 unusable input."""
 
@@ -116,7 +155,7 @@ def _check(args) -> int:
                                   defaults=[k for k, v in given.items() if not v])
     periods = list(dict.fromkeys(args.period))
     if args.all_periods:
-        periods = list(dict.fromkeys(periods + runner.discover_periods(data_dir)))
+        periods = list(dict.fromkeys(periods + _all_periods(data_dir)))
     if not periods:
         _stderr("请指定 --period YYYY 或 --all-periods。 / give --period YYYY or --all-periods.")
         return checks.EXIT_UNUSABLE
@@ -163,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = Path(args.data).resolve() if args.data else None
         periods = list(dict.fromkeys(args.period))
         if args.all_periods:
-            periods = list(dict.fromkeys(periods + runner.discover_periods(data_dir or paths.DEMO_RAW_DIR)))
+            periods = list(dict.fromkeys(periods + _all_periods(data_dir or paths.DEMO_RAW_DIR)))
         if not periods:
             _stderr("请指定 --period YYYY 或 --all-periods。 / give --period YYYY or --all-periods.")
             return 2
@@ -176,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
             notebooks_dir=Path(notebooks_dir).resolve() if notebooks_dir else None,
             notebook=args.notebook,
             force=args.force,
+            target_year=_year_option(args.target_year),
+            scenario_dir=_existing(args.scenarios, "--scenarios", "dir"),
+            standards_file=_existing(args.standards, "--standards", "file"),
             log=lambda line: print(line, flush=True),
             log_error=_stderr,
         )

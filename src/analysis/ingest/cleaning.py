@@ -40,6 +40,7 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from analysis import schemas
+from analysis.config.county import COUNTY_FILE, county_meta, missing_facts
 from analysis.engine.inputs import COUNTY_TABLES
 from analysis.files import write_csv
 from analysis.ingest.rawdata import (
@@ -667,6 +668,13 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None) -> CleanResul
         log.register(raw)
         for line in raw.issues:
             log.lines.append(line)
+
+    meta = county_meta(raw_dir)
+    for label in missing_facts(meta, period):
+        log.note(COUNTY_FILE, None, None, f"facts.{period}.{label}", None,
+                 "申报表表Ⅰ的县域基本情况未填写 / a county fact of the form's table Ⅰ is not given",
+                 f"表Ⅰ该项留空；请核对后在 {COUNTY_FILE} 的 facts 中填写 / left blank on table Ⅰ; "
+                 f"fill it in under facts in {COUNTY_FILE}")
 
     if raws["schools"].frame.empty:
         spec = raws["schools"].spec

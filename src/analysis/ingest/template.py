@@ -81,7 +81,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from analysis import paths, schemas
-from analysis.config.county import COUNTY_FILE
+from analysis.config.county import COUNTY_FILE, county_yaml_text
 from analysis.config.standards import load_standards
 from analysis.errors import ConfigError, err
 from analysis.files import atomic_write
@@ -740,21 +740,13 @@ def build_workbook(file: str, specs: list[SheetSpec], *, county: str | None, per
 
 
 # ---------------------------------------------------------------------------- county.yaml
-def county_yaml_text(county: str | None, period: str, target_year: int) -> str:
-    """The county.yaml the template writes (the one place to change when it gets more keys)."""
+def county_yaml(county: str | None, period: str) -> str:
+    """The county.yaml the template writes: :func:`analysis.config.county.county_yaml_text` (every
+    section, Chinese comments, the period's 表Ⅰ facts left blank) for a real county (``demo:
+    false``) with the standards' target year. The name is written as a quoted YAML string, so a
+    name with a colon or a ``#`` stays a name; no name leaves ``county:`` empty."""
     name = json.dumps(county, ensure_ascii=False) if county else ""
-    hint = "" if county else "   # 请填写县名，如 county: 某某县"
-    return (
-        "# 本县的配置（UTF-8 编码；“#”后面是说明）。由 analysis template 生成。\n"
-        "# The county's configuration, written by `analysis template`.\n"
-        f"county: {name}{hint}\n"
-        "# 真实数据填 false；true 表示示例数据，报告会加“示例数据，非真实统计”标识\n"
-        "demo: false\n"
-        "# 目标年份：预测到该年能否达标\n"
-        f"target_year: {target_year}\n"
-        "# 报告期：每期一个子文件夹（如 " + period + "/），新增一期时在这里加上\n"
-        f'periods: ["{period}"]\n'
-    )
+    return county_yaml_text(name, [period], demo=False, target_year=int(load_standards()["target_year"]))
 
 
 # ---------------------------------------------------------------------------- writing
@@ -839,8 +831,7 @@ def write_template(out_dir: str | Path, period: str | None = None, county: str |
     county_file = out / COUNTY_FILE
     write_county = not county_file.exists()
     if write_county:
-        year = int(load_standards()["target_year"])
-        payloads.append((county_file, county_yaml_text(county, period, year).encode("utf-8")))
+        payloads.append((county_file, county_yaml(county, period).encode("utf-8")))
     written: list[Path] = []
     try:
         for path, data in payloads:
@@ -867,6 +858,7 @@ def summary_lines(result: TemplateResult, county: str | None) -> list[str]:
     else:
         lines.append(f"  {result.county_file} 已存在，未改动；如是新的一期，请在 periods 中加上 "
                      f"{result.folder.name} / kept as it was; add {result.folder.name} to its periods")
-    lines.append("下一步 / next: 先填《学校基本情况》的学校名录，再填其他工作簿（各工作簿的“填表说明”写明每一列）；"
+    lines.append("下一步 / next: 先填《学校基本情况》的学校名录，再填其他工作簿（各工作簿的“填表说明”写明每一列）"
+                 "和 county.yaml 中表Ⅰ的县域基本情况；"
                  f"然后运行 analysis check --period {result.folder.name} --data {result.folder.parent}")
     return lines
