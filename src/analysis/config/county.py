@@ -101,6 +101,7 @@ def county_yaml_text(county: str, periods: list[str] | tuple[str, ...], *, demo:
         "# 本县配置（与本县数据放在同一文件夹）/ the county's configuration, beside its data",
         "# 以 UTF-8 编码保存。键名后的冒号为英文冒号，冒号后留一个空格。",
         f"county: {county}",
+        f"编制单位: {county}教育局            # 报告署名（编制单位） / who compiles the reports",
         f"demo: {'true' if demo else 'false'}            # true = 示例数据（报告加“示例数据”标识）",
         f"target_year: {int(target_year) if target_year else 2022}      # 目标年份（迎接国家认定的年份）",
         f"periods: [{quoted}]     # 本县的报告期（数据文件夹名，四位年份）",
