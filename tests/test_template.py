@@ -306,8 +306,9 @@ def test_county_yaml_reads_back(blank, tmp_path):
     for folder, name in (("a", 'A县: "x" #1'), ("b", None)):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "county.yaml").write_text(template.county_yaml(name, "2023"), encoding="utf-8")
-        assert county_meta(tmp_path / folder).get("county") == name
-        assert county_meta(tmp_path / folder)["periods"] == ["2023"]
+        meta = county_meta(tmp_path / folder)
+        assert (meta.get("county"), meta.get("organization"), meta["periods"]) == (
+            name, name and f"{name}教育局", ["2023"])
     with pytest.raises(ConfigError, match="县名"):
         template.write_template(tmp_path / "c", "2023", "某县\nperiods: []")
     assert not (tmp_path / "c").exists()

@@ -68,7 +68,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -743,10 +742,8 @@ def build_workbook(file: str, specs: list[SheetSpec], *, county: str | None, per
 def county_yaml(county: str | None, period: str) -> str:
     """The county.yaml the template writes: :func:`analysis.config.county.county_yaml_text` (every
     section, Chinese comments, the period's 表Ⅰ facts left blank) for a real county (``demo:
-    false``) with the standards' target year. The name is written as a quoted YAML string, so a
-    name with a colon or a ``#`` stays a name; no name leaves ``county:`` empty."""
-    name = json.dumps(county, ensure_ascii=False) if county else ""
-    return county_yaml_text(name, [period], demo=False, target_year=int(load_standards()["target_year"]))
+    false``) with the standards' target year; no name leaves ``county:`` empty."""
+    return county_yaml_text(county or "", [period], demo=False, target_year=int(load_standards()["target_year"]))
 
 
 # ---------------------------------------------------------------------------- writing
