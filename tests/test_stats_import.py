@@ -19,7 +19,8 @@ from analysis import cli
 from analysis.engine import resource_tables
 from analysis.engine.guarantee import g9, g11, g12
 from analysis.ingest.stats_export import StatsLayoutError, read_sources
-from analysis.ingest.stats_import import BACKUP_DIR, IMPORT_REPORT, assemble, import_stats
+from analysis.ingest.stats_import import BACKUP_DIR, assemble, import_stats
+from analysis.ingest.stats_report import IMPORT_REPORT
 from stats_fixtures import County, contract_frames, write_export, write_jiaoji, write_jichu
 
 P = "2021"

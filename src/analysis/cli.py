@@ -1,7 +1,9 @@
-"""Command line: ``analysis run --period 2021``, ``analysis check --period 2021`` (also
-``python -m analysis``).
+"""Command line: ``analysis run --period 2021``, ``analysis check --period 2021``,
+``analysis template --out DIR`` (also ``python -m analysis``).
 
 Examples::
+
+    analysis template --out /path/county --county 某县 --period 2022   # blank input workbooks
 
     analysis check --period 2021                    # validate the workbooks only (fast)
     analysis import-stats 综合查询.xlsx 基层表/ --period 2021 --out data/raw/我县   # the statistics → workbooks
@@ -19,9 +21,9 @@ import sys
 from pathlib import Path
 
 from analysis import paths
-from analysis.errors import RawDataError
+from analysis.errors import ConfigError, RawDataError
 from analysis.files import temporary_path
-from analysis.ingest import checks, stats_import
+from analysis.ingest import checks, stats_import, template
 from analysis.pipeline import runner
 
 ENV_NOTEBOOKS_DIR = "ANALYSIS_NOTEBOOKS_DIR"
@@ -52,6 +54,15 @@ def _parser() -> argparse.ArgumentParser:
                      help="报告根目录，每期写入 DIR/<period>/（默认 reports） / reports root; each period goes to DIR/<period>/ (default reports)")
     run.add_argument("--notebook", metavar="NAME",
                      help="只运行一个笔记本，如 indicators 或 02_indicators / run one notebook only")
+    run.add_argument("--standards", metavar="FILE",
+                     help="用另一份完整的评估标准文件代替国家标准（county.yaml 的 overrides 仍在其上生效） / "
+                     "another whole standards file instead of the national one (county.yaml overrides still apply)")
+    run.add_argument("--target-year", metavar="YYYY",
+                     help="目标年份（默认取 county.yaml 的 target_year，再默认 2022） / target year (default: "
+                     "county.yaml target_year, else 2022)")
+    run.add_argument("--scenarios", metavar="DIR",
+                     help="情景文件夹（*.yaml，默认内置的基准情景与县规划情景） / folder of scenario files "
+                     "(default: the bundled baseline and county plan)")
     run.add_argument("--notebooks-dir", metavar="DIR",
                      help="用同一运行器运行另一目录中的笔记本 NN_*.py（不运行内置计算步骤；也可用环境变量 "
                      f"{ENV_NOTEBOOKS_DIR}） / run another folder of NN_*.py notebooks with the same runner "
@@ -92,7 +103,63 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--period", required=True, metavar="YYYY", help="报告期 / reporting period")
     imp.add_argument("--out", required=True, metavar="DIR",
                      help="县的原始数据目录，写入 DIR/<period>/ / the county's raw data folder; writes DIR/<period>/")
+    tmpl = sub.add_parser(
+        "template",
+        help="写出空白填报模板（county.yaml 与该期的工作簿） / write the blank input workbooks",
+        description="在 <out>/<period>/ 写出该期全部原始工作簿的空白模板（每个工作簿有“填表说明”，表头有填写提示，"
+        "取值有下拉列表和范围检查），并在 <out> 写出 county.yaml（已有则不改动）。不会覆盖已有的工作簿。 / "
+        "Write the blank workbooks of the raw-data contract into <out>/<period>/ (each with a 填表说明 "
+        "sheet, input messages and data validation) and <out>/county.yaml (kept when present). "
+        "Existing workbooks are never overwritten (exit 2).",
+    )
+    tmpl.add_argument("--out", required=True, metavar="DIR",
+                      help="县的数据文件夹（模板写入 DIR/<period>/） / the county's data folder")
+    tmpl.add_argument("--county", metavar="NAME", help="县名，写入 county.yaml / the county's name")
+    tmpl.add_argument("--period", metavar="YYYY",
+                      help="报告期（默认今年） / reporting period (default: this year)")
     return parser
+
+
+def _template(args) -> int:
+    """``analysis template``: exit 0 written, 2 refused (nothing written)."""
+    try:
+        result = template.write_template(args.out, args.period, args.county)
+    except ConfigError as exc:
+        _stderr(f"错误 / ERROR: {exc}")
+        return 2
+    for line in template.summary_lines(result, args.county):
+        print(line, flush=True)
+    return 0
+
+
+def _all_periods(data_dir: Path) -> list[str]:
+    periods = runner.discover_periods(data_dir)
+    unlisted = runner.unlisted_periods(data_dir, periods)
+    if unlisted:
+        _stderr(f"提示 / NOTE: 文件夹 {'、'.join(unlisted)} 不在 county.yaml 的 periods 中，未处理 / "
+                f"folder(s) {', '.join(unlisted)} not listed in county.yaml periods, skipped")
+    return periods
+
+
+def _year_option(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not (text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
+        raise runner.RunnerError(f"--target-year 应为四位年份，如 2022；现为 {value!r} / --target-year must be "
+                                 f"a year such as 2022, got {value!r}")
+    return int(text)
+
+
+def _existing(value: str | None, option: str, kind: str) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value).resolve()
+    ok = path.is_dir() if kind == "dir" else path.is_file()
+    if not ok:
+        what = ("文件夹", "folder") if kind == "dir" else ("文件", "file")
+        raise runner.RunnerError(f"{option}：找不到{what[0]} {path} / {option}: {what[1]} not found: {path}")
+    return path
 
 
 def _import_stats(args) -> int:
@@ -141,7 +208,7 @@ def _check(args) -> int:
                                   defaults=[k for k, v in given.items() if not v])
     periods = list(dict.fromkeys(args.period))
     if args.all_periods:
-        periods = list(dict.fromkeys(periods + runner.discover_periods(data_dir)))
+        periods = list(dict.fromkeys(periods + _all_periods(data_dir)))
     if not periods:
         _stderr("请指定 --period YYYY 或 --all-periods。 / give --period YYYY or --all-periods.")
         return checks.EXIT_UNUSABLE
@@ -179,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         except runner.RunnerError as exc:
             _stderr(f"错误 / ERROR: {exc}")
             return 2
+    if args.command == "template":
+        return _template(args)
     if args.command == "check":
         try:
             return _check(args)
@@ -192,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = Path(args.data).resolve() if args.data else None
         periods = list(dict.fromkeys(args.period))
         if args.all_periods:
-            periods = list(dict.fromkeys(periods + runner.discover_periods(data_dir or paths.DEMO_RAW_DIR)))
+            periods = list(dict.fromkeys(periods + _all_periods(data_dir or paths.DEMO_RAW_DIR)))
         if not periods:
             _stderr("请指定 --period YYYY 或 --all-periods。 / give --period YYYY or --all-periods.")
             return 2
@@ -205,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
             notebooks_dir=Path(notebooks_dir).resolve() if notebooks_dir else None,
             notebook=args.notebook,
             force=args.force,
+            target_year=_year_option(args.target_year),
+            scenario_dir=_existing(args.scenarios, "--scenarios", "dir"),
+            standards_file=_existing(args.standards, "--standards", "file"),
             log=lambda line: print(line, flush=True),
             log_error=_stderr,
         )

@@ -30,6 +30,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from analysis.config.county import county_yaml_text
 from analysis.paths import DEMO_RAW_DIR
 from analysis.schemas import TYPE_GRADES, stage_of_grade
 
@@ -659,6 +660,23 @@ def _total_row(headers: list[str], rows: list[list]) -> list:
     return out
 
 
+def demo_facts(periods, plant_mess: bool = True) -> dict[str, dict[str, float]]:
+    """表Ⅰ's county facts of the demo county (invented, like all demo data): a slow growth per
+    year. With ``plant_mess`` the first period leaves 农民年人均纯收入 blank (a missing fact)."""
+    out = {}
+    for i, period in enumerate(periods):
+        k = int(str(period)[:4]) - 2019
+        out[period] = {
+            "population": round(20.57 - 0.11 * k, 2), "agricultural_population": round(13.86 - 0.21 * k, 2),
+            "towns": 8, "villages": 104, "gdp_per_capita": 41250 + 1830 * k,
+            "fiscal_revenue_per_capita": 3820 + 140 * k, "rural_income_per_capita": 15630 + 910 * k,
+            "urban_income_per_capita": 28450 + 1240 * k,
+        }
+        if plant_mess and i == 0:
+            del out[period]["rural_income_per_capita"]
+    return out
+
+
 def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
                n_schools: int | None = None, plant_mess: bool = True) -> Path:
     """Write the demo county's raw workbooks under ``root`` and return ``root``.
@@ -675,9 +693,8 @@ def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
     schools = [s for s in schools if s.parent is None or s.parent in keys]
     root.mkdir(parents=True, exist_ok=True)
     periods = tuple(str(p) for p in periods)
-    quoted = ", ".join(f'"{p}"' for p in periods)
     (root / "county.yaml").write_text(
-        f"county: {COUNTY}\ndemo: true\nperiods: [{quoted}]\n", encoding="utf-8")
+        county_yaml_text(COUNTY, periods, demo=True, facts=demo_facts(periods, plant_mess)), encoding="utf-8")
     for period in periods:
         county = _County(schools, period, seed)
         sheets = _sheet_rows(county)

@@ -40,6 +40,7 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from analysis import schemas
+from analysis.config.county import COUNTY_FILE, county_meta, missing_facts
 from analysis.config.standards import load_standards
 from analysis.engine.inputs import COUNTY_TABLES
 from analysis.engine.teachers import COUNT_FIELDS, roster_counts
@@ -62,7 +63,7 @@ from analysis.ingest.rawdata import (
     read_sheet,
     unit_factor,
 )
-from analysis.ingest.stats_import import report_lines
+from analysis.ingest.stats_report import report_lines
 from analysis.schemas import stage_of_grade
 
 INPUT_TABLES = [
@@ -355,7 +356,8 @@ def _grades_long(wide: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.DataFrame:
     long["blank"] = long["students"].eq(_BLANK)
     long["students"] = long["students"].where(~long["students"].isin([_BLANK, _UNKNOWN]), None)
     long["stage"] = stage_of_grade(long["grade"])
-    long["_excel_col"] = long["grade"].map(lambda g: GRADE_NAMES[g])
+    # the header as written ("三年级（人）" in the template), for the data-quality list
+    long["_excel_col"] = long["g"].map(lambda g: raw.headers.get(g) or GRADE_NAMES[int(g[1:])])
     if "row_total" in wide.columns:
         numeric = wide[gcols].where(~wide[gcols].isin([_BLANK, _UNKNOWN]), None)
         sums = numeric.apply(pd.to_numeric).sum(axis=1, min_count=1)
@@ -624,8 +626,14 @@ def _county_item_values(items: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.Dat
     items = items.copy()
     items["value"] = items["value"].astype(object)
     items["unit"] = items["unit"].astype(object)
+    noted = {line["row"] for line in log.lines if line["file"] == spec.file and line["sheet"] == spec.sheet}
     for i, r in items.iterrows():
         item = schemas.COUNTY_ITEM_SPECS.get(r["item"])
+        if item is not None and _none_if_na(r["value"]) is None and int(r["_row"]) not in noted:
+            # left blank (an unreadable value is listed already): unknown, never zero
+            log.note(spec.file, spec.sheet, int(r["_row"]), h_value, None,
+                     f"县级数据项“{item.label}”的数值为空 / county item value blank",
+                     "记为缺失，相关指标为“无数据” / read as missing, indicator has no data")
         if item is None or item.unit is None or _none_if_na(r["value"]) is None:
             continue
         row = int(r["_row"])
@@ -715,11 +723,18 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
         for line in raw.issues:
             log.lines.append(line)
 
+    meta = county_meta(raw_dir)
+    for label in missing_facts(meta, period):
+        log.note(COUNTY_FILE, None, None, f"facts.{period}.{label}", None,
+                 "申报表表Ⅰ的县域基本情况未填写 / a county fact of the form's table Ⅰ is not given",
+                 f"表Ⅰ该项留空；请核对后在 {COUNTY_FILE} 的 facts 中填写 / left blank on table Ⅰ; "
+                 f"fill it in under facts in {COUNTY_FILE}")
+
     if raws["schools"].frame.empty:
         spec = raws["schools"].spec
         raise RawDataError(err(
             f"“{spec.file}”工作表“{spec.sheet}”第{raws['schools'].header_row}行表头下没有任何学校记录"
-            "（每所学校、校区应占一行）",
+            "（每所学校、校区应占一行；使用空白模板时请先填写学校名录）",
             f"'{spec.file}' sheet '{spec.sheet}': no school rows below the header on row "
             f"{raws['schools'].header_row} (expected one row per school or campus)"))
     counts: dict[str, dict] = {}

@@ -60,10 +60,9 @@ from analysis.ingest.rawdata import (
     read_sheet,
 )
 from analysis.ingest.stats_export import Loc, Sources, Value, read_sources
+from analysis.ingest.stats_report import IMPORT_REPORT, REPORT_CAMPUSES, REPORT_CONFLICTS, REPORT_ISSUES
 from analysis.schemas import ALL_STAGES, STAGES, TYPE_GRADES, stage_of_grade
 
-IMPORT_REPORT = "统计导入报告.xlsx"
-REPORT_ISSUES, REPORT_CONFLICTS, REPORT_CAMPUSES = "导入问题", "数据冲突", "不计校数校区"
 BACKUP_DIR = "导入前备份_backup"
 #: the contract sheets the statistics fill: (workbook, sheet)
 OUTPUT_SHEETS = (("学校基本情况", "学校名录"), ("学校基本情况", "在校生"), ("学校基本情况", "班额分段"),
@@ -544,42 +543,3 @@ def summary_lines(result: ImportResult) -> list[str]:
     lines.append(f"  问题 / problems: {len(result.issues)}；与已有数据不同 / conflicts: {len(result.conflicts)}；"
                  f"不计校数校区 / campuses: {len(result.campuses)}（见 / see {IMPORT_REPORT}）")
     return lines
-
-
-def report_lines(folder: Path) -> list[dict]:
-    """The import report's problems and conflicts as data-quality lines (file, sheet, row, column
-    = header path, value, problem, action, school_code) for the cleaning; [] when there is none."""
-    path = Path(folder) / IMPORT_REPORT
-    if not path.is_file():
-        return []
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-        out = []
-        for title, kind in ((REPORT_ISSUES, "issue"), (REPORT_CONFLICTS, "conflict")):
-            if title not in wb.sheetnames:
-                continue
-            it = wb[title].iter_rows(values_only=True)
-            header = next(it, None)
-            if header is None:
-                continue
-            for rec in it:
-                r = dict(zip(header, rec))
-                if kind == "issue":
-                    out.append(dict(file=r.get("来源文件") or IMPORT_REPORT, sheet=r.get("工作表"),
-                                    row=r.get("行"), column=r.get("表头路径") or r.get("单元格"),
-                                    value=r.get("值"), problem=f"统计导入：{r.get('问题')}",
-                                    action=str(r.get("处理") or ""), school_code=r.get("学校标识码")))
-                else:
-                    out.append(dict(file=r.get("文件"), sheet=r.get("工作表"), row=r.get("行"), column=r.get("列"),
-                                    value=r.get("原值"),
-                                    problem=f"统计导入：与统计数据不同（统计数据为“{r.get('统计数据的值')}”，来源 "
-                                            f"{r.get('统计数据来源')}）/ differed from the statistics",
-                                    action="已采用统计数据，原文件见导入前备份（请核对）/ the statistics' value was "
-                                           "written", school_code=r.get("学校标识码")))
-        wb.close()
-        return out
-    except Exception:  # noqa: BLE001 - a damaged report is not data: it is named instead
-        return [dict(file=IMPORT_REPORT, sheet=None, row=None, column=None, value=None,
-                     problem="统计导入报告无法读取 / the import report cannot be read",
-                     action="已忽略；请重新运行 analysis import-stats（请核对）/ ignored", school_code=None)]
-

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from analysis import paths
-from analysis.config.county import county_meta
-from analysis.config.standards import load_standards, period_year, teacher_count_rules
+from analysis.config.county import county_meta, standards_for
+from analysis.config.standards import period_year, teacher_count_rules
 from analysis.config.standards import target_year as configured_target_year
 from analysis.files import atomic_write
 from analysis.planning.costs import load_costs
@@ -58,7 +58,7 @@ class Period:
     data_dir: Path
     processed_dir: Path
     out_dir: Path
-    standards: dict = field(default_factory=load_standards)
+    standards: dict | None = None  # None → the county's: standards_for(data_dir)
     scenario_dir: Path | None = None
     costs: dict = field(default_factory=load_costs)
     target_year: int | None = None
@@ -72,6 +72,8 @@ class Period:
         self.out_dir = Path(self.out_dir)
         if not self.meta:
             self.meta = county_meta(self.data_dir)
+        if self.standards is None:
+            self.standards = standards_for(self.data_dir)
         if self.target_year is None:
             self.target_year = configured_target_year(self.standards, self.meta)
 
@@ -91,7 +93,7 @@ class Period:
 
     @property
     def county(self) -> str:
-        return str(self.meta.get("county") or self.standards.get("county") or "")
+        return str(self.meta.get("county") or "")
 
     @property
     def demo(self) -> bool:

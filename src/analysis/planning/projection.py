@@ -32,20 +32,29 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_origin
 
 import numpy as np
 import pandas as pd
-import yaml
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from analysis import paths, schemas
+from analysis.config.models import Number, Strict
 from analysis.config.standards import load_standards, period_year
+from analysis.config.validation import format_errors, read_yaml
 from analysis.engine import evaluate, resource_tables
 from analysis.engine.copies import ORIGINAL_CODE, stack_copies
 from analysis.engine.cv import cv_table
 from analysis.engine.resources import evaluate_resources
 from analysis.engine.units import build_units
 from analysis.planning import counts_actions as ca
+from analysis.errors import ConfigError
 from analysis.files import write_frame
 from analysis.ingest.cleaning import clean_period
 from analysis.ingest.tables import load_period
@@ -59,43 +68,141 @@ COMPULSORY = range(1, 10)
 
 
 # ---------------------------------------------------------------- scenarios
-_SCENARIO_KEYS: dict[str, dict[str, Any]] = {
-    "enrolment": {
-        "entrants": str, "births": dict, "entrant_overrides": dict, "scale": (int, float),
-        "rate_bounds": list,
-    },
-    "teachers": {
-        "retirement_age": (int, float), "hire_age": (int, float), "hire_defaults": dict,
-        "hires": list, "moves": list, "designations": list,
-    },
-    "facilities": {
-        "construction": list, "equipment": list, "multimedia": list, "special_rooms": list,
-    },
-}
-_ITEM_KEYS: dict[str, tuple[set[str], set[str]]] = {
-    # list name: (required keys, optional keys)
-    "hires": ({"year", "school", "stage", "subject", "count"}, {"degree", "note"}),
-    "moves": ({"year", "from", "to", "stage", "count"},
-              {"subject", "exclude_subject", "degree", "backbone", "backbone_only", "backbone_level", "note"}),
-    "designations": ({"year", "school", "stage", "count"}, {"level", "note"}),
-    "construction": (
-        {"year", "school"},
-        {"teaching_aux_m2", "indoor_sports_m2", "sports_ground_m2", "gymnasium_m2", "note"},
-    ),
-    "equipment": ({"year", "school", "yuan"}, {"note"}),
-    "multimedia": ({"year", "school", "rooms"}, {"note"}),
-    "special_rooms": ({"year", "school", "room_type", "count", "area_m2"}, {"note"}),
-}
-_DEFAULTS: dict[str, Any] = {
-    "enrolment": {"entrants": "trend", "births": {}, "entrant_overrides": {}, "scale": 1.0,
-                  "rate_bounds": [0.5, 1.5]},
-    "teachers": {"retirement_age": 60, "hire_age": 24, "hire_defaults": {}, "hires": [],
-                 "moves": [], "designations": []},
-    "facilities": {"construction": [], "equipment": [], "multimedia": [], "special_rooms": []},
-}
+def _code(value: Any) -> Any:
+    """A school code written as a number in YAML is still a code (text)."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
-class ScenarioError(ValueError):
+SchoolCode = Annotated[str, BeforeValidator(_code), Field(min_length=1)]
+Stage = Literal[tuple(schemas.STAGES)]
+Level = Literal[tuple(schemas.BACKBONE_LEVELS)]
+NonNeg = Annotated[Number, Field(ge=0)]
+Count = Annotated[int, Field(ge=0)]
+OneOrMany = Annotated[str, Field(min_length=1)] | list[Annotated[str, Field(min_length=1)]]
+
+
+class _Item(Strict):
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    note: str | None = None
+
+
+class Hire(_Item):
+    school: SchoolCode
+    stage: Stage
+    subject: Annotated[str, Field(min_length=1)]
+    count: Count
+    degree: str | None = None
+
+
+class Move(_Item):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: SchoolCode = Field(alias="from")
+    to: SchoolCode
+    stage: Stage
+    count: Count
+    subject: OneOrMany | None = None
+    exclude_subject: OneOrMany | None = None
+    degree: OneOrMany | None = None
+    backbone: bool | None = None
+    backbone_only: bool | None = None
+    backbone_level: Level | list[Level] | None = None
+
+
+class Designation(_Item):
+    school: SchoolCode
+    stage: Stage
+    count: Count
+    level: Literal[tuple(schemas.BACKBONE_LEVELS[1:])] | None = None
+
+
+class Construction(_Item):
+    school: SchoolCode
+    teaching_aux_m2: NonNeg | None = None
+    indoor_sports_m2: NonNeg | None = None
+    sports_ground_m2: NonNeg | None = None
+    gymnasium_m2: NonNeg | None = None
+
+
+class Equipment(_Item):
+    school: SchoolCode
+    yuan: NonNeg
+
+
+class Multimedia(_Item):
+    school: SchoolCode
+    rooms: Count
+
+
+class SpecialRoom(_Item):
+    school: SchoolCode
+    room_type: Literal[tuple(schemas.ROOM_TYPES)]
+    count: Count
+    area_m2: NonNeg
+
+
+class _Section(Strict):
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_default(cls, data: Any) -> Any:
+        """``births:`` left empty in the file means the default, as before."""
+        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
+
+
+class Enrolment(_Section):
+    entrants: Literal["trend", "constant", "births"] = "trend"
+    births: dict[Annotated[int, Field(ge=1900, le=2100)], NonNeg] = {}
+    entrant_overrides: dict[SchoolCode, dict[Annotated[int, Field(ge=2000, le=2100)], NonNeg]] = {}
+    scale: Annotated[Number, Field(gt=0)] = 1.0
+    rate_bounds: Annotated[list[NonNeg], Field(min_length=2, max_length=2)] = [0.5, 1.5]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Enrolment":
+        if self.rate_bounds[0] > self.rate_bounds[1]:
+            raise ValueError("rate_bounds 应为 [下限, 上限]，下限不大于上限 / rate_bounds must be [low, high]")
+        if self.entrants == "births" and not self.births:
+            raise ValueError("entrants: births 时须填写 births（{出生年份: 全县出生人数}） / entrants: births "
+                             "needs births {year: births}")
+        return self
+
+
+class TeacherActions(_Section):
+    retirement_age: Annotated[Number, Field(ge=40, le=80)] = 60
+    hire_age: Annotated[Number, Field(ge=18, le=70)] = 24
+    hire_defaults: dict[str, Any] = {}
+    hires: list[Hire] = []
+    moves: list[Move] = []
+    designations: list[Designation] = []
+
+
+class FacilityActions(_Section):
+    construction: list[Construction] = []
+    equipment: list[Equipment] = []
+    multimedia: list[Multimedia] = []
+    special_rooms: list[SpecialRoom] = []
+
+
+class ScenarioFile(Strict):
+    """A scenario YAML (``config/scenarios/*.yaml`` or ``--scenarios DIR``)."""
+
+    name: Annotated[str, Field(min_length=1)]
+    description: str | None = ""
+    enrolment: Enrolment = Enrolment()
+    teachers: TeacherActions = TeacherActions()
+    facilities: FacilityActions = FacilityActions()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_sections(cls, data: Any) -> Any:
+        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
+
+
+#: the action lists of a scenario (teachers and facilities), each item taken in its year
+_ITEM_KEYS = tuple(k for section in (TeacherActions, FacilityActions) for k, f in section.model_fields.items()
+                   if get_origin(f.annotation) is list)
+
+
+class ScenarioError(ConfigError):
     """A scenario file does not say what is expected (names file, key and expectation)."""
 
 
@@ -118,6 +225,7 @@ class Scenario:
 
 
 def _fail(source: str, key: str, expected: str) -> ScenarioError:
+    """A scenario that cannot be applied to this county (found while projecting)."""
     return ScenarioError(
         f"情景文件 {source}：键 “{key}” 不符合要求，应为 {expected}。 / "
         f"Scenario file {source}: key '{key}' is invalid; expected {expected}."
@@ -125,78 +233,21 @@ def _fail(source: str, key: str, expected: str) -> ScenarioError:
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
-    """Validate a scenario mapping and fill defaults (errors name the file, key and expectation)."""
+    """Validate a scenario mapping (``ScenarioFile``) and fill defaults; errors name the file,
+    the key, the value and what is allowed."""
     if not isinstance(data, dict):
-        raise _fail(source, "<顶层 top level>", "一个映射 a mapping (name, enrolment, teachers, facilities)")
-    allowed_top = {"name", "description", *_SCENARIO_KEYS}
-    for key in data:
-        if key not in allowed_top:
-            raise _fail(source, str(key), f"以下之一 one of {sorted(allowed_top)}")
-    if not isinstance(data.get("name"), str) or not data["name"].strip():
-        raise _fail(source, "name", "非空字符串 a non-empty string")
-    sections: dict[str, dict[str, Any]] = {}
-    for section, spec in _SCENARIO_KEYS.items():
-        given = data.get(section) or {}
-        if not isinstance(given, dict):
-            raise _fail(source, section, "一个映射 a mapping")
-        merged = copy.deepcopy(_DEFAULTS[section])
-        for key, value in given.items():
-            path = f"{section}.{key}"
-            if key not in spec:
-                raise _fail(source, path, f"以下之一 one of {sorted(spec)}")
-            if value is None:
-                continue
-            if not isinstance(value, spec[key]) or isinstance(value, bool):
-                raise _fail(source, path, f"类型 type {spec[key]}")
-            if key in _ITEM_KEYS:
-                required, optional = _ITEM_KEYS[key]
-                for i, item in enumerate(value):
-                    ipath = f"{path}[{i}]"
-                    if not isinstance(item, dict):
-                        raise _fail(source, ipath, f"一个映射 a mapping with keys {sorted(required)}")
-                    missing = required - set(item)
-                    if missing:
-                        raise _fail(source, f"{ipath}.{sorted(missing)[0]}", "必填 required")
-                    extra = set(item) - required - optional
-                    if extra:
-                        raise _fail(source, f"{ipath}.{sorted(extra)[0]}",
-                                    f"以下之一 one of {sorted(required | optional)}")
-                    if not isinstance(item["year"], int):
-                        raise _fail(source, f"{ipath}.year", "整数年份 an integer year")
-                    for num in ("count", "rooms", "yuan", "area_m2", "teaching_aux_m2",
-                                "indoor_sports_m2", "sports_ground_m2", "gymnasium_m2"):
-                        if num in item and (not isinstance(item[num], (int, float))
-                                            or isinstance(item[num], bool) or item[num] < 0):
-                            raise _fail(source, f"{ipath}.{num}", "非负数 a non-negative number")
-                    if "stage" in item and item["stage"] not in schemas.STAGES:
-                        raise _fail(source, f"{ipath}.stage", f"以下之一 one of {schemas.STAGES}")
-                    if "room_type" in item and item["room_type"] not in schemas.ROOM_TYPES:
-                        raise _fail(source, f"{ipath}.room_type", f"以下之一 one of {schemas.ROOM_TYPES}")
-                    if "backbone_level" in item and not set(
-                            item["backbone_level"] if isinstance(item["backbone_level"], list)
-                            else [item["backbone_level"]]) <= set(schemas.BACKBONE_LEVELS):
-                        raise _fail(source, f"{ipath}.backbone_level",
-                                    f"以下之一或其列表 one or a list of {schemas.BACKBONE_LEVELS}")
-                    if "level" in item and item["level"] not in schemas.BACKBONE_LEVELS[1:]:
-                        raise _fail(source, f"{ipath}.level",
-                                    f"以下之一 one of {schemas.BACKBONE_LEVELS[1:]}")
-                    for code_key in ("school", "from", "to"):
-                        if code_key in item:
-                            item[code_key] = str(item[code_key])
-            merged[key] = value
-        sections[section] = merged
-    if sections["enrolment"]["entrants"] not in ("trend", "constant", "births"):
-        raise _fail(source, "enrolment.entrants", "trend、constant 或 births")
-    if sections["enrolment"]["entrants"] == "births" and not sections["enrolment"]["births"]:
-        raise _fail(source, "enrolment.births", "出生人口 {年份: 人数}（entrants: births 时必填）")
-    rb = sections["enrolment"]["rate_bounds"]
-    if len(rb) != 2 or not all(isinstance(v, (int, float)) for v in rb) or rb[0] > rb[1]:
-        raise _fail(source, "enrolment.rate_bounds", "[下限, 上限] two numbers [low, high]")
+        raise ScenarioError(f"情景文件 {source} 应为键值表（name, enrolment, teachers, facilities） / "
+                            f"scenario file {source} must be a mapping (name, enrolment, teachers, facilities)")
+    try:
+        model = ScenarioFile.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(format_errors(exc, source, ScenarioFile)) from None
+    dumped = model.model_dump(by_alias=True, exclude_none=True)
     return Scenario(
-        name=data["name"].strip(),
-        description=str(data.get("description") or ""),
+        name=model.name.strip(),
+        description=str(model.description or ""),
         source=source,
-        **sections,
+        enrolment=dumped["enrolment"], teachers=dumped["teachers"], facilities=dumped["facilities"],
     )
 
 
@@ -208,10 +259,9 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
     if not path.is_file():
         raise ScenarioError(f"找不到情景文件 {path}。 / Scenario file not found: {path}.")
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except yaml.YAMLError as err:
-        raise ScenarioError(f"情景文件 {path} 不是有效的 YAML：{err} / invalid YAML in {path}") from err
+        data = read_yaml(path, "情景文件 scenario file")
+    except ConfigError as exc:
+        raise ScenarioError(str(exc)) from None
     return scenario_from_dict(data, source=str(path))
 
 
