@@ -18,6 +18,7 @@ import analysis
 from analysis import cli
 from analysis.engine import resource_tables
 from analysis.engine.guarantee import g9, g11, g12
+from analysis.ingest.rawdata import split_header
 from analysis.ingest.stats_export import StatsLayoutError, read_sources
 from analysis.ingest.stats_import import BACKUP_DIR, assemble, import_stats
 from analysis.ingest.stats_report import IMPORT_REPORT
@@ -73,6 +74,11 @@ def _template_side(demo, folder: Path) -> Path:
                 ws.append([code, st, None, None, None, None, int(n)])
     wb.save(period / "教职工花名册.xlsx")
     return folder
+
+
+def _header(ws, row: int = 1) -> list[str | None]:
+    """A sheet's header texts without their unit brackets (三年级（人） → 三年级)."""
+    return [split_header(c.value)[0] if c.value is not None else None for c in ws[row]]
 
 
 def _resources(tables) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -149,17 +155,42 @@ def export_only(demo, tmp_path_factory) -> dict:
 def test_export_alone_splits_no_mixed_school(demo, export_only):
     """The export holds school totals: a single-stage school takes them, a mixed school (九年一贯制,
     完全中学, a primary school with 幼儿班) gets empty counts and is listed — never guessed."""
-    wb = load_workbook(export_only["folder"] / P / "教职工花名册.xlsx")
-    rows = {(r[0], r[2]): r for r in wb["专任教师数"].iter_rows(min_row=2, values_only=True)}
+    ws = load_workbook(export_only["folder"] / P / "教职工花名册.xlsx")["专任教师数"]
+    h = _header(ws)
+    counts = [h.index(x) for x in ("专任教师数", "其中:高于规定学历", "其中:县级及以上骨干教师", "其中:体育、艺术专任教师")]
+    rows = {(r[h.index("学校标识码")], r[h.index("学段")]): [r[j] for j in counts]
+            for r in ws.iter_rows(min_row=2, values_only=True)}
     # 后安镇中心小学 (…02): 小学 only → the export's total is its primary count
-    assert rows[("2104210002", "小学")][3] == demo["county"].teacher_counts("2104210002")["total"]
+    assert rows[("2104210002", "小学")][0] == demo["county"].teacher_counts("2104210002")["total"]
     # 救兵镇九年一贯制学校 (…04) and 石文镇中心小学 with 幼儿班 (…01): blank, listed
     for key in (("2104210004", "小学"), ("2104210004", "初中"), ("2104210001", "小学")):
-        assert rows[key][3:7] == (None, None, None, None), key
+        assert rows[key] == [None, None, None, None], key
+    names = [r[h.index("学校名称")] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert names[0] == "石文镇中心小学" and all(names)  # the template's side column filled too
     issues = export_only["result"].issues
     split = issues[issues["problem"].str.startswith("缺少分学段的专任教师数")]
     assert set(split["school_code"]) >= {"2104210001", "2104210004", "2104210006"}
     assert export_only["result"].exit_code == 1
+
+
+def test_a_fresh_import_writes_the_template_set(export_only):
+    """Into an empty county folder: the statistics' sheets filled inside the template's workbooks
+    (填表说明, drop-down lists kept), the other workbooks as blank templates to fill, the 学校代码
+    helper sheets filled with the schools, county.yaml named after the export's 统计三级."""
+    folder = export_only["folder"] / P
+    assert sorted(p.name for p in folder.glob("*.xlsx")) == sorted(
+        ["学校基本情况.xlsx", "教职工花名册.xlsx", "办学条件.xlsx", "经费.xlsx", "招生与升学.xlsx", "督导与质量.xlsx",
+         "社会认可度调查.xlsx", "县级数据.xlsx", IMPORT_REPORT])
+    finance = load_workbook(folder / "经费.xlsx")
+    assert finance.sheetnames[0] == "填表说明" and finance["学校经费"].max_row == 1  # blank: to fill
+    assert sorted(p.name for p in export_only["result"].blank) == sorted(
+        ["经费.xlsx", "招生与升学.xlsx", "督导与质量.xlsx", "社会认可度调查.xlsx", "县级数据.xlsx"])
+    staff = load_workbook(folder / "教职工花名册.xlsx")
+    assert staff.sheetnames[0] == "填表说明" and staff["教职工"].max_row == 1
+    assert staff["专任教师数"].data_validations.dataValidation  # the template's checks are kept
+    codes = [r[0] for r in staff["学校代码"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert len(codes) == 10 and codes[0] == "2104210001"
+    assert "county: 抚顺县" in (export_only["folder"] / "county.yaml").read_text(encoding="utf-8")
 
 
 def test_unmapped_campus_is_kept_aside_then_mapped(demo, export_only, tmp_path):
@@ -183,6 +214,7 @@ def test_unmapped_campus_is_kept_aside_then_mapped(demo, export_only, tmp_path):
         if f.name not in ("学校基本情况.xlsx", "教职工花名册.xlsx", "办学条件.xlsx"):
             shutil.copy(f, folder / P / f.name)
     fac = load_workbook(folder / P / "办学条件.xlsx")
+    del fac["专用教室"]  # the template's blank sheet: the demo's rooms instead
     rooms = fac.create_sheet("专用教室")
     for row in load_workbook(demo["base"] / "native" / P / "办学条件.xlsx")["专用教室"].iter_rows(values_only=True):
         rooms.append(list(row))
@@ -257,13 +289,13 @@ def test_star_cells_and_blank_needed_cells(demo, tmp_path, capsys):
     assert len(dup) == 1 and dup.iloc[0]["row"] == 19
     e = load_workbook(tmp_path / "again" / P / "学校基本情况.xlsx")["在校生"]
     row5 = next(r for r in e.iter_rows(min_row=2, values_only=True) if r[0] == "2104210005")
-    assert row5[2 + 7] == demo["county"].pupils("2104210005", 7)  # 七年级, once
+    assert row5[_header(e).index("七年级")] == demo["county"].pupils("2104210005", 7)  # once, not doubled
     mine = issues[issues["school_code"] == "2104210002"]
     assert mine["problem"].str.contains("没有三年级人数").any()
     assert not mine["header"].fillna("").str.contains("初中").any()
     wb = load_workbook(tmp_path / "out" / P / "学校基本情况.xlsx")
     ws = wb["在校生"]
-    header = [c.value for c in ws[1]]
+    header = _header(ws)
     row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "2104210002")
     assert row[header.index("三年级")] is None and row[header.index("二年级")] is not None
 
@@ -379,8 +411,10 @@ def test_template_and_statistics_in_one_folder(demo, native, tmp_path):
     # a counts cell off from the roster
     tw = load_workbook(period / "教职工花名册.xlsx")
     counts = tw["专任教师数"]
-    cells = next(r for r in counts.iter_rows(min_row=2) if r[0].value == "2104210001" and r[2].value == "小学")
-    cells[3].value = 99
+    h = _header(counts)
+    cells = next(r for r in counts.iter_rows(min_row=2) if r[0].value == "2104210001" and r[h.index("学段")].value == "小学")
+    assert cells[h.index("专任教师数")].value is None  # the export does not split a school with 幼儿班
+    cells[h.index("专任教师数")].value = 99
     tw.save(period / "教职工花名册.xlsx")
     after = analysis.clean_period(folder, P, None)
     units, cv = _resources(after.tables)

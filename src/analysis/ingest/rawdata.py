@@ -557,6 +557,11 @@ def _header_keys(spec: SheetSpec) -> tuple[tuple[str, str, RawCol], ...]:
     return hit[1]
 
 
+def match_header(spec: SheetSpec, header: Any) -> RawCol | None:
+    """The contract column a header cell names (any accepted spelling, unit bracket ignored)."""
+    return _match(spec, header)
+
+
 def _match(spec: SheetSpec, header: Any) -> RawCol | None:
     base, _ = split_header(header)
     text = norm_text(header)

@@ -488,7 +488,7 @@ def read_export(path: Path, wb, sources: Sources) -> None:
                 f"（现有：{found}…）",
                 f"'{file}' sheet '{sheet}' header rows {top}–{bottom}: no column '{_shown(accepted[0])}'"))
     absent = [f for f in EXPORT_FIELDS if f.split("+")[0] not in {c.split("+")[0] for c in columns}
-              and "+" not in f and not f.startswith(("band:", "g"))]
+              and "+" not in f and not f.startswith(("band:", "g")) and f != "county"]
     if absent:
         sources.issue(Loc(file, sheet, top, None, ""), "、".join(_shown(EXPORT_FIELDS[f][0][0]) for f in absent),
                       "综合查询导出中没有这些列 / columns not in the export",
@@ -519,7 +519,7 @@ def read_export(path: Path, wb, sources: Sources) -> None:
         kept.append(r)
     rows = kept
     for fld, c in columns.items():
-        if fld in ("name", "code", "type", "urban", "owner", "counted"):
+        if fld in ("name", "code", "type", "urban", "owner", "counted", "county"):
             kind, family = "text", None
         else:
             kind = "int" if re.fullmatch(r"g\d+", fld) or fld.startswith(("band:", "t:", "bb:")) else "float"

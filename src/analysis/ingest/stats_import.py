@@ -40,12 +40,14 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from analysis.config.standards import load_standards
 from analysis.errors import RawDataError, err
-from analysis.files import atomic_path
+from analysis.config.county import COUNTY_FILE
+from analysis.files import atomic_path, atomic_write
 from analysis.ingest.rawdata import (
     BAND_TARGETS,
     GRADE_NAMES,
@@ -55,12 +57,16 @@ from analysis.ingest.rawdata import (
     SheetSpec,
     WorkbookCache,
     find_sheet,
+    match_header,
     norm_text,
     parse_column,
     read_sheet,
+    split_header,
+    unit_factor,
 )
 from analysis.ingest.stats_export import Loc, Sources, Value, read_sources
 from analysis.ingest.stats_report import IMPORT_REPORT, REPORT_CAMPUSES, REPORT_CONFLICTS, REPORT_ISSUES
+from analysis.ingest.template import CODES_SHEET, build_workbook, county_yaml, workbooks
 from analysis.schemas import ALL_STAGES, STAGES, TYPE_GRADES, stage_of_grade
 
 BACKUP_DIR = "导入前备份_backup"
@@ -88,6 +94,7 @@ class ImportResult:
     campuses: pd.DataFrame
     n_schools: int
     files: list[tuple[str, str]] = field(default_factory=list)
+    blank: list[Path] = field(default_factory=list)  # blank template workbooks written (the rest to fill)
 
     @property
     def exit_code(self) -> int:
@@ -385,37 +392,138 @@ def merge_sheet(spec: SheetSpec, new_rows: list[dict], new_locs: list[dict],
 
 
 # ---------------------------------------------------------------------------- writing
-def _write_sheet(wb, spec: SheetSpec, rows: list[dict], campus_codes: set[str], names: dict[str, Any]) -> None:
-    if spec.sheet in wb.sheetnames:
-        idx = wb.sheetnames.index(spec.sheet)
-        del wb[spec.sheet]
-        ws = wb.create_sheet(spec.sheet, idx)
-    else:
-        ws = wb.create_sheet(spec.sheet)
-    cols = list(spec.columns)
-    headers = [_header(c) for c in cols]
-    side = spec.sheet != "学校名录"
-    if side:
-        headers.insert(1, "学校名称")
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        values = []
-        for c in cols:
-            v = r.get(c.target)
-            if v is not None and c.kind in NUMERIC_KINDS and isinstance(v, float) and v.is_integer():
-                v = int(v)
-            values.append(_display(v))
-        if side:
-            values.insert(1, names.get(norm_text(r.get("school_code"))))
-        ws.append(values)
-        if spec.sheet == "学校名录" and norm_text(r.get("school_code")) in campus_codes and r.get("parent_code") in (None, ""):
-            cell = ws.cell(row=ws.max_row, column=[c.target for c in cols].index("parent_code") + 1)
-            cell.fill = _FILL
-            cell.comment = Comment("不计校数校区：请填写所属学校的学校标识码（统计导出不含此项）", "analysis")
-    ws.freeze_panes = "B2"
+def _locate(ws, spec: SheetSpec) -> tuple[int, dict[str, int], dict[str, str | None], int | None] | None:
+    """The header row of ``ws`` (among the first 20), the column of each contract column found in
+    it, the unit written in each header and the column of a 学校名称 side column; None when no
+    header of the sheet is found."""
+    best, best_hits = None, {}
+    for r in range(1, min(ws.max_row, 20) + 1):
+        hits: dict[str, int] = {}
+        for c in range(1, ws.max_column + 1):
+            v = ws.cell(r, c).value
+            col = match_header(spec, v) if v is not None and str(v).strip() else None
+            if col is not None and col.target not in hits:
+                hits[col.target] = c
+        if len(hits) > len(best_hits):
+            best, best_hits = r, hits
+    if best is None or len(best_hits) < 2:
+        return None
+    units = {t: split_header(ws.cell(best, c).value)[1] for t, c in best_hits.items()}
+    name_col = next((c for c in range(1, ws.max_column + 1)
+                     if split_header(ws.cell(best, c).value or "")[0] == "学校名称" and c not in best_hits.values()),
+                    None)
+    return best, best_hits, units, name_col
 
+
+def _writable(ws, row: int, col: int):
+    """The cell, unmerged first when it lies in a merged range (every cell of the range keeps the
+    range's value)."""
+    cell = ws.cell(row, col)
+    if isinstance(cell, MergedCell):
+        rng = next(r for r in ws.merged_cells.ranges if cell.coordinate in r)
+        top = ws.cell(rng.min_row, rng.min_col).value
+        ws.unmerge_cells(str(rng))
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                ws.cell(r, c).value = top
+        cell = ws.cell(row, col)
+    return cell
+
+
+def _as_written(col, value, unit: str | None) -> Any:
+    """A contract value as the sheet writes it: in the header's unit (万元 for a 万元 column), 是/否,
+    whole numbers without ".0"."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if col.kind in NUMERIC_KINDS and isinstance(value, (int, float)):
+        factor = unit_factor(col, unit) or 1.0
+        value = value / factor if factor != 1.0 else value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+    return value
+
+
+def fill_sheet(wb, spec: SheetSpec, rows: list[dict], campus_codes: set[str], names: dict[str, Any]) -> None:
+    """Write the statistics' rows into the sheet in place: a school (and stage) already listed gets
+    the statistics' values in its row (blank statistics leave the cell as it is), a new one a new
+    row under the last; every other cell, the title rows, the formats, drop-down lists and input
+    messages stay. A sheet that is not there (or has no header of the contract) is added with the
+    contract's headers."""
+    ws = wb[spec.sheet] if spec.sheet in wb.sheetnames else None
+    found = _locate(ws, spec) if ws is not None else None
+    if found is None:
+        if ws is not None:
+            idx = wb.sheetnames.index(spec.sheet)
+            del wb[spec.sheet]
+            ws = wb.create_sheet(spec.sheet, idx)
+        else:
+            ws = wb.create_sheet(spec.sheet)
+        headers = [_header(c) for c in spec.columns]
+        if spec.sheet != "学校名录":
+            headers.insert(1, "学校名称")
+        ws.append(headers)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "B2"
+        found = _locate(ws, spec)
+    header_row, positions, units, name_col = found
+    cols = {c.target: c for c in spec.columns}
+    keys = _KEYS[spec.sheet]
+    # columns of the contract the sheet lacks and the statistics fill: added after the last
+    for c in spec.columns:
+        if c.target not in positions and any(r.get(c.target) is not None for r in rows):
+            positions[c.target] = ws.max_column + 1
+            ws.cell(header_row, positions[c.target], _header(c)).font = Font(bold=True)
+            units[c.target] = split_header(_header(c))[1]
+    listed: dict[tuple, int] = {}
+    last = header_row
+    for r in range(header_row + 1, ws.max_row + 1):
+        values = [ws.cell(r, c).value for c in positions.values()]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        last = r
+        k = tuple(norm_text(ws.cell(r, positions[t]).value) if t in positions else "" for t in keys)
+        listed.setdefault(k, r)
+    for rec in rows:
+        k = _key(rec, keys)
+        row = listed.get(k)
+        if row is None:
+            last += 1
+            row = last
+            listed[k] = row
+            if name_col is not None:
+                _writable(ws, row, name_col).value = names.get(norm_text(rec.get("school_code")))
+        for t, v in rec.items():
+            if v is None or t not in positions:
+                continue
+            cell = _writable(ws, row, positions[t])
+            cell.value = _as_written(cols[t], v, units.get(t))
+            if cols[t].kind == "code":
+                cell.number_format = "@"
+        if (spec.sheet == "学校名录" and norm_text(rec.get("school_code")) in campus_codes
+                and "parent_code" in positions):
+            cell = _writable(ws, row, positions["parent_code"])
+            if cell.value is None or not str(cell.value).strip():
+                cell.fill = _FILL
+                cell.comment = Comment("不计校数校区：请填写所属学校的学校标识码（统计导出不含此项）", "analysis")
+
+
+def _fill_codes_sheet(wb, schools: list[dict]) -> None:
+    """The template's 学校代码 helper sheet (school codes for the drop-down checks), when empty."""
+    if CODES_SHEET not in wb.sheetnames:
+        return
+    ws = wb[CODES_SHEET]
+    if ws.cell(2, 1).value not in (None, ""):
+        return
+    for i, r in enumerate(schools, start=2):
+        ws.cell(i, 1, r.get("school_code")).number_format = "@"
+        ws.cell(i, 2, r.get("school_name"))
+
+
+def _county_name(sources: Sources) -> str | None:
+    """The county named by the export's 统计三级 (the most frequent), if any."""
+    names = [v.value for fields in sources.values.values() for v in fields.get("county", []) if v.value]
+    return max(set(names), key=names.count) if names else None
 
 
 def _backup(path: Path, stamp: str) -> Path:
@@ -446,9 +554,13 @@ def _write_report(path: Path, sources: Sources, issues: pd.DataFrame, conflicts:
         ["与已有工作簿不同的数据 / conflicts", f"{len(conflicts)} 处，见“{REPORT_CONFLICTS}”（采用统计数据）"],
         ["不计校数校区 / campuses", f"{len(campuses)} 个，见“{REPORT_CAMPUSES}”：请在 学校基本情况.xlsx·学校名录 的"
                                    "“所属学校标识码”列填写"],
-        ["下一步 / next", "用 analysis template 生成其余工作簿（经费、督导与质量、招生与升学、社会认可度调查、县级数据，"
-                         "学校名录的所在乡镇、寄宿制学校、村小学，需要 G9、G11、G12 时的教职工花名册），填写后运行 "
-                         "analysis check，再运行 analysis run"],
+        ["下一步 / next", "填写统计数据没有的内容：期文件夹中原来没有的工作簿已按填报模板写出（空白，见各工作簿的"
+                         "“填表说明”）——经费、督导与质量、招生与升学、社会认可度调查、县级数据、办学条件的“专用教室”；"
+                         "学校名录的所在乡镇、寄宿制学校、村小学和不计校数校区的所属学校标识码；专任教师数的“外校来本校任教的"
+                         "体育、艺术教师”；需要 G9、G11、G12 时的“教职工”花名册；county.yaml 的县域基本情况。然后运行 "
+                         "analysis check，再运行 analysis run。 / Fill in what the statistics do not hold (the "
+                         "workbooks that were missing are written as blank templates), then analysis check, "
+                         "then analysis run."],
     ]
     for line in lines:
         ws.append(line)
@@ -499,26 +611,33 @@ def import_stats(paths: list[Path], raw_dir: Path, period: str, standards: dict 
     campuses = campuses.rename(columns={"school_code": "校区标识码", "school_name": "校区名称"})
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    written, backups = [], []
+    written, backups, blank = [], [], []
     campus_codes = {norm_text(c) for c in campuses["校区标识码"]}
-    for wb_name in dict.fromkeys(w for w, _ in OUTPUT_SHEETS):
-        sheets = [s for w, s in OUTPUT_SHEETS if w == wb_name]
-        if not any(merged[s] for s in sheets):
-            continue
-        path = cache.path(f"{wb_name}.xlsx")
+    county = _county_name(sources)
+    for file, group in workbooks().items():
+        sheets = [spec for spec in group if (spec.workbook, spec.sheet) in OUTPUT_SHEETS]
+        path = cache.path(file)
+        if path is not None and not any(rows[s.sheet] for s in sheets):
+            continue  # a workbook the statistics do not fill, already there: untouched
         if path is not None:
             wb = load_workbook(path)
             backups.append(_backup(path, stamp))
-        else:
-            path = folder / f"{wb_name}.xlsx"
-            wb = Workbook()
-            wb.remove(wb.active)
-        for sheet in sheets:
-            if merged[sheet] or sheet in wb.sheetnames:
-                _write_sheet(wb, _SPECS[(wb_name, sheet)], merged[sheet], campus_codes, names)
+        else:  # the template's blank workbook: what the statistics hold is filled in below
+            path = folder / file
+            wb = build_workbook(file, group, county=county, period=str(period))
+            if not sheets:
+                blank.append(path)
+        for spec in sheets:
+            if rows[spec.sheet]:
+                fill_sheet(wb, spec, rows[spec.sheet], campus_codes, names)
+        _fill_codes_sheet(wb, merged["学校名录"])
         with atomic_path(path) as tmp:
             wb.save(tmp)
         written.append(path)
+    county_file = Path(raw_dir) / COUNTY_FILE
+    if not county_file.exists():
+        atomic_write(county_file, county_yaml(county, str(period)))
+        written.append(county_file)
     issues = _frame(sources.issues, ISSUE_COLUMNS)
     conflict_df = _frame(conflicts, CONFLICT_COLUMNS)
     report = folder / IMPORT_REPORT
@@ -528,7 +647,7 @@ def import_stats(paths: list[Path], raw_dir: Path, period: str, standards: dict 
     issues = pd.DataFrame(sources.issues, columns=list(ISSUE_COLUMNS))
     return ImportResult(folder, written + [report], backups, issues,
                         pd.DataFrame(conflicts, columns=list(CONFLICT_COLUMNS)), campuses,
-                        len(sources.order), sources.files)
+                        len(sources.order), sources.files, blank)
 
 
 def summary_lines(result: ImportResult) -> list[str]:
@@ -537,9 +656,12 @@ def summary_lines(result: ImportResult) -> list[str]:
     for f, shape in result.files:
         lines.append(f"  读取 / read: {f}（{shape}）")
     for p in result.written:
-        lines.append(f"  写入 / written: {p.name}")
+        blank = "（空白模板，请填写 / blank template to fill in）" if p in result.blank else ""
+        lines.append(f"  写入 / written: {p.name}{blank}")
     if result.backups:
         lines.append(f"  原文件已备份 / previous files kept: {result.backups[0].parent}")
     lines.append(f"  问题 / problems: {len(result.issues)}；与已有数据不同 / conflicts: {len(result.conflicts)}；"
                  f"不计校数校区 / campuses: {len(result.campuses)}（见 / see {IMPORT_REPORT}）")
+    lines.append(f"下一步 / next: 填写统计数据没有的内容（见 {IMPORT_REPORT}“说明”），然后运行 analysis check --period "
+                 f"{result.folder.name} --data {result.folder.parent} / fill in the rest, then run analysis check")
     return lines

@@ -236,6 +236,7 @@ IDENTITY_SHEETS = ("教基1001", "基础基111")
 #: names another column of the same field: the columns found are summed (博士 + 硕士 研究生).
 EXPORT_FIELDS: dict[str, tuple[tuple[tuple[str, ...], ...], bool]] = {
     "name": ((("学校名称",), ("机构名称",)), True),
+    "county": ((("统计三级",), ("所在县",)), False),
     "code": ((("学校标识码",), ("机构编码",), ("学校代码",)), True),
     "type": ((("办学类型",), ("学校办学类型",)), True),
     "urban": ((("城乡分类",), ("城乡分组",), ("城乡类型",)), False),
