@@ -22,7 +22,6 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.errors import ConfigError, RawDataError
-from analysis.files import temporary_path
 from analysis.ingest import checks, stats_import, template
 from analysis.pipeline import runner
 
@@ -181,17 +180,14 @@ def _import_stats(args) -> int:
             _stderr(f"错误 / ERROR: 统计数据不能放在要写入的报告期文件夹 {src} 中 / the sources cannot be the period "
                     "folder being written")
             return 2
-    try:
-        (out / args.period).mkdir(parents=True, exist_ok=True)
-        temporary_path(out / args.period / "write-check").unlink()
-    except OSError as exc:
-        _stderr(f"错误 / ERROR: 无法写入 {out / args.period}（{exc.strerror or type(exc).__name__}）；请用 --out 另选 / "
-                "cannot write there; choose another folder with --out")
-        return 2
-    try:
+    try:  # the folder is created only once the statistics are read
         result = stats_import.import_stats([Path(s) for s in args.sources], out, args.period)
     except RawDataError as exc:
         _stderr("错误 / ERROR: " + " ".join(str(exc).split()))
+        return 2
+    except OSError as exc:
+        _stderr(f"错误 / ERROR: 无法写入 {out / args.period}（{exc.strerror or type(exc).__name__}）；请用 --out 另选 / "
+                "cannot write there; choose another folder with --out")
         return 2
     for line in stats_import.summary_lines(result):
         print(line, flush=True)
