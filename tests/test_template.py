@@ -438,8 +438,12 @@ def test_helper_sheets_and_side_columns_give_no_data_quality_line(blank, tmp_pat
     assert blank[["row", "column"]].values.tolist() == [[2, "六年级（人）"]]
     # what else is left to do: the school has no row in the other per-school sheets (one line
     # each), and county.yaml's 表Ⅰ facts are still blank (one line each)
-    books = dq[dq["file"] != "county.yaml"]
+    books = dq[(dq["file"] != "county.yaml") & (dq["sheet"] != "县级数据项")]
     assert sorted(books["sheet"]) == sorted(["在校生", "班级", "教职工", "校舍场地装备", "学校经费", "学校评级"])
+    # the template lists every county item with a blank value: each numeric one is listed as blank
+    numeric = [k for k, v in schemas.COUNTY_ITEM_SPECS.items() if v.unit is not None]
+    items = dq[dq["sheet"] == "县级数据项"]
+    assert len(items) == len(numeric) and items["problem"].str.contains("数值为空").all()
     assert len(dq[dq["file"] == "county.yaml"]) == len(FACTS)
 
 

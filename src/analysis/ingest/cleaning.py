@@ -629,7 +629,8 @@ def _county_item_values(items: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.Dat
     noted = {line["row"] for line in log.lines if line["file"] == spec.file and line["sheet"] == spec.sheet}
     for i, r in items.iterrows():
         item = schemas.COUNTY_ITEM_SPECS.get(r["item"])
-        if item is not None and _none_if_na(r["value"]) is None and int(r["_row"]) not in noted:
+        if (item is not None and item.unit is not None and _none_if_na(r["value"]) is None
+                and int(r["_row"]) not in noted):
             # left blank (an unreadable value is listed already): unknown, never zero
             log.note(spec.file, spec.sheet, int(r["_row"]), h_value, None,
                      f"县级数据项“{item.label}”的数值为空 / county item value blank",
