@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config.standards import load_standards, resource_codes, teacher_codes
-from analysis.engine.arrays import bools, floats, isin, join_labels, positions
+from analysis.engine.arrays import bools, floats, join_labels, positions
 from analysis.engine.inputs import excel_names, incomplete_schools
 from analysis.engine.shares import stage_shares  # noqa: F401  (public: analysis.stage_shares)
 from analysis.engine.teachers import serving_mask, teacher_masks
