@@ -56,6 +56,7 @@ display(HTML(sections.units_table(r)))
 
 # %% tags=["remove-input"]
 display(Markdown(sections.unit_values_note(std)))
+display(Markdown(sections.overrides_text(std)))
 display(HTML(sections.standards_table(std)))
 display(Markdown(sections.unit_pass_text(r)))
 display(HTML(sections.unit_values_table(r)))

@@ -28,7 +28,7 @@ scenario_dir = ""      # "" → the bundled scenarios
 standards_file = ""    # "" → the bundled standards (standards.yaml)
 
 # %% tags=["remove-cell"]
-from IPython.display import HTML, display
+from IPython.display import HTML, Markdown, display
 
 from analysis.pipeline import results
 from analysis.reporting import figures, report, sections
@@ -38,6 +38,7 @@ std = r.ctx.standards
 
 # %% tags=["remove-input"]
 display(HTML(report.headline_html(r.verdict, county=r.ctx.county, period=period)))
+display(Markdown(sections.overrides_text(std)))
 
 # %% [markdown]
 # ## 一、县域基本情况

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import yaml
 from openpyxl import load_workbook
 
+from analysis.config.county import county_meta
 from analysis.demo import SCHOOLS, TOWNS, WORKBOOKS, write_demo
 from analysis.paths import DEMO_RAW_DIR
 
@@ -38,8 +38,13 @@ def test_committed_demo_is_small_and_complete():
     sizes = [p.stat().st_size for p in DEMO_RAW_DIR.rglob("*.xlsx")]
     assert len(sizes) == 3 * len(WORKBOOKS)  # 3 periods × 8 workbooks
     assert sum(sizes) < 1_000_000
-    meta = yaml.safe_load((DEMO_RAW_DIR / "county.yaml").read_text(encoding="utf-8"))
-    assert meta == {"county": "抚顺县", "demo": True, "periods": ["2019", "2020", "2021"]}
+    meta = county_meta(DEMO_RAW_DIR)
+    assert {k: meta[k] for k in ("county", "demo", "periods", "target_year")} == {
+        "county": "抚顺县", "demo": True, "periods": ["2019", "2020", "2021"], "target_year": 2022}
+    # 表Ⅰ's facts per period; the planted missing fact: 2019 农民年人均纯收入 (2020: 15630 + 910 × 1)
+    assert meta["facts"]["2019"]["rural_income_per_capita"] is None
+    assert meta["facts"]["2020"]["rural_income_per_capita"] == 16540
+    assert meta["facts"]["2021"]["population"] == 20.35  # 20.57 − 0.11 × 2
 
 
 def test_school_mix_covers_every_required_kind():

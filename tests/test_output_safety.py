@@ -309,7 +309,7 @@ def test_bad_demo_flag_is_refused_naming_file_and_key(value, tmp_path, county_di
                                   "--processed", str(tmp_path / "p"), "--notebooks-dir", str(OK)])
     assert code == 2
     assert len(err.strip().splitlines()) == 1
-    assert str(yaml_file) in err and "key demo" in err and "true 或 false" in err
+    assert str(yaml_file) in err and "demo = " in err and "true 或 false" in err
     assert not (tmp_path / "o").exists() and not (tmp_path / "p").exists()
 
 

@@ -13,8 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from analysis.config.standards import load_standards
-from analysis.reporting import report
-from analysis.reporting import index, workbook
+from analysis.reporting import index, report, workbook
 from analysis.schemas import validate
 
 EVIL = "<script>alert(1)</script>"

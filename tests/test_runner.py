@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import FIXTURE_NOTEBOOKS, PYTHON
+from conftest import FIXTURE_NOTEBOOKS
 
 from analysis import files, paths
 from analysis.pipeline import runner

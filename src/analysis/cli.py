@@ -1,9 +1,12 @@
-"""Command line: ``analysis run --period 2021``, ``analysis check --period 2021`` (also
-``python -m analysis``).
+"""Command line: ``analysis run --period 2021``, ``analysis check --period 2021``,
+``analysis template --out DIR`` (also ``python -m analysis``).
 
 Examples::
 
+    analysis template --out /path/county --county 某县 --period 2022   # blank input workbooks
+
     analysis check --period 2021                    # validate the workbooks only (fast)
+    analysis import-stats 综合查询.xlsx 基层表/ --period 2021 --out data/raw/我县   # the statistics → workbooks
 
     analysis run --all-periods                      # every period of the demo data
     analysis run --period 2021 --period 2020        # two periods
@@ -18,8 +21,8 @@ import sys
 from pathlib import Path
 
 from analysis import paths
-from analysis.errors import RawDataError
-from analysis.ingest import checks
+from analysis.errors import ConfigError, RawDataError
+from analysis.ingest import checks, stats_import, template
 from analysis.pipeline import runner
 
 ENV_NOTEBOOKS_DIR = "ANALYSIS_NOTEBOOKS_DIR"
@@ -50,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
                      help="报告根目录，每期写入 DIR/<period>/（默认 reports） / reports root; each period goes to DIR/<period>/ (default reports)")
     run.add_argument("--notebook", metavar="NAME",
                      help="只运行一个笔记本，如 indicators 或 02_indicators / run one notebook only")
+    run.add_argument("--standards", metavar="FILE",
+                     help="用另一份完整的评估标准文件代替国家标准（county.yaml 的 overrides 仍在其上生效） / "
+                     "another whole standards file instead of the national one (county.yaml overrides still apply)")
+    run.add_argument("--target-year", metavar="YYYY",
+                     help="目标年份（默认取 county.yaml 的 target_year，再默认 2022） / target year (default: "
+                     "county.yaml target_year, else 2022)")
+    run.add_argument("--scenarios", metavar="DIR",
+                     help="情景文件夹（*.yaml，默认内置的基准情景与县规划情景） / folder of scenario files "
+                     "(default: the bundled baseline and county plan)")
     run.add_argument("--notebooks-dir", metavar="DIR",
                      help="用同一运行器运行另一目录中的笔记本 NN_*.py（不运行内置计算步骤；也可用环境变量 "
                      f"{ENV_NOTEBOOKS_DIR}） / run another folder of NN_*.py notebooks with the same runner "
@@ -74,7 +86,112 @@ def _parser() -> argparse.ArgumentParser:
                        help="县的原始数据目录（默认 data/raw/demo） / the county's raw data folder")
     check.add_argument("--out", metavar="DIR",
                        help="清单写入 DIR/<period>/（默认 reports） / the list goes to DIR/<period>/ (default reports)")
+
+    imp = sub.add_parser(
+        "import-stats",
+        help="导入教育事业统计数据，写出原始工作簿 / import the education statistics into the raw workbooks",
+        description="读取综合查询导出（按表头路径）和逐校基层表（教基NNNN、基础基NNN，按工作表代码），写出或合并 "
+        "<out>/<period>/ 中的 学校基本情况、教职工花名册（专任教师数）、办学条件 工作簿，并写出 统计导入报告.xlsx。"
+        "退出码：0 无需补填；1 有需补填或更正的数据；2 无法使用的输入（版式不同、文件无法打开）。 / Read the "
+        "综合查询 export (by header path) and per-school workbooks (by sheet code); write or merge the "
+        "contract workbooks in <out>/<period>/ and 统计导入报告.xlsx. Exit codes: 0 nothing to fill in; "
+        "1 data to fill in or correct; 2 unusable input.",
+    )
+    imp.add_argument("sources", nargs="+", metavar="SOURCE",
+                     help="统计数据文件或文件夹（.xlsx） / statistics files or folders (.xlsx)")
+    imp.add_argument("--period", required=True, metavar="YYYY", help="报告期 / reporting period")
+    imp.add_argument("--out", required=True, metavar="DIR",
+                     help="县的原始数据目录，写入 DIR/<period>/ / the county's raw data folder; writes DIR/<period>/")
+    tmpl = sub.add_parser(
+        "template",
+        help="写出空白填报模板（county.yaml 与该期的工作簿） / write the blank input workbooks",
+        description="在 <out>/<period>/ 写出该期全部原始工作簿的空白模板（每个工作簿有“填表说明”，表头有填写提示，"
+        "取值有下拉列表和范围检查），并在 <out> 写出 county.yaml（已有则不改动）。不会覆盖已有的工作簿。 / "
+        "Write the blank workbooks of the raw-data contract into <out>/<period>/ (each with a 填表说明 "
+        "sheet, input messages and data validation) and <out>/county.yaml (kept when present). "
+        "Existing workbooks are never overwritten (exit 2).",
+    )
+    tmpl.add_argument("--out", required=True, metavar="DIR",
+                      help="县的数据文件夹（模板写入 DIR/<period>/） / the county's data folder")
+    tmpl.add_argument("--county", metavar="NAME", help="县名，写入 county.yaml / the county's name")
+    tmpl.add_argument("--period", metavar="YYYY",
+                      help="报告期（默认今年） / reporting period (default: this year)")
     return parser
+
+
+def _template(args) -> int:
+    """``analysis template``: exit 0 written, 2 refused (nothing written)."""
+    try:
+        result = template.write_template(args.out, args.period, args.county)
+    except ConfigError as exc:
+        _stderr(f"错误 / ERROR: {exc}")
+        return 2
+    for line in template.summary_lines(result, args.county):
+        print(line, flush=True)
+    return 0
+
+
+def _all_periods(data_dir: Path) -> list[str]:
+    periods = runner.discover_periods(data_dir)
+    unlisted = runner.unlisted_periods(data_dir, periods)
+    if unlisted:
+        _stderr(f"提示 / NOTE: 文件夹 {'、'.join(unlisted)} 不在 county.yaml 的 periods 中，未处理 / "
+                f"folder(s) {', '.join(unlisted)} not listed in county.yaml periods, skipped")
+    return periods
+
+
+def _year_option(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not (text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
+        raise runner.RunnerError(f"--target-year 应为四位年份，如 2022；现为 {value!r} / --target-year must be "
+                                 f"a year such as 2022, got {value!r}")
+    return int(text)
+
+
+def _existing(value: str | None, option: str, kind: str) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value).resolve()
+    ok = path.is_dir() if kind == "dir" else path.is_file()
+    if not ok:
+        what = ("文件夹", "folder") if kind == "dir" else ("文件", "file")
+        raise runner.RunnerError(f"{option}：找不到{what[0]} {path} / {option}: {what[1]} not found: {path}")
+    return path
+
+
+def _import_stats(args) -> int:
+    """``analysis import-stats``: exit 0 nothing to fill in, 1 data to fill in, 2 unusable input."""
+    out = Path(args.out).resolve()
+    if out == Path(paths.DEMO_RAW_DIR).resolve() or Path(paths.DEMO_RAW_DIR).resolve() in out.parents:
+        _stderr(f"错误 / ERROR: 不能写入内置示例数据目录 {out}；请用 --out 另选县的数据目录。 / the bundled demo data "
+                "folder is not written; choose the county's folder with --out.")
+        return 2
+    if out.name == args.period:
+        _stderr(f"错误 / ERROR: --out 应为县的数据目录（其下有各期文件夹），不是期文件夹 {out}；将写入 --out/{args.period}/ / "
+                "--out is the county's folder holding the period folders, not a period folder")
+        return 2
+    if not runner.PERIOD_PATTERN.match(args.period):
+        _stderr(f"错误 / ERROR: 报告期应为四位年份（如 2021），收到 {args.period!r} / period must be a 4-digit year")
+        return 2
+    for src in args.sources:
+        if Path(src).resolve() == (out / args.period).resolve():
+            _stderr(f"错误 / ERROR: 统计数据不能放在要写入的报告期文件夹 {src} 中 / the sources cannot be the period "
+                    "folder being written")
+            return 2
+    try:  # the folder is created only once the statistics are read
+        result = stats_import.import_stats([Path(s) for s in args.sources], out, args.period)
+    except RawDataError as exc:
+        _stderr("错误 / ERROR: " + " ".join(str(exc).split()))
+        return 2
+    except OSError as exc:
+        _stderr(f"错误 / ERROR: 无法写入 {out / args.period}（{exc.strerror or type(exc).__name__}）；请用 --out 另选 / "
+                "cannot write there; choose another folder with --out")
+        return 2
+    for line in stats_import.summary_lines(result):
+        print(line, flush=True)
+    return result.exit_code
 
 
 def _check(args) -> int:
@@ -87,7 +204,7 @@ def _check(args) -> int:
                                   defaults=[k for k, v in given.items() if not v])
     periods = list(dict.fromkeys(args.period))
     if args.all_periods:
-        periods = list(dict.fromkeys(periods + runner.discover_periods(data_dir)))
+        periods = list(dict.fromkeys(periods + _all_periods(data_dir)))
     if not periods:
         _stderr("请指定 --period YYYY 或 --all-periods。 / give --period YYYY or --all-periods.")
         return checks.EXIT_UNUSABLE
@@ -119,6 +236,14 @@ def main(argv: list[str] | None = None) -> int:
     two lines per failure); 2 usage or configuration error (options, folders, county.yaml, period)."""
     args = _parser().parse_args(argv)
 
+    if args.command == "import-stats":
+        try:
+            return _import_stats(args)
+        except runner.RunnerError as exc:
+            _stderr(f"错误 / ERROR: {exc}")
+            return 2
+    if args.command == "template":
+        return _template(args)
     if args.command == "check":
         try:
             return _check(args)
@@ -132,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = Path(args.data).resolve() if args.data else None
         periods = list(dict.fromkeys(args.period))
         if args.all_periods:
-            periods = list(dict.fromkeys(periods + runner.discover_periods(data_dir or paths.DEMO_RAW_DIR)))
+            periods = list(dict.fromkeys(periods + _all_periods(data_dir or paths.DEMO_RAW_DIR)))
         if not periods:
             _stderr("请指定 --period YYYY 或 --all-periods。 / give --period YYYY or --all-periods.")
             return 2
@@ -145,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
             notebooks_dir=Path(notebooks_dir).resolve() if notebooks_dir else None,
             notebook=args.notebook,
             force=args.force,
+            target_year=_year_option(args.target_year),
+            scenario_dir=_existing(args.scenarios, "--scenarios", "dir"),
+            standards_file=_existing(args.standards, "--standards", "file"),
             log=lambda line: print(line, flush=True),
             log_error=_stderr,
         )

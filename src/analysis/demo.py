@@ -32,6 +32,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from analysis.config.county import county_yaml_text
 from analysis.paths import DEMO_RAW_DIR
 from analysis.schemas import TYPE_GRADES, stage_of_grade
 
@@ -377,7 +378,9 @@ class _County:
                 f = {k: v * 3 for k, v in f.items()}
             area = f["L4"] * s.l4[self.t] * self.rng.normal(1.0, 0.02)
             gym = round(f["L5"] * 0.12, 0) if s.has_gym or (s.l5[self.t] > 1 and s.l5[0] < 1) else 0.0
-            indoor = round(area * 0.06, 0) if gym else 0.0
+            # the statistics hold one figure, 室内体育用房, for both (docs/data.md): the gymnasium is the
+            # indoor sports room counted in the teaching rooms
+            indoor = gym
             ground = f["L5"] * s.l5[self.t] - gym
             equip_wan = round(f["L6"] * s.l6[self.t] * self.rng.normal(1.0, 0.02) / 10000.0, 4)
             mm = f["L7"] * s.l7[self.t]
@@ -737,6 +740,28 @@ def _total_row(headers: list[str], rows: list[list]) -> list:
     return out
 
 
+def demo_facts(periods, plant_mess: bool = True, schools: list[DemoSchool] | None = None) -> dict[str, dict[str, float]]:
+    """表Ⅰ's county facts of the demo county (invented, like all demo data): a slow growth per
+    year. With ``plant_mess`` the first period leaves 农民年人均纯收入 blank (a missing fact).
+    A large county (``schools`` more than the 35 of the demo) has its own number of towns and
+    proportionally more people and villages."""
+    scale = max(1.0, len(schools) / len(SCHOOLS)) if schools else 1.0
+    towns = len({s.town for s in schools}) if scale > 1 else 8
+    out = {}
+    for i, period in enumerate(periods):
+        k = int(str(period)[:4]) - 2019
+        out[period] = {
+            "population": round((20.57 - 0.11 * k) * scale, 2),
+            "agricultural_population": round((13.86 - 0.21 * k) * scale, 2),
+            "towns": towns, "villages": round(104 * scale), "gdp_per_capita": 41250 + 1830 * k,
+            "fiscal_revenue_per_capita": 3820 + 140 * k, "rural_income_per_capita": 15630 + 910 * k,
+            "urban_income_per_capita": 28450 + 1240 * k,
+        }
+        if plant_mess and i == 0:
+            del out[period]["rural_income_per_capita"]
+    return out
+
+
 def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
                n_schools: int | None = None, plant_mess: bool = True) -> Path:
     """Write the demo county's raw workbooks under ``root`` and return ``root``.
@@ -752,9 +777,9 @@ def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
     schools = county_schools(n_schools, seed)
     root.mkdir(parents=True, exist_ok=True)
     periods = tuple(str(p) for p in periods)
-    quoted = ", ".join(f'"{p}"' for p in periods)
     (root / "county.yaml").write_text(
-        f"county: {COUNTY}\ndemo: true\nperiods: [{quoted}]\n", encoding="utf-8")
+        county_yaml_text(COUNTY, periods, demo=True, facts=demo_facts(periods, plant_mess, schools)),
+        encoding="utf-8")
     for period in periods:
         county = _County(schools, period, seed)
         sheets = _sheet_rows(county)

@@ -10,23 +10,34 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
+from analysis.config.models import Standards
+from analysis.config.validation import read_yaml, validate
+from analysis.errors import ConfigError
 from analysis.paths import STANDARDS_FILE
 
 
 @lru_cache(maxsize=8)
-def _load(path: str) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+def _load(path: str, mtime_ns: int) -> dict[str, Any]:
+    data = read_yaml(path, "评估标准文件 standards file")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} 应为键值表（评估标准） / {path} must be a mapping (the standards)")
+    return validate(Standards, data, path).model_dump(exclude_unset=True)
 
 
 def load_standards(path: str | Path | None = None) -> dict[str, Any]:
-    """Read the standards file (default: the package's ``standards.yaml``).
+    """Read and validate the standards file (default: the package's national ``standards.yaml``;
+    ``config/models.Standards`` says what it may contain). A problem raises ConfigError naming the
+    file, the key, the value and what is allowed.
 
     Returns a fresh nested dict; callers may modify it for a scenario without side effects.
+    A county's own overrides are applied by :func:`analysis.config.county.standards_for`.
     """
-    return copy.deepcopy(_load(str(Path(path or STANDARDS_FILE).resolve())))
+    file = Path(path or STANDARDS_FILE).resolve()
+    try:
+        stamp = file.stat().st_mtime_ns
+    except OSError:
+        stamp = -1  # read_yaml names the missing file
+    return copy.deepcopy(_load(str(file), stamp))
 
 
 MIN_TARGET_YEAR = 2000
@@ -93,3 +104,62 @@ def period_year(period: str | int) -> int:
         raise ValueError(
             f"报告期 “{period}” 无法识别为年份（应以四位年份开头）。 / period '{period}' must start with a year."
         ) from err
+
+
+def teacher_count_rules(standards: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The rules that say which teachers count for L1–L3 (qualifying degrees, backbone levels,
+    subjects, the small-rural relaxation's service modes): what the cleaning reads of the
+    standards when it compares a roster with the counts form (part of the clean step's
+    fingerprint; a changed threshold does not clean again)."""
+    standards = standards if standards is not None else load_standards()
+    ind = standards["resources"]["indicators"]
+    relax = standards["resources"].get("small_rural_l3_relaxation") or {}
+    return {"qualifying_degrees": ind["L1"]["qualifying_degrees"], "backbone_levels": ind["L2"]["backbone_levels"],
+            "subjects": ind["L3"]["subjects"], "service_modes": relax.get("service_modes")}
+
+
+# ---------------------------------------------------------------- overrides (county.yaml)
+def override_codes(path: str, standards: Mapping[str, Any]) -> list[str]:
+    """The indicators whose standard an override of ``path`` changes (for the note beside it).
+
+    ``resources.indicators.L3…`` → L3; ``guarantee.G5…`` → G5; ``quality.Q9…`` → Q9;
+    ``quality.ratings`` → the rated Q indicators; ``recognition…`` → S1; the per-unit rule, the CV
+    limits and the unit rules (``resources.*``, ``units.*``) → L1–L7; anything else → none.
+    """
+    parts = path.split(".")
+    if parts[0] == "resources" and len(parts) > 2 and parts[1] == "indicators":
+        return [parts[2]]
+    if parts[0] == "resources" and parts[1:2] == ["small_rural_l3_relaxation"]:
+        return [k for k in resource_codes(standards) if "subjects" in standards["resources"]["indicators"][k]]
+    if parts[0] in ("resources", "units"):
+        return resource_codes(standards)
+    if parts[0] in ("guarantee", "quality") and len(parts) > 1:
+        if parts[:2] == ["quality", "ratings"]:
+            return [k for k, v in standards["quality"].items() if isinstance(v, dict) and "min_rating" in v]
+        return [parts[1]]
+    if parts[0] == "recognition":
+        return ["S1"]
+    return []
+
+
+def override_note(item: Mapping[str, Any]) -> str:
+    """``（本县调整 resources.indicators.L3.standard.小学：国家标准 0.9 → 1.0；依据：…）``"""
+    return (f"（{item.get('origin', 'county.yaml')} 调整 {item['path']}：国家标准 {_shown(item.get('national'))} → "
+            f"{_shown(item['value'])}；依据：{item['source']}）")
+
+
+def overrides_by_code(standards: Mapping[str, Any]) -> dict[str, list[dict]]:
+    """Each indicator's overrides (county.yaml ``overrides``, recorded by ``standards_for``)."""
+    out: dict[str, list[dict]] = {}
+    for item in standards.get("overrides") or []:
+        for code in override_codes(str(item["path"]), standards):
+            out.setdefault(code, []).append(dict(item))
+    return out
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "、".join(f"{k} {_shown(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(_shown(v) for v in value)
+    return "空" if value is None else f"{value}"

@@ -20,7 +20,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config.standards import indicator_order, load_standards, resource_codes
+from analysis.config.standards import (
+    indicator_order,
+    load_standards,
+    override_note,
+    overrides_by_code,
+    resource_codes,
+)
 from analysis.engine.cv import cv_table
 from analysis.engine.guarantee import (
     FAIL,
@@ -198,9 +204,12 @@ def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.Da
     indicators.update(evaluate_guarantee(tables, standards))
     indicators.update(evaluate_quality(tables, standards))
     indicators.update(evaluate_recognition(tables, standards))
+    changed = overrides_by_code(standards)
     for code, res in indicators.items():
         # officials read workbook names, not the processed tables' column names
         res.failing = excel_names(res.failing)
+        for item in changed.get(code, []):  # a county's override, stated beside the standard it changes
+            res.standard = f"{res.standard}{override_note(item)}"
         if res.detail is not None and "missing_input" in res.detail.columns:
             res.detail["missing_input"] = res.detail["missing_input"].map(excel_names).astype("string")
         # rows the cleaning kept aside (quarantined) that held inputs of this indicator: a pass

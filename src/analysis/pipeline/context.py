@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from analysis import paths
-from analysis.config.county import county_meta
-from analysis.config.standards import load_standards, period_year
+from analysis.config.county import county_meta, standards_for
+from analysis.config.standards import period_year, teacher_count_rules
 from analysis.config.standards import target_year as configured_target_year
 from analysis.files import atomic_write
 from analysis.planning.costs import load_costs
@@ -111,7 +111,7 @@ class Period:
     data_dir: Path
     processed_dir: Path
     out_dir: Path
-    standards: dict = field(default_factory=load_standards)
+    standards: dict | None = None  # None → the county's: standards_for(data_dir)
     scenario_dir: Path | None = None
     costs: dict = field(default_factory=load_costs)
     target_year: int | None = None
@@ -125,6 +125,8 @@ class Period:
         self.out_dir = Path(self.out_dir)
         if not self.meta:
             self.meta = county_meta(self.data_dir)
+        if self.standards is None:
+            self.standards = standards_for(self.data_dir)
         if self.target_year is None:
             self.target_year = configured_target_year(self.standards, self.meta)
 
@@ -144,7 +146,7 @@ class Period:
 
     @property
     def county(self) -> str:
-        return str(self.meta.get("county") or self.standards.get("county") or "")
+        return str(self.meta.get("county") or "")
 
     @property
     def demo(self) -> bool:
@@ -193,7 +195,8 @@ def fingerprint(ctx: Period, step: str) -> str:
         raw = [p for p in (ctx.data_dir / ctx.period).iterdir() if p.is_file()] \
             if (ctx.data_dir / ctx.period).is_dir() else []
         county = [ctx.data_dir / "county.yaml"] if (ctx.data_dir / "county.yaml").is_file() else []
-        return _digest(clean_code_version(), step, file_digest(raw), file_digest(county))
+        return _digest(clean_code_version(), step, file_digest(raw), file_digest(county),
+                       teacher_count_rules(ctx.standards))
     if step == "evaluate":  # every later step builds on this one, so on the whole code
         return _digest(fingerprint(ctx, "clean"), code_version(), ctx.standards)
     if step == "project":

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.config.standards import load_standards
+from analysis.config.county import standards_for
 from analysis.pipeline.context import Period, all_up_to_date
 
 
@@ -118,7 +118,7 @@ def results(period: str, data_dir: str | Path = "", processed_dir: str | Path = 
     """
     data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)
     ctx = Period(str(period), data_dir, processed_dir, out_dir,
-                 standards=load_standards(standards_file or None),
+                 standards=standards_for(data_dir, standards_file or None),
                  scenario_dir=Path(scenario_dir).resolve() if scenario_dir else None,
                  target_year=int(target_year) if str(target_year).strip() else None)
     if not all_up_to_date(ctx, until):

@@ -30,8 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from analysis import paths
-from analysis.config.county import county_meta, is_demo_data
-from analysis.config.standards import load_standards
+from analysis.config.county import county_meta, is_demo_data, standards_for
 from analysis.config.standards import target_year as configured_target_year
 from analysis.errors import ConfigError, RawDataError, one_line
 from analysis.files import atomic_write, temporary_path
@@ -55,6 +54,8 @@ from analysis.pipeline.steps import (
     manifest_fingerprint,
     run_period,
 )
+from analysis.planning.costs import load_costs
+from analysis.planning.projection import load_scenarios
 from analysis.reporting.export import export_html
 from analysis.reporting.index import write_index as write_reports_index
 
@@ -126,7 +127,8 @@ def select_notebooks(notebooks: list[Path], name: str | None) -> list[Path]:
 
 
 def discover_periods(data_dir: str | Path) -> list[str]:
-    """Every 4-digit subfolder of the county's raw data folder, sorted."""
+    """The county's periods: ``periods`` of its county.yaml when given, else every 4-digit
+    subfolder of its raw data folder; sorted."""
     data_dir = Path(data_dir)
     if data_dir.exists() and not data_dir.is_dir():
         raise RunnerError(
@@ -135,7 +137,20 @@ def discover_periods(data_dir: str | Path) -> list[str]:
         )
     if not data_dir.is_dir():
         raise RunnerError(f"数据目录不存在：{data_dir} / data folder not found: {data_dir}")
-    return sorted(p.name for p in data_dir.iterdir() if p.is_dir() and PERIOD_PATTERN.match(p.name))
+    listed = county_meta(data_dir).get("periods")
+    if listed:  # county.yaml says which periods are the county's (check_periods checks their folders)
+        return sorted(dict.fromkeys(listed))
+    return period_folders(data_dir)
+
+
+def period_folders(data_dir: str | Path) -> list[str]:
+    """The 4-digit subfolders of the county's raw data folder, sorted."""
+    return sorted(p.name for p in Path(data_dir).iterdir() if p.is_dir() and PERIOD_PATTERN.match(p.name))
+
+
+def unlisted_periods(data_dir: str | Path, periods: list[str]) -> list[str]:
+    """Period folders that county.yaml's ``periods`` leaves out (not run by --all-periods)."""
+    return [p for p in period_folders(data_dir) if p not in periods]
 
 
 def _first_line(source: str) -> str:
@@ -468,7 +483,10 @@ def run(
     meta = county_meta(data_dir)
     demo = bool(meta.get("demo"))
     bundled = notebooks_dir == paths.NOTEBOOKS_DIR.resolve()
-    standards = load_standards(standards_file)
+    standards = standards_for(data_dir, standards_file)
+    if bundled:  # every configuration file checked before anything is written (exit 2)
+        load_scenarios(scenario_dir)
+        load_costs()
     try:
         year = configured_target_year(standards, meta) if target_year is None else int(target_year)
     except ValueError as exc:

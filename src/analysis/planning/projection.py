@@ -32,19 +32,29 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_origin
 
 import numpy as np
 import pandas as pd
-import yaml
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from analysis import paths, schemas
+from analysis.config.models import Number, Strict
 from analysis.config.standards import load_standards, period_year
+from analysis.config.validation import format_errors, read_yaml
 from analysis.engine import evaluate, resource_tables
 from analysis.engine.copies import ORIGINAL_CODE, SCHOOL_CODE_COLUMNS, stack_copies
 from analysis.engine.cv import cv_table
 from analysis.engine.resources import evaluate_resources
 from analysis.engine.units import build_units
+from analysis.planning import counts_actions as ca
+from analysis.errors import ConfigError
 from analysis.files import write_frame
 from analysis.ingest.cleaning import clean_period
 from analysis.ingest.tables import load_period
@@ -58,43 +68,141 @@ COMPULSORY = range(1, 10)
 
 
 # ---------------------------------------------------------------- scenarios
-_SCENARIO_KEYS: dict[str, dict[str, Any]] = {
-    "enrolment": {
-        "entrants": str, "births": dict, "entrant_overrides": dict, "scale": (int, float),
-        "rate_bounds": list,
-    },
-    "teachers": {
-        "retirement_age": (int, float), "hire_age": (int, float), "hire_defaults": dict,
-        "hires": list, "moves": list, "designations": list,
-    },
-    "facilities": {
-        "construction": list, "equipment": list, "multimedia": list, "special_rooms": list,
-    },
-}
-_ITEM_KEYS: dict[str, tuple[set[str], set[str]]] = {
-    # list name: (required keys, optional keys)
-    "hires": ({"year", "school", "stage", "subject", "count"}, {"degree", "note"}),
-    "moves": ({"year", "from", "to", "stage", "count"},
-              {"subject", "exclude_subject", "degree", "backbone", "backbone_only", "backbone_level", "note"}),
-    "designations": ({"year", "school", "stage", "count"}, {"level", "note"}),
-    "construction": (
-        {"year", "school"},
-        {"teaching_aux_m2", "indoor_sports_m2", "sports_ground_m2", "gymnasium_m2", "note"},
-    ),
-    "equipment": ({"year", "school", "yuan"}, {"note"}),
-    "multimedia": ({"year", "school", "rooms"}, {"note"}),
-    "special_rooms": ({"year", "school", "room_type", "count", "area_m2"}, {"note"}),
-}
-_DEFAULTS: dict[str, Any] = {
-    "enrolment": {"entrants": "trend", "births": {}, "entrant_overrides": {}, "scale": 1.0,
-                  "rate_bounds": [0.5, 1.5]},
-    "teachers": {"retirement_age": 60, "hire_age": 24, "hire_defaults": {}, "hires": [],
-                 "moves": [], "designations": []},
-    "facilities": {"construction": [], "equipment": [], "multimedia": [], "special_rooms": []},
-}
+def _code(value: Any) -> Any:
+    """A school code written as a number in YAML is still a code (text)."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
-class ScenarioError(ValueError):
+SchoolCode = Annotated[str, BeforeValidator(_code), Field(min_length=1)]
+Stage = Literal[tuple(schemas.STAGES)]
+Level = Literal[tuple(schemas.BACKBONE_LEVELS)]
+NonNeg = Annotated[Number, Field(ge=0)]
+Count = Annotated[int, Field(ge=0)]
+OneOrMany = Annotated[str, Field(min_length=1)] | list[Annotated[str, Field(min_length=1)]]
+
+
+class _Item(Strict):
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    note: str | None = None
+
+
+class Hire(_Item):
+    school: SchoolCode
+    stage: Stage
+    subject: Annotated[str, Field(min_length=1)]
+    count: Count
+    degree: str | None = None
+
+
+class Move(_Item):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: SchoolCode = Field(alias="from")
+    to: SchoolCode
+    stage: Stage
+    count: Count
+    subject: OneOrMany | None = None
+    exclude_subject: OneOrMany | None = None
+    degree: OneOrMany | None = None
+    backbone: bool | None = None
+    backbone_only: bool | None = None
+    backbone_level: Level | list[Level] | None = None
+
+
+class Designation(_Item):
+    school: SchoolCode
+    stage: Stage
+    count: Count
+    level: Literal[tuple(schemas.BACKBONE_LEVELS[1:])] | None = None
+
+
+class Construction(_Item):
+    school: SchoolCode
+    teaching_aux_m2: NonNeg | None = None
+    indoor_sports_m2: NonNeg | None = None
+    sports_ground_m2: NonNeg | None = None
+    gymnasium_m2: NonNeg | None = None
+
+
+class Equipment(_Item):
+    school: SchoolCode
+    yuan: NonNeg
+
+
+class Multimedia(_Item):
+    school: SchoolCode
+    rooms: Count
+
+
+class SpecialRoom(_Item):
+    school: SchoolCode
+    room_type: Literal[tuple(schemas.ROOM_TYPES)]
+    count: Count
+    area_m2: NonNeg
+
+
+class _Section(Strict):
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_default(cls, data: Any) -> Any:
+        """``births:`` left empty in the file means the default, as before."""
+        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
+
+
+class Enrolment(_Section):
+    entrants: Literal["trend", "constant", "births"] = "trend"
+    births: dict[Annotated[int, Field(ge=1900, le=2100)], NonNeg] = {}
+    entrant_overrides: dict[SchoolCode, dict[Annotated[int, Field(ge=2000, le=2100)], NonNeg]] = {}
+    scale: Annotated[Number, Field(gt=0)] = 1.0
+    rate_bounds: Annotated[list[NonNeg], Field(min_length=2, max_length=2)] = [0.5, 1.5]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Enrolment":
+        if self.rate_bounds[0] > self.rate_bounds[1]:
+            raise ValueError("rate_bounds 应为 [下限, 上限]，下限不大于上限 / rate_bounds must be [low, high]")
+        if self.entrants == "births" and not self.births:
+            raise ValueError("entrants: births 时须填写 births（{出生年份: 全县出生人数}） / entrants: births "
+                             "needs births {year: births}")
+        return self
+
+
+class TeacherActions(_Section):
+    retirement_age: Annotated[Number, Field(ge=40, le=80)] = 60
+    hire_age: Annotated[Number, Field(ge=18, le=70)] = 24
+    hire_defaults: dict[str, Any] = {}
+    hires: list[Hire] = []
+    moves: list[Move] = []
+    designations: list[Designation] = []
+
+
+class FacilityActions(_Section):
+    construction: list[Construction] = []
+    equipment: list[Equipment] = []
+    multimedia: list[Multimedia] = []
+    special_rooms: list[SpecialRoom] = []
+
+
+class ScenarioFile(Strict):
+    """A scenario YAML (``config/scenarios/*.yaml`` or ``--scenarios DIR``)."""
+
+    name: Annotated[str, Field(min_length=1)]
+    description: str | None = ""
+    enrolment: Enrolment = Enrolment()
+    teachers: TeacherActions = TeacherActions()
+    facilities: FacilityActions = FacilityActions()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_sections(cls, data: Any) -> Any:
+        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
+
+
+#: the action lists of a scenario (teachers and facilities), each item taken in its year
+_ITEM_KEYS = tuple(k for section in (TeacherActions, FacilityActions) for k, f in section.model_fields.items()
+                   if get_origin(f.annotation) is list)
+
+
+class ScenarioError(ConfigError):
     """A scenario file does not say what is expected (names file, key and expectation)."""
 
 
@@ -117,6 +225,7 @@ class Scenario:
 
 
 def _fail(source: str, key: str, expected: str) -> ScenarioError:
+    """A scenario that cannot be applied to this county (found while projecting)."""
     return ScenarioError(
         f"情景文件 {source}：键 “{key}” 不符合要求，应为 {expected}。 / "
         f"Scenario file {source}: key '{key}' is invalid; expected {expected}."
@@ -124,78 +233,21 @@ def _fail(source: str, key: str, expected: str) -> ScenarioError:
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
-    """Validate a scenario mapping and fill defaults (errors name the file, key and expectation)."""
+    """Validate a scenario mapping (``ScenarioFile``) and fill defaults; errors name the file,
+    the key, the value and what is allowed."""
     if not isinstance(data, dict):
-        raise _fail(source, "<顶层 top level>", "一个映射 a mapping (name, enrolment, teachers, facilities)")
-    allowed_top = {"name", "description", *_SCENARIO_KEYS}
-    for key in data:
-        if key not in allowed_top:
-            raise _fail(source, str(key), f"以下之一 one of {sorted(allowed_top)}")
-    if not isinstance(data.get("name"), str) or not data["name"].strip():
-        raise _fail(source, "name", "非空字符串 a non-empty string")
-    sections: dict[str, dict[str, Any]] = {}
-    for section, spec in _SCENARIO_KEYS.items():
-        given = data.get(section) or {}
-        if not isinstance(given, dict):
-            raise _fail(source, section, "一个映射 a mapping")
-        merged = copy.deepcopy(_DEFAULTS[section])
-        for key, value in given.items():
-            path = f"{section}.{key}"
-            if key not in spec:
-                raise _fail(source, path, f"以下之一 one of {sorted(spec)}")
-            if value is None:
-                continue
-            if not isinstance(value, spec[key]) or isinstance(value, bool):
-                raise _fail(source, path, f"类型 type {spec[key]}")
-            if key in _ITEM_KEYS:
-                required, optional = _ITEM_KEYS[key]
-                for i, item in enumerate(value):
-                    ipath = f"{path}[{i}]"
-                    if not isinstance(item, dict):
-                        raise _fail(source, ipath, f"一个映射 a mapping with keys {sorted(required)}")
-                    missing = required - set(item)
-                    if missing:
-                        raise _fail(source, f"{ipath}.{sorted(missing)[0]}", "必填 required")
-                    extra = set(item) - required - optional
-                    if extra:
-                        raise _fail(source, f"{ipath}.{sorted(extra)[0]}",
-                                    f"以下之一 one of {sorted(required | optional)}")
-                    if not isinstance(item["year"], int):
-                        raise _fail(source, f"{ipath}.year", "整数年份 an integer year")
-                    for num in ("count", "rooms", "yuan", "area_m2", "teaching_aux_m2",
-                                "indoor_sports_m2", "sports_ground_m2", "gymnasium_m2"):
-                        if num in item and (not isinstance(item[num], (int, float))
-                                            or isinstance(item[num], bool) or item[num] < 0):
-                            raise _fail(source, f"{ipath}.{num}", "非负数 a non-negative number")
-                    if "stage" in item and item["stage"] not in schemas.STAGES:
-                        raise _fail(source, f"{ipath}.stage", f"以下之一 one of {schemas.STAGES}")
-                    if "room_type" in item and item["room_type"] not in schemas.ROOM_TYPES:
-                        raise _fail(source, f"{ipath}.room_type", f"以下之一 one of {schemas.ROOM_TYPES}")
-                    if "backbone_level" in item and not set(
-                            item["backbone_level"] if isinstance(item["backbone_level"], list)
-                            else [item["backbone_level"]]) <= set(schemas.BACKBONE_LEVELS):
-                        raise _fail(source, f"{ipath}.backbone_level",
-                                    f"以下之一或其列表 one or a list of {schemas.BACKBONE_LEVELS}")
-                    if "level" in item and item["level"] not in schemas.BACKBONE_LEVELS[1:]:
-                        raise _fail(source, f"{ipath}.level",
-                                    f"以下之一 one of {schemas.BACKBONE_LEVELS[1:]}")
-                    for code_key in ("school", "from", "to"):
-                        if code_key in item:
-                            item[code_key] = str(item[code_key])
-            merged[key] = value
-        sections[section] = merged
-    if sections["enrolment"]["entrants"] not in ("trend", "constant", "births"):
-        raise _fail(source, "enrolment.entrants", "trend、constant 或 births")
-    if sections["enrolment"]["entrants"] == "births" and not sections["enrolment"]["births"]:
-        raise _fail(source, "enrolment.births", "出生人口 {年份: 人数}（entrants: births 时必填）")
-    rb = sections["enrolment"]["rate_bounds"]
-    if len(rb) != 2 or not all(isinstance(v, (int, float)) for v in rb) or rb[0] > rb[1]:
-        raise _fail(source, "enrolment.rate_bounds", "[下限, 上限] two numbers [low, high]")
+        raise ScenarioError(f"情景文件 {source} 应为键值表（name, enrolment, teachers, facilities） / "
+                            f"scenario file {source} must be a mapping (name, enrolment, teachers, facilities)")
+    try:
+        model = ScenarioFile.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(format_errors(exc, source, ScenarioFile)) from None
+    dumped = model.model_dump(by_alias=True, exclude_none=True)
     return Scenario(
-        name=data["name"].strip(),
-        description=str(data.get("description") or ""),
+        name=model.name.strip(),
+        description=str(model.description or ""),
         source=source,
-        **sections,
+        enrolment=dumped["enrolment"], teachers=dumped["teachers"], facilities=dumped["facilities"],
     )
 
 
@@ -207,10 +259,9 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
     if not path.is_file():
         raise ScenarioError(f"找不到情景文件 {path}。 / Scenario file not found: {path}.")
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except yaml.YAMLError as err:
-        raise ScenarioError(f"情景文件 {path} 不是有效的 YAML：{err} / invalid YAML in {path}") from err
+        data = read_yaml(path, "情景文件 scenario file")
+    except ConfigError as exc:
+        raise ScenarioError(str(exc)) from None
     return scenario_from_dict(data, source=str(path))
 
 
@@ -388,15 +439,30 @@ def project_enrolment(history, scenario: Scenario, years: list[int]) -> dict[int
 
 
 # ---------------------------------------------------------------- classes
-def derive_classes(enrolment: pd.DataFrame, current_classes: pd.DataFrame, standards: dict) -> pd.DataFrame:
+def derive_classes(enrolment: pd.DataFrame, current_classes: pd.DataFrame, standards: dict,
+                   current_bands: pd.DataFrame | None = None,
+                   current_enrolment: pd.DataFrame | None = None) -> pd.DataFrame:
     """Classes of a projected year: n = ceil(students / s) per school-grade, near-equal sizes.
 
     s = the school-stage's current mean class size, capped at the G5 maximum of the stage
     (幼儿班/高中: current mean; no current classes → the G5 maximum of the stage, or the largest G5
-    maximum where the stage has none).
+    maximum where the stage has none). A school and stage given as class counts by band
+    (``current_bands``) without class rows: its current pupils ÷ its classes (both known), the
+    mean size of its classes.
     """
     max_size = standards["guarantee"]["G5"]["max_class_size"]
     mean = current_classes.groupby(["school_code", "stage"], as_index=False)["size"].mean()
+    if current_bands is not None and len(current_bands) and current_enrolment is not None:
+        n = current_bands.groupby(["school_code", "stage"])["classes"].sum(min_count=1)
+        n = n[current_bands["classes"].isna().groupby(
+            [current_bands["school_code"], current_bands["stage"]]).sum() == 0]
+        pupils = current_enrolment.groupby(["school_code", "stage"])["students"].sum(min_count=1)
+        pupils = pupils[current_enrolment["students"].isna().groupby(
+            [current_enrolment["school_code"], current_enrolment["stage"]]).sum() == 0]
+        band_mean = (pupils.astype(float) / n.astype(float).where(n > 0)).dropna().rename("size").reset_index()
+        key = mean.set_index(["school_code", "stage"]).index
+        band_mean = band_mean[~band_mean.set_index(["school_code", "stage"]).index.isin(key)]
+        mean = pd.concat([mean, band_mean], ignore_index=True)
     e = enrolment.merge(mean.rename(columns={"size": "mean_size"}), on=["school_code", "stage"], how="left")
     cap = e["stage"].map(max_size).astype(float)
     default = cap.fillna(float(max(max_size.values())))
@@ -418,20 +484,32 @@ def derive_classes(enrolment: pd.DataFrame, current_classes: pd.DataFrame, stand
 
 # ---------------------------------------------------------------- actions (scenario or plan)
 def apply_actions(tables: dict[str, pd.DataFrame], actions: dict[str, list[dict]], year: int,
-                  defaults: dict[str, Any] | None = None, source: str = "<plan>") -> dict[str, pd.DataFrame]:
+                  defaults: dict[str, Any] | None = None, source: str = "<plan>",
+                  standards: dict | None = None) -> dict[str, pd.DataFrame]:
     """Apply the actions dated ``year`` (hires, moves, designations, construction, equipment,
-    multimedia, special_rooms) to a copy of ``tables``. Used for scenarios and optimiser plans."""
+    multimedia, special_rooms) to a copy of ``tables``. Used for scenarios and optimiser plans.
+
+    A school whose teachers are given only as counts (``teacher_counts``) has its counts changed
+    instead of roster rows (:mod:`analysis.planning.counts_actions`, by ``standards``' L1–L3 rules)."""
     defaults = defaults or {}
+    standards = standards if standards is not None else load_standards()
     t = {k: v.copy() for k, v in tables.items()}
     pick = {k: [a for a in actions.get(k, []) if int(a["year"]) == year] for k in _ITEM_KEYS}
     teachers = t["teachers"]
-    # hires: new rows
-    if pick["hires"]:
-        hd = {"degree": "本科", "full_time": True, "backbone_level": "无", "has_certificate": True,
-              "training_hours_5y": None, "rotation_eligible": False, "rotated": False}
-        hd.update(defaults.get("hire_defaults") or {})
+    only_counts = ca.counts_schools(t)
+    counts = ca.empty_like_counts(t["teacher_counts"]) if only_counts else None
+    hd = {"degree": "本科", "full_time": True, "backbone_level": "无", "has_certificate": True,
+          "training_hours_5y": None, "rotation_eligible": False, "rotated": False}
+    hd.update(defaults.get("hire_defaults") or {})
+    # hires: new rows (or added to a counts-only school's counts)
+    for h in pick["hires"]:
+        if str(h["school"]) in only_counts:
+            counts = ca.hire(counts, str(h["school"]), h["stage"], int(h["count"]), standards,
+                             h.get("degree", hd["degree"]), h["subject"], hd["backbone_level"])
+    roster_hires = [(i, h) for i, h in enumerate(pick["hires"]) if str(h["school"]) not in only_counts]
+    if roster_hires:
         rows = []
-        for i, h in enumerate(pick["hires"]):
+        for i, h in roster_hires:
             for k in range(int(h["count"])):
                 rows.append({
                     "teacher_id": f"NEW{year}-{h['school']}-{i + 1}-{k + 1}",
@@ -451,6 +529,25 @@ def apply_actions(tables: dict[str, pd.DataFrame], actions: dict[str, list[dict]
         return v if isinstance(v, list) else [v]
 
     for i, m in enumerate(pick["moves"]):
+        n = int(m["count"])
+        if str(m["from"]) in only_counts:
+            attrs = ca.move_filter(m, standards)
+            try:
+                counts = ca.move_out(counts, str(m["from"]), m["stage"], n, attrs)
+                if str(m["to"]) in only_counts:
+                    counts = ca.move_in(counts, str(m["to"]), m["stage"], n, attrs)
+                else:
+                    fields = ca.as_roster_rows(attrs, m["stage"], m, standards, ca.OTHER_SUBJECT)
+                    moved = pd.DataFrame([{
+                        "teacher_id": f"MOVE{year}-{m['from']}-{i + 1}-{k + 1}", "school_code": m["to"],
+                        "stage": m["stage"], **fields, "full_time": True, "has_certificate": None,
+                        "training_hours_5y": None, "rotation_eligible": None, "rotated": None,
+                        "service_school_code": None, "service_mode": None, "birth_year": None,
+                    } for k in range(n)])
+                    teachers = pd.concat([teachers, schemas.validate("teachers", moved)], ignore_index=True)
+            except ca.CountsActionError as exc:
+                raise _fail(source, f"moves[{i}]", str(exc)) from exc
+            continue
         mask = ((teachers["school_code"] == m["from"]) & (teachers["stage"] == m["stage"])
                 & teachers["full_time"].fillna(False).astype(bool))
         if m.get("subject"):
@@ -467,22 +564,34 @@ def apply_actions(tables: dict[str, pd.DataFrame], actions: dict[str, list[dict]
         if m.get("backbone_level"):
             mask &= teachers["backbone_level"].isin(_as_list(m["backbone_level"]))
         cand = teachers[mask.fillna(False).astype(bool)].sort_values("teacher_id")
-        n = int(m["count"])
         if len(cand) < n:
             raise _fail(source, f"moves[{i}]",
                         f"学校 {m['from']} 只有 {len(cand)} 名符合条件的教师可调出 (only {len(cand)} eligible)")
-        teachers.loc[cand.index[:n], "school_code"] = m["to"]
+        if str(m["to"]) in only_counts:  # into a counts-only school: the movers join its counts
+            for attrs in ca.roster_attributes(cand.iloc[:n], standards):
+                counts = ca.move_in(counts, str(m["to"]), m["stage"], 1, attrs)
+            teachers = teachers.drop(index=cand.index[:n])
+        else:
+            teachers.loc[cand.index[:n], "school_code"] = m["to"]
     # designations: teachers of the school-stage without a backbone level, full-time first
     for i, d in enumerate(pick["designations"]):
+        n = int(d["count"])
+        if str(d["school"]) in only_counts:
+            try:
+                counts = ca.designate(counts, str(d["school"]), d["stage"], n, d.get("level", "县级"), standards)
+            except ca.CountsActionError as exc:
+                raise _fail(source, f"designations[{i}]", str(exc)) from exc
+            continue
         cand = teachers[(teachers["school_code"] == d["school"]) & (teachers["stage"] == d["stage"])
                         & (teachers["backbone_level"] == "无")]
         cand = cand.assign(_pt=~cand["full_time"].fillna(False).astype(bool)).sort_values(["_pt", "teacher_id"])
-        n = int(d["count"])
         if len(cand) < n:
             raise _fail(source, f"designations[{i}]",
                         f"学校 {d['school']} {d['stage']} 至多 {len(cand)} 名非骨干教师可认定 "
                         f"(at most {len(cand)} non-backbone teachers there)")
         teachers.loc[cand.index[:n], "backbone_level"] = d.get("level", "县级")
+    if counts is not None:
+        t["teacher_counts"] = schemas.validate("teacher_counts", counts)
     t["teachers"] = teachers
     # facilities (NA stays NA: a missing value is never read as zero)
     f = t["facilities"].set_index("school_code")
@@ -539,16 +648,25 @@ def project(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, tar
     no_birth = base["teachers"]["birth_year"].isna().sum()
     if no_birth:
         scenario.notes.append(f"{no_birth} 名教师无出生年份，预测中不退休。 / {no_birth} teachers without birth year never retire.")
+    only_counts = ca.counts_schools(base)
+    if only_counts:
+        scenario.notes.append(f"{len(only_counts)} 所学校只有专任教师数（没有出生年份），预测中其教师不退休。 / "
+                              f"{len(only_counts)} schools given as teacher counts: no retirements projected.")
     for year in years:
         t = {k: v.copy() for k, v in prev.items()}
         tch = t["teachers"]
         age = year - tch["birth_year"].astype("Float64")
         t["teachers"] = tch[~(age >= ret_age).fillna(False).astype(bool)].reset_index(drop=True)
         t["enrolment"] = enrol[year]
-        t = apply_actions(t, actions, year, defaults=scenario.teachers, source=scenario.source)
-        t["classes"] = derive_classes(t["enrolment"], base["classes"], standards)
-        for name in ("enrolment", "classes", "teachers", "facilities", "special_rooms"):
-            t[name] = schemas.validate(name, t[name])
+        t = apply_actions(t, actions, year, defaults=scenario.teachers, source=scenario.source,
+                          standards=standards)
+        t["classes"] = derive_classes(t["enrolment"], base["classes"], standards,
+                                      base.get("class_bands"), base["enrolment"])
+        if "class_bands" in t:
+            t["class_bands"] = schemas.empty("class_bands")  # the derived class rows replace them
+        for name in ("enrolment", "classes", "teachers", "teacher_counts", "facilities", "special_rooms"):
+            if name in t:
+                t[name] = schemas.validate(name, t[name])
         out[year] = t
         prev = t
     return out

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.config.reporting import max_units_per_chart
+from analysis.config.standards import override_codes, override_note, overrides_by_code
 from analysis.reporting import texts
 from analysis.reporting.formats import (
     PLAN_SHOWN_COLUMNS,
@@ -127,10 +128,27 @@ def units_table(r: Any) -> str:
 
 
 def standards_table(standards: dict) -> str:
+    changed = overrides_by_code(standards)
     rows = [{"指标": f"{k} {spec['name']}", "单位": spec["unit"],
-             **{f"{s}标准": spec["standard"][s] for s in spec["standard"]}}
+             **{f"{s}标准": spec["standard"][s] for s in spec["standard"]},
+             **({"本县调整": "".join(override_note(o) for o in changed.get(k, [])) or "—"} if changed else {})}
             for k, spec in standards["resources"]["indicators"].items()]
     return html_table(pd.DataFrame(rows), caption="资源配置指标标准（取自标准文件）")
+
+
+def overrides_text(standards: dict) -> str:
+    """Which standards this report uses, and every override with its source (Markdown)."""
+    items = standards.get("overrides") or []
+    if not items:
+        return ("本报告采用国家标准（教督〔2017〕6号，见评估标准文件），本县未作调整。 / The national standards, "
+                "unchanged.")
+    lines = [f"本报告在国家标准（教督〔2017〕6号）基础上作了 **{len(items)}** 项调整，各项指标的“标准”一栏中"
+             "也已注明： / The national standards with these overrides:", ""]
+    for o in items:
+        codes = "、".join(override_codes(str(o["path"]), standards)) or "—"
+        lines.append(f"- 指标 {codes}：`{o['path']}` 国家标准 {o.get('national')} → **{o['value']}**；"
+                     f"依据：{o['source']}（{o.get('origin', 'county.yaml')}）")
+    return "\n".join(lines)
 
 
 def unit_values_note(standards: dict) -> str:
