@@ -151,6 +151,10 @@ _STD = {"L4": {"小学": 4.5, "初中": 5.8}, "L5": {"小学": 7.5, "初中": 10
         "L6": {"小学": 2000, "初中": 2500}, "L7": {"小学": 2.3, "初中": 2.4}}
 
 
+#: the most schools a demo county can have: codes 2104210001 … 2104219999
+MAX_SCHOOLS = 9999
+
+
 def _code(i: int) -> str:
     """The 10-digit 学校标识码 of the i-th school (2104210001 …; up to 9 999 schools)."""
     return f"210421{i + 1:04d}"
@@ -202,8 +206,9 @@ def county_schools(n_schools: int | None = None, seed: int = DEFAULT_SEED) -> li
     are n; every copy is varied by :func:`_copy` from ``seed``. A campus whose parent is not kept
     is dropped (so a county may have one school fewer than asked)."""
     n = len(SCHOOLS) if n_schools is None else int(n_schools)
-    if n < 1:
-        raise ValueError(f"n_schools 须为正整数 / n_schools must be a positive integer, got {n_schools!r}")
+    if not 1 <= n <= MAX_SCHOOLS:
+        raise ValueError(f"n_schools 须为 1 到 {MAX_SCHOOLS} 的整数（10 位学校标识码）/ n_schools must be an "
+                         f"integer from 1 to {MAX_SCHOOLS} (10-digit school codes), got {n_schools!r}")
     pool = list(SCHOOLS[:n])
     rng = np.random.default_rng([seed, 15])
     k = 0
@@ -816,8 +821,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--periods", nargs="+", default=list(PERIODS), help="期次 / periods (default 2019 2020 2021)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = ap.parse_args(argv)
-    if args.schools is not None and args.schools < 1:
-        ap.error("--schools 须为正整数 / --schools must be a positive integer")
+    if args.schools is not None and not 1 <= args.schools <= MAX_SCHOOLS:
+        ap.error(f"--schools 须为 1 到 {MAX_SCHOOLS} 的整数 / --schools must be from 1 to {MAX_SCHOOLS}")
     if args.out:
         out = Path(args.out)
     elif args.schools is None:
