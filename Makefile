@@ -37,10 +37,13 @@ report: $(STAMP) ## 用示例数据生成各期报告 / run every period of the 
 	$(BIN)/analysis run $(if $(strip $(PERIODS)),$(foreach p,$(PERIODS),--period $(p)),--all-periods)
 
 test: $(DEV_STAMP) ## 运行测试（2 个进程；不含浏览器等端到端测试）/ run the tests (2 workers; end-to-end ones: make test-e2e)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not e2e"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not e2e and not large"
 
 test-e2e: $(DEV_STAMP) ## 端到端测试：无头浏览器截图与打印、独立的笔记本运行 / end-to-end tests (headless browser, notebook runs)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m e2e
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "e2e and not large"
+
+test-large: $(DEV_STAMP) ## 300 所学校的县端到端运行（数分钟，需主动运行）/ a 300-school county end to end (minutes, opt-in)
+	$(BIN)/python -m pytest -m large
 
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -50,10 +53,11 @@ lab: $(DEV_STAMP) ## 在 JupyterLab 中打开笔记本（双击 .py 即以笔记
 	$(BIN)/jupytext-config --settings-file $(LAB_OVERRIDES) set-default-viewer python
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## 基准测试：流程与笔记本下限之比、全国规模引擎、1000 次蒙特卡洛 / benchmarks (print figures)
+bench: $(STAMP) ## 基准测试：流程与笔记本下限之比、全国规模引擎、1000 次蒙特卡洛、35–600 所学校的县 / benchmarks (print figures)
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_monte_carlo.py
+	$(BIN)/python benchmarks/bench_county_size.py
 
 clean: ## 删除生成的文件 / delete generated files only (reports, processed data, caches)
 	if [ -d reports ]; then find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +; fi
@@ -62,4 +66,4 @@ clean: ## 删除生成的文件 / delete generated files only (reports, processe
 	find . -path ./.venv -prune -o -name .ipynb_checkpoints -type d -prune -exec rm -rf {} + 
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
-.PHONY: help venv dev report test test-e2e lab bench clean
+.PHONY: help venv dev report test test-e2e test-large lab bench clean

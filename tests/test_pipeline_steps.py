@@ -77,3 +77,25 @@ def test_each_step_is_computed_once_and_again_only_when_what_it_reads_changed(co
     # force (analysis run --force): recomputed although nothing changed
     assert run_period(_ctx(raw, tmp_path, std, force=True), until="evaluate") == {"clean": True,
                                                                                    "evaluate": True}
+
+
+def test_a_change_of_code_the_cleaning_does_not_run_keeps_every_cleaned_period(county, tmp_path, monkeypatch):
+    """Issue #15: a large county's workbooks take seconds each to read; a new version of the
+    reports or the planning must not clean this period and the earlier ones again. The clean
+    step's fingerprint covers the code the cleaning runs only (a step is kept when its
+    fingerprint is unchanged, see the test above); the steps after it cover all the code."""
+    from analysis.pipeline import context
+
+    closure = {str(p.relative_to(paths.PACKAGE_DIR)) for p in context.module_closure(context.CLEAN_ENTRY_MODULES)}
+    assert {"ingest/cleaning.py", "ingest/rawdata.py", "ingest/checks.py", "schemas.py", "files.py"} <= closure
+    assert not {p for p in closure if p.startswith(("reporting/", "planning/", "pipeline/"))}
+    ctx = _ctx(_copy(county, tmp_path), tmp_path)
+    before = {(p, step): context.fingerprint(ctx.for_period(p), step)
+              for p in ("2020", "2021") for step in ("clean", "evaluate")}
+    # the package's code changed outside what the cleaning runs (e.g. a report template)
+    monkeypatch.setattr(context, "code_version", lambda: "a newer version of the reports")
+    after = {(p, step): context.fingerprint(ctx.for_period(p), step)
+             for p in ("2020", "2021") for step in ("clean", "evaluate")}
+    for p in ("2020", "2021"):
+        assert after[(p, "clean")] == before[(p, "clean")]        # kept: 2021, and 2020 as its history
+        assert after[(p, "evaluate")] != before[(p, "evaluate")]  # recomputed, and all after it

@@ -173,7 +173,7 @@ def plan_year(ctx: Period) -> int:
 
 def step_plan(ctx: Period) -> list[Path]:
     """The minimum-cost plan (MILP, verified by the engine), its costs, and the half-budget
-    example on the same model."""
+    example: the same model solved again with the budget, warm-started from the plan."""
     tables = horizon_tables(ctx)
     year = plan_year(ctx)
     t0 = time.perf_counter()
@@ -189,12 +189,11 @@ def step_plan(ctx: Period) -> list[Path]:
                      "plan_summary": plan.summary(), "plan_cv_after": plan.cv_after
                      if plan.cv_after is not None else pd.DataFrame()}.items():
         outputs += write_frame(df, ctx.folder / name)
-    info = {"status": plan.status, "message": plan.message, "verified": plan.verified,
-            "iterations": plan.iterations, "solve_seconds": round(solve_seconds, 2), "year": year,
+    info = {**plan.info(), "solve_seconds": round(solve_seconds, 2), "year": year,
             "cost_total": plan.cost_total, "naive_cost": plan.naive_cost,
             "naive_units_pass": actions.naive_units_pass, "naive_units": actions.naive_units,
             "naive_cv_pass": actions.naive_cv_pass, "naive_cv": actions.naive_cv,
-            "budget_example": budget_example(plan, tables, ctx.standards, ctx.horizon, ctx.costs, year)}
+            "budget_example": budget_example(plan, year)}
     outputs.append(atomic_write(ctx.folder / "plan.json", json.dumps(info, ensure_ascii=False, indent=1,
                                                                      default=float)))
     return outputs

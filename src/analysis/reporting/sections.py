@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.config.reporting import max_units_per_chart
 from analysis.config.standards import override_codes, override_note, overrides_by_code
 from analysis.reporting import texts
 from analysis.reporting.formats import (
@@ -35,15 +36,13 @@ from analysis.reporting.html import (
     html_paragraph,
     html_table,
 )
-from analysis.reporting.texts import cost_by_responsible, sensitivity_summary
+from analysis.reporting.texts import PLAN_STATUS, cost_by_responsible, plan_status_lines, sensitivity_summary
 
 QUALITY_COLUMNS = ["severity", "file", "sheet", "row", "column", "value", "problem", "action"]
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "reason", "record"]
 VERDICT_SHORT_HEADERS = {"no": "序号", "code": "代码", "area": "方面", "name": "指标", "value": "县域实际值",
                          "standard": "标准", "status": "结果", "failing": "未达标的学校或事项及差距",
                          "evidence": "依据与佐证", "responsible": "责任单位"}
-PLAN_STATUS = {"optimal": "已求得最优方案，并经指标引擎复核", "infeasible": "无可行方案",
-               "failed": "未得到经引擎复核的方案"}
 
 
 def _money(x: float) -> str:
@@ -166,11 +165,43 @@ def unit_pass_text(r: Any) -> str:
             f"未达到，**{undecided}** 个因缺少输入数据无法判定。")
 
 
+def _large(n_units: int) -> bool:
+    return n_units > max_units_per_chart()
+
+
 def unit_values_table(r: Any) -> str:
     codes = list(r.ctx.standards["resources"]["indicators"])
-    return html_table(_included(r.units), table="units", caption="每校资源配置指标",
+    inc = _included(r.units)
+    caption = "每校资源配置指标"
+    if _large(len(inc)):  # a large county: the units to act on first
+        inc = inc.assign(_p=inc["unit_pass"].astype("boolean").fillna(False).astype(int)).sort_values(
+            ["_p", "n_met", "stage", "school_code"], kind="stable")
+        caption += "（未达到每校标准的单位在前）"
+    return html_table(inc, table="units", caption=caption,
                       columns=["school_name", "stage", "students", *codes, "n_met", "unit_pass", "missing_inputs"],
                       status_of={k: f"{k}_met" for k in codes}, row_status="unit_pass")
+
+
+#: where the full per-unit detail of a large county is (the figures show a selection)
+FULL_DETAIL = "完整的每校数值见本报告的表格，以及 application_tables.xlsx 的“Ⅱ-2 评估单位”工作表（可排序、筛选）"
+
+
+def per_unit_chart_note(r: Any, kind: str) -> str:
+    """What a per-unit figure of a large county shows instead of every unit (``kind``:
+    "indicator", "heatmap" or "trajectory"); "" for a county of at most ``max_units`` units
+    (``config/reporting.yaml``), whose figures show every unit."""
+    n = len(_included(r.units))
+    limit = max_units_per_chart()
+    if not _large(n):
+        return ""
+    head = f"本期纳入评估的单位有 {n} 个，多于 {limit} 个，逐校图改为："
+    what = {
+        "indicator": f"每项指标左图为全部单位数值的分布（红色为低于标准的部分），右图为低于标准的单位（至多 {limit} 个，"
+                     "数值最低的在上）",
+        "heatmap": f"只画有指标未达标或无数据的单位（达标项最少的在前，至多 {limit} 个）",
+        "trajectory": "只画指标状态有变化或到目标年仍未达标的单位，其余单位各年均达标",
+    }[kind]
+    return f"{head}{what}。{FULL_DETAIL}。"
 
 
 def composite_cv_text(r: Any) -> str:
@@ -250,10 +281,16 @@ def plan_text(r: Any) -> str:
     lines = [f"约束：目标年每个参评单位{unit_rule_text(std)}（每校达标）；各学段差异系数不超过上限（{cv_limits_text(std)}）。"
              + (f"已到目标年：方案按本期（{m['year']} 年）数据计算，措施记在本期，招聘和骨干认定按一年计费。"
                 if m["at_target"] else ""),
-             f"求解用时 {p['solve_seconds']:.2f} 秒（含 {p['iterations']} 轮割平面与引擎复核）。", "",
-             f"**求解状态**：{PLAN_STATUS.get(p['status'], p['status'])}（{p['status']}）。{p['message']}", ""]
-    if p["status"] == "optimal":
-        lines += [f"- 最低成本方案：**{_money(p['cost_total'])}**",
+             f"求解用时 {p['solve_seconds']:.2f} 秒（含 {p['iterations']} 轮割平面与引擎复核"
+             + (f"，其中求解器 {p['mip_seconds']:.2f} 秒" if p.get("mip_seconds") is not None else "") + "）。", "",
+             f"**求解状态**：{PLAN_STATUS.get(p['status'], p['status'])}。", ""]
+    lines += [f"- {line}" for line in plan_status_lines(p)]
+    if p["status"] in ("failed", "infeasible"):
+        lines.append(f"- 说明：{p['message']}")
+    lines.append("")
+    if p["status"] in ("optimal", "verified"):
+        name = "最低成本方案" if p["status"] == "optimal" else "经复核的方案（未证明成本最低）"
+        lines += [f"- {name}：**{_money(p['cost_total'])}**",
                   f"- 简单方案（每个单位每项指标都补足到 100% 标准）：**{_money(p['naive_cost'])}**；实施后每校达标 "
                   f"{p['naive_units_pass']} / {p['naive_units']} 个单位，差异系数达标 {p['naive_cv_pass']} / {p['naive_cv']} 项",
                   f"- 节约：**{_money(p['naive_cost'] - p['cost_total'])}**"]
@@ -274,9 +311,31 @@ def plan_check_text(r: Any) -> str:
 def budget_text(r: Any) -> str:
     b = r.plan_info.get("budget_example")
     if not b:
-        return "**预算约束示例**：最低成本方案无费用或未经复核，不作预算示例。"
-    return (f"**预算约束示例**：若 {b['year']} 年只能安排最低成本的一半（{_money(b['budget'])}）："
-            f"**{PLAN_STATUS.get(b['status'], b['status'])}**（{b['status']}）。{b['message']}")
+        return "**预算约束示例**：没有经引擎复核、有费用的方案，不作预算示例。"
+    head = (f"**预算约束示例**：若 {b['year']} 年只能安排最低成本的一半（{_money(b['budget'])}）。在同一模型上只改变"
+            f"该年预算、以上面的方案为初始解再求解（用时 {b['solve_seconds']:.2f} 秒）：")
+    missing = {str(y): float(v) for y, v in (b.get("missing") or {}).items()}
+    lines = [head, ""]
+    if b["status"] == "infeasible" and missing:
+        lines.append("- **预算不足**：" + "；".join(f"{y} 年缺 **{_money(v)}**" for y, v in missing.items())
+                     + "。下面两句说的是补足缺口后所需的方案。")
+    elif b["status"] in ("optimal", "verified"):
+        lines.append(f"- 预算足够：所需 {_money(b['cost_total'])}。")
+    else:
+        lines.append(f"- {PLAN_STATUS.get(b['status'], b['status'])}：{b['message']}")
+    engine, *proof = plan_status_lines(b)
+    lines.append(f"- {engine}")
+    if b["status"] == "infeasible" and missing:
+        if b.get("proven"):
+            lines.append("- **最优性**：已证明，缺口是满足全部规则所需的最少追加资金。")
+        elif b.get("gap") is not None:
+            lines.append(f"- **最优性**：未证明。求解在时间上限内停止，所列缺口是已找到的方案所需，可能偏大"
+                         f"（与最优下界的相对差距 {b['gap']:.2%}）；这是计算时间不足，不是方案有误。")
+        else:
+            lines.append("- **最优性**：未证明。求解在时间上限内停止，尚无最优下界，所列缺口可能偏大。")
+    else:
+        lines += [f"- {line}" for line in proof]
+    return "\n".join(lines)
 
 
 def cost_series(r: Any) -> dict[str, pd.Series]:
@@ -513,11 +572,15 @@ def outlook_tables(r: Any) -> str:
 def plan_section(r: Any) -> str:
     p = r.plan_info
     plan = min_cost_actions(r)
+    gap = p.get("gap")
     summary = pd.DataFrame([
-        ("求解状态", PLAN_STATUS.get(p["status"], p["status"])), ("说明", p["message"]),
+        ("求解状态", PLAN_STATUS.get(p["status"], p["status"])),
+        ("引擎复核全部达标", "是" if p["verified"] else "否"),
+        ("已证明最优", "是" if p.get("proven") else "否"),
+        ("与最优下界的相对差距", "—" if p.get("proven") else ("尚无下界" if gap is None else fmt_pct(gap, 2))),
         ("最低成本方案总成本（元）", fmt_number(p["cost_total"], "money")),
         ("简单方案（每校每项补足到100%标准）成本（元）", fmt_number(p["naive_cost"], "money")),
-        ("引擎复核全部达标", "是" if p["verified"] else "否"),
+        ("说明", p["message"]),
     ], columns=["项目", "结果"])
     wide = r.plan_cost.pivot_table(index="plan", columns="year", values="cost_yuan", aggfunc="sum", sort=False)
     wide = wide.assign(合计=wide.sum(axis=1, min_count=1)).reset_index()

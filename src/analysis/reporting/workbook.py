@@ -127,6 +127,8 @@ def write_application_tables(results: Any, path: str | Path, standards: Mapping[
         ws.cell(row=1, column=1, value=caption).font = Font(bold=True, size=13)
         end_row = write_block(ws, 2, df, headers, kinds)
         ws.freeze_panes = "A3"
+        if len(df):  # sortable and filterable in Excel / WPS (a large county's full per-unit detail)
+            ws.auto_filter.ref = f"A2:{get_column_letter(len(df.columns))}{end_row - 1}"
         if title.startswith("Ⅵ"):  # the survey by respondent group, below the indicator row
             d = detail_frame(results, "S1")
             if d is not None:
