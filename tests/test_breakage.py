@@ -322,6 +322,8 @@ CASES = [
     # ---- the examples
     Case("negative civil-servant pay", lambda c: item(c, "civil_servant_avg_pay", -89800), EXIT_PROBLEMS,
          ("县级数据项", "公务员"), ("G8",)),
+    Case("civil-servant pay left blank", lambda c: item(c, "civil_servant_avg_pay", None), EXIT_PROBLEMS,
+         ("县级数据项", "数值为空"), ("G8",)),
     Case("in-catchment 999 of the entrants", _catchment_999, EXIT_PROBLEMS, ("划片入学", "划片范围内"), ("G13",)),
     Case("5000 disabled children enrolled", lambda c: item(c, "disabled_enrolled_regular", 5000), EXIT_PROBLEMS,
          ("县级数据项", "入学的残疾儿童"), ("Q2",)),

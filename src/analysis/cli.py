@@ -1,7 +1,9 @@
-"""Command line: ``analysis run --period 2021``, ``analysis check --period 2021`` (also
-``python -m analysis``).
+"""Command line: ``analysis run --period 2021``, ``analysis check --period 2021``,
+``analysis template --out DIR`` (also ``python -m analysis``).
 
 Examples::
+
+    analysis template --out /path/county --county 某县 --period 2022   # blank input workbooks
 
     analysis check --period 2021                    # validate the workbooks only (fast)
 
@@ -18,8 +20,8 @@ import sys
 from pathlib import Path
 
 from analysis import paths
-from analysis.errors import RawDataError
-from analysis.ingest import checks
+from analysis.errors import ConfigError, RawDataError
+from analysis.ingest import checks, template
 from analysis.pipeline import runner
 
 ENV_NOTEBOOKS_DIR = "ANALYSIS_NOTEBOOKS_DIR"
@@ -83,7 +85,34 @@ def _parser() -> argparse.ArgumentParser:
                        help="县的原始数据目录（默认 data/raw/demo） / the county's raw data folder")
     check.add_argument("--out", metavar="DIR",
                        help="清单写入 DIR/<period>/（默认 reports） / the list goes to DIR/<period>/ (default reports)")
+
+    tmpl = sub.add_parser(
+        "template",
+        help="写出空白填报模板（county.yaml 与该期的工作簿） / write the blank input workbooks",
+        description="在 <out>/<period>/ 写出该期全部原始工作簿的空白模板（每个工作簿有“填表说明”，表头有填写提示，"
+        "取值有下拉列表和范围检查），并在 <out> 写出 county.yaml（已有则不改动）。不会覆盖已有的工作簿。 / "
+        "Write the blank workbooks of the raw-data contract into <out>/<period>/ (each with a 填表说明 "
+        "sheet, input messages and data validation) and <out>/county.yaml (kept when present). "
+        "Existing workbooks are never overwritten (exit 2).",
+    )
+    tmpl.add_argument("--out", required=True, metavar="DIR",
+                      help="县的数据文件夹（模板写入 DIR/<period>/） / the county's data folder")
+    tmpl.add_argument("--county", metavar="NAME", help="县名，写入 county.yaml / the county's name")
+    tmpl.add_argument("--period", metavar="YYYY",
+                      help="报告期（默认今年） / reporting period (default: this year)")
     return parser
+
+
+def _template(args) -> int:
+    """``analysis template``: exit 0 written, 2 refused (nothing written)."""
+    try:
+        result = template.write_template(args.out, args.period, args.county)
+    except ConfigError as exc:
+        _stderr(f"错误 / ERROR: {exc}")
+        return 2
+    for line in template.summary_lines(result, args.county):
+        print(line, flush=True)
+    return 0
 
 
 def _all_periods(data_dir: Path) -> list[str]:
@@ -158,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     two lines per failure); 2 usage or configuration error (options, folders, county.yaml, period)."""
     args = _parser().parse_args(argv)
 
+    if args.command == "template":
+        return _template(args)
     if args.command == "check":
         try:
             return _check(args)

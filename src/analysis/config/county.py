@@ -28,8 +28,11 @@ applied, and every override recorded under ``overrides`` so that the reports can
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from analysis.config.models import DEMO_FALSE, DEMO_TRUE, FACTS, County, Standards  # noqa: F401
 from analysis.config.standards import load_standards
@@ -90,6 +93,18 @@ def missing_facts(meta: dict, period: str) -> list[str]:
     return [label for key, label, *_ in FACTS if facts[key] is None]
 
 
+def _yaml_text(text: str) -> str:
+    """``text`` as a YAML scalar: as it is when YAML reads it back unchanged as text (抚顺县), else
+    double-quoted (a name with a colon, a ``#`` or quotes); empty for an empty name."""
+    if not text:
+        return ""
+    try:
+        plain = yaml.safe_load(f"k: {text}") == {"k": text}
+    except yaml.YAMLError:
+        plain = False
+    return text if plain and "#" not in text else json.dumps(text, ensure_ascii=False)
+
+
 def county_yaml_text(county: str, periods: list[str] | tuple[str, ...], *, demo: bool = False,
                      target_year: int | None = None, facts: dict[str, dict[str, Any]] | None = None) -> str:
     """A county.yaml for ``county`` with every section and Chinese comments: the facts of 表Ⅰ per
@@ -100,7 +115,9 @@ def county_yaml_text(county: str, periods: list[str] | tuple[str, ...], *, demo:
     lines = [
         "# 本县配置（与本县数据放在同一文件夹）/ the county's configuration, beside its data",
         "# 以 UTF-8 编码保存。键名后的冒号为英文冒号，冒号后留一个空格。",
-        f"county: {county}",
+        f"county: {_yaml_text(county)}",
+        f"编制单位: {_yaml_text(county + '教育局' if county else '')}            # 报告署名（编制单位） / "
+        "who compiles the reports",
         f"demo: {'true' if demo else 'false'}            # true = 示例数据（报告加“示例数据”标识）",
         f"target_year: {int(target_year) if target_year else 2022}      # 目标年份（迎接国家认定的年份）",
         f"periods: [{quoted}]     # 本县的报告期（数据文件夹名，四位年份）",

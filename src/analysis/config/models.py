@@ -345,7 +345,10 @@ class CountyOverride(Strict):
 class County(Strict):
     """``county.yaml`` in the county's data folder."""
 
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
     county: Text | None = None
+    organization: Text | None = Field(None, alias="编制单位")  # who compiles the reports (报告署名)
     demo: bool = False
     province: Text | None = None
     city: Text | None = None

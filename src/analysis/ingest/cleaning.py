@@ -317,7 +317,8 @@ def _grades_long(wide: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.DataFrame:
     long["blank"] = long["students"].eq(_BLANK)
     long["students"] = long["students"].where(~long["students"].isin([_BLANK, _UNKNOWN]), None)
     long["stage"] = stage_of_grade(long["grade"])
-    long["_excel_col"] = long["grade"].map(lambda g: GRADE_NAMES[g])
+    # the header as written ("三年级（人）" in the template), for the data-quality list
+    long["_excel_col"] = long["g"].map(lambda g: raw.headers.get(g) or GRADE_NAMES[int(g[1:])])
     if "row_total" in wide.columns:
         numeric = wide[gcols].where(~wide[gcols].isin([_BLANK, _UNKNOWN]), None)
         sums = numeric.apply(pd.to_numeric).sum(axis=1, min_count=1)
@@ -586,8 +587,15 @@ def _county_item_values(items: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.Dat
     items = items.copy()
     items["value"] = items["value"].astype(object)
     items["unit"] = items["unit"].astype(object)
+    noted = {line["row"] for line in log.lines if line["file"] == spec.file and line["sheet"] == spec.sheet}
     for i, r in items.iterrows():
         item = schemas.COUNTY_ITEM_SPECS.get(r["item"])
+        if (item is not None and item.unit is not None and _none_if_na(r["value"]) is None
+                and int(r["_row"]) not in noted):
+            # left blank (an unreadable value is listed already): unknown, never zero
+            log.note(spec.file, spec.sheet, int(r["_row"]), h_value, None,
+                     f"县级数据项“{item.label}”的数值为空 / county item value blank",
+                     "记为缺失，相关指标为“无数据” / read as missing, indicator has no data")
         if item is None or item.unit is None or _none_if_na(r["value"]) is None:
             continue
         row = int(r["_row"])
@@ -679,7 +687,7 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None) -> CleanResul
         spec = raws["schools"].spec
         raise RawDataError(err(
             f"“{spec.file}”工作表“{spec.sheet}”第{raws['schools'].header_row}行表头下没有任何学校记录"
-            "（每所学校、校区应占一行）",
+            "（每所学校、校区应占一行；使用空白模板时请先填写学校名录）",
             f"'{spec.file}' sheet '{spec.sheet}': no school rows below the header on row "
             f"{raws['schools'].header_row} (expected one row per school or campus)"))
     counts: dict[str, dict] = {}

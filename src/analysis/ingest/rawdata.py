@@ -20,7 +20,7 @@ import html
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,14 @@ class RawCol:
     count, hours, minutes, ratio, year, score). A unit written in the header bracket or in a units
     row under the header is converted to the processed unit; a unit outside the family stops the
     run naming the column.
+
+    For the blank input template (:mod:`analysis.ingest.template`) and its 填表说明:
+    ``doc`` is the column's meaning for school and bureau staff (Chinese, short; the processed
+    table's description in :mod:`analysis.schemas` when empty), ``example`` a value as staff
+    would write it (derived from the allowed values when empty), ``shown_unit`` the unit the
+    template writes in the header bracket (default :data:`HEADER_UNITS` of the family; one of the
+    family's units), and ``school_ref`` says the value is a 学校标识码 of the 学校名录 (checked
+    against the school list when typed, as the cleaning does when read).
     """
 
     target: str
@@ -53,10 +61,16 @@ class RawCol:
     values: tuple[str, ...] | None = None
     aliases: dict[str, str] = field(default_factory=dict)
     unit: str | None = None
+    doc: str = ""
+    example: str = ""
+    shown_unit: str | None = None
+    school_ref: bool = False
 
 
 @dataclass(frozen=True)
 class SheetSpec:
+    """One sheet of the contract; ``doc`` says what one row is (for the template's 填表说明)."""
+
     workbook: str  # file name without .xlsx
     sheet: str
     table: str  # processed table it feeds
@@ -64,6 +78,7 @@ class SheetSpec:
     optional: bool = False  # optional sheet (e.g. 监测成绩)
     wide_grades: bool = False  # one column per grade (在校生)
     ignore: tuple[str, ...] = ("学校名称", "序号", "备注")  # known columns that are not read
+    doc: str = ""
 
     @property
     def file(self) -> str:
@@ -77,133 +92,177 @@ _GRADE_ALIASES = {"学前班": 0, "附设幼儿班": 0, "初一": 7, "初二": 8
 _TYPE_ALIASES = {"九年一贯制学校": "九年一贯制", "十二年一贯制学校": "十二年一贯制",
                  "初级中学": "初中", "完全小学": "小学", "特教学校": "特殊教育学校",
                  "小学教学点": "教学点"}
-_CODE = RawCol("school_code", ("学校标识码", "学校代码", "学校识别码"), "code")
+_CODE = RawCol("school_code", ("学校标识码", "学校代码", "学校识别码"), "code",
+               doc="学校标识码：学校名录中该校（校区）的代码，用来对应学校", example="2104210001",
+               school_ref=True)
 _YES = ("是", "否")
+_RATING_DOCS = (("ict_rating", "信息化教学应用", "督导评估中“信息化教学应用”的评级"),
+                ("moral_rating", "德育与校园文化", "督导评估中“德育与校园文化”的评级"),
+                ("curriculum_rating", "课程与教学秩序", "督导评估中“课程与教学秩序”的评级"))
 
 RAW_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("学校基本情况", "学校名录", "schools", (
-        _CODE,
-        RawCol("school_name", ("学校名称", "学校全称"), "text"),
-        RawCol("town", ("所在乡镇", "乡镇", "所在乡镇(街道)"), "text"),
+        replace(_CODE, school_ref=False,
+                doc="学校标识码：教育统计中该校（校区）的代码，每校唯一；其他工作簿用它对应学校"),
+        RawCol("school_name", ("学校名称", "学校全称"), "text", doc="学校全称", example="石文镇中心小学"),
+        RawCol("town", ("所在乡镇", "乡镇", "所在乡镇(街道)"), "text", doc="学校所在乡镇（街道）",
+               example="石文镇"),
         RawCol("urban_rural", ("城乡分类", "城乡类别"), "enum",
-               values=("城区", "镇区", "乡村"), aliases={"主城区": "城区", "镇中心区": "镇区", "村庄": "乡村"}),
+               values=("城区", "镇区", "乡村"), aliases={"主城区": "城区", "镇中心区": "镇区", "村庄": "乡村"},
+               doc="学校所在地的城乡分类（按统计用城乡划分）"),
         RawCol("school_type", ("办学类型", "学校类型"), "enum",
                values=("小学", "初中", "九年一贯制", "十二年一贯制", "完全中学", "教学点",
-                       "特殊教育学校", "职业学校"), aliases=_TYPE_ALIASES),
+                       "特殊教育学校", "职业学校"), aliases=_TYPE_ALIASES,
+               doc="办学类型：决定本校应有哪些年级、分几个学段参加评估"),
         RawCol("ownership", ("办学性质", "举办者类型"), "enum", values=("公办", "民办"),
-               aliases={"公立": "公办", "私立": "民办"}),
-        RawCol("is_boarding", ("寄宿制学校", "是否寄宿制学校"), "bool"),
-        RawCol("is_village_school", ("村小学", "是否村小学"), "bool"),
-        RawCol("not_counted", ("不计校数", "是否不计校数"), "bool"),
-        RawCol("parent_code", ("所属学校标识码", "母校标识码"), "code", required=False),
-    ), ignore=("序号", "备注")),
+               aliases={"公立": "公办", "私立": "民办"}, doc="办学性质：公办或民办"),
+        RawCol("is_boarding", ("寄宿制学校", "是否寄宿制学校"), "bool", doc="是否寄宿制学校"),
+        RawCol("is_village_school", ("村小学", "是否村小学"), "bool",
+               doc="是否村小学（用于“不足100人按100人核定公用经费”）"),
+        RawCol("not_counted", ("不计校数", "是否不计校数"), "bool",
+               doc="是否不计校数的校区（分校区、教学点等不单独计为一所学校的，填“是”，其数据并入所属学校）"),
+        RawCol("parent_code", ("所属学校标识码", "母校标识码"), "code", required=False, school_ref=True,
+               doc="不计校数校区所属学校的学校标识码；其他学校留空", example="2104210002"),
+    ), ignore=("序号", "备注"), doc="每所学校一行（含教学点和不计校数的校区）"),
     SheetSpec("学校基本情况", "在校生", "enrolment", (
         _CODE,
-        *(RawCol(f"g{g}", (name,), "int", required=False, unit="count") for g, name in enumerate(GRADE_NAMES)),
-        RawCol("row_total", ("合计", "总计"), "int", required=False, unit="count"),
-    ), wide_grades=True),
+        *(RawCol(f"g{g}", (name,), "int", required=False, unit="count", shown_unit="人",
+                 doc=f"{'附设幼儿班' if g == 0 else name}在校生数", example="45")
+          for g, name in enumerate(GRADE_NAMES)),
+        RawCol("row_total", ("合计", "总计"), "int", required=False, unit="count", shown_unit="人",
+               doc="各年级在校生合计（只用于核对，可不填）", example="270"),
+    ), wide_grades=True, doc="每所学校一行，每个年级一列"),
     SheetSpec("学校基本情况", "班级", "classes", (
         _CODE,
-        RawCol("class_id", ("班级编号", "班级代码", "班号"), "code"),
-        RawCol("grade", ("年级",), "grade"),
-        RawCol("size", ("班额", "班级人数"), "int", unit="count"),
-    )),
+        RawCol("class_id", ("班级编号", "班级代码", "班号"), "code",
+               doc="班级编号：本校内每班唯一（按文本填写，如 0101 表示一年级1班）", example="0101"),
+        RawCol("grade", ("年级",), "grade", doc="班级所在年级"),
+        RawCol("size", ("班额", "班级人数"), "int", unit="count", shown_unit="人",
+               doc="班额：该班学生人数", example="42"),
+    ), doc="每个教学班一行"),
     SheetSpec("教职工花名册", "教职工", "teachers", (
-        RawCol("teacher_id", ("教师编号", "工号", "教职工编号"), "code"),
-        _CODE,
+        RawCol("teacher_id", ("教师编号", "工号", "教职工编号"), "code",
+               doc="教师编号：全县每人唯一（如工号）", example="T00123"),
+        replace(_CODE, doc="人事关系所在学校的学校标识码"),
         RawCol("stage", ("任教学段",), "enum", values=("幼儿班", "小学", "初中", "高中"),
-               aliases={"学前": "幼儿班", "幼儿园": "幼儿班"}),
+               aliases={"学前": "幼儿班", "幼儿园": "幼儿班"}, doc="主要任教学段", example="小学"),
         RawCol("degree", ("最高学历", "学历"), "enum", values=("研究生", "本科", "专科", "高中及以下"),
                aliases={"硕士研究生": "研究生", "博士研究生": "研究生", "大学本科": "本科",
-                        "大学专科": "专科", "大专": "专科", "中专": "高中及以下", "高中": "高中及以下"}),
-        RawCol("subject", ("任教学科", "学科"), "text"),
-        RawCol("full_time", ("专任教师", "是否专任教师"), "bool"),
+                        "大学专科": "专科", "大专": "专科", "中专": "高中及以下", "高中": "高中及以下"},
+               doc="最高学历", example="本科"),
+        RawCol("subject", ("任教学科", "学科"), "text",
+               doc="主要任教学科（如语文、数学、体育、音乐、美术）", example="体育"),
+        RawCol("full_time", ("专任教师", "是否专任教师"), "bool", doc="是否专任教师"),
         RawCol("backbone_level", ("骨干教师级别", "骨干教师"), "enum",
                values=("无", "县级", "市级", "省级", "国家级"),
-               aliases={"否": "无", "县级骨干": "县级", "市级骨干": "市级", "省级骨干": "省级"}),
-        RawCol("has_certificate", ("教师资格证", "持有教师资格证"), "bool"),
-        RawCol("training_hours_5y", ("近五年培训学时", "近5年培训学时"), "float", unit="hours"),
-        RawCol("rotation_eligible", ("符合交流轮岗条件",), "bool"),
-        RawCol("rotated", ("本年度已交流轮岗", "已交流轮岗"), "bool"),
-        RawCol("service_school_code", ("服务学校标识码", "走教学校标识码"), "code", required=False),
+               aliases={"否": "无", "县级骨干": "县级", "市级骨干": "市级", "省级骨干": "省级"},
+               doc="县级及以上骨干教师的级别；不是骨干教师填“无”"),
+        RawCol("has_certificate", ("教师资格证", "持有教师资格证"), "bool", doc="是否持有教师资格证"),
+        RawCol("training_hours_5y", ("近五年培训学时", "近5年培训学时"), "float", unit="hours",
+               doc="近五年累计参加培训的学时", example="360"),
+        RawCol("rotation_eligible", ("符合交流轮岗条件",), "bool", doc="是否符合交流轮岗条件"),
+        RawCol("rotated", ("本年度已交流轮岗", "已交流轮岗"), "bool", doc="本年度是否已交流轮岗"),
+        RawCol("service_school_code", ("服务学校标识码", "走教学校标识码"), "code", required=False,
+               school_ref=True, doc="交流轮岗、兼职或走教所服务学校的学校标识码；没有则留空",
+               example="2104210010"),
         RawCol("service_mode", ("服务方式",), "enum", required=False,
-               values=("交流轮岗", "兼职", "走教")),
-        RawCol("birth_year", ("出生年份",), "int", required=False, unit="year"),
-    ), ignore=("姓名", "序号", "备注")),
+               values=("交流轮岗", "兼职", "走教"), doc="在服务学校的服务方式；没有则留空"),
+        RawCol("birth_year", ("出生年份",), "int", required=False, unit="year",
+               doc="出生年份（四位数）", example="1985"),
+    ), ignore=("姓名", "序号", "备注"), doc="每名教职工一行（本县在编在岗及聘用的教职工）"),
     SheetSpec("办学条件", "校舍场地装备", "facilities", (
         _CODE,
-        RawCol("teaching_aux_area_m2", ("教学及辅助用房面积",), "float", unit="area"),
-        RawCol("indoor_sports_area_m2", ("其中:室内体育用房面积", "室内体育用房面积"), "float", unit="area"),
-        RawCol("sports_ground_m2", ("体育运动场地面积", "运动场地面积"), "float", unit="area"),
-        RawCol("gymnasium_m2", ("体育馆面积",), "float", unit="area"),
-        RawCol("equipment_value_yuan", ("教学仪器设备值", "教学仪器设备资产值"), "money", unit="money"),
-        RawCol("multimedia_classrooms", ("网络多媒体教室", "网络多媒体教室数"), "float", unit="count"),
-    )),
+        RawCol("teaching_aux_area_m2", ("教学及辅助用房面积",), "float", unit="area",
+               doc="教学及辅助用房面积（含计入其中的室内体育用房）", example="3200"),
+        RawCol("indoor_sports_area_m2", ("其中:室内体育用房面积", "室内体育用房面积"), "float", unit="area",
+               doc="其中：计入教学及辅助用房的室内体育用房面积；没有填 0", example="300"),
+        RawCol("sports_ground_m2", ("体育运动场地面积", "运动场地面积"), "float", unit="area",
+               doc="体育运动场地面积", example="6500"),
+        RawCol("gymnasium_m2", ("体育馆面积",), "float", unit="area", doc="体育馆面积；没有体育馆填 0",
+               example="0"),
+        RawCol("equipment_value_yuan", ("教学仪器设备值", "教学仪器设备资产值"), "money", unit="money",
+               doc="教学仪器设备资产值", example="1250000"),
+        RawCol("multimedia_classrooms", ("网络多媒体教室", "网络多媒体教室数"), "float", unit="count",
+               shown_unit="间", doc="网络多媒体教室间数", example="18"),
+    ), doc="每所学校一行"),
     SheetSpec("办学条件", "专用教室", "special_rooms", (
         _CODE,
         RawCol("room_type", ("教室类型",), "enum", values=("音乐", "美术"),
-               aliases={"音乐教室": "音乐", "美术教室": "美术"}),
-        RawCol("area_m2", ("使用面积",), "float", unit="area"),
-        RawCol("build_year", ("建成年份",), "int", required=False, unit="year"),
-    )),
+               aliases={"音乐教室": "音乐", "美术教室": "美术"}, doc="专用教室类型"),
+        RawCol("area_m2", ("使用面积",), "float", unit="area", doc="该教室的使用面积", example="96"),
+        RawCol("build_year", ("建成年份",), "int", required=False, unit="year", doc="建成年份（四位数）",
+               example="2015"),
+    ), doc="每间音乐、美术专用教室一行"),
     SheetSpec("经费", "学校经费", "finance", (
         _CODE,
-        RawCol("public_funds_yuan", ("全年拨付公用经费", "公用经费拨付"), "money", unit="money"),
-        RawCol("public_funds_budget_yuan", ("年度公用经费预算总额", "公用经费预算"), "money", unit="money"),
-        RawCol("training_spending_yuan", ("教师培训经费",), "money", unit="money"),
-    )),
+        RawCol("public_funds_yuan", ("全年拨付公用经费", "公用经费拨付"), "money", unit="money",
+               doc="本年度实际拨付给学校的公用经费", example="450000"),
+        RawCol("public_funds_budget_yuan", ("年度公用经费预算总额", "公用经费预算"), "money", unit="money",
+               doc="本年度学校公用经费预算总额", example="500000"),
+        RawCol("training_spending_yuan", ("教师培训经费",), "money", unit="money",
+               doc="本年度用于教师培训的经费", example="25000"),
+    ), doc="每所学校一行"),
     SheetSpec("招生与升学", "划片入学", "catchment", (
         _CODE,
-        RawCol("stage", ("学段",), "enum", values=("小学", "初中")),
-        RawCol("entrants", ("招生数",), "int", unit="count"),
-        RawCol("entrants_in_catchment", ("其中:划片范围内入学人数", "划片范围内入学人数"), "int", unit="count"),
-    )),
+        RawCol("stage", ("学段",), "enum", values=("小学", "初中"), doc="招生学段（小学或初中的新生）"),
+        RawCol("entrants", ("招生数",), "int", unit="count", shown_unit="人", doc="本学段招收的新生数",
+               example="120"),
+        RawCol("entrants_in_catchment", ("其中:划片范围内入学人数", "划片范围内入学人数"), "int", unit="count",
+               shown_unit="人", doc="其中：在划片范围内就近入学的人数", example="115"),
+    ), doc="每所学校每个招生学段一行"),
     SheetSpec("招生与升学", "名额分配", "quota", (
         _CODE,
-        RawCol("graduates", ("初中毕业生数",), "int", unit="count"),
-        RawCol("allocated_places", ("分配优质高中名额", "分配名额"), "int", unit="count"),
-    )),
+        RawCol("graduates", ("初中毕业生数",), "int", unit="count", shown_unit="人",
+               doc="本校本年度初中毕业生数", example="180"),
+        RawCol("allocated_places", ("分配优质高中名额", "分配名额"), "int", unit="count", shown_unit="个",
+               doc="分配到本校的优质普通高中招生名额", example="60"),
+    ), doc="每所有初中毕业生的学校一行（初中、九年一贯制、完全中学等）"),
     SheetSpec("督导与质量", "学校评级", "ratings", (
         _CODE,
-        RawCol("has_charter", ("学校章程",), "bool"),
-        RawCol("has_informatization", ("管理与教学信息化",), "bool"),
-        *(RawCol(t, (h,), "enum", values=("优秀", "良好", "合格", "不合格"))
-          for t, h in (("ict_rating", "信息化教学应用"), ("moral_rating", "德育与校园文化"),
-                       ("curriculum_rating", "课程与教学秩序"))),
-    )),
+        RawCol("has_charter", ("学校章程",), "bool", doc="是否制定了学校章程"),
+        RawCol("has_informatization", ("管理与教学信息化",), "bool", doc="是否实现管理与教学信息化"),
+        *(RawCol(t, (h,), "enum", values=("优秀", "良好", "合格", "不合格"), doc=d) for t, h, d in _RATING_DOCS),
+    ), doc="每所学校一行（按县级督导评估结果）"),
     SheetSpec("督导与质量", "课业负担", "homework", (
         _CODE,
-        RawCol("grade", ("年级",), "grade"),
-        RawCol("respondents", ("有效问卷数",), "int", unit="count"),
-        RawCol("written_minutes", ("日均书面作业时间",), "float", unit="minutes"),
-    )),
+        RawCol("grade", ("年级",), "grade", doc="调查的年级"),
+        RawCol("respondents", ("有效问卷数",), "int", unit="count", shown_unit="份",
+               doc="该年级的有效问卷数", example="85"),
+        RawCol("written_minutes", ("日均书面作业时间",), "float", unit="minutes",
+               doc="学生每天书面作业的平均时间", example="55"),
+    ), doc="每所学校每个调查年级一行（课业负担问卷调查）"),
     SheetSpec("督导与质量", "质量监测", "monitoring", (
-        RawCol("subject", ("监测学科",), "text"),
-        RawCol("grade", ("监测年级",), "grade"),
-        RawCol("level", ("学业水平等级",), "level"),
-        RawCol("diff_rate", ("校际差异率",), "float", unit="ratio"),
-    )),
+        RawCol("subject", ("监测学科",), "text", doc="国家义务教育质量监测的学科", example="数学"),
+        RawCol("grade", ("监测年级",), "grade", doc="监测年级"),
+        RawCol("level", ("学业水平等级",), "level", doc="本县该学科的学业水平等级（按监测结果报告）"),
+        RawCol("diff_rate", ("校际差异率",), "float", unit="ratio",
+               doc="本县该学科的校际差异率（按监测结果报告）", example="12%"),
+    ), doc="每个监测学科、每个监测年级一行（国家义务教育质量监测结果）"),
     SheetSpec("督导与质量", "监测成绩", "monitoring_scores", (
-        RawCol("student_id", ("学生编号",), "code"),
+        RawCol("student_id", ("学生编号",), "code", doc="学生编号：每名学生唯一", example="S000123"),
         _CODE,
-        RawCol("subject", ("学科",), "text"),
-        RawCol("grade", ("年级",), "grade"),
-        RawCol("score", ("成绩",), "float", unit="score"),
-    ), optional=True),
+        RawCol("subject", ("学科",), "text", doc="监测学科", example="数学"),
+        RawCol("grade", ("年级",), "grade", doc="学生所在年级"),
+        RawCol("score", ("成绩",), "float", unit="score", doc="该学科成绩", example="86.5"),
+    ), optional=True, doc="可选：县级质量监测的学生成绩，每名学生每个学科一行；没有可不填"),
     SheetSpec("社会认可度调查", "调查结果", "satisfaction", (
-        RawCol("survey_kind", ("调查方式",), "enum", values=("问卷调查", "实地走访")),
+        RawCol("survey_kind", ("调查方式",), "enum", values=("问卷调查", "实地走访"), doc="调查方式"),
         RawCol("group", ("调查对象",), "enum",
-               values=("学生", "家长", "教师", "校长", "人大代表", "政协委员", "其他群众")),
-        *(RawCol(lv, (lv,), "int", unit="count") for lv in ("满意", "比较满意", "一般", "不太满意", "不满意")),
-    )),
+               values=("学生", "家长", "教师", "校长", "人大代表", "政协委员", "其他群众"), doc="调查对象"),
+        *(RawCol(lv, (lv,), "int", unit="count", shown_unit="人", doc=f"选择“{lv}”的人数", example="120")
+          for lv in ("满意", "比较满意", "一般", "不太满意", "不满意")),
+    ), doc="每种调查方式、每类调查对象一行：选择各满意度等级的人数"),
     SheetSpec("县级数据", "县级数据项", "county_items", (
-        RawCol("item", ("数据项代码",), "code"),
-        RawCol("label", ("数据项名称",), "text"),
-        RawCol("value", ("数值",), "float", required=False),
-        RawCol("unit", ("单位",), "text", required=False),
-        RawCol("attested", ("认定",), "bool", required=False),
-        RawCol("evidence", ("佐证材料", "佐证材料说明"), "text", required=False),
-    )),
+        RawCol("item", ("数据项代码",), "code", doc="数据项代码（模板已列出全部数据项，请勿修改）",
+               example="teacher_avg_pay"),
+        RawCol("label", ("数据项名称",), "text", doc="数据项名称", example="教师年平均工资收入（元）"),
+        RawCol("value", ("数值",), "float", required=False,
+               doc="数值（按“单位”列的单位填写；认定项留空）", example="85000"),
+        RawCol("unit", ("单位",), "text", required=False, doc="数值的单位", example="元"),
+        RawCol("attested", ("认定",), "bool", required=False, doc="认定项：是否认定（数值项留空）"),
+        RawCol("evidence", ("佐证材料", "佐证材料说明"), "text", required=False,
+               doc="认定项的佐证材料（文件名称、文号等）", example="县政府关于学校布局规划的批复（某政〔2020〕12号）"),
+    ), doc="每个县级数据项一行（模板已列出代码和名称：填数值或认定）"),
 )
 
 TOTAL_MARKERS = {"合计", "总计", "小计", "全县合计", "总合计"}
@@ -224,6 +283,13 @@ UNITS: dict[str, dict[str, float]] = {
     "year": {"年": 1.0},
     "score": {"分": 1.0},
 }
+#: the unit the blank template writes in a numeric header's bracket, by family (a column's
+#: ``shown_unit`` overrides it). The processed unit, so the template's ranges are the schema's.
+#: Counts, years and shares have none by default: a share is typed as a percentage into a cell
+#: formatted as one (12% is stored as 0.12), never under a "（%）" header, where a typed 12%
+#: would be read as 0.0012.
+HEADER_UNITS: dict[str, str] = {"area": "平方米", "money": "元", "hours": "学时", "minutes": "分钟",
+                                "score": "分"}
 #: the processed unit of each family (what the factor converts to), for messages
 UNIT_NAMES = {"area": "平方米", "money": "元", "count": "个/人/间", "hours": "学时", "minutes": "分钟",
               "ratio": "比值（0–1）", "year": "年", "score": "分"}

@@ -92,8 +92,10 @@ def raw_contract_markdown() -> str:
             out.append("每校一行、每个年级一列；没有学生的年级填 0。空格：本校办学类型应有的年级为“未知”"
                        "（该学段在校生数为“无数据”），其他年级为“没有这个年级”（见第 2 节）。整理后每校每年级"
                        "一行。 One row per school, one column per grade; 0 for none, blank for unknown.\n")
-        out.append("| 表头（可用写法） | 必需列 | 类型 / 单位 | 允许取值 | 字段 | 用于指标 |")
-        out.append("|---|---|---|---|---|---|")
+        if spec.doc:
+            out.append(f"{_md(spec.doc)}\n")
+        out.append("| 表头（可用写法） | 说明 | 必需列 | 类型 / 单位 | 允许取值 | 字段 | 用于指标 |")
+        out.append("|---|---|---|---|---|---|---|")
         for col in spec.columns:
             values = "、".join(col.values) if col.values else ""
             family = col.unit or ("money" if col.kind == "money" else None)
@@ -103,7 +105,7 @@ def raw_contract_markdown() -> str:
             key = f"{spec.table}.{col.target}"
             used = USED_BY.get(key) or (USED_BY.get(f"{spec.table}.g*") if spec.wide_grades
                                         and col.target.startswith("g") else "")
-            out.append(f"| {_md(' / '.join(col.headers))} | {'是' if col.required else '否'} | "
+            out.append(f"| {_md(' / '.join(col.headers))} | {_md(col.doc or '')} | {'是' if col.required else '否'} | "
                        f"{_md(_KIND_TEXT[col.kind] + unit_text)} | {_md(values)} | `{col.target}` | "
                        f"{_md(used or '')} |")
         out.append("")
