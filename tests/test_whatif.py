@@ -43,25 +43,33 @@ def test_cv_change_worked_by_hand():
     assert back["cv"] == pytest.approx(math.sqrt(0.5) / 5) and not w.changes
 
 
-def test_every_kind_of_change_gives_what_the_whole_engine_gives(demo_run):
-    """Change after change, the what-if's results (rerunning only what a change reaches) are the
-    full engine's on the changed tables: verdict, units, CVs, every detail table."""
-    w = open_period("2021", demo_run["raw"], demo_run["processed"], demo_run["reports"] / "2021", base="now")
+@pytest.fixture(scope="module")
+def on_the_period(demo_run) -> WhatIf:
+    """One what-if on the shared demo run's 2021 data (base "now"); each test starts with reset()."""
+    return open_period("2021", demo_run["raw"], demo_run["processed"], demo_run["reports"] / "2021", base="now")
+
+
+def test_every_kind_of_change_gives_what_the_whole_engine_gives(on_the_period):
+    """Change after change, the what-if's results (rerunning only what a change reaches, taking
+    what it has seen from its cache) are the full engine's on the changed tables: verdict, units,
+    CVs, every detail table."""
+    w = on_the_period
+    w.reset()
     codes = list(w.school_names)
     t = w.tables["teachers"]
     pe = t[(t["subject"] == "体育") & t["full_time"].fillna(False).astype(bool) & (t["stage"] == "小学")]
     donor = pe["school_code"].value_counts().index[0]
     to = next(c for c in codes if c != donor)
     entry = w._entry["school_code"].astype(str).iloc[0]
-    steps = [  # each group of changes, then the comparison
+    steps = [  # each group of changes, then the comparison with the whole engine
         [lambda: w.move_teachers(donor, to, stage="小学", count=1, subject="体育"),
          lambda: w.hire_teachers(codes[1], "小学", "音乐", 2),
-         lambda: w.designate_backbone(to, "小学", 1, level="市级")],
-        [lambda: w.add_area(codes[2], sports_ground_m2=900, teaching_aux_m2=150),
+         lambda: w.designate_backbone(to, "小学", 1, level="市级"),
+         lambda: w.add_area(codes[2], sports_ground_m2=900, teaching_aux_m2=150),
          lambda: w.add_equipment(codes[3], 150000), lambda: w.add_multimedia(codes[3], 2),
          lambda: w.add_special_rooms(codes[1], "音乐", 1, 96)],
         [lambda: w.set_entrants(entry, 75)],
-        [lambda: w.undo()],
+        [lambda: w.undo()],  # back to the seven changes: results seen before, from the cache
     ]
     for group in steps:
         for step in group:
@@ -74,10 +82,12 @@ def test_every_kind_of_change_gives_what_the_whole_engine_gives(demo_run):
         for code in full.details:
             pd.testing.assert_frame_equal(out.results.details[code], full.details[code])
     assert len(w.changes) == 7
+    assert out.rerun == []  # the undo computed nothing: every result of these tables was seen before
 
 
-def test_changes_that_cannot_be_made_are_refused_with_the_reason(demo_run):
-    w = open_period("2021", demo_run["raw"], demo_run["processed"], demo_run["reports"] / "2021", base="now")
+def test_changes_that_cannot_be_made_are_refused_with_the_reason(on_the_period):
+    w = on_the_period
+    w.reset()
     first = next(iter(w.school_names))
     with pytest.raises(WhatIfError, match="没有学校 '不存在的学校'"):
         w.add_area("不存在的学校", teaching_aux_m2=100)
@@ -132,8 +142,9 @@ def test_saved_what_if_projects_to_the_same_indicators(demo_run, tmp_path):
         w.save_scenario(tmp_path / "plan.txt", name="x")
 
 
-def test_a_what_if_on_the_period_itself_is_saved_for_the_next_year(demo_run, tmp_path):
-    w = open_period("2021", demo_run["raw"], demo_run["processed"], demo_run["reports"] / "2021", base="now")
+def test_a_what_if_on_the_period_itself_is_saved_for_the_next_year(on_the_period):
+    w = on_the_period
+    w.reset()
     w.add_multimedia(next(iter(w.school_names)), 2)
     data = w.to_scenario("现状改动")
     assert data["facilities"]["multimedia"][0]["year"] == 2022  # the projection starts the year after 2021

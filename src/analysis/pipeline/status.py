@@ -26,11 +26,12 @@ REPORT_PATTERNS = ("*.html", "*.xlsx", "*.ipynb", "schools/*.html")
 def sweep_period(period: str, reports_dir: Path, processed_dir: Path, started: float) -> list[Path]:
     """Remove the temporary files a killed run left for ``period`` (written before ``started``).
 
-    Looks in ``<reports>/<period>/``, ``<reports>/`` (index.html's temporary file), the processed
+    Looks in ``<reports>/<period>/`` and its ``schools/``, ``<reports>/`` (index.html's temporary file), the processed
     root (the cleaning step's ``.<period>.tmp-*`` / ``.<period>.old-*`` folders) and
     ``<processed>/<period>/`` with its sub-folders.
     """
     removed = sweep_temporary(reports_dir / period, started)
+    removed += sweep_temporary(reports_dir / period / "schools", started)  # the per-school pages
     removed += sweep_temporary(reports_dir, started)
     removed += sweep_temporary(processed_dir, started, prefix=f".{period}.")
     removed += sweep_temporary(processed_dir, started, prefix=".write-check.")  # check_writable's probe

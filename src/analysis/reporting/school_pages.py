@@ -163,9 +163,10 @@ def unit_chart(hist: pd.DataFrame, standards: dict, label: str) -> str:
     return Markup(environment().get_template("pages/unit_chart.svg.j2").render(
         width=width, height=height, label=label, bars=bars, marks=marks,
         axis={"x": left, "x2": left + pw, "y1": top, "y2": y(0)},
-        lines=[{"y": y(1.0), "x1": left, "x2": left + pw, "stroke": "#333333", "dash": False, "label": "标准"},
+        lines=[{"y": y(1.0), "x1": left, "x2": left + pw, "stroke": "#333333", "dash": False, "label": "标准",
+                "dy": -2},   # the label above its line, the floor's below its own: they are close
                {"y": y(floor), "x1": left, "x2": left + pw, "stroke": "#B00020", "dash": True,
-                "label": f"标准的{floor:.0%}"}],
+                "label": f"标准的{floor:.0%}", "dy": 9}],
         yticks=[{"x": left - 4, "y": y(t), "text": f"{t:g}"} for t in ticks],
         xticks=[{"x": round(left + (k + 0.5) * gw, 1), "y": height - 8, "text": code} for k, code in enumerate(codes)],
         legend=[{"x": left + pw + 8, "y": top + 14 * i, "fill": _colour(i, n), "text": f"{p} 年"}
@@ -301,7 +302,10 @@ def _index_rows(r: Any, names: dict[str, str]) -> pd.DataFrame:
         else pd.Series(dtype=int)
     n_dq = r.data_quality.assign(c=r.data_quality["school_code"].astype("string")).groupby("c").size()
     out = schools[["school_code", "school_name", "school_type", "town"]].copy()
-    out["unit_verdict"] = out["school_code"].map(verdict).fillna("不纳入资源配置评估")
+    has_units = out["school_code"].isin(set(units["school_code"]))
+    out["unit_verdict"] = out["school_code"].map(verdict).astype("string")
+    out.loc[out["unit_verdict"].isna() & has_units, "unit_verdict"] = "不纳入资源配置评估"
+    out.loc[out["unit_verdict"].isna(), "unit_verdict"] = "无评估单位（无在校生记录）"
     out["tasks"] = out["school_code"].map(n_tasks).fillna(0).astype(int)
     out["quality"] = out["school_code"].map(n_dq).fillna(0).astype(int)
     return out
