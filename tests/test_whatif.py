@@ -94,6 +94,8 @@ def test_changes_that_cannot_be_made_are_refused_with_the_reason(on_the_period):
     with pytest.raises(WhatIfError, match=r"只有 \d+ 名符合条件的教师可调出"):
         w.move_teachers(first, list(w.school_names)[1], stage="小学", count=500, subject="体育")
     assert not w.changes  # the refused change is not kept
+    with pytest.raises(WhatIfError, match="同一所学校"):
+        w.move_teachers(first, first, stage="小学", count=1)
     with pytest.raises(WhatIfError, match="yuan"):
         w.add_equipment(first, -5)  # the scenario model: yuan ≥ 0
     with pytest.raises(WhatIfError, match="entrants"):

@@ -321,6 +321,9 @@ class WhatIf:
         for key in ("school", "from", "to"):
             if key in fields:
                 fields[key] = self.school(fields[key])
+        if kind == "moves" and fields.get("from") is not None and fields.get("from") == fields.get("to"):
+            raise WhatIfError(f"调出和调入的是同一所学校（{self.school_names[fields['from']]}），请另选调入学校 / "
+                              "a move needs two different schools")
         if kind == ENTRANTS:
             count = fields.get("count")
             if set(fields) != {"school", "count"} or not isinstance(count, (int, float, np.integer)) \
