@@ -78,7 +78,9 @@ SECTIONS: dict[str, tuple[str, Any]] = {
 }
 ENTRANTS = "entrants"
 KINDS = (*SECTIONS, ENTRANTS)
-CHANGED_TABLES = {"hires": ("teachers",), "moves": ("teachers",), "designations": ("teachers",),
+#: the tables each kind changes (teacher_counts: schools whose teachers are given only as counts)
+CHANGED_TABLES = {"hires": ("teachers", "teacher_counts"), "moves": ("teachers", "teacher_counts"),
+                  "designations": ("teachers", "teacher_counts"),
                   "construction": ("facilities",), "equipment": ("facilities",), "multimedia": ("facilities",),
                   "special_rooms": ("special_rooms",), ENTRANTS: ("enrolment", "classes")}
 #: what each kind is called in the notebook and in messages
@@ -397,12 +399,12 @@ class WhatIf:
                 actions.setdefault(c.kind, []).append({**c.item, "year": self.year})
         out = dict(self.tables)
         if actions:
-            touched = {name for kind in actions for name in CHANGED_TABLES[kind]} | {"teachers", "facilities"}
-            applied = apply_actions({k: self.tables[k] for k in touched | {"special_rooms"}}, actions, self.year,
-                                    defaults=self.scenario.teachers, source=SOURCE)
-            for kind in actions:
+            applied = apply_actions(self.tables, actions, self.year, defaults=self.scenario.teachers, source=SOURCE,
+                                    standards=self.standards)
+            for kind in actions:  # a table left as it was stays the baseline's own frame (the engine's cache)
                 for name in CHANGED_TABLES[kind]:
-                    out[name] = applied[name]
+                    if name in applied and not applied[name].equals(self.tables.get(name)):
+                        out[name] = applied[name]
         entrants = {c.item["school"]: c.item["count"] for c in self.changes if c.kind == ENTRANTS}
         if entrants:
             out.update(self._with_entrants(out, entrants))
