@@ -12,7 +12,7 @@ engine's own. What it saves is work whose inputs it has seen before (memoisation
   tables are unchanged since a result was kept is not run again. Sound because the functions are
   deterministic: with the same content of the tables it read, a function reads the same tables
   and returns the same result (the key covers every table it has ever been seen to read);
-- each Lk's county result is kept under the digest of what it reads: the Lk CVs and the included
+- each Lk's county result is kept under what it reads: the Lk CVs and the included
   units not at the Lk standard (a unit at the standard appears nowhere in Lk's result).
 
 So a change reruns what it reaches; undoing it or trying it again costs almost nothing. The
@@ -100,15 +100,26 @@ def copy_result(res: IndicatorResult) -> IndicatorResult:
                                extra=dict(res.extra))
 
 
-def _resource_inputs(code: str, units: pd.DataFrame, cv: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What ``verdict.resource_result(code, …)`` reads: the code's CV rows, and the included units
-    that are not at the Lk standard (below it or without data) — a unit at the standard appears
-    nowhere in Lk's status, failing text or detail — with the columns it reads of them."""
-    cols = [c for c in (*_UNIT_COLUMNS, code, f"{code}_ratio", f"{code}_met") if c in units.columns]
-    inc = units["included"].fillna(False).astype(bool)
-    not_met = units[f"{code}_met"].astype("boolean").fillna(False) == False  # noqa: E712  (False or NA)
-    return (units.loc[(inc & not_met).to_numpy(dtype=bool), cols].reset_index(drop=True),
-            cv[cv["indicator"] == code].reset_index(drop=True))
+def _frame_key(df: pd.DataFrame) -> Hashable:
+    """A small frame as a hashable value (columns, dtypes, rows): equal frames, equal keys."""
+    return (tuple(map(str, df.columns)), tuple(map(str, df.dtypes)), tuple(map(tuple, df.to_numpy(dtype=object))))
+
+
+def _resource_keys(codes: list[str], units: pd.DataFrame, cv: pd.DataFrame) -> dict[str, Hashable]:
+    """Per code, a key of what ``verdict.resource_result(code, …)`` reads: the code's CV rows, and
+    the included units that are not at the Lk standard (below it or without data) — a unit at
+    the standard appears nowhere in Lk's status, failing text or detail — with the columns it
+    reads of them."""
+    inc = units["included"].fillna(False).to_numpy(dtype=bool)
+    base_cols = [c for c in _UNIT_COLUMNS if c in units.columns]
+    cv_by_code = {str(k): g for k, g in cv.groupby("indicator", sort=False, observed=True)}
+    keys = {}
+    for code in codes:
+        not_met = ~units[f"{code}_met"].astype("boolean").fillna(False).to_numpy(dtype=bool)  # False or NA
+        cols = base_cols + [c for c in (code, f"{code}_ratio", f"{code}_met") if c in units.columns]
+        c = cv_by_code.get(code, cv.iloc[0:0])
+        keys[code] = (code, _frame_key(units.loc[inc & not_met, cols]), _frame_key(c))
+    return keys
 
 
 class _Memo:
@@ -177,9 +188,7 @@ class Reevaluator:
         rerun: list[str] = []
         (units, cv), _ = self._resources(tables, token, names)
         computed: dict[str, IndicatorResult] = {}
-        for code in self.codes:
-            u, c = _resource_inputs(code, units, cv)
-            key = (code, digest(u), digest(c))
+        for code, key in _resource_keys(self.codes, units, cv).items():
             raw = self._lk.get(key)
             if raw is None:
                 raw = resource_result(code, units, cv, self.standards)
