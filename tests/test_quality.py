@@ -8,7 +8,7 @@ import pytest
 from analysis.config.standards import load_standards
 from analysis.engine import quality as Q
 from analysis.engine.guarantee import FAIL, NO_DATA, PASS
-from analysis.schemas import validate
+from analysis.schemas import empty, validate
 
 STD = load_standards()
 
@@ -180,12 +180,13 @@ def test_q4_exactly_five_percent_passes_despite_float_noise():
 
 
 def test_q5_school_without_a_rating_is_no_data_not_an_error():
-    """A school missing from the ratings sheet, and one whose rating is blank: 无数据 for each
-    (the string column's missing value once stopped the engine with "boolean value of NA is ambiguous")."""
-    ratings = validate("ratings", pd.DataFrame(
+    """A school missing from the ratings sheet, and one whose rating is blank: 无数据 for each.
+    With the text columns of the table contract's own dtypes (``schemas.empty``: missing = pd.NA)
+    the missing rating once stopped the engine ("boolean value of NA is ambiguous")."""
+    ratings = pd.DataFrame(
         [("A", True, True, "优秀", "良好", "良好"), ("B", True, True, None, "良好", "良好")],
         columns=["school_code", "has_charter", "has_informatization", "ict_rating", "moral_rating",
-                 "curriculum_rating"]))
+                 "curriculum_rating"]).astype(empty("ratings").dtypes.to_dict())
     t = {"schools": schools(["A", "B", "C"]), "enrolment": enrolment(["A", "B", "C"]), "ratings": ratings}
     r = Q.q5(t, STD)
     assert r.status == NO_DATA
