@@ -50,21 +50,26 @@ def test_each_step_is_computed_once_and_again_only_when_what_it_reads_changed(co
     std = load_standards()
     std["resources"]["indicators"]["L1"]["standard"]["小学"] = 4.3
     assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": True, "project": True,
-                                                     "plan": True, "tasks": True}
+                                                     "plan": True, "tasks": True, "compare": True, "pages": True}
 
-    # an earlier period's workbook feeds the projection only (2020 is history for 2021)
+    # an earlier period's workbook feeds the projection and the comparison only (2020 is history for 2021)
     book = raw / "2020" / "学校基本情况.xlsx"
     wb = load_workbook(book)
     wb.worksheets[0].cell(1, 30).value = "改动"
     wb.save(book)
     assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "project": True,
-                                                     "plan": True, "tasks": True}
+                                                     "plan": True, "tasks": True, "compare": True, "pages": True}
 
     # a result deleted by hand: its step is recomputed, the others kept
     (folder / "plan.parquet").unlink()
     assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "project": False,
-                                                     "plan": True, "tasks": False}
+                                                     "plan": True, "tasks": False, "compare": False, "pages": False}
     assert (folder / "plan.parquet").is_file()
+
+    # a school page deleted by hand: the pages are written again, nothing else
+    page = next((tmp_path / "reports" / "2021" / "schools").glob("2*.html"))
+    page.unlink()
+    assert run_period(_ctx(raw, tmp_path, std))["pages"] is True and page.is_file()
 
     # a cell of this period's workbook changed: the cleaning and what follows it (shown up to
     # evaluate; project onwards read evaluate's fingerprint, as checked above)

@@ -200,7 +200,8 @@ def _rating_rule(code: str, column: str, tables, standards) -> IndicatorResult:
         return res
     f = schools.merge(ratings[["school_code", column]], on="school_code", how="left")
     f = f.rename(columns={column: "rating"})
-    r = f["rating"].map(rank)
+    # float: a school without a rating is NaN (the string column's map gives pd.NA, which np.where refuses)
+    r = f["rating"].map(rank).astype("float64")
     f["status"] = np.where(r.isna(), NO_DATA, np.where(r <= min_rank, PASS, FAIL))
     text = f["school_name"] + " " + f["rating"].astype("string")
     no_row = ~f["school_code"].isin(ratings["school_code"]).to_numpy()

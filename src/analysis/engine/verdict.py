@@ -40,13 +40,18 @@ from analysis.engine.guarantee import (
     responsible,
 )
 from analysis.engine.inputs import excel_names, incomplete_inputs
-from analysis.engine.quality import evaluate_quality
-from analysis.engine.recognition import evaluate_recognition
+from analysis.engine.guarantee import GUARANTEE_FUNCTIONS
+from analysis.engine.quality import QUALITY_FUNCTIONS, evaluate_quality
+from analysis.engine.recognition import evaluate_recognition, s1
 from analysis.engine.resources import evaluate_resources
 from analysis.files import write_frame
 from analysis.schemas import STAGES, validate
 
 AREA_RESOURCES = "资源配置"
+#: the functions of the 25 indicators that are not resource indicators (G1–G15, Q1–Q9, S1), each
+#: ``f(tables, standards) -> IndicatorResult``: what ``build_results`` runs when not given them
+#: (``analysis.whatif`` reruns only those whose input tables changed)
+INDICATOR_FUNCTIONS = (*GUARANTEE_FUNCTIONS, *QUALITY_FUNCTIONS, s1)
 #: the 32 indicators in the plan's order (L1–L7 = 1–7, G1–G15 = 8–22, Q1–Q9 = 23–31, S1 = 32)
 ORDER = indicator_order()
 
@@ -197,13 +202,21 @@ def _for_file(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.DataFrame],
-                  standards: dict) -> Results:
-    """Assemble the results from part A's ``units``/``cv`` tables and the processed tables."""
+                  standards: dict, computed: dict[str, IndicatorResult] | None = None) -> Results:
+    """Assemble the results from part A's ``units``/``cv`` tables and the processed tables.
+
+    ``computed``: the 32 indicators' results as their functions returned them (fresh objects:
+    they are finished here in place), e.g. ``analysis.whatif`` reusing copies of the unchanged
+    ones; None (default) computes them all.
+    """
     indicators: dict[str, IndicatorResult] = {}
-    indicators.update(evaluate_resource_indicators(units, cv, standards))
-    indicators.update(evaluate_guarantee(tables, standards))
-    indicators.update(evaluate_quality(tables, standards))
-    indicators.update(evaluate_recognition(tables, standards))
+    if computed is not None:
+        indicators.update(computed)
+    else:
+        indicators.update(evaluate_resource_indicators(units, cv, standards))
+        indicators.update(evaluate_guarantee(tables, standards))
+        indicators.update(evaluate_quality(tables, standards))
+        indicators.update(evaluate_recognition(tables, standards))
     changed = overrides_by_code(standards)
     for code, res in indicators.items():
         # officials read workbook names, not the processed tables' column names

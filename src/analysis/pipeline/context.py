@@ -22,9 +22,9 @@ from analysis.files import atomic_write
 from analysis.planning.costs import load_costs
 
 MANIFEST = "_pipeline.json"
-STEPS = ("clean", "evaluate", "project", "plan", "tasks")
+STEPS = ("clean", "evaluate", "project", "plan", "tasks", "compare", "pages")
 STEP_NAMES = {"clean": "数据清洗", "evaluate": "指标计算", "project": "达标预测", "plan": "最低成本方案",
-              "tasks": "整改任务"}
+              "tasks": "整改任务", "compare": "与上一期比较", "pages": "各校页面与比较页面"}
 #: Monte Carlo settings of the projection (an assumption, stated in the report)
 MC_DRAWS, MC_SD_PER_YEAR = 200, 0.05
 
@@ -207,6 +207,11 @@ def fingerprint(ctx: Period, step: str) -> str:
                        MC_DRAWS, MC_SD_PER_YEAR)
     if step in ("plan", "tasks"):
         return _digest(fingerprint(ctx, "project"), step, ctx.costs)
+    if step == "compare":
+        history = [fingerprint(ctx.for_period(p), "clean") for p in ctx.history_periods()]
+        return _digest(fingerprint(ctx, "evaluate"), history, step)
+    if step == "pages":
+        return _digest(*(fingerprint(ctx, s) for s in ("plan", "tasks", "compare")), step, str(ctx.out_dir))
     raise ValueError(f"unknown step {step!r}")
 
 

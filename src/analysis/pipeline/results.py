@@ -94,9 +94,16 @@ class PeriodResults:
     def plan_info(self) -> dict:
         return self._json("plan")
 
+    # ---- compare
+    @cached_property
+    def comparison(self) -> dict:
+        """comparison.json: the previous period (None when there is none) and the key counts."""
+        return self._json("comparison")
+
     def __getattr__(self, name: str) -> pd.DataFrame:
         # trajectory, first_met, sensitivity, pass_probability, plan, plan_cost, plan_summary,
-        # plan_cv_after, tasks
+        # plan_cv_after, tasks, history_units, comparison_status, comparison_units, comparison_cv,
+        # cv_contributions, comparison_quality
         if name.startswith("_") or name in ("ctx", "folder"):
             raise AttributeError(name)
         path = self.folder / f"{name}.parquet"

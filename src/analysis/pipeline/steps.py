@@ -22,6 +22,12 @@ project    this and earlier periods, scenarios, target     trajectory, first_met
 plan       the projected horizon tables, costs             plan, plan_summary, plan_cost,
                                                            plan_cv_after, plan.json
 tasks      the period and the projected horizon, costs     tasks
+compare    this and earlier periods (the previous one's    history_units, comparison.json,
+           evaluation), standards                          comparison_status, comparison_units,
+                                                           comparison_cv, cv_contributions,
+                                                           comparison_quality
+pages      the results above                               reports/<period>/comparison.html,
+                                                           reports/<period>/schools/*.html
 =========  ==============================================  =====================================
 
 docs/architecture.md draws the same pipeline with the notebook that shows each step.
@@ -36,7 +42,7 @@ from typing import Callable
 
 import pandas as pd
 
-from analysis.engine import evaluate, resource_tables
+from analysis.engine import compare, evaluate, resource_tables
 from analysis.engine.cv import composite_cv
 from analysis.files import atomic_write, write_frame
 from analysis.ingest.checks import QUALITY_WORKBOOK, write_quality_workbook
@@ -55,6 +61,7 @@ from analysis.pipeline.context import (  # noqa: F401  (re-exported: the runner 
     record,
     up_to_date,
 )
+from analysis.pipeline.results import PeriodResults
 from analysis.planning.optimise import optimise
 from analysis.planning.plans import budget_example, plan_tables
 from analysis.planning.projection import (
@@ -67,6 +74,9 @@ from analysis.planning.projection import (
     trajectory,
 )
 from analysis.planning.tasks import rectification_tasks
+from analysis.reporting.comparison import comparison_item, counts
+from analysis.reporting.pages import write_pages
+from analysis.reporting.school_pages import SCHOOLS_DIR, remove_other_pages, school_page_items
 from analysis.reporting.workbook import write_application_tables
 
 #: the tables a projection changes (the others are carried forward from the period)
@@ -215,9 +225,61 @@ def _task_inputs(ctx: Period, now: dict, target: dict | None) -> tuple:
     return (units_now, units_t, ctx.standards, ctx.costs, ctx.horizon, cv_now, cv_t, now, target)
 
 
+def _evaluated(ctx: Period, tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A period's units, CVs and verdict: its persisted evaluation when that is up to date with
+    these standards, else the engine run here (nothing written for that period)."""
+    if up_to_date(ctx, "evaluate", fingerprint(ctx, "evaluate")):
+        return tuple(pd.read_parquet(ctx.folder / f"{n}.parquet") for n in ("units", "cv", "verdict"))
+    res = evaluate(tables, ctx.standards)
+    return res.units, res.cv, res.verdict
+
+
+def step_compare(ctx: Period) -> list[Path]:
+    """The period against the previous one (statuses, per-unit verdicts, each CV's change split
+    into the schools' contributions, data-quality problems), and every period's units for the
+    per-school pages."""
+    history = _history(ctx)
+    periods = list(history)
+    units, cv, verdict = _evaluated(ctx, history[ctx.period])
+    frames = []
+    for p in periods:
+        u = units if p == ctx.period else resource_tables(history[p], ctx.standards)[0]
+        frames.append(u.assign(period=p))
+    outputs = write_frame(pd.concat(frames, ignore_index=True), ctx.folder / "history_units")
+    previous = periods[-2] if len(periods) >= 2 else None
+    meta: dict = {"period": ctx.period, "previous": previous, "counts": counts(verdict, units, cv)}
+    if previous is not None:
+        p_units, p_cv, p_verdict = _evaluated(ctx.for_period(previous), history[previous])
+        contributions = compare.cv_contributions(p_units, units, ctx.standards)
+        frames = {
+            "comparison_status": compare.status_changes(p_verdict, verdict),
+            "comparison_units": compare.unit_changes(p_units, units),
+            "cv_contributions": contributions,
+            "comparison_cv": compare.cv_change_summary(contributions, p_cv, cv),
+            "comparison_quality": compare.quality_changes(history[previous]["data_quality"],
+                                                          history[ctx.period]["data_quality"]),
+        }
+        for name, df in frames.items():
+            outputs += write_frame(df, ctx.folder / name)
+        meta["counts_previous"] = counts(p_verdict, p_units, p_cv)
+    outputs.append(atomic_write(ctx.folder / "comparison.json", json.dumps(meta, ensure_ascii=False, indent=1)))
+    return outputs
+
+
+def step_pages(ctx: Period) -> list[Path]:
+    """The period comparison page and one page per school (offline HTML, in the period's reports)."""
+    r = PeriodResults(ctx)
+    folder = ctx.out_dir / SCHOOLS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = [*school_page_items(r, folder), comparison_item(r, ctx.out_dir / "comparison.html")]
+    outputs = write_pages(pages, demo=ctx.demo)  # one font subset for all of them
+    remove_other_pages(folder, outputs)
+    return outputs
+
+
 STEP_FUNCTIONS: dict[str, Callable[[Period], list[Path]]] = {
     "clean": step_clean, "evaluate": step_evaluate, "project": step_project, "plan": step_plan,
-    "tasks": step_tasks,
+    "tasks": step_tasks, "compare": step_compare, "pages": step_pages,
 }
 
 
@@ -231,7 +293,7 @@ class StepFailed(Exception):
         self.step, self.error = step, error
 
 
-def run_period(ctx: Period, until: str = "tasks") -> dict[str, bool]:
+def run_period(ctx: Period, until: str = STEPS[-1]) -> dict[str, bool]:
     """Run the steps of one period in order, up to ``until``; which ones ran (True) or were kept.
 
     A step that raises stops the period: :class:`StepFailed` carries the step and the error.

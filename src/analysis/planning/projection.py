@@ -396,20 +396,27 @@ def _entrant_projection(history, entry: pd.DataFrame, years: list[int], scenario
     return out[["school_code", "grade", "year", "students"]]
 
 
+def entry_grades(enrolment: pd.DataFrame) -> pd.DataFrame:
+    """The grades that take new entrants (``enrolment.entrants`` / ``entrant_overrides``), per school
+    of the current period's ``enrolment``: 1 for a school with primary grades; 7 for one with
+    junior grades and no grade 6. Columns school_code, grade."""
+    comp = enrolment[enrolment["grade"].between(1, 9)]
+    has_p = comp[comp["grade"] <= 6]["school_code"].unique()
+    has_j = comp[comp["grade"] >= 7]["school_code"].unique()
+    has_6 = comp[comp["grade"] == 6]["school_code"].unique()
+    return pd.concat([
+        pd.DataFrame({"school_code": has_p, "grade": 1}),
+        pd.DataFrame({"school_code": np.setdiff1d(has_j, has_6), "grade": 7}),
+    ], ignore_index=True)
+
+
 def project_enrolment(history, scenario: Scenario, years: list[int]) -> dict[int, pd.DataFrame]:
     """Projected enrolment tables (schema ``enrolment``) for each of ``years`` (after the current)."""
     cur = max(history, key=period_year)
     cur_enr = history[cur]["enrolment"][["school_code", "stage", "grade", "students"]].copy()
     rates = progression_rates(history, tuple(scenario.enrolment["rate_bounds"]))
     comp = cur_enr[cur_enr["grade"].between(1, 9)]
-    # entry grades: 1 for a school with primary grades; 7 for one with junior grades and no grade 6
-    has_p = comp[comp["grade"] <= 6]["school_code"].unique()
-    has_j = comp[comp["grade"] >= 7]["school_code"].unique()
-    has_6 = comp[comp["grade"] == 6]["school_code"].unique()
-    entry = pd.concat([
-        pd.DataFrame({"school_code": has_p, "grade": 1}),
-        pd.DataFrame({"school_code": np.setdiff1d(has_j, has_6), "grade": 7}),
-    ], ignore_index=True)
+    entry = entry_grades(cur_enr)
     entrants = _entrant_projection(history, entry, years, scenario)
     # a cohort only moves on into a stage the school teaches now (grade 6 → 7 in 九年一贯制)
     offered = comp[["school_code"]].assign(stage=stage_of_grade(comp["grade"])).drop_duplicates()

@@ -64,6 +64,7 @@ def html_table(
     status_of: Mapping[str, str] | None = None,
     max_rows: int | None = None,
     table_id: str | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> str:
     """Render ``df`` as an escaped HTML table with Chinese headers and pass/fail highlighting.
 
@@ -73,7 +74,9 @@ def html_table(
     - ``row_status``: a column whose pass/fail marks the whole row (class ``row-pass``/``row-fail``);
     - ``status_of``: value column → boolean column judging it (e.g. ``{"L1": "L1_met"}``): the value
       cell gets class ``pass``/``fail``;
-    - ``max_rows``: show at most this many rows and say how many were left out.
+    - ``max_rows``: show at most this many rows and say how many were left out;
+    - ``links``: school code → address of its page (``school_pages.school_links``): the
+      ``school_name`` cell of a row whose ``school_code`` has a page links to it.
 
     Every text that reaches the page is escaped, headers and caption included. Booleans of the
     pass columns show as 达标/未达标, other booleans as 是/否, missing values as "—".
@@ -99,7 +102,9 @@ def html_table(
         c for c in cols
         if c not in kmap and len(df) and df[c].map(lambda v: len(str(v)) if not is_missing(v) else 0).max() <= 8
     }
-    extra = [c for c in [row_status, *status_of.values()] if c and c not in cols and c in df.columns]
+    links = dict(links or {})
+    link_code = "school_code" if links and "school_name" in cols and "school_code" in df.columns else None
+    extra = [c for c in [row_status, *status_of.values(), link_code] if c and c not in cols and c in df.columns]
     for record in df[cols + list(dict.fromkeys(extra))].to_dict("records"):
         tr_class = ""
         if row_status is not None:
@@ -117,6 +122,10 @@ def html_table(
             judge = record.get(status_of[c]) if c in status_of else None
             if judge is not None and not is_missing(judge) and text != MISSING:
                 classes = [*classes, "pass" if bool(judge) else "fail"]
+            if c == "school_name" and link_code and text != MISSING:
+                href = links.get(str(record[link_code]))
+                if href:
+                    text = f'<a href="{esc(href)}">{text}</a>'
             cls = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<td{cls}>{text}</td>")
         out.append(f"<tr{tr_class}>" + "".join(cells) + "</tr>")
@@ -258,10 +267,12 @@ def result_table(results: Any, name: str) -> pd.DataFrame:
     return getattr(results, name)
 
 
-def detail_table(results: Any, code: str, max_rows: int = 40, caption: str | None = None) -> str:
-    """The engine's detail table of ``code`` as escaped HTML with Chinese headers ("" when none)."""
+def detail_table(results: Any, code: str, max_rows: int = 40, caption: str | None = None,
+                 links: Mapping[str, str] | None = None) -> str:
+    """The engine's detail table of ``code`` as escaped HTML with Chinese headers ("" when none);
+    ``links``: school code → page, as in :func:`html_table`."""
     d = detail_frame(results, code)
     if d is None:
         return ""
     return html_table(d, headers=DETAIL_HEADERS, kinds=detail_kinds(d), max_rows=max_rows, caption=caption,
-                      css_class="report-table detail-table")
+                      css_class="report-table detail-table", links=links)

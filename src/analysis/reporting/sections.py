@@ -36,6 +36,7 @@ from analysis.reporting.html import (
     html_paragraph,
     html_table,
 )
+from analysis.reporting.school_pages import school_links
 from analysis.reporting.texts import PLAN_STATUS, cost_by_responsible, plan_status_lines, sensitivity_summary
 
 QUALITY_COLUMNS = ["severity", "file", "sheet", "row", "column", "value", "problem", "action"]
@@ -443,6 +444,7 @@ def unit_tables_by_stage(r: Any) -> str:
     out = [html_table(legend, headers={"no": "代码", "name": "指标名称", "unit": "单位",
                                        **{st: f"{st}标准（≥）" for st in std["stages"]}},
                       kinds={st: "value" for st in std["stages"]}, caption="资源配置指标及标准")]
+    links = school_links(r)
     for stage in std["stages"]:
         sub = r.units[r.units["stage"].eq(stage)].sort_values(["included", "school_code"], ascending=[False, True])
         out.append(html_table(
@@ -451,7 +453,7 @@ def unit_tables_by_stage(r: Any) -> str:
             headers={**{k: f"指标{k[1:]}" for k in codes}, "students": "学生数", "n_met": "达标项数", "unit_pass": "每校达标",
                      "exclusion_reason": "不纳入原因", "school_type": "办学类型", "urban_rural": "城乡"},
             status_of={k: f"{k}_met" for k in codes}, row_status="unit_pass",
-            caption=f"表2 {stage}评估单位资源配置指标", css_class="report-table units-table"))
+            caption=f"表2 {stage}评估单位资源配置指标", css_class="report-table units-table", links=links))
     return "".join(out)
 
 
@@ -468,8 +470,9 @@ def area_section(r: Any, area: str) -> str:
     v = r.verdict[r.verdict["area"].eq(area)]
     out = [html_table(v, table="verdict", columns=["no", "name", "value", "standard", "status", "failing", "evidence"],
                       headers=VERDICT_SHORT_HEADERS, css_class="report-table verdict-area")]
+    links = school_links(r)
     for row in v[v["status"].ne("达标")].itertuples():
-        detail = detail_table(r, row.code)
+        detail = detail_table(r, row.code, links=links)
         if detail:
             out.append(f"<h4>{esc(row.no)}. {esc(row.name)}：明细</h4>" + detail)
     return "".join(out)
@@ -491,12 +494,20 @@ def recognition_section(r: Any) -> str:
     return intro + area_section(r, "社会认可度") + table
 
 
+def _with_school_names(df: pd.DataFrame, r: Any) -> pd.DataFrame:
+    names = dict(zip(r.tables["schools"]["school_code"].astype(str), r.tables["schools"]["school_name"].astype(str)))
+    return df.assign(school_name=df["school_code"].astype("string").map(names).astype("string"))
+
+
 def data_quality_section(r: Any) -> str:
-    dq, qa = r.data_quality, r.quarantine
+    dq, qa = _with_school_names(r.data_quality, r), _with_school_names(r.quarantine, r)
+    links = school_links(r)
     return (html_paragraph(f"发现数据问题 {fmt_int(len(dq))} 条，隔离原始记录 {fmt_int(len(qa))} 行。")
             + html_table(dq, table="data_quality", caption="表5 数据质量问题清单", max_rows=60,
-                         columns=QUALITY_COLUMNS, empty_text="未发现数据质量问题。")
-            + html_table(qa, table="quarantine", columns=["file", "sheet", "row", "reason"],
+                         columns=[*QUALITY_COLUMNS[:1], "school_name", *QUALITY_COLUMNS[1:]],
+                         headers={"school_name": "学校"}, links=links, empty_text="未发现数据质量问题。")
+            + html_table(qa, table="quarantine", columns=["school_name", "file", "sheet", "row", "reason"],
+                         headers={"school_name": "学校"}, links=links,
                          caption="表6 隔离的原始记录", max_rows=60, empty_text="没有被隔离的记录。"))
 
 
@@ -527,13 +538,16 @@ def gaps_by_indicator(r: Any) -> str:
 def gaps_by_school(r: Any) -> str:
     by_school = texts.unit_shortfalls(r.units, r.ctx.standards)
     others = texts.school_shortfalls(r)
+    links = school_links(r)
     return (html_table(by_school, headers=PROJECTION_HEADERS,
                        columns=["school_name", "stage", "students", "indicator", "value", "standard", "ratio", "gap"],
                        kinds={"students": "int", "value": "value", "standard": "value", "ratio": "pct", "gap": "value"},
-                       caption="表2 未达标评估单位及其短板指标", empty_text="所有参评单位均每校达标。", max_rows=150)
+                       caption="表2 未达标评估单位及其短板指标", empty_text="所有参评单位均每校达标。", max_rows=150,
+                       links=links)
             + html_table(others, headers={**PROJECTION_HEADERS, "indicator": "指标", "status": "结果", "items": "未达标事项数"},
                          columns=["school_name", "indicator", "status", "items"], kinds={"items": "int"},
-                         caption="表3 政府保障程度、教育质量指标中未达标的学校", empty_text="无。", max_rows=150))
+                         caption="表3 政府保障程度、教育质量指标中未达标的学校", empty_text="无。", max_rows=150,
+                         links=links))
 
 
 def tasks_section(r: Any) -> str:
@@ -542,7 +556,7 @@ def tasks_section(r: Any) -> str:
                .groupby("responsible", as_index=False).agg(tasks=("indicator", "size"), cost_yuan=("cost_yuan", "sum")))
     return (html_paragraph(f"整改任务共 {fmt_int(len(t))} 项，估算费用合计 {fmt_number(t['cost_yuan'].sum(min_count=1), 'money')} 元。")
             + html_table(t, headers=PROJECTION_HEADERS, kinds=PROJECTION_KINDS, caption="表4 整改任务清单",
-                         columns=TASK_SHOWN_COLUMNS, max_rows=200)
+                         columns=TASK_SHOWN_COLUMNS, max_rows=200, links=school_links(r))
             + html_table(by_resp, headers={**PROJECTION_HEADERS, "tasks": "牵头或参与的任务数"},
                          kinds={"tasks": "int", "cost_yuan": "money"}, caption="表5 各责任单位任务数"))
 
@@ -589,7 +603,7 @@ def plan_section(r: Any) -> str:
             + html_paragraph(f"最低成本方案共 {fmt_int(len(plan))} 项措施，估算总投入 "
                              f"{fmt_number(plan['cost_yuan'].sum(min_count=1), 'money')} 元。")
             + html_table(plan, headers=PROJECTION_HEADERS, kinds=PROJECTION_KINDS, caption="表9 最低成本整改方案（措施清单）",
-                         columns=PLAN_SHOWN_COLUMNS, max_rows=200, empty_text="无需新增措施。")
+                         columns=PLAN_SHOWN_COLUMNS, max_rows=200, empty_text="无需新增措施。", links=school_links(r))
             + html_table(wide, headers={"plan": "方案"}, kinds={c: "money" for c in wide.columns if c != "plan"},
                          caption="表10 逐年投入（元）：最低成本方案与其他方案比较"))
 
@@ -608,5 +622,5 @@ def risks_section(r: Any) -> str:
                               columns=["scenario", "school_name", "stage", "indicator", "pass_probability", "draws"],
                               kinds={"pass_probability": "pct", "draws": "int"},
                               caption=f"表11 {m['horizon']} 年达标概率低于 100% 的单位和指标（在校生预测误差模拟）",
-                              empty_text="全部单位和指标在每次模拟中都达标。", max_rows=60))
+                              empty_text="全部单位和指标在每次模拟中都达标。", max_rows=60, links=school_links(r)))
     return "".join(out)
