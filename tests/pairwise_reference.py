@@ -54,7 +54,7 @@ class _Model:
                     options={"time_limit": time_limit, "mip_rel_gap": 1e-6})
 
 
-def _build(inp: _Inputs, standards, costs, years, target_year, floors, budgets, elastic: bool):
+def _build(inp, standards, costs, years, target_year, floors, budgets, elastic: bool):
     res = standards["resources"]
     n, m = len(inp.P), len(years)
     S = len(inp.schools)
