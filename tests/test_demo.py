@@ -66,8 +66,8 @@ def test_planted_mess_is_in_the_workbooks(tmp_path):
     root = write_demo(tmp_path / "d", periods=("2021",), n_schools=12)
     wb = load_workbook(root / "2021" / "学校基本情况.xlsx")
     ws = wb["学校名录"]
-    # title row merged across the 10 columns, subtitle row, header on row 3
-    assert "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
+    # title row merged across the 11 columns, subtitle row, header on row 3
+    assert "A1:K1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws.cell(3, 1).value == "学校标识码"
     codes = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)]
     assert len(codes) - len(set(codes)) == 1  # one duplicated school

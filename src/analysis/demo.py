@@ -189,7 +189,8 @@ class _County:
         for s in sorted(self.schools, key=lambda s: TOWNS.index(s.town)):
             rows.append([
                 self.codes[s.key], s.name, s.town, s.urban_rural, s.school_type,
-                "公办" if s.public else "民办", "是" if s.boarding else "否",
+                "公办" if s.public else "民办", "县级教育部门" if s.public else "民办",
+                "是" if s.boarding else "否",
                 "是" if s.village else "否", "是" if s.parent else "否",
                 self.codes[s.parent] if s.parent and s.parent in self.codes else None,
             ])
@@ -450,7 +451,9 @@ class _County:
                 rest = n - sat - fairly
                 neutral = int(round(rest * 0.6))
                 low = int(round(rest * 0.3))
-                rows.append([kind, group, sat, fairly, neutral, low, rest - neutral - low])
+                # questionnaires issued: about 5% more than came back valid; none for field visits
+                issued = n + math.ceil(n * 0.05) if kind == "问卷调查" else None
+                rows.append([kind, group, sat, fairly, neutral, low, rest - neutral - low, issued])
         return rows
 
     def county_items(self) -> list[list]:
@@ -482,6 +485,9 @@ class _County:
             ["migrant_eligible", "符合条件的随迁子女数", 420.0, "人"],
             ["migrant_in_public_or_bought", "在公办学校和政府购买服务的民办学校就读的随迁子女数",
              float(round(420 * (0.82, 0.88, 0.92)[t])), "人"],
+            ["migrant_in_public", "其中：在公办学校就读的随迁子女数",
+             float(round(420 * (0.82, 0.88, 0.92)[t]) - (20, 22, 24)[t]), "人"],
+            ["migrant_in_bought", "其中：在政府购买服务的民办学校就读的随迁子女数", float((20, 22, 24)[t]), "人"],
             ["retention_grade7_3y_ago", "三年前初一年级在校生数", float(round(g7 * 1.08)), "人"],
             ["retention_graduates", "本年初中毕业生数",
              float(round(g7 * 1.08 * (0.925, 0.955, 0.968)[t])), "人"],
@@ -501,7 +507,7 @@ class _County:
 # ---------------------------------------------------------------------------- workbook layout
 SHEET_HEADERS: dict[tuple[str, str], list[str]] = {
     ("学校基本情况", "学校名录"): ["学校标识码", "学校名称", "所在乡镇", "城乡分类", "办学类型",
-                                   "办学性质", "寄宿制学校", "村小学", "不计校数", "所属学校标识码"],
+                                   "办学性质", "举办者类型", "寄宿制学校", "村小学", "不计校数", "所属学校标识码"],
     ("学校基本情况", "在校生"): ["学校标识码", "学校名称", *GRADE_HEADERS, "合计"],
     ("学校基本情况", "班级"): ["学校标识码", "班级编号", "年级", "班额"],
     ("教职工花名册", "教职工"): ["教师编号", "学校标识码", "任教学段", "最高学历", "任教学科",
@@ -522,7 +528,7 @@ SHEET_HEADERS: dict[tuple[str, str], list[str]] = {
     ("督导与质量", "质量监测"): ["监测学科", "监测年级", "学业水平等级", "校际差异率"],
     ("督导与质量", "监测成绩"): ["学生编号", "学校标识码", "学科", "年级", "成绩"],
     ("社会认可度调查", "调查结果"): ["调查方式", "调查对象", "满意", "比较满意", "一般", "不太满意",
-                                     "不满意"],
+                                     "不满意", "问卷发放数"],
     ("县级数据", "县级数据项"): ["数据项代码", "数据项名称", "数值", "单位", "认定", "佐证材料"],
 }
 
