@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from analysis.config.county import county_meta
-from analysis.demo import SCHOOLS, TOWNS, WORKBOOKS, write_demo
+from analysis.demo import NARRATIVE, SCHOOLS, TOWNS, WORKBOOKS, write_demo
 from analysis.paths import DEMO_RAW_DIR
 
 
@@ -24,8 +24,8 @@ def test_generator_is_byte_for_byte_deterministic(tmp_path):
     a = write_demo(tmp_path / "a", periods=("2020",), n_schools=8)
     b = write_demo(tmp_path / "b", periods=("2020",), n_schools=8)
     assert _digest(a) == _digest(b)
-    # 8 workbooks + county.yaml
-    assert len(_digest(a)) == len(WORKBOOKS) + 1
+    # 8 workbooks + county.yaml + the 4 sample narrative sections
+    assert len(_digest(a)) == len(WORKBOOKS) + 1 + len(NARRATIVE)
 
 
 def test_committed_demo_matches_the_generator(tmp_path):

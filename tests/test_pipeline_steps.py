@@ -49,21 +49,29 @@ def test_each_step_is_computed_once_and_again_only_when_what_it_reads_changed(co
     # a threshold changed: the cleaning stands, everything after it is recomputed
     std = load_standards()
     std["resources"]["indicators"]["L1"]["standard"]["小学"] = 4.3
-    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": True, "project": True,
-                                                     "plan": True, "tasks": True}
+    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": True, "narrative": True,
+                                                     "project": True, "plan": True, "tasks": True}
+
+    # the county's own report section edited: only the sections are rendered again (the reports
+    # follow, their fingerprint holds every step's); a new section file likewise
+    section = raw / "narrative" / "存在问题.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "narrative": True,
+                                                     "project": False, "plan": False, "tasks": False}
+    assert "补充一句。" in (folder / "narrative.json").read_text(encoding="utf-8")
 
     # an earlier period's workbook feeds the projection only (2020 is history for 2021)
     book = raw / "2020" / "学校基本情况.xlsx"
     wb = load_workbook(book)
     wb.worksheets[0].cell(1, 30).value = "改动"
     wb.save(book)
-    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "project": True,
-                                                     "plan": True, "tasks": True}
+    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "narrative": False,
+                                                     "project": True, "plan": True, "tasks": True}
 
     # a result deleted by hand: its step is recomputed, the others kept
     (folder / "plan.parquet").unlink()
-    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "project": False,
-                                                     "plan": True, "tasks": False}
+    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "narrative": False,
+                                                     "project": False, "plan": True, "tasks": False}
     assert (folder / "plan.parquet").is_file()
 
     # a cell of this period's workbook changed: the cleaning and what follows it (shown up to

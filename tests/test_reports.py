@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from analysis.config.standards import load_standards
+from analysis.numbers import half_up
 from analysis.reporting import index, report, workbook
 from analysis.schemas import validate
 
@@ -173,18 +174,23 @@ def test_county_profile_counts_by_type():
 def test_application_tables_hold_numbers_and_neutralise_formulas(results, tmp_path):
     path = workbook.write_application_tables(results, tmp_path / "application_tables.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["32项指标汇总", "Ⅱ-2 评估单位", "Ⅲ 差异系数", "Ⅳ 政府保障程度", "Ⅴ 教育质量", "Ⅵ 社会认可度"]
+    assert wb.sheetnames[:7] == ["表Ⅰ", "表Ⅱ-1", "表Ⅱ-2", "表Ⅲ", "表Ⅳ", "表Ⅴ", "表Ⅵ"]  # the form first
     _check_workbook_against(wb, results)
-    ws = wb["Ⅱ-2 评估单位"]
-    head = [c.value for c in ws[2]]
-    r = {h: c for h, c in zip(head, ws[4])}  # school 002
-    # formula-like school name stays text, quote-prefixed
-    assert r["学校名称"].value == FORMULA and r["学校名称"].data_type == "s" and r["学校名称"].quotePrefix
-    # L1 full precision 4.2049 with format 0.00; missing L2 stays empty (not 0)
+    # the form's 表Ⅱ-2: the formula-like school name stays text, quote-prefixed; its L1 4.2049 is
+    # shown as the form does (2 decimals: 4.20), its missing L2 stays empty (not 0)
+    ws = wb["表Ⅱ-2"]
+    row = next(r for r in ws.iter_rows() if r[1].value == FORMULA)
+    assert row[1].data_type == "s" and row[1].quotePrefix
+    assert row[6].value == 4.2 and row[6].number_format == "0.00" and row[7].value is None
+    # the analysis sheet keeps the full precision
+    ws = wb["Ⅱ-2 评估单位明细"]
+    top = _header_row(ws, "学校标识码")
+    head = [c.value for c in ws[top]]
+    r = {h: c for h, c in zip(head, next(r for r in ws.iter_rows(min_row=top + 1) if r[1].value == FORMULA))}
     l1 = r["每百名学生拥有高于规定学历教师数（人）"]
     assert l1.value == pytest.approx(4.2049) and l1.number_format == "0.00"
     assert r["每百名学生拥有县级以上骨干教师数（人）"].value is None
-    ws4 = wb["Ⅳ 政府保障程度"]
+    ws4 = wb["指标汇总（分析）"]
     texts = [c for row in ws4.iter_rows(min_row=3) for c in row if isinstance(c.value, str)]
     risky = [c for c in texts if c.value.startswith(("=", "+", "-", "@"))]
     # G1's evidence "@SUM(A1:A3)" and G5's value "-3.5" are formula-like text
@@ -193,21 +199,24 @@ def test_application_tables_hold_numbers_and_neutralise_formulas(results, tmp_pa
     assert not any(c.data_type == "f" for ws_ in wb for row in ws_.iter_rows() for c in row)
 
 
+def _header_row(ws, text: str) -> int:
+    """The row of an analysis sheet's header (below the demo mark, the county line and the caption)."""
+    return next(r for r in range(1, 8) if text in [c.value for c in ws[r]])
+
+
 def _check_workbook_against(wb, results) -> None:
-    """The workbook holds the engine's numbers: CV sheet and 32-indicator sheet match the frames."""
-    ws = wb["Ⅲ 差异系数"]
-    head = [c.value for c in ws[2]]
-    cv = results["cv"].reset_index(drop=True)
-    assert ws.max_row - 2 == len(cv)
-    for i, row in enumerate(ws.iter_rows(min_row=3, values_only=True)):
-        rec = dict(zip(head, row))
-        assert rec["学段"] == cv.loc[i, "stage"] and rec["指标代码"] == cv.loc[i, "indicator"]
-        assert rec["差异系数"] == pytest.approx(float(cv.loc[i, "cv_shown"]))
-        assert rec["县域均值（按学生数加权）"] == pytest.approx(float(cv.loc[i, "mean"]))
-        assert rec["达标"] == ("达标" if bool(cv.loc[i, "passed"]) else "未达标")
-    ws = wb["32项指标汇总"]
-    head = [c.value for c in ws[2]]
-    got = {r[head.index("指标代码")]: r[head.index("结果")] for r in ws.iter_rows(min_row=3, values_only=True)}
+    """The workbook holds the engine's numbers: 表Ⅲ's CVs and the 32-indicator sheet match the frames."""
+    ws = wb["表Ⅲ"]
+    top = next(r for r in range(1, 8) if ws.cell(r, 1).value == "表Ⅲ 县域义务教育校际均衡情况") + 3
+    cv = results["cv"].set_index(["stage", "indicator"])
+    for i, stage in ((1, "小学"), (3, "初中")):
+        got = [c.value for c in ws[top + i]][2:9]
+        if (stage, "L1") in cv.index:
+            assert got == [pytest.approx(float(cv.loc[(stage, f"L{k}"), "cv_shown"])) for k in range(1, 8)]
+    ws = wb["指标汇总（分析）"]
+    top = _header_row(ws, "指标代码")
+    head = [c.value for c in ws[top]]
+    got = {r[head.index("指标代码")]: r[head.index("结果")] for r in ws.iter_rows(min_row=top + 1, values_only=True)}
     v = results["verdict"]
     assert got == dict(zip(v["code"], v["status"]))
 
@@ -407,24 +416,27 @@ def test_exported_workbook_holds_engine_numbers_and_neutralises_formulas(exporte
     res = exported["results"]
     wb = load_workbook(exported["reports"] / "2021" / "application_tables.xlsx")
     _check_workbook_against(wb, {"cv": res.cv, "verdict": res.verdict})
-    ws = wb["Ⅱ-2 评估单位"]
-    head = [c.value for c in ws[2]]
-    units = res.units.set_index(["school_code", "stage"])
-    l1 = head.index("每百名学生拥有高于规定学历教师数（人）")
-    checked = 0
-    for row in ws.iter_rows(min_row=3):
-        key = (row[head.index("学校标识码")].value, row[head.index("学段")].value)
-        expected = units.loc[key, "L1"]
+    assert all(ws["A1"].value == "示例数据，非真实统计" for ws in wb.worksheets)  # the demo county
+    # 表Ⅱ-2: every included unit, its L1 as the form shows it (2 decimals, half up)
+    ws = wb["表Ⅱ-2"]
+    units = res.units[res.units["included"].fillna(False).astype(bool)].set_index(["school_name", "stage"])
+    stage, checked = None, 0
+    for row in ws.iter_rows(min_row=6):
+        name = row[1].value
+        if isinstance(name, str) and name.endswith("所）"):
+            stage = name[:2]  # block heading "小学（共 n 所）"
+            continue
+        if not isinstance(row[0].value, int) or stage is None:
+            continue
+        expected = units.loc[(name, stage), "L1"]
         if pd.isna(expected):
-            assert row[l1].value is None
+            assert row[6].value is None
         else:
-            assert row[l1].value == pytest.approx(float(expected), rel=1e-12)
-            assert row[l1].number_format == "0.00"
+            assert row[6].value == float(half_up(expected, 2)) and row[6].number_format == "0.00"
             checked += 1
-        name = row[head.index("学校名称")]
-        if key[0] == exported["codes"]["formula"]:
-            assert name.value == "=1+2" and name.data_type == "s" and name.quotePrefix
-    assert ws.max_row - 2 == len(res.units) and checked > 0
+        if name == "=1+2":
+            assert row[1].data_type == "s" and row[1].quotePrefix
+    assert checked == int(units["L1"].notna().sum()) > 0
 
 
 @pytest.mark.e2e
@@ -464,14 +476,14 @@ def test_recognition_sheet_lists_the_groups(results, tmp_path):
     detail = pd.DataFrame({"survey_kind": ["问卷调查", "问卷调查"], "group": ["学生", "=家长"],
                            "satisfied": [180, 150], "valid": [200, 200], "rate": [0.9, 0.75]})
     path = workbook.write_application_tables({**results, "details": {"S1": detail}}, tmp_path / "t.xlsx")
-    ws = load_workbook(path)["Ⅵ 社会认可度"]
-    values = [[c for c in row] for row in ws.iter_rows(min_row=1)]
-    # rows: caption, header, S1 row, blank, block title, detail header, 2 groups → 8 rows
-    assert ws.max_row == 8
-    assert [c.value for c in values[5][:5]] == ["调查方式", "调查对象", "满意人数", "有效样本", "认可率"]
-    assert [c.value for c in values[6][:5]] == ["问卷调查", "学生", 180, 200, 0.9]
-    assert values[6][4].number_format == "0.0%"
-    assert values[7][1].value == "=家长" and values[7][1].data_type == "s" and values[7][1].quotePrefix
+    ws = load_workbook(path)["Ⅵ 各类调查对象"]
+    values = [list(row) for row in ws.iter_rows(min_row=1)]
+    # rows: caption, header, 2 groups
+    assert ws.max_row == 4
+    assert [c.value for c in values[1][:5]] == ["调查方式", "调查对象", "有效样本", "满意人数", "认可率"]
+    assert [c.value for c in values[2][:5]] == ["问卷调查", "学生", 200, 180, 0.9]
+    assert values[2][4].number_format == "0.0%"
+    assert values[3][1].value == "=家长" and values[3][1].data_type == "s" and values[3][1].quotePrefix
 
 
 @pytest.mark.e2e

@@ -30,7 +30,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from analysis.config.county import county_yaml_text
+from analysis.config.county import NARRATIVE_DIR, county_yaml_text
 from analysis.paths import DEMO_RAW_DIR
 from analysis.schemas import TYPE_GRADES, stage_of_grade
 
@@ -681,11 +681,43 @@ def demo_facts(periods, plant_mess: bool = True) -> dict[str, dict[str, float]]:
     return out
 
 
+#: the demo county's own report sections (short samples, bannered as sample text); they cite the
+#: period's figures by name ({{ 名称 }}, docs/narrative.md), so each period's report fills its own
+_SAMPLE = "> **示例文字，非真实情况**。以下为示例县的示例文字，供县教育局撰写本节时参照。\n\n"
+NARRATIVE: dict[str, str] = {
+    "基本情况": _SAMPLE + (
+        "{{ 县名 }}位于辽宁省东部，辖 8 个乡镇。全县共有小学 {{ 小学学校数 }} 所、九年一贯制学校\n"
+        "{{ 九年一贯制学校数 }} 所、初中 {{ 初中学校数 }} 所、完全中学 {{ 完全中学学校数 }} 所，小学教学点\n"
+        "{{ 教学点数 }} 个，特殊教育学校 {{ 特殊教育学校数 }} 所；普通中小学义务教育阶段在校生\n"
+        "{{ 在校生总数 }} 人，专任教师 {{ 专任教师总数 }} 人。\n"),
+    "主要做法和成效": _SAMPLE + (
+        "一是补足音体美教师。通过招聘、交流轮岗和走教，小学每百名学生拥有体育、艺术专任教师数的差异系数\n"
+        "为 {{ L3.小学.差异系数 }}，初中为 {{ L3.初中.差异系数 }}。\n\n"
+        "二是推进教师交流轮岗。本年度交流轮岗教师 {{ G11.交流轮岗教师数 }} 名，占符合条件教师的\n"
+        "{{ G11.交流轮岗比例 }}。\n\n"
+        "三是提高社会认可度。问卷调查结果为：{{ S1.结果 }}。\n"),
+    "存在问题": _SAMPLE + (
+        "部分乡村学校音乐、美术专用教室面积不足，个别学校的体育运动场馆面积仍低于标准。\n"),
+    "下一步打算": _SAMPLE + (
+        "- 按整改方案，在申报前补齐专用教室和运动场馆的缺口；\n"
+        "- 继续落实教师交流轮岗，巩固音体美教师配备成果。\n"),
+}
+
+
+def write_narrative(root: Path) -> None:
+    """The demo county's sample sections in ``root/narrative/`` (UTF-8, LF line ends)."""
+    folder = Path(root) / NARRATIVE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in NARRATIVE.items():
+        (folder / f"{name}.md").write_bytes(text.encode("utf-8"))
+
+
 def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
                n_schools: int | None = None, plant_mess: bool = True) -> Path:
     """Write the demo county's raw workbooks under ``root`` and return ``root``.
 
-    ``root/county.yaml`` and ``root/<period>/<workbook>.xlsx``. ``n_schools`` keeps only the
+    ``root/county.yaml``, ``root/narrative/<section>.md`` (sample sections) and
+    ``root/<period>/<workbook>.xlsx``. ``n_schools`` keeps only the
     first n schools of :data:`SCHOOLS` (a campus whose parent is dropped is dropped too).
     ``plant_mess=False`` leaves out the planted data problems (duplicate school, blank cell,
     full-width digits, padded name, merged cells and total rows), for a county with nothing to
@@ -699,6 +731,7 @@ def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
     periods = tuple(str(p) for p in periods)
     (root / "county.yaml").write_text(
         county_yaml_text(COUNTY, periods, demo=True, facts=demo_facts(periods, plant_mess)), encoding="utf-8")
+    write_narrative(root)
     for period in periods:
         county = _County(schools, period, seed)
         sheets = _sheet_rows(county)

@@ -1135,6 +1135,8 @@ def g15(tables, standards) -> IndicatorResult:
     res.value_text = f"随迁子女就读比例 {fmt_vs(share, spec['min_share'], pct=True) or '—'}；关爱体系认定 {'是' if att_status == PASS else ('否' if att_status == FAIL else '未提供')}"
     res.failing = join_text(failing)
     res.evidence = f"{att_text}；随迁子女 {fmt_int(served) or '—'} / {fmt_int(eligible) or '—'} 人"
+    res.detail = pd.DataFrame({"part": ["随迁子女就读比例", "留守儿童关爱体系认定"], "status": [s2, att_status],
+                               "text": [f"随迁子女就读比例 {fmt_vs(share, spec['min_share'], pct=True) or '—'}", att_text]})
     return res
 
 
