@@ -505,6 +505,8 @@ def _fill_template_from(demo_period: Path, target_period: Path) -> int:
     books: dict[str, object] = {}
     for spec in RAW_SHEETS:
         raw = read_sheet(cache, spec)
+        if raw is None:  # an optional sheet the demo does not have (专任教师数, 班额分段)
+            continue
         if spec.file not in books:
             books[spec.file] = load_workbook(target_period / spec.file)
         ws = books[spec.file][spec.sheet]

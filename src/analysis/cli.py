@@ -6,6 +6,7 @@ Examples::
     analysis template --out /path/county --county 某县 --period 2022   # blank input workbooks
 
     analysis check --period 2021                    # validate the workbooks only (fast)
+    analysis import-stats 综合查询.xlsx 基层表/ --period 2021 --out data/raw/我县   # the statistics → workbooks
 
     analysis run --all-periods                      # every period of the demo data
     analysis run --period 2021 --period 2020        # two periods
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.errors import ConfigError, RawDataError
-from analysis.ingest import checks, template
+from analysis.ingest import checks, stats_import, template
 from analysis.pipeline import runner
 
 ENV_NOTEBOOKS_DIR = "ANALYSIS_NOTEBOOKS_DIR"
@@ -86,6 +87,21 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--out", metavar="DIR",
                        help="清单写入 DIR/<period>/（默认 reports） / the list goes to DIR/<period>/ (default reports)")
 
+    imp = sub.add_parser(
+        "import-stats",
+        help="导入教育事业统计数据，写出原始工作簿 / import the education statistics into the raw workbooks",
+        description="读取综合查询导出（按表头路径）和逐校基层表（教基NNNN、基础基NNN，按工作表代码），写出或合并 "
+        "<out>/<period>/ 中的 学校基本情况、教职工花名册（专任教师数）、办学条件 工作簿，并写出 统计导入报告.xlsx。"
+        "退出码：0 无需补填；1 有需补填或更正的数据；2 无法使用的输入（版式不同、文件无法打开）。 / Read the "
+        "综合查询 export (by header path) and per-school workbooks (by sheet code); write or merge the "
+        "contract workbooks in <out>/<period>/ and 统计导入报告.xlsx. Exit codes: 0 nothing to fill in; "
+        "1 data to fill in or correct; 2 unusable input.",
+    )
+    imp.add_argument("sources", nargs="+", metavar="SOURCE",
+                     help="统计数据文件或文件夹（.xlsx） / statistics files or folders (.xlsx)")
+    imp.add_argument("--period", required=True, metavar="YYYY", help="报告期 / reporting period")
+    imp.add_argument("--out", required=True, metavar="DIR",
+                     help="县的原始数据目录，写入 DIR/<period>/ / the county's raw data folder; writes DIR/<period>/")
     tmpl = sub.add_parser(
         "template",
         help="写出空白填报模板（county.yaml 与该期的工作簿） / write the blank input workbooks",
@@ -145,6 +161,39 @@ def _existing(value: str | None, option: str, kind: str) -> Path | None:
     return path
 
 
+def _import_stats(args) -> int:
+    """``analysis import-stats``: exit 0 nothing to fill in, 1 data to fill in, 2 unusable input."""
+    out = Path(args.out).resolve()
+    if out == Path(paths.DEMO_RAW_DIR).resolve() or Path(paths.DEMO_RAW_DIR).resolve() in out.parents:
+        _stderr(f"错误 / ERROR: 不能写入内置示例数据目录 {out}；请用 --out 另选县的数据目录。 / the bundled demo data "
+                "folder is not written; choose the county's folder with --out.")
+        return 2
+    if out.name == args.period:
+        _stderr(f"错误 / ERROR: --out 应为县的数据目录（其下有各期文件夹），不是期文件夹 {out}；将写入 --out/{args.period}/ / "
+                "--out is the county's folder holding the period folders, not a period folder")
+        return 2
+    if not runner.PERIOD_PATTERN.match(args.period):
+        _stderr(f"错误 / ERROR: 报告期应为四位年份（如 2021），收到 {args.period!r} / period must be a 4-digit year")
+        return 2
+    for src in args.sources:
+        if Path(src).resolve() == (out / args.period).resolve():
+            _stderr(f"错误 / ERROR: 统计数据不能放在要写入的报告期文件夹 {src} 中 / the sources cannot be the period "
+                    "folder being written")
+            return 2
+    try:  # the folder is created only once the statistics are read
+        result = stats_import.import_stats([Path(s) for s in args.sources], out, args.period)
+    except RawDataError as exc:
+        _stderr("错误 / ERROR: " + " ".join(str(exc).split()))
+        return 2
+    except OSError as exc:
+        _stderr(f"错误 / ERROR: 无法写入 {out / args.period}（{exc.strerror or type(exc).__name__}）；请用 --out 另选 / "
+                "cannot write there; choose another folder with --out")
+        return 2
+    for line in stats_import.summary_lines(result):
+        print(line, flush=True)
+    return result.exit_code
+
+
 def _check(args) -> int:
     """``analysis check``: exit 0 nothing to correct, 1 problems to correct, 2 unusable input."""
 
@@ -187,6 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     two lines per failure); 2 usage or configuration error (options, folders, county.yaml, period)."""
     args = _parser().parse_args(argv)
 
+    if args.command == "import-stats":
+        try:
+            return _import_stats(args)
+        except runner.RunnerError as exc:
+            _stderr(f"错误 / ERROR: {exc}")
+            return 2
     if args.command == "template":
         return _template(args)
     if args.command == "check":

@@ -308,7 +308,9 @@ class _County:
                 f = {k: v * 3 for k, v in f.items()}
             area = f["L4"] * s.l4[self.t] * self.rng.normal(1.0, 0.02)
             gym = round(f["L5"] * 0.12, 0) if s.has_gym or (s.l5[self.t] > 1 and s.l5[0] < 1) else 0.0
-            indoor = round(area * 0.06, 0) if gym else 0.0
+            # the statistics hold one figure, 室内体育用房, for both (docs/data.md): the gymnasium is the
+            # indoor sports room counted in the teaching rooms
+            indoor = gym
             ground = f["L5"] * s.l5[self.t] - gym
             equip_wan = round(f["L6"] * s.l6[self.t] * self.rng.normal(1.0, 0.02) / 10000.0, 4)
             mm = f["L7"] * s.l7[self.t]

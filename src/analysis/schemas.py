@@ -79,6 +79,22 @@ TYPE_GRADES: dict[str, tuple[int, ...]] = {
 }
 
 
+#: 班额 bands of the statistics' class tables (基础基212/213, 教基2106/2107): (lower, upper) in
+#: pupils, upper None = "及以上". The class_bands table and its raw sheet use these edges.
+CLASS_BANDS: tuple[tuple[int, int | None], ...] = (
+    (1, 25), (26, 30), (31, 35), (36, 40), (41, 45), (46, 50), (51, 55), (56, 60), (61, 65), (66, None))
+
+
+def band_label(lo: int, hi: int | None) -> str:
+    """A band as the statistics write it: (1, 25) → "25人及以下", (26, 30) → "26-30人",
+    (66, None) → "66人及以上"."""
+    if hi is None:
+        return f"{lo}人及以上"
+    if lo <= 1:
+        return f"{hi}人及以下"
+    return f"{lo}-{hi}人"
+
+
 @dataclass(frozen=True)
 class Col:
     """One column: dtype ("str", "int", "float", "bool"), nullability, allowed values, meaning.
@@ -152,6 +168,18 @@ TABLES: dict[str, Table] = {
         },
         unique=["school_code", "class_id"],
     ),
+    "class_bands": Table(
+        "按班额分段的班数（统计报表口径，“班级”逐班名单的替代形式）：每校每学段每个班额段一行。"
+        "同一学校学段两种形式都有时以逐班名单为准。",
+        {
+            "school_code": Col("str", "学校标识码"),
+            "stage": Col("str", "学段", isin=STAGES),
+            "size_min": Col("int", "班额段下限（人）", ge=0),
+            "size_max": Col("int", "班额段上限（人；空 = 及以上）", nullable=True, ge=0),
+            "classes": Col("int", "班数（空 = 未知；0 = 没有）", nullable=True, ge=0, soft_max=500),
+        },
+        unique=["school_code", "stage", "size_min"],
+    ),
     "teachers": Table(
         "教职工花名册：每人一行（仅本县在编在岗及聘用教师）。",
         {
@@ -171,6 +199,22 @@ TABLES: dict[str, Table] = {
             "birth_year": Col("int", "出生年份", nullable=True, ge=1940, le=2010),
         },
         unique=["teacher_id"],
+    ),
+    "teacher_counts": Table(
+        "专任教师数（统计报表口径，“教职工”花名册的替代形式）：每校每学段一行。同一学校两种形式"
+        "都有时以花名册为准；只有本表时 G9、G11、G12（需逐人数据）为“无数据”。",
+        {
+            "school_code": Col("str", "学校标识码"),
+            "stage": Col("str", "学段", isin=STAGES),
+            "full_time": Col("int", "专任教师数", nullable=True, ge=0, soft_max=2000),
+            "qualifying": Col("int", "其中：高于规定学历（按评估标准：小学专科及以上、初中本科及以上）",
+                              nullable=True, ge=0, soft_max=2000),
+            "backbone": Col("int", "其中：县级及以上骨干教师", nullable=True, ge=0, soft_max=2000),
+            "pe_art": Col("int", "其中：体育、艺术（音乐、美术）专任教师", nullable=True, ge=0, soft_max=2000),
+            "serving_pe_art": Col("int", "外校以交流轮岗、兼职、走教方式来本校任教的体育、艺术教师（用于 L3 "
+                                  "小规模乡村学校放宽）", nullable=True, ge=0, soft_max=200),
+        },
+        unique=["school_code", "stage"],
     ),
     "facilities": Table(
         "校舍、场地、装备：每校一行（不计校数校区已合并）。",
@@ -491,6 +535,11 @@ CROSS_RULES: tuple[PartWhole, ...] = (
               "教师培训经费不能多于公用经费预算总额 / training spending cannot exceed the budget"),
     PartWhole("teachers", ("rotated",), "rotation_eligible",
               "已交流轮岗的教师应符合交流轮岗条件 / a rotated teacher must be eligible"),
+    *(PartWhole("teacher_counts", (part,), "full_time",
+                f"{what}是专任教师的一部分，人数不能更多 / {en} cannot exceed the full-time teachers")
+      for part, what, en in (("qualifying", "高于规定学历教师", "qualified teachers"),
+                             ("backbone", "骨干教师", "backbone teachers"),
+                             ("pe_art", "体育、艺术专任教师", "PE/art teachers"))),
     PartWhole("county_items", ("disabled_enrolled_special", "disabled_enrolled_regular",
                                "disabled_enrolled_home"), "disabled_school_age",
               "入学的残疾儿童少年不能多于适龄残疾儿童少年数 / enrolled disabled children cannot "

@@ -106,6 +106,18 @@ def period_year(period: str | int) -> int:
         ) from err
 
 
+def teacher_count_rules(standards: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The rules that say which teachers count for L1–L3 (qualifying degrees, backbone levels,
+    subjects, the small-rural relaxation's service modes): what the cleaning reads of the
+    standards when it compares a roster with the counts form (part of the clean step's
+    fingerprint; a changed threshold does not clean again)."""
+    standards = standards if standards is not None else load_standards()
+    ind = standards["resources"]["indicators"]
+    relax = standards["resources"].get("small_rural_l3_relaxation") or {}
+    return {"qualifying_degrees": ind["L1"]["qualifying_degrees"], "backbone_levels": ind["L2"]["backbone_levels"],
+            "subjects": ind["L3"]["subjects"], "service_modes": relax.get("service_modes")}
+
+
 # ---------------------------------------------------------------- overrides (county.yaml)
 def override_codes(path: str, standards: Mapping[str, Any]) -> list[str]:
     """The indicators whose standard an override of ``path`` changes (for the note beside it).

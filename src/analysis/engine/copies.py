@@ -28,6 +28,7 @@ SCHOOL_CODE_COLUMNS: dict[str, tuple[str, ...]] = {
     "schools": ("school_code",),
     "enrolment": ("school_code",),
     "teachers": ("school_code", "service_school_code"),
+    "teacher_counts": ("school_code",),
     "facilities": ("school_code",),
     "quarantine": ("school_code",),
 }

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.engine.classes import class_groups
 from analysis.numbers import half_up
 from analysis.schemas import COUNTY_ITEMS, URBAN_RURAL
 
@@ -338,30 +339,31 @@ def g3(tables, standards) -> IndicatorResult:
     )
     res = IndicatorResult("G3", spec["name"], AREA_GUARANTEE, std_text, NO_DATA, responsible=responsible(spec))
     info = _school_info(tables)
-    classes = table(tables, "classes")
+    groups = class_groups(tables, stages)
     rooms = table(tables, "special_rooms")
-    missing = [n for n, t in (("schools", info), ("classes", classes), ("special_rooms", rooms)) if t is None]
+    missing = [n for n, t in (("schools", info), ("classes", groups), ("special_rooms", rooms)) if t is None]
     if missing:
         res.failing = f"缺少数据表 (missing tables): {', '.join(missing)}"
         return res
 
     excluded = standards["units"]["excluded_types"]
     schools = info[~info["school_type"].isin(excluded)].copy()
-    c = classes[classes["stage"].isin(stages)]
-    size = c["size"].astype("Float64")
-    per_school = c.assign(is_junior=c["stage"] == "初中", size_f=size.astype(float),
-                          size_na=size.isna().to_numpy()).groupby("school_code").agg(
-        classes=("class_id", "size"), max_class_size=("size_f", "max"), sizes_missing=("size_na", "sum"),
-        has_junior=("is_junior", "max"))
+    # per school: its classes (a band's blank count: unknown), the largest size that may be and
+    # the largest that surely is (bounds of each group; a class of unknown size is 0 … ∞)
+    g = groups[(groups["n"] != 0).fillna(True).to_numpy(dtype=bool)]
+    per_school = g.assign(is_junior=g["stage"] == "初中", n_na=g["n"].isna().to_numpy(),
+                          n0=g["n"].fillna(0).astype("int64")).groupby("school_code").agg(
+        classes=("n0", "sum"), counts_missing=("n_na", "sum"), largest_hi=("hi", "max"),
+        largest_lo=("lo", "max"), has_junior=("is_junior", "max"))
     schools = schools.merge(per_school, left_on="school_code", right_index=True, how="left")
-    no_classes = schools["classes"].isna()
+    no_classes = schools["classes"].isna() | (schools["counts_missing"].fillna(0) > 0)
     schools["classes"] = schools["classes"].fillna(0).astype("int64")
     schools["rooms_needed"] = -(-schools["classes"] // per_room)  # ceil for non-negative ints
-    # small rural school: yes / unknown (a NA class size could be the largest) / no
+    # small rural school: yes (every class surely under the limit) / unknown (a class of unknown
+    # size or a band across the limit could be the largest) / no (one class surely at the limit)
     rural = (schools["urban_rural"] == RURAL).to_numpy() & ~no_classes.to_numpy()
-    largest = schools["max_class_size"].to_numpy(dtype=float)
-    known_small = np.isnan(largest) | (largest < small_max)  # NaN: every size of the school is NA
-    sizes_na = schools["sizes_missing"].fillna(0).to_numpy() > 0
+    known_small = ~(schools["largest_lo"].to_numpy(dtype=float) >= small_max)
+    sizes_na = ~(schools["largest_hi"].to_numpy(dtype=float) < small_max)
     sr_yes = rural & known_small & ~sizes_na
     sr_unknown = rural & known_small & sizes_na
     school_stage = np.where(schools["has_junior"].fillna(False).astype(bool), "初中", "小学")
@@ -527,72 +529,100 @@ def g4(tables, standards) -> IndicatorResult:
 def g5(tables, standards) -> IndicatorResult:
     """Class size: every class within the stage limit; every oversize class is listed.
 
-    In scope: every class row of the compulsory stages, and every school and stage with pupils in
-    ``enrolment`` (not of ``units.excluded_types``), which must have class rows. A class whose size
-    is NA, or a school and stage with pupils but no class rows, is 无数据 (never a pass); an oversize
-    class anywhere makes G5 未达标.
+    In scope: every class of the compulsory stages (one per row of ``classes``, or counted per 班额
+    band in ``class_bands`` — :func:`analysis.engine.classes.class_groups`), and every school and
+    stage with pupils in ``enrolment`` (not of ``units.excluded_types``), which must have classes.
+    A class whose size is NA, a band that straddles the limit or whose count is blank while it could
+    hold oversize classes, or a school and stage with pupils but no classes is 无数据 (never a
+    pass); an oversize class anywhere (a band wholly above the limit counts all its classes) makes
+    G5 未达标.
     """
     spec = standards["guarantee"]["G5"]
     limits = spec["max_class_size"]
     std_text = "所有班级 " + "、".join(f"{k}≤{v}人" for k, v in limits.items())
     res = IndicatorResult("G5", spec["name"], AREA_GUARANTEE, std_text, NO_DATA, responsible=responsible(spec))
-    classes = table(tables, "classes")
+    groups = class_groups(tables, list(limits))
     info = _school_info(tables)
-    if classes is None:
+    if groups is None:
         res.failing = "缺少数据表 (missing table): classes"
         return res
-    c = classes[classes["stage"].isin(list(limits))].copy()
-    c["size"] = c["size"].astype("Int64")
+    c = groups.copy()
     c["limit"] = c["stage"].map(limits).astype("int64")
-    c["excess"] = c["size"] - c["limit"]
-    c["status"] = np.where(c["size"].isna(), NO_DATA, np.where(c["excess"].fillna(0) > 0, FAIL, PASS))
-    c["missing_input"] = pd.array(np.where(c["size"].isna(), "班额缺失（classes.size）", None), dtype="string")
+    n = c["n"]
+    is_band = c["band"].notna().to_numpy()
+    over = c["lo"].to_numpy() > c["limit"].to_numpy()
+    within = c["hi"].to_numpy() <= c["limit"].to_numpy()
+    none = (n == 0).fillna(False).to_numpy(dtype=bool)
+    some = (n > 0).fillna(False).to_numpy(dtype=bool)
+    c["status"] = np.select([within | none, over & some], [PASS, FAIL], NO_DATA)
+    # a class of known size: its excess; a band wholly over the limit: at least its lower edge's
+    c["excess"] = pd.array(np.where(over, c["lo"].to_numpy() - c["limit"].to_numpy(), np.nan), dtype="Float64"
+                           ).round().astype("Int64")
+    no_size = c["size"].isna().to_numpy() & ~is_band
+    c["missing_input"] = pd.array(np.select(
+        [no_size, is_band & n.isna().to_numpy(), is_band],
+        ["班额缺失（classes.size）", "该班额段的班数缺失（class_bands.classes）",
+         "班额段跨越班额上限，无法判断（class_bands）"], ""), dtype="string")
+    c["missing_input"] = c["missing_input"].mask(c["status"] != NO_DATA)
+    c["classes"] = c["n"]
+    c["class_id"] = c["class_id"].astype("string").fillna(("班额" + c["band"].astype("string")).astype("string"))
     scope = compulsory_scope(tables, standards, by="stage")
     if scope is not None:
         have = c[["school_code", "stage"]].drop_duplicates().assign(_has=True)
-        none = scope.merge(have, on=["school_code", "stage"], how="left")
-        none = none[none["_has"].isna()].drop(columns=["_has", "school_name"])
-        none = none.assign(status=NO_DATA, missing_input="无班级记录（classes）", limit=none["stage"].map(limits))
-        c = pd.concat([c, none], ignore_index=True)
+        absent = scope.merge(have, on=["school_code", "stage"], how="left")
+        absent = absent[absent["_has"].isna()].drop(columns=["_has", "school_name"])
+        absent = absent.assign(status=NO_DATA, missing_input="无班级记录（classes）", limit=absent["stage"].map(limits))
+        c = pd.concat([c, absent], ignore_index=True)
+    n_classes = int(groups["n"].sum())  # known classes (a blank band count is not one)
+    sizes = groups["size"].astype("Int64")
+    top_band = groups[groups["band"].notna() & (groups["n"] > 0).fillna(False)]
     c = c[c["status"] != PASS]
     if info is not None:
         c = c.merge(info[["school_code", "school_name"]], on="school_code", how="left")
     else:
         c = c.assign(school_name=c["school_code"])
-    n_classes = int(classes["stage"].isin(list(limits)).sum())
-    sizes = classes.loc[classes["stage"].isin(list(limits)), "size"].astype("Int64")
-    cols = ["school_code", "school_name", "class_id", "stage", "grade", "size", "limit", "excess", "status",
-            "missing_input"]
-    detail = c[cols].astype({"size": "Int64", "limit": "Int64", "excess": "Int64", "grade": "Int64"})
+    cols = ["school_code", "school_name", "class_id", "stage", "grade", "size", "classes", "limit", "excess",
+            "status", "missing_input"]
+    detail = c[cols].astype({"size": "Int64", "classes": "Int64", "limit": "Int64", "excess": "Int64",
+                             "grade": "Int64"})
     detail = detail.assign(_o=detail["status"].map({FAIL: 0, NO_DATA: 1}))
     detail = detail.sort_values(["_o", "excess", "school_code", "class_id"], ascending=[True, False, True, True],
                                 na_position="last").drop(columns="_o").reset_index(drop=True)
-    over = detail[detail["status"] == FAIL]
+    over_rows = detail[detail["status"] == FAIL]
+    n_over = int(over_rows["classes"].sum())
     nd = detail[detail["status"] == NO_DATA]
-    for st in limits:  # a class of unknown size (or a school without class rows) may be oversize
+    for st in limits:  # a class (or band) of unknown size, or a school without class rows, may be oversize
         res.extra[f"G5.{st}超标班级数"] = (None if (nd["stage"] == st).any()
-                                         else int((over["stage"] == st).sum()))
-    n_na_classes = int(nd["class_id"].notna().sum())
-    n_no_rows = int(nd["class_id"].isna().sum())
-    if len(over):
+                                         else int(over_rows.loc[over_rows["stage"] == st, "classes"].sum()))
+    n_na_classes = int(nd["classes"].fillna(0).sum())
+    n_no_rows = int(nd["classes"].isna().sum())
+    if len(over_rows):
         res.status = FAIL
     elif len(nd):
         res.status = NO_DATA
     else:
         res.status = PASS if n_classes else NO_DATA
-    res.value = float(len(over))
-    res.value_text = f"超标班额 {len(over)} 个（共 {n_classes} 个班；最大班额 {fmt_int(sizes.max()) or '—'} 人）"
+    res.value = float(n_over)
+    largest = fmt_int(sizes.max()) or "—"
+    if len(top_band) and (sizes.isna().all() or top_band["lo"].max() > float(sizes.max())):
+        largest = str(top_band.loc[top_band["lo"].idxmax(), "band"])
+    res.value_text = f"超标班额 {n_over} 个（共 {n_classes} 个班；最大班额 {largest}" + (
+        "" if largest.endswith("人") else " 人") + "）"
     if n_na_classes or n_no_rows:
-        res.value_text += f"；班额缺失 {n_na_classes} 个班、无班级记录 {n_no_rows} 个学校学段"
+        res.value_text += f"；无法判断班额 {n_na_classes} 个班、无班级记录或班数不详 {n_no_rows} 处"
+    one = over_rows["classes"] == 1
     res.failing = join_text(
-        (over["school_name"].astype(str) + " " + over["class_id"].astype(str) + " " + over["size"].astype(str)
-         + "人（限" + over["limit"].astype(str) + "，超" + over["excess"].astype(str) + "）").tolist()
+        (over_rows["school_name"].astype(str) + " " + over_rows["class_id"].astype(str) + " "
+         + np.where(one, over_rows["size"].astype(str) + "人（限" + over_rows["limit"].astype(str) + "，超"
+                    + over_rows["excess"].astype(str) + "）",
+                    over_rows["classes"].astype(str) + "个班（限" + over_rows["limit"].astype(str) + "，至少超"
+                    + over_rows["excess"].astype(str) + "）")).tolist()
         + (nd["school_name"].astype(str) + np.where(nd["class_id"].isna(), "（" + nd["stage"].astype(str) + "）",
                                                      " " + nd["class_id"].astype("string").fillna(""))
            + " 无数据：" + nd["missing_input"]).tolist(),
         limit=30,
     )
-    res.evidence = "classes 表逐班判断；enrolment 表中有在校生的学校学段须有班级记录"
+    res.evidence = ("classes 表逐班判断（或 class_bands 按班额段判断）；enrolment 表中有在校生的学校学段须有班级记录")
     res.detail = detail
     return res
 
@@ -755,6 +785,30 @@ def _compulsory_full_time(tables, standards) -> pd.DataFrame | None:
     return t
 
 
+def _counts_only(tables, standards) -> tuple[list[str], float | None]:
+    """Schools whose teachers are given only as counts (``teacher_counts``, no roster row): their
+    names and their compulsory-stage full-time teachers (None when a count is blank). Their
+    teachers' training, rotation and certificates are unknown: G9, G11, G12 cannot pass."""
+    counts = table(tables, "teacher_counts")
+    if counts is None or counts.empty:
+        return [], 0.0
+    teachers = table(tables, "teachers")
+    listed = set() if teachers is None else set(teachers["school_code"].astype(str))
+    c = counts[~counts["school_code"].astype(str).isin(listed) & counts["stage"].isin(standards["stages"])]
+    info = _school_info(tables)
+    names = dict(zip(info["school_code"].astype(str), info["school_name"].astype(str))) if info is not None else {}
+    codes = list(dict.fromkeys(c["school_code"].astype(str)))
+    total = c["full_time"].astype("Float64").sum(min_count=0, skipna=False) if len(c) else 0.0
+    return [names.get(k, k) for k in codes], (None if pd.isna(total) else float(total))
+
+
+def _counts_only_text(names: list[str], total: float | None) -> str:
+    who = "、".join(names[:10]) + ("等" if len(names) > 10 else "")
+    n = f"共 {int(total)} 名专任教师" if total is not None else "专任教师人数不详"
+    return (f"{len(names)} 所学校只有专任教师数（{who}；{n}），没有逐人的教职工花名册，本项需要逐人数据"
+            "（teachers）")
+
+
 def _teacher_share(code, spec, tables, standards, flag: pd.Series | None, t: pd.DataFrame | None,
                    std_text: str, extra_cols: list[str], what: str, missing_what: str,
                    names: tuple[str, str, str] = ("达标人数", "专任教师数", "比例")) -> IndicatorResult:
@@ -762,13 +816,16 @@ def _teacher_share(code, spec, tables, standards, flag: pd.Series | None, t: pd.
 
     A teacher whose flag is NA is unknown: 未达标 when the share fails even if every unknown
     teacher met the requirement, 达标 only when it passes even if none did, otherwise 无数据.
+    Schools given only as counts (``teacher_counts``) have teachers whose flags are unknown: the
+    indicator cannot pass (a failure among the listed teachers still fails it).
     """
     res = IndicatorResult(code, spec["name"], AREA_GUARANTEE, std_text, NO_DATA, responsible=responsible(spec))
+    only, only_total = _counts_only(tables, standards)
     if t is None or flag is None:
         res.failing = "缺少数据表 (missing table): teachers"
         return res
     if t.empty:
-        res.failing = "无专任教师记录 (no full-time teachers)"
+        res.failing = _counts_only_text(only, only_total) if only else "无专任教师记录 (no full-time teachers)"
         return res
     known = flag.notna()
     ok = flag.fillna(False).astype(bool)
@@ -787,10 +844,14 @@ def _teacher_share(code, spec, tables, standards, flag: pd.Series | None, t: pd.
         res.status = PASS  # passes even if every missing value were a fail
     else:
         res.status = NO_DATA
+    if only and res.status == PASS:
+        res.status = NO_DATA  # the teachers of the counts-only schools may not meet it
     res.value = share
     res.value_text = fmt_vs(share, min_share, pct=True)
     if n_na and res.value_text:
         res.value_text += f"（不含数据缺失的 {n_na} 人）"
+    if only and res.value_text:
+        res.value_text += f"（不含只有专任教师数的 {len(only)} 所学校）"
     failed = detail[detail["status"] == FAIL]
     by_school = failed.groupby("school_name", sort=False).size()
     gap = (failed.groupby("school_name")["shortfall_hours"].sum().map(lambda v: f"（共缺 {fmt_num(v, 1)} 学时）")
@@ -798,7 +859,8 @@ def _teacher_share(code, spec, tables, standards, flag: pd.Series | None, t: pd.
     na_by_school = detail[detail["status"] == NO_DATA].groupby("school_name", sort=False).size()
     res.failing = join_text(
         [f"{k} {v}人{what}{gap.get(k, '')}" for k, v in by_school.items()]
-        + [f"{k} {v}名教师{missing_what}" for k, v in na_by_school.items()],
+        + [f"{k} {v}名教师{missing_what}" for k, v in na_by_school.items()]
+        + ([_counts_only_text(only, only_total)] if only else []),
         limit=20,
     )
     res.evidence = f"专任教师 {len(t)} 人，其中有数据 {int(known.sum())} 人、达到要求 {int(ok.sum())} 人"
@@ -850,6 +912,10 @@ def g11(tables, standards) -> IndicatorResult:
     if teachers is None:
         res.failing = "缺少数据表 (missing table): teachers"
         return res
+    only, only_total = _counts_only(tables, standards)
+    if only and not teachers["stage"].isin(standards["stages"]).any():
+        res.failing = _counts_only_text(only, only_total)
+        return res
     # compulsory-education teachers only (小学、初中), as in G9/G12: the senior section of a
     # 完全中学 and kindergarten classes are not part of the assessment
     teachers = teachers[teachers["stage"].isin(standards["stages"])]
@@ -881,6 +947,8 @@ def g11(tables, standards) -> IndicatorResult:
                       "G11.交流轮岗骨干教师数": backbone, "G11.骨干教师比例": bb_share,
                       "G11.数据缺失人数": int((el.isna() | ro.isna()).sum())})
     res.status = combine_status(s1, s2)
+    if only and res.status == PASS:
+        res.status = NO_DATA  # the teachers of the counts-only schools may change either share
     res.value = rot_share
     res.value_text = (f"交流轮岗 {fmt_vs(rot_share, min_rot, pct=True) or '—'}；"
                       f"骨干占比 {fmt_vs(bb_share, min_bb, pct=True) or '—'}")
@@ -911,6 +979,8 @@ def g11(tables, standards) -> IndicatorResult:
                         (ro_na, "“本年度已交流轮岗”缺失（teachers.rotated）")):
         if mask.any() and (s1 == NO_DATA or s2 == NO_DATA):
             failing += [f"{k} {v}名教师{label}" for k, v in names[mask].value_counts(sort=False).items()]
+    if only:
+        failing.append(_counts_only_text(only, only_total))
     res.failing = join_text(failing, limit=20)
     res.evidence = (f"符合条件 {eligible} 人，交流轮岗 {rotated} 人，其中骨干（{'、'.join(backbone_levels)}）{backbone} 人"
                     + (f"；是否符合条件不详 {el_na} 人、是否交流轮岗不详 {int(ro_na.sum())} 人" if n_na else ""))

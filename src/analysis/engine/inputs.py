@@ -32,14 +32,14 @@ COUNTY_TABLES = ("monitoring", "satisfaction", "county_items")
 #: the processed tables each non-resource indicator reads per school or per item (the resource
 #: indicators L1–L7 handle their own, see ``resources.py``)
 DEPENDS_ON: dict[str, tuple[str, ...]] = {
-    "G3": ("classes", "special_rooms"), "G4": ("enrolment",), "G5": ("classes",),
+    "G3": ("classes", "class_bands", "special_rooms"), "G4": ("enrolment",), "G5": ("classes", "class_bands"),
     "G6": ("enrolment", "finance"), "G9": ("teachers",), "G11": ("teachers",), "G12": ("teachers",),
     "G13": ("enrolment", "catchment"), "G14": ("quota",), "Q3": ("ratings",), "Q4": ("finance",),
     "Q5": ("ratings",), "Q6": ("ratings",), "Q7": ("ratings",), "Q8": ("homework",),
     "Q9": ("monitoring",), "S1": ("satisfaction",),
 }
 
-_TABLE_NAMES = {"classes": "班级", "special_rooms": "专用教室", "enrolment": "在校生", "finance": "学校经费",
+_TABLE_NAMES = {"classes": "班级", "class_bands": "班额分段", "teacher_counts": "专任教师数", "special_rooms": "专用教室", "enrolment": "在校生", "finance": "学校经费",
                 "teachers": "教职工花名册", "catchment": "划片入学", "quota": "名额分配", "ratings": "学校评级",
                 "homework": "课业负担", "monitoring": "质量监测", "satisfaction": "社会认可度调查"}
 
@@ -73,6 +73,7 @@ def _excel_names() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     columns = {(spec.table, c.target): f"{spec.file}·{spec.sheet}·{c.headers[0]}"
                for spec in RAW_SHEETS for c in spec.columns}
     columns[("enrolment", "students")] = "学校基本情况.xlsx·在校生·各年级人数"
+    columns[("class_bands", "classes")] = "学校基本情况.xlsx·班额分段·各班额段班数"
     return tables, columns
 
 

@@ -21,16 +21,22 @@ import numpy as np
 import pandas as pd
 
 from analysis.config.standards import load_standards, resource_codes, teacher_codes
-from analysis.engine.arrays import bools, floats, isin, join_labels, positions
+from analysis.engine.arrays import bools, floats, join_labels, positions
 from analysis.engine.inputs import excel_names, incomplete_schools
 from analysis.engine.shares import stage_shares  # noqa: F401  (public: analysis.stage_shares)
-from analysis.engine.teachers import teacher_masks
+from analysis.engine.teachers import serving_mask, teacher_masks
 from analysis.engine.units import build_units
 from analysis.schemas import STAGES, TABLES
 
 # Relative tolerance when comparing a computed value with its standard, so that a value that
 # is exactly at the standard in decimal arithmetic (e.g. 4.5 m²) is not failed by float noise.
 _REL_TOL = 1e-9
+
+
+def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame | None:
+    """A processed table, or None when absent or empty (an alternative form not given)."""
+    t = tables.get(name)
+    return None if t is None or (name == "teacher_counts" and len(t) == 0) else t
 
 
 def _col_label(table: str, column: str) -> str:
@@ -88,56 +94,94 @@ def evaluate_resources(
     no_students = ~(students > 0)
     missing.append(("L1–L7：本学段在校生数缺失或为0（enrolment）", no_students))
 
-    # ---- L1–L3: each stage's own full-time teachers
-    teachers = tables.get("teachers")
-    if teachers is None:
+    # ---- L1–L3: each stage's own full-time teachers, from the roster (one row per teacher) or,
+    # for a school without roster rows, from the counts form (teacher_counts)
+    teachers = _table(tables, "teachers")
+    counts_tab = _table(tables, "teacher_counts")
+    unit_codes = out["school_code"].astype(object)
+    relax = res.get("small_rural_l3_relaxation") or {}
+    eligible = np.zeros(n, dtype=bool)
+    if relax.get("enabled", False):
+        eligible = (
+            out["urban_rural"].isin(relax["urban_rural"]).to_numpy(dtype=bool)
+            & (students >= relax["min_students"])
+            & (students <= relax["max_students"])
+        )
+    if teachers is None and counts_tab is None:
         for k in teacher_codes(standards):
             values[k] = np.full(n, np.nan)
         missing.append(("L1–L3：教职工花名册缺失（teachers）", np.ones(n, dtype=bool)))
     else:
-        tu = unit_of(teachers["school_code"], teachers["stage"])
-        m = teacher_masks(teachers, standards)
-        full_time = m.full_time
-        l1_count = count(tu, full_time & m.qualifying)
-        degree_na = count(tu, full_time & m.degree_unknown) > 0
-        l2_count = count(tu, full_time & m.backbone)
-        subject_na = count(tu, full_time & m.subject_unknown) > 0
-        l3_count = count(tu, full_time & m.pe_art)
-        # a school with no teacher in the roster, or with roster rows kept aside (quarantined):
-        # its teacher counts are unknown, never zero or smaller
-        unit_codes = out["school_code"].astype(object)
-        in_roster = pd.concat([teachers["school_code"], teachers["service_school_code"]]).dropna()
-        no_roster = ~unit_codes.isin(in_roster.astype(object)).to_numpy(dtype=bool)
-        partial = unit_codes.isin(incomplete_schools(tables, "teachers")).to_numpy(dtype=bool)
-        teachers_na = no_roster | partial
+        l1_count = l2_count = l3_count = np.zeros(n)
+        degree_na = subject_na = np.zeros(n, dtype=bool)
+        roster_school = np.zeros(n, dtype=bool)
+        in_roster = np.zeros(n, dtype=bool)
+        partial = np.zeros(n, dtype=bool)
+        if teachers is not None:
+            tu = unit_of(teachers["school_code"], teachers["stage"])
+            m = teacher_masks(teachers, standards)
+            full_time = m.full_time
+            l1_count = count(tu, full_time & m.qualifying)
+            degree_na = count(tu, full_time & m.degree_unknown) > 0
+            l2_count = count(tu, full_time & m.backbone)
+            subject_na = count(tu, full_time & m.subject_unknown) > 0
+            l3_count = count(tu, full_time & m.pe_art)
+            # a school with no teacher in the roster, or with roster rows kept aside (quarantined):
+            # its teacher counts are unknown, never zero or smaller
+            roster_school = unit_codes.isin(pd.unique(teachers["school_code"].astype(object))).to_numpy(dtype=bool)
+            listed = pd.concat([teachers["school_code"], teachers["service_school_code"]]).dropna()
+            in_roster = unit_codes.isin(listed.astype(object)).to_numpy(dtype=bool)
+            partial = unit_codes.isin(incomplete_schools(tables, "teachers")).to_numpy(dtype=bool)
+            if eligible.any():
+                serving = serving_mask(teachers, m, relax["service_modes"])
+                rows = np.flatnonzero(serving)  # look up only the serving teachers' host schools
+                su = unit_of(teachers["service_school_code"].iloc[rows], teachers["stage"].iloc[rows])
+                l3_count = l3_count + np.where(eligible, count(su, np.ones(len(rows), dtype=bool)), 0.0)
+        # the counts form: for the schools the roster does not list (the roster wins where both are)
+        use_counts = np.zeros(n, dtype=bool)
+        if counts_tab is not None:
+            use_counts = ~roster_school & unit_codes.isin(
+                pd.unique(counts_tab["school_code"].astype(object))).to_numpy(dtype=bool)
+        if use_counts.any():
+            cu = unit_of(counts_tab["school_code"], counts_tab["stage"])
+            ok = cu >= 0
 
-        relax = res.get("small_rural_l3_relaxation") or {}
-        if relax.get("enabled", False):
-            eligible = (
-                out["urban_rural"].isin(relax["urban_rural"]).to_numpy(dtype=bool)
-                & (students >= relax["min_students"])
-                & (students <= relax["max_students"])
-            )
-            svc_code = teachers["service_school_code"]
-            serving = (
-                full_time
-                & m.pe_art
-                & isin(teachers["service_mode"], relax["service_modes"])
-                & svc_code.notna().to_numpy(dtype=bool)
-                & (svc_code != teachers["school_code"]).fillna(False).to_numpy(dtype=bool)
-            )
-            rows = np.flatnonzero(serving)  # look up only the serving teachers' host schools
-            su = unit_of(svc_code.iloc[rows], teachers["stage"].iloc[rows])
-            l3_count = l3_count + np.where(eligible, count(su, np.ones(len(rows), dtype=bool)), 0.0)
+            def from_counts(field: str) -> np.ndarray:
+                arr = np.full(n, np.nan)  # no row for the stage: unknown
+                arr[cu[ok]] = floats(counts_tab[field])[ok]
+                return arr
+
+            c_l1, c_l2, c_l3 = from_counts("qualifying"), from_counts("backbone"), from_counts("pe_art")
+            if eligible.any():
+                c_l3 = c_l3 + np.where(eligible, from_counts("serving_pe_art"), 0.0)  # NA: unknown
+            no_row = np.ones(n, dtype=bool)
+            no_row[cu[ok]] = False
+            c_partial = unit_codes.isin(incomplete_schools(tables, "teacher_counts")).to_numpy(dtype=bool)
+            c_na = c_partial | no_row
+            l1_count = np.where(use_counts, np.where(c_na, np.nan, c_l1), l1_count)
+            l2_count = np.where(use_counts, np.where(c_na, np.nan, c_l2), l2_count)
+            l3_count = np.where(use_counts, np.where(c_na, np.nan, c_l3), l3_count)
+            degree_na = np.where(use_counts, False, degree_na)
+            subject_na = np.where(use_counts, False, subject_na)
+            missing.append(("L1–L3：专任教师数中没有该校该学段的记录（teacher_counts）", use_counts & no_row))
+            missing.append(("L1–L3：该校有专任教师数记录被隔离，教师数不完整（见隔离表）", use_counts & c_partial))
+            for field, code in (("qualifying", "L1"), ("backbone", "L2"), ("pe_art", "L3")):
+                missing.append((f"{code}：{_col_label('teacher_counts', field)}缺失",
+                                use_counts & ~c_na & np.isnan(from_counts(field))))
+            missing.append((f"L3：{_col_label('teacher_counts', 'serving_pe_art')}缺失（小规模乡村学校放宽）",
+                            use_counts & eligible & ~c_na & np.isnan(from_counts("serving_pe_art"))))
+        no_roster = ~in_roster & ~use_counts
+        teachers_na = no_roster | (partial & ~use_counts)
 
         with np.errstate(divide="ignore", invalid="ignore"):
             values["L1"] = np.where(degree_na | teachers_na, np.nan, l1_count / students * scale["L1"])
             values["L2"] = np.where(teachers_na, np.nan, l2_count / students * scale["L2"])
             values["L3"] = np.where(subject_na | teachers_na, np.nan, l3_count / students * scale["L3"])
-        missing.append((f"L1：{_col_label('teachers', 'degree')}有缺失", degree_na))
-        missing.append((f"L3：{_col_label('teachers', 'subject')}有缺失", subject_na))
+        missing.append((f"L1：{_col_label('teachers', 'degree')}有缺失", degree_na & ~use_counts))
+        missing.append((f"L3：{_col_label('teachers', 'subject')}有缺失", subject_na & ~use_counts))
         missing.append(("L1–L3：教职工花名册中没有该校的教师（teachers）", no_roster))
-        missing.append(("L1–L3：该校有花名册记录被隔离，教师数不完整（见隔离表）", partial & ~no_roster))
+        missing.append(("L1–L3：该校有花名册记录被隔离，教师数不完整（见隔离表）",
+                        partial & ~no_roster & ~use_counts))
 
     # ---- L4–L7: the school's facilities × this stage's share
     share = floats(out["resource_share"])

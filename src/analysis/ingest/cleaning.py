@@ -41,9 +41,12 @@ import pandera.errors as pa_errors
 
 from analysis import schemas
 from analysis.config.county import COUNTY_FILE, county_meta, missing_facts
+from analysis.config.standards import load_standards
 from analysis.engine.inputs import COUNTY_TABLES
+from analysis.engine.teachers import COUNT_FIELDS, roster_counts
 from analysis.files import write_csv
 from analysis.ingest.rawdata import (
+    BAND_TARGETS,
     GRADE_NAMES,
     NUMERIC_KINDS,
     RAW_SHEETS,
@@ -60,15 +63,25 @@ from analysis.ingest.rawdata import (
     read_sheet,
     unit_factor,
 )
+from analysis.ingest.stats_report import report_lines
 from analysis.schemas import stage_of_grade
 
 INPUT_TABLES = [
-    "schools", "enrolment", "classes", "teachers", "facilities", "special_rooms", "finance",
+    "schools", "enrolment", "classes", "class_bands", "teachers", "teacher_counts", "facilities",
+    "special_rooms", "finance",
     "catchment", "quota", "ratings", "homework", "monitoring", "monitoring_scores",
     "satisfaction", "county_items",
 ]
 OUTPUT_TABLES = [*INPUT_TABLES, "data_quality", "quarantine"]
 QUARANTINED = "已隔离，见隔离表 / quarantined"
+#: what it means when only the counts form of a table is given (the action of its data-quality line)
+ALTERNATIVE_ONLY = {
+    "teachers": ("L1–L3 按专任教师数计算；G9、G11、G12 需要逐人的花名册，本期不能判定（请核对：需要这三项时"
+                 "请填写“教职工”）/ L1–L3 from the counts; G9, G11, G12 need one row per teacher and "
+                 "cannot be judged"),
+    "classes": ("G3、G5 按班额分段计算，班额段跨越上限的班不能判定（请核对）/ G3 and G5 from the class "
+                "counts by band"),
+}
 READ_AS_MISSING = ("记为缺失（不按 0 计），相关指标为“无数据”；请更正后重跑 / read as missing (never zero): "
                    "the indicators that need it have no data until corrected")
 UNCACHED_FORMULA = ("公式没有保存的计算结果：请在 Excel 或 WPS 中打开该工作簿并保存后再运行 / a formula "
@@ -257,8 +270,9 @@ def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
                     errors.iloc[pos] = UNCACHED_FORMULA
         has_err = errors.notna()
         wide_grade = spec.wide_grades and target.startswith("g") and target[1:].isdigit()
-        cell_na = wide_grade or (target in schema_cols and schema_cols[target].nullable
-                                 and target not in keys)
+        wide_band = spec.wide_bands and (target in BAND_TARGETS or target == "row_total")
+        cell_na = wide_grade or wide_band or (target in schema_cols and schema_cols[target].nullable
+                                              and target not in keys)
         if cell_na:
             for idx in frame.index[has_err]:
                 written = frame.at[idx, target]
@@ -294,7 +308,32 @@ def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
     out = out.loc[~rejected].reset_index(drop=True)
     if spec.wide_grades:
         out = _grades_long(out, raw, log)
+    if spec.wide_bands:
+        out = _bands_long(out, raw, log)
     return out
+
+
+def _bands_long(wide: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.DataFrame:
+    """班额分段 one column per band → one row per school, stage and band (a blank band cell is an
+    unknown number of classes, never 0)."""
+    spec = raw.spec
+    bcols = [c for c in BAND_TARGETS if c in wide.columns]
+    long = wide.melt(id_vars=["school_code", "stage", "_row"], value_vars=bcols, var_name="band",
+                     value_name="classes")
+    long["size_min"] = long["band"].map(lambda b: BAND_TARGETS[b][0])
+    long["size_max"] = long["band"].map(lambda b: BAND_TARGETS[b][1]).astype(object)
+    long["_excel_col"] = long["band"].map(raw.headers)
+    if "row_total" in wide.columns:
+        nums = wide[bcols].apply(pd.to_numeric)
+        sums = nums.sum(axis=1, min_count=1)
+        known = nums.notna().all(axis=1)
+        mismatch = wide["row_total"].notna() & known & (sums != pd.to_numeric(wide["row_total"]))
+        for idx in wide.index[mismatch]:
+            log.note(spec.file, spec.sheet, int(wide.at[idx, "_row"]), raw.headers["row_total"],
+                     wide.at[idx, "row_total"],
+                     f"班数合计与各班额段之和（{sums[idx]:.0f}）不符 / the total differs from the sum of "
+                     "the bands", "以各班额段的班数为准 / band counts used")
+    return long.drop(columns="band").sort_values(["_row", "size_min"]).reset_index(drop=True)
 
 
 def _grades_long(wide: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.DataFrame:
@@ -391,7 +430,7 @@ def _headers(raw: RawSheet) -> dict[str, str]:
 
 
 def _cell_header(df: pd.DataFrame, idx, column: str, headers: dict[str, str]) -> str:
-    if "_excel_col" in df.columns and column == "students":
+    if "_excel_col" in df.columns and column in ("students", "classes"):
         return str(df.at[idx, "_excel_col"])
     return headers.get(column, column)
 
@@ -650,13 +689,17 @@ def _county_item_values(items: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.Dat
 
 
 # ---------------------------------------------------------------------------- main
-def clean_period(raw_dir: Path, period: str, out_dir: Path | None) -> CleanResult:
+def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
+                 standards: dict | None = None) -> CleanResult:
     """Clean one reporting period: ``raw_dir/<period>/*.xlsx`` → ``out_dir/<period>/``.
 
     ``out_dir=None`` validates only (``analysis check``): nothing is written, ``out_path`` is None.
+    ``standards`` (default: the bundled file) says which teachers count for L1–L3 when a school's
+    roster is compared with its counts (:func:`_compare_alternatives`).
     """
     raw_dir, period = Path(raw_dir), str(period)
     out_dir = None if out_dir is None else Path(out_dir)
+    standards = standards if standards is not None else load_standards()
     folder = raw_dir / period
     if not folder.is_dir():
         raise RawDataError(err(f"找不到原始数据文件夹 {folder}（应包含该期的各工作簿）",
@@ -668,8 +711,13 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None) -> CleanResul
     for spec in RAW_SHEETS:
         raw = read_sheet(cache, spec)
         if raw is None:
-            log.note(spec.file, spec.sheet, None, None, None,
-                     "可选工作表缺失 / optional sheet absent", "该表为空 / table left empty")
+            if spec.alternative is None:
+                log.note(spec.file, spec.sheet, None, None, None,
+                         "可选工作表缺失 / optional sheet absent", "该表为空 / table left empty")
+            elif not spec.optional:  # the per-person / per-class sheet is replaced by the counts
+                log.note(spec.file, spec.sheet, None, None, None,
+                         f"没有工作表“{spec.sheet}”，使用“{spec.alternative}” / sheet absent, "
+                         f"{spec.alternative} used", ALTERNATIVE_ONLY[spec.table])
             continue
         raws[spec.table] = raw
         log.register(raw)
@@ -717,8 +765,11 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None) -> CleanResul
     bad_parent = campus & ~schools["parent_code"].isin(counted_codes)
     if bad_parent.any():
         log.quarantine_rows(spec, schools.loc[bad_parent, "_row"].tolist(), [
-            f"不计校数校区的所属学校标识码“{p}”不在学校名录中（或为空）/ parent school code {p!r} "
-            "of this campus is not a counted school in the list"
+            (f"不计校数校区的所属学校标识码“{p}”不在学校名录中 / parent school code {p!r} of this "
+             "campus is not a counted school in the list") if p is not None and not pd.isna(p) else
+            ("不计校数校区没有填写所属学校标识码（统计系统的导出不含此项）：该校区及其学生、资源暂不计入任何学校，"
+             "请在“所属学校标识码”列填写所属学校 / the campus's parent school is not filled in: the "
+             "campus is kept aside, never added to a guessed parent")
             for p in schools.loc[bad_parent, "parent_code"]],
             [raws["schools"].headers.get("parent_code", "所属学校标识码")] * int(bad_parent.sum()),
             schools.loc[bad_parent, "parent_code"].tolist(), incomplete=False)
@@ -790,6 +841,10 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None) -> CleanResul
             valid = _lost_campuses(valid, raw, campus_map, log)
         valid = _merge_campuses(table, valid, campus_map, spec, log)
         counts[table]["merged"] = before - len(valid)
+        if table == "teacher_counts":
+            _compare_teacher_counts(valid, tables["teachers"], raw, log, standards)
+        elif table == "class_bands":
+            _compare_class_bands(valid, tables["classes"], raw, log)
         changed = valid is not checked  # units converted or campuses merged: a new frame
         valid = valid[list(schemas.TABLES[table].columns)].reset_index(drop=True)
         tables[table] = schemas.validate(table, valid) if changed else valid
@@ -802,9 +857,10 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None) -> CleanResul
             q["school_code"] = campus_map[q["school_code"]]
 
     listed = set(schools["school_code"])
+    log.lines.extend(report_lines(folder))  # the statistics import's problems, at their source
     for line in log.lines:
         line["severity"] = severity(line["action"])
-        code = log.school_of(line, listed)
+        code = _none_if_na(line.get("school_code")) or log.school_of(line, listed)
         line["school_code"] = campus_map.get(code, code) if code is not None else None
     dq = pd.DataFrame(log.lines, columns=list(schemas.TABLES["data_quality"].columns))
     order = {spec.file: i for i, spec in reversed(list(enumerate(RAW_SHEETS)))}
@@ -903,6 +959,18 @@ def _merge_campuses(table: str, df: pd.DataFrame, campus_map: dict[str, str], sp
         out["stage"] = g["stage"].first().values
         out["_row"] = g["_row"].first().values
         return out
+    if table == "teacher_counts":  # counts of a school and stage: summed (a blank one stays blank)
+        keys = ["school_code", "stage"]
+        out = _na_sum(df, keys, [c for c in schemas.TABLES[table].columns if c not in keys])
+        out["_row"] = df.groupby(keys, sort=False)["_row"].first().values
+        return out
+    if table == "class_bands":
+        keys = ["school_code", "stage", "size_min"]
+        out = _na_sum(df, keys, ["classes"])
+        g = df.groupby(keys, sort=False)
+        out["size_max"] = g["size_max"].first().values
+        out["_row"] = g["_row"].first().values
+        return out
     if table in ("facilities", "finance", "quota", "catchment"):
         keys = ["school_code", "stage"] if table == "catchment" else ["school_code"]
         num = [c for c in schemas.TABLES[table].columns if c not in keys]
@@ -921,6 +989,8 @@ def _merge_campuses(table: str, df: pd.DataFrame, campus_map: dict[str, str], sp
 
 #: per-school tables every counted school is expected to have rows in
 PER_SCHOOL_TABLES = ("enrolment", "classes", "teachers", "facilities", "finance", "ratings")
+#: the counts form that may stand in for a per-row table (RAW_SHEETS ``alternative``)
+ALTERNATIVE_TABLES = {"classes": "class_bands", "teachers": "teacher_counts"}
 
 
 def _check_schools_present(tables: dict[str, pd.DataFrame], raws: dict[str, RawSheet],
@@ -929,10 +999,14 @@ def _check_schools_present(tables: dict[str, pd.DataFrame], raws: dict[str, RawS
     (its rows were missing or quarantined): its indicators have no data, never zeros."""
     schools = tables["schools"].set_index("school_code")["school_name"]
     for table in PER_SCHOOL_TABLES:
-        raw = raws.get(table)
+        other = ALTERNATIVE_TABLES.get(table)
+        raw = raws.get(table) or (raws.get(other) if other else None)
         if raw is None:
             continue
-        absent = schools[~schools.index.isin(tables[table]["school_code"])]
+        present = set(tables[table]["school_code"])
+        if other is not None:
+            present |= set(tables[other]["school_code"])
+        absent = schools[~schools.index.isin(present)]
         for code, name in absent.items():
             log.note(raw.spec.file, raw.spec.sheet, None, raw.headers.get("school_code", "学校标识码"),
                      code, f"学校名录中的“{name}”在本表中没有（可用的）记录 / school in the list has "
@@ -960,6 +1034,66 @@ def _note_form_input(df: pd.DataFrame, raw: RawSheet, column: str, header: str, 
     for i in df.index[blank.to_numpy(dtype=bool)]:
         log.note(spec.file, spec.sheet, int(df.at[i, "_row"]), raw.headers.get(column, header), None,
                  f"“{header}”为空 / “{header}” is blank", FORM_BLANK)
+
+
+def _compare_teacher_counts(counts: pd.DataFrame, roster: pd.DataFrame, raw: RawSheet, log: _Log,
+                            standards: dict) -> None:
+    """A school in both the roster and the counts form: the roster is used; every count that
+    differs from what the roster gives (with the standards' L1–L3 rules) is listed at its cell."""
+    if roster.empty or counts.empty:
+        return
+    listed = set(roster["school_code"])
+    both = counts[counts["school_code"].isin(listed)]
+    if both.empty:
+        return
+    from_roster = roster_counts(roster, standards)
+    spec = raw.spec
+    for _, r in both.iterrows():
+        key = (r["school_code"], r["stage"])
+        have = from_roster.loc[key] if key in from_roster.index else None
+        for field in (*COUNT_FIELDS, "serving_pe_art"):
+            given = _none_if_na(r.get(field))
+            if given is None:
+                continue
+            expected = 0 if have is None else int(have[field])
+            if int(given) != expected:
+                log.note(spec.file, spec.sheet, int(r["_row"]), raw.headers.get(field, field), given,
+                         f"与教职工花名册不一致：花名册中{r['stage']}{'为' if expected else '没有'}"
+                         f"{expected if expected else ''}{'人' if expected else '这类教师'} / differs from "
+                         f"the roster ({expected})",
+                         "以花名册为准 / the roster is used")
+
+
+def _compare_class_bands(bands: pd.DataFrame, classes: pd.DataFrame, raw: RawSheet, log: _Log) -> None:
+    """A school and stage in both the class list and the band counts: the class list is used;
+    every band count that differs from the list's classes in that band is listed at its cell."""
+    if classes.empty or bands.empty:
+        return
+    c = classes[classes["stage"].isin(bands["stage"].unique())]
+    listed = set(zip(c["school_code"], c["stage"]))
+    both = bands[[k in listed for k in zip(bands["school_code"], bands["stage"])]]
+    if both.empty:
+        return
+    size = c["size"].astype("Float64")
+    lows = np.array([lo for lo, _ in schemas.CLASS_BANDS], dtype=float)
+    band_of = pd.Series(np.where(size.isna(), np.nan, lows[np.clip(np.searchsorted(
+        lows, size.fillna(0).to_numpy(dtype=float), side="right") - 1, 0, None)]), index=c.index)
+    per_band = c.assign(lo=band_of).dropna(subset=["lo"]).groupby(["school_code", "stage", "lo"]).size()
+    unsized = c[size.isna().to_numpy()].groupby(["school_code", "stage"]).size()
+    spec = raw.spec
+    for _, r in both.iterrows():
+        given = _none_if_na(r["classes"])
+        if given is None:
+            continue
+        expected = int(per_band.get((r["school_code"], r["stage"], float(r["size_min"])), 0))
+        if int(given) != expected:
+            extra = unsized.get((r["school_code"], r["stage"]), 0)
+            note = f"（另有 {extra} 个班班额缺失）" if extra else ""
+            hi = _none_if_na(r["size_max"])
+            log.note(spec.file, spec.sheet, int(r["_row"]),
+                     schemas.band_label(int(r["size_min"]), None if hi is None else int(hi)), given,
+                     f"与“班级”逐班名单不一致：名单中{r['stage']}该班额段有 {expected} 个班{note} / differs from "
+                     f"the class list ({expected})", "以“班级”逐班名单为准 / the class list is used")
 
 
 def _check_county_items(items: pd.DataFrame, raw: RawSheet | None, log: _Log) -> None:

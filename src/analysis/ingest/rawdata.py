@@ -29,7 +29,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from analysis.errors import RawDataError, err
-from analysis.schemas import SPONSOR_TYPES
+from analysis.schemas import CLASS_BANDS, SPONSOR_TYPES, band_label
 
 
 # ---------------------------------------------------------------------------- contract
@@ -78,6 +78,11 @@ class SheetSpec:
     columns: tuple[RawCol, ...]
     optional: bool = False  # optional sheet (e.g. 监测成绩)
     wide_grades: bool = False  # one column per grade (在校生)
+    wide_bands: bool = False  # one column per 班额 band (班额分段)
+    #: the other form of the same data in the same workbook (教职工 ↔ 专任教师数, 班级 ↔ 班额分段):
+    #: this sheet may be absent when that one is there (both may be given: the per-person or
+    #: per-class sheet wins school by school, and disagreements are listed)
+    alternative: str | None = None
     ignore: tuple[str, ...] = ("学校名称", "序号", "备注")  # known columns that are not read
     doc: str = ""
 
@@ -92,7 +97,25 @@ _GRADE_ALIASES = {"学前班": 0, "附设幼儿班": 0, "初一": 7, "初二": 8
                   "高中一年级": 10, "高中二年级": 11, "高中三年级": 12}
 _TYPE_ALIASES = {"九年一贯制学校": "九年一贯制", "十二年一贯制学校": "十二年一贯制",
                  "初级中学": "初中", "完全小学": "小学", "特教学校": "特殊教育学校",
-                 "小学教学点": "教学点"}
+                 "小学教学点": "教学点", "其他特教学校": "特殊教育学校", "特殊教育": "特殊教育学校"}
+#: the statistics' 城乡分类 (统计用区划代码 111 主城区 … 220 村庄) onto 城区 / 镇区 / 乡村
+_URBAN_ALIASES = {"主城区": "城区", "城乡结合区": "城区", "镇中心区": "镇区", "镇乡结合区": "镇区",
+                  "特殊区域": "镇区", "乡中心区": "乡村", "村庄": "乡村"}
+#: 举办者 as the statistics name it, where it says 公办 or 民办 without doubt (others are listed)
+_OWNER_ALIASES = {"公立": "公办", "私立": "民办", "教育部门": "公办", "地方教育部门": "公办",
+                  "其他部门": "公办", "地方其他部门": "公办", "民办学校": "民办", "社会力量": "民办"}
+#: the 班额分段 sheet's band columns: target → (lower, upper) edge
+BAND_TARGETS = {f"b{lo}": (lo, hi) for lo, hi in CLASS_BANDS}
+_BAND_TARGETS = BAND_TARGETS
+
+
+def _band_headers(lo: int, hi: int | None) -> tuple[str, ...]:
+    label = band_label(lo, hi)
+    if hi is None or lo <= 1:
+        return (label,)
+    return (label, f"{lo}~{hi}人", f"{lo}至{hi}人", f"{lo}—{hi}人")
+
+
 #: 举办者类型: the form's codes (1–10, as numbers or text) and the usual longer names
 _SPONSOR_ALIASES = {
     **{str(code): name for name, code in SPONSOR_TYPES.items()},
@@ -118,14 +141,14 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
         RawCol("town", ("所在乡镇", "乡镇", "所在乡镇(街道)"), "text", doc="学校所在乡镇（街道）",
                example="石文镇"),
         RawCol("urban_rural", ("城乡分类", "城乡类别"), "enum",
-               values=("城区", "镇区", "乡村"), aliases={"主城区": "城区", "镇中心区": "镇区", "村庄": "乡村"},
+               values=("城区", "镇区", "乡村"), aliases=_URBAN_ALIASES,
                doc="学校所在地的城乡分类（按统计用城乡划分）"),
         RawCol("school_type", ("办学类型", "学校类型"), "enum",
                values=("小学", "初中", "九年一贯制", "十二年一贯制", "完全中学", "教学点",
                        "特殊教育学校", "职业学校"), aliases=_TYPE_ALIASES,
                doc="办学类型：决定本校应有哪些年级、分几个学段参加评估"),
         RawCol("ownership", ("办学性质",), "enum", values=("公办", "民办"),
-               aliases={"公立": "公办", "私立": "民办"}, doc="办学性质：公办或民办"),
+               aliases=_OWNER_ALIASES, doc="办学性质：公办或民办"),
         RawCol("sponsor_type", ("举办者类型", "举办者"), "enum", required=False,
                values=tuple(SPONSOR_TYPES), aliases=_SPONSOR_ALIASES,
                doc="举办者类型（申报表Ⅱ-2）：填名称或代码，如“县级教育部门”或 7；民办学校填“民办”（10）"),
@@ -152,7 +175,17 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
         RawCol("grade", ("年级",), "grade", doc="班级所在年级"),
         RawCol("size", ("班额", "班级人数"), "int", unit="count", shown_unit="人",
                doc="班额：该班学生人数", example="42"),
-    ), doc="每个教学班一行"),
+    ), doc="每个教学班一行", alternative="班额分段"),
+    SheetSpec("学校基本情况", "班额分段", "class_bands", (
+        _CODE,
+        RawCol("stage", ("学段",), "enum", values=("小学", "初中"), doc="学段", example="小学"),
+        *(RawCol(t, _band_headers(lo, hi), "int", required=False, unit="count", shown_unit="个",
+                 doc=f"班额{band_label(lo, hi)}的班数；没有填 0", example="3")
+          for t, (lo, hi) in _BAND_TARGETS.items()),
+        RawCol("row_total", ("班数合计", "合计", "总计"), "int", required=False, unit="count", shown_unit="个",
+               doc="班数合计（只用于核对，可不填）", example="12"),
+    ), optional=True, wide_bands=True, alternative="班级",
+        doc="“班级”的替代填法（统计报表“教学班数、班额情况”）：每校每学段一行，每个班额段一列"),
     SheetSpec("教职工花名册", "教职工", "teachers", (
         RawCol("teacher_id", ("教师编号", "工号", "教职工编号"), "code",
                doc="教师编号：全县每人唯一（如工号）", example="T00123"),
@@ -182,7 +215,27 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
                values=("交流轮岗", "兼职", "走教"), doc="在服务学校的服务方式；没有则留空"),
         RawCol("birth_year", ("出生年份",), "int", required=False, unit="year",
                doc="出生年份（四位数）", example="1985"),
-    ), ignore=("姓名", "序号", "备注"), doc="每名教职工一行（本县在编在岗及聘用的教职工）"),
+    ), ignore=("姓名", "序号", "备注"), doc="每名教职工一行（本县在编在岗及聘用的教职工）",
+        alternative="专任教师数"),
+    SheetSpec("教职工花名册", "专任教师数", "teacher_counts", (
+        _CODE,
+        RawCol("stage", ("学段", "任教学段"), "enum", values=("小学", "初中"), doc="学段", example="小学"),
+        RawCol("full_time", ("专任教师数", "专任教师"), "int", unit="count", shown_unit="人",
+               doc="该校该学段的专任教师人数", example="36"),
+        RawCol("qualifying", ("其中:高于规定学历", "高于规定学历教师数", "高于规定学历"), "int", unit="count",
+               shown_unit="人", doc="其中高于规定学历的人数（小学专科及以上、初中本科及以上，按评估标准）", example="34"),
+        RawCol("backbone", ("其中:县级及以上骨干教师", "县级及以上骨干教师数", "县级及以上骨干教师",
+                            "县级以上骨干教师"), "int", unit="count", shown_unit="人",
+               doc="其中县级及以上骨干教师人数", example="5"),
+        RawCol("pe_art", ("其中:体育、艺术专任教师", "体育、艺术专任教师数", "体育、艺术专任教师",
+                          "体育艺术专任教师"), "int", unit="count", shown_unit="人",
+               doc="其中体育、音乐、美术专任教师人数", example="4"),
+        RawCol("serving_pe_art", ("外校来本校任教的体育、艺术教师", "外校来本校任教的体育艺术教师"),
+               "int", required=False, unit="count", shown_unit="人",
+               doc="外校教师以交流轮岗、兼职、走教方式来本校任教体育、音乐、美术的人数（用于小规模乡村学校；没有填 0）",
+               example="0"),
+    ), optional=True, alternative="教职工",
+        doc="“教职工”花名册的替代填法（统计报表口径）：每校每学段一行；只填本表时 G9、G11、G12 为“无数据”"),
     SheetSpec("办学条件", "校舍场地装备", "facilities", (
         _CODE,
         RawCol("teaching_aux_area_m2", ("教学及辅助用房面积",), "float", unit="area",
@@ -520,6 +573,11 @@ def _header_keys(spec: SheetSpec) -> tuple[tuple[str, str, RawCol], ...]:
     return hit[1]
 
 
+def match_header(spec: SheetSpec, header: Any) -> RawCol | None:
+    """The contract column a header cell names (any accepted spelling, unit bracket ignored)."""
+    return _match(spec, header)
+
+
 def _match(spec: SheetSpec, header: Any) -> RawCol | None:
     base, _ = split_header(header)
     text = norm_text(header)
@@ -548,11 +606,14 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
     hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
     name = find_sheet(wb.sheetnames, spec.sheet, hidden)
     if name is None:
-        if spec.optional:
+        if spec.optional or (spec.alternative is not None
+                             and find_sheet(wb.sheetnames, spec.alternative, hidden) is not None):
             return None
+        alt = f"（或其替代形式“{spec.alternative}”）" if spec.alternative else ""
+        alt_en = f" (or its alternative form '{spec.alternative}')" if spec.alternative else ""
         raise RawDataError(err(
-            f"工作簿“{spec.file}”中缺少工作表“{spec.sheet}”（现有：{'、'.join(wb.sheetnames)}）",
-            f"workbook '{spec.file}' has no sheet '{spec.sheet}' (found: {', '.join(wb.sheetnames)})"))
+            f"工作簿“{spec.file}”中缺少工作表“{spec.sheet}”{alt}（现有：{'、'.join(wb.sheetnames)}）",
+            f"workbook '{spec.file}' has no sheet '{spec.sheet}'{alt_en} (found: {', '.join(wb.sheetnames)})"))
     ws = wb[name]
     grid = [list(r) for r in ws.iter_rows(values_only=True)]
     n_cols = max((len(r) for r in grid), default=0)
@@ -631,6 +692,11 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
             f"（可用列名：{'；'.join('/'.join(c.headers) for c in missing)}；表头现有：{found}）",
             f"'{file}' sheet '{sheet}' header row {header_row}: required column(s) {names} missing "
             f"(accepted names: {'; '.join('/'.join(c.headers) for c in missing)}; found: {found})"))
+    if spec.wide_bands and not any(k in _BAND_TARGETS for k in col_index):
+        bands = "、".join(band_label(lo, hi) for lo, hi in CLASS_BANDS)
+        raise RawDataError(err(
+            f"“{file}”工作表“{sheet}”：没有任何班额段列（应为：{bands}）",
+            f"'{file}' sheet '{sheet}': no class-size band columns (expected: {bands})"))
     if spec.wide_grades and not any(k.startswith("g") for k in col_index):
         raise RawDataError(err(
             f"“{file}”工作表“{sheet}”：没有任何年级列（应为：{'、'.join(GRADE_NAMES)}）",

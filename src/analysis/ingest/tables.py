@@ -9,7 +9,8 @@ import pandas as pd
 
 from analysis import schemas
 from analysis.ingest.cleaning import OUTPUT_TABLES
-from analysis.ingest.rawdata import RAW_SHEETS, UNITS, err
+from analysis.ingest.rawdata import GRADE_NAMES, RAW_SHEETS, UNITS, err
+from analysis.ingest.stats_layouts import EXPORT_FIELDS, LAYOUTS_A, LAYOUTS_B
 from analysis.paths import ROOT
 
 
@@ -52,6 +53,11 @@ USED_BY: dict[str, str] = {
     "teachers.rotation_eligible": "G11", "teachers.rotated": "G11",
     "teachers.service_school_code": "L3 放宽", "teachers.service_mode": "L3 放宽",
     "teachers.birth_year": "预测（退休）/ projection",
+    "class_bands.stage": "G3、G5", "class_bands.b*": "G3（班数、小规模学校）、G5",
+    "class_bands.row_total": "核对 / check only",
+    "teacher_counts.stage": "L1–L3", "teacher_counts.full_time": "核对 / check（部分 ≤ 整体）",
+    "teacher_counts.qualifying": "L1", "teacher_counts.backbone": "L2", "teacher_counts.pe_art": "L3",
+    "teacher_counts.serving_pe_art": "L3 放宽（小规模乡村学校）",
     "facilities.teaching_aux_area_m2": "L4", "facilities.indoor_sports_area_m2": "L4（扣除）",
     "facilities.sports_ground_m2": "L5", "facilities.gymnasium_m2": "L5",
     "facilities.equipment_value_yuan": "L6", "facilities.multimedia_classrooms": "L7",
@@ -76,6 +82,7 @@ _KIND_TEXT = {
 }
 BEGIN_RAW, END_RAW = "<!-- BEGIN GENERATED: raw -->", "<!-- END GENERATED: raw -->"
 BEGIN_PROC, END_PROC = "<!-- BEGIN GENERATED: processed -->", "<!-- END GENERATED: processed -->"
+BEGIN_STATS, END_STATS = "<!-- BEGIN GENERATED: stats -->", "<!-- END GENERATED: stats -->"
 
 
 def _md(text) -> str:
@@ -86,8 +93,14 @@ def raw_contract_markdown() -> str:
     """The raw workbooks / sheets / columns section of docs/data.md, from ``RAW_SHEETS``."""
     out = []
     for spec in RAW_SHEETS:
-        opt = "（可选工作表 / optional）" if spec.optional else ""
+        opt = "（可选工作表 / optional）" if spec.optional and spec.alternative is None else ""
+        if spec.alternative is not None:
+            opt = (f"（与“{spec.alternative}”二选一，也可两者都有 / this or {spec.alternative}, or both）")
         out.append(f"#### `{spec.file}` — 工作表 `{spec.sheet}` → `{spec.table}`{opt}\n")
+        if spec.wide_bands:
+            out.append("每校每学段一行、每个班额段一列（统计报表“教学班数、班额情况”的分段）；没有该段的班填 0，"
+                       "空格为“未知”。整理后每校每学段每段一行。 One row per school and stage, one column "
+                       "per class-size band; 0 for none, blank for unknown.\n")
         if spec.wide_grades:
             out.append("每校一行、每个年级一列；没有学生的年级填 0。空格：本校办学类型应有的年级为“未知”"
                        "（该学段在校生数为“无数据”），其他年级为“没有这个年级”（见第 2 节）。整理后每校每年级"
@@ -104,7 +117,8 @@ def raw_contract_markdown() -> str:
                 values += "（亦接受 " + "、".join(f"{k}→{v}" for k, v in col.aliases.items()) + "）"
             key = f"{spec.table}.{col.target}"
             used = USED_BY.get(key) or (USED_BY.get(f"{spec.table}.g*") if spec.wide_grades
-                                        and col.target.startswith("g") else "")
+                                        and col.target.startswith("g") else "") or (
+                USED_BY.get(f"{spec.table}.b*") if spec.wide_bands and col.target.startswith("b") else "")
             out.append(f"| {_md(' / '.join(col.headers))} | {_md(col.doc or '')} | {'是' if col.required else '否'} | "
                        f"{_md(_KIND_TEXT[col.kind] + unit_text)} | {_md(values)} | `{col.target}` | "
                        f"{_md(used or '')} |")
@@ -160,10 +174,71 @@ def processed_tables_markdown() -> str:
     return "\n".join(out)
 
 
+_FIELD_TEXT = {"code": "学校标识码", "name": "学校名称", "type": "办学类型", "urban": "城乡分类", "owner": "举办者",
+               "counted": "是否计校数", "aux": "教学及辅助用房面积", "indoor": "室内体育用房（2018 版：体育馆）",
+               "ground": "运动场地面积", "equip": "教学仪器设备资产值", "mm": "网络多媒体教室",
+               "pe": "体育与健康专任教师", "art": "艺术专任教师（计）", "total": "专任教师"}
+
+
+def _field_text(fld: str) -> str:
+    """A layout field in words: "t:小学:deg:本科" → "小学专任教师·本科"."""
+    parts = fld.split("+")[0].split(":")
+    if parts[0] == "t":
+        stage = "全校" if parts[1] == "*" else parts[1]
+        rest = parts[3] if parts[2] == "deg" else _FIELD_TEXT[parts[2]]
+        return f"{stage}专任教师·{rest}" if rest != "专任教师" else f"{stage}专任教师（合计）"
+    if parts[0] == "bb":
+        return f"县级及以上骨干教师（{parts[1]}）"
+    if parts[0] == "band":
+        hi = dict(schemas.CLASS_BANDS)[int(parts[2])]
+        return f"{parts[1]}班数·{schemas.band_label(int(parts[2]), hi)}"
+    if re.fullmatch(r"g\d+", parts[0]):
+        return f"在校生·{GRADE_NAMES[int(parts[0][1:])]}"
+    return _FIELD_TEXT.get(parts[0], parts[0])
+
+
+def _alts(text: str) -> str:
+    """Alternatives "A|B" shown as "A／B" (a markdown table cell)."""
+    return _md(text.replace("|", "／"))
+
+
+def stats_layouts_markdown() -> str:
+    """The statistics sheets the importer reads (docs/data.md §6), from ``stats_layouts``."""
+    out = ["##### 逐校基层表：读取的单元格 / per-school sheets: the cells read\n",
+           "| 工作表代码 | 表名 | 单元格 | 行标签（须一致） | 列表头路径（须一致） | 读作 |",
+           "|---|---|---|---|---|---|"]
+    for layouts in (LAYOUTS_B, LAYOUTS_A):
+        for lay in layouts.values():
+            cells = lay.cells
+            if len(cells) > 6:  # bands and teachers: the first cells show the pattern
+                shown = [c for c in cells if c.field.split(":")[-1] in ("1", "26", "total", "pe", "art", "研究生")
+                         or c.field.startswith("g")][:6]
+            else:
+                shown = list(cells)
+            for c in shown:
+                out.append(f"| {lay.code} | {_md(lay.title)} | {c.ref} | {_alts(' › '.join(c.row_label))} | "
+                           f"{_alts(' › '.join(c.col_path))} | {_md(_field_text(c.field))} |")
+            if len(shown) < len(cells):
+                out.append(f"| {lay.code} | … | … | （共 {len(cells)} 格，同一格式） | | |")
+    out += ["", "##### 综合查询导出：按表头路径找列 / the 综合查询 export: columns by header path\n",
+            "| 读作 | 可用的表头路径（自上而下；“#按…分”一类分组层忽略） | 必需 |", "|---|---|---|"]
+    for fld, (paths, required) in EXPORT_FIELDS.items():
+        if fld.startswith("band:") and not fld.endswith(":1"):
+            continue
+        shown = " ／ ".join(" › ".join(p) for p in paths)
+        if fld.startswith("band:"):
+            shown += " （其余班额段同）"
+        out.append(f"| {_md(_field_text(fld))}{'（各列相加）' if '+' in fld else ''} | {_md(shown)} | "
+                   f"{'是' if required else '否'} |")
+    out.append("")
+    return "\n".join(out)
+
+
 def render_data_doc(text: str) -> str:
     """Replace the generated blocks of docs/data.md's text with fresh ones."""
     for begin, end, body in ((BEGIN_RAW, END_RAW, raw_contract_markdown()),
-                             (BEGIN_PROC, END_PROC, processed_tables_markdown())):
+                             (BEGIN_PROC, END_PROC, processed_tables_markdown()),
+                             (BEGIN_STATS, END_STATS, stats_layouts_markdown())):
         pattern = re.escape(begin) + r".*?" + re.escape(end)
         text = re.sub(pattern, lambda m: f"{begin}\n{body}\n{end}", text, flags=re.S)
     return text

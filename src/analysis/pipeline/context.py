@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from analysis import paths
 from analysis.config.county import county_meta, narrative_files, standards_for
-from analysis.config.standards import period_year
+from analysis.config.standards import period_year, teacher_count_rules
 from analysis.config.standards import target_year as configured_target_year
 from analysis.files import atomic_write
 from analysis.planning.costs import load_costs
@@ -142,7 +142,8 @@ def fingerprint(ctx: Period, step: str) -> str:
         raw = [p for p in (ctx.data_dir / ctx.period).iterdir() if p.is_file()] \
             if (ctx.data_dir / ctx.period).is_dir() else []
         county = [ctx.data_dir / "county.yaml"] if (ctx.data_dir / "county.yaml").is_file() else []
-        return _digest(code_version(), step, file_digest(raw), file_digest(county))
+        return _digest(code_version(), step, file_digest(raw), file_digest(county),
+                       teacher_count_rules(ctx.standards))
     if step == "evaluate":
         return _digest(fingerprint(ctx, "clean"), ctx.standards)
     if step == "narrative":  # the county's own sections: an edited one reruns the reports, not the projection

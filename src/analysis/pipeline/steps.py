@@ -93,7 +93,7 @@ def _run_step(ctx: Period, step: str, fn: Callable[[Period], list[Path]]) -> boo
 # ---------------------------------------------------------------- the steps
 def step_clean(ctx: Period) -> list[Path]:
     """Raw workbooks → processed tables, the cleaning summary and the data-quality workbook."""
-    result = clean_period(ctx.data_dir, ctx.period, ctx.processed_dir)
+    result = clean_period(ctx.data_dir, ctx.period, ctx.processed_dir, ctx.standards)
     outputs = [ctx.folder / f"{name}.parquet" for name in result.tables]
     outputs += write_frame(result.summary, ctx.folder / "clean_summary")
     outputs.append(write_quality_workbook(

@@ -42,12 +42,12 @@ from analysis import schemas
 from analysis.config.standards import facility_codes, resource_codes
 from analysis.engine import resource_tables
 from analysis.engine.cv import cv_floor, cv_margin
-from analysis.engine.teachers import teacher_masks
+from analysis.engine.teachers import movable_teachers
 from analysis.planning.costs import cost_of, load_costs
+from analysis.planning.counts_actions import OTHER_SUBJECT
 from analysis.planning.projection import apply_actions
 from analysis.planning.tasks import resource_shortfalls
 
-OTHER_SUBJECT = "其他学科"
 
 
 def designation_level(standards: dict) -> str:
@@ -148,18 +148,17 @@ def _inputs(tables, units_all, standards, hire_degree: str) -> _Inputs:
                            for k in codes])
     schools = pd.Index(pd.unique(u["school_code"].astype(object)))
     school = schools.get_indexer(u["school_code"].astype(object))
-    # teacher counts per unit (inputs for the transfer and designation bounds)
-    t = tables["teachers"]
-    m = teacher_masks(t, standards)  # the engine's own L1–L3 masks
+    # teacher counts per unit (inputs for the transfer and designation bounds): the engine's own
+    # L1–L3 masks on the roster, or what the counts form surely holds
+    movable = movable_teachers(tables, standards)
     key = pd.MultiIndex.from_arrays([u["school_code"].astype(object), u["stage"].astype(object)])
 
-    def per_unit(mask):
-        c = t[mask].groupby([t["school_code"].astype(object), t["stage"].astype(object)]).size()
-        return c.reindex(key).fillna(0).to_numpy(dtype=float)
+    def per_unit(field):
+        return movable[field].reindex(key).fillna(0).to_numpy(dtype=float)
 
-    capA = per_unit(m.full_time & m.qualifying & m.pe_art & ~m.backbone)
-    capB = per_unit(m.full_time & m.qualifying & m.backbone & ~m.pe_art)
-    nonbb = per_unit(m.full_time & ~m.backbone)
+    capA = per_unit("movable_pe_art")
+    capB = per_unit("movable_backbone")
+    nonbb = per_unit("non_backbone")
     hire_l1 = np.array([hire_degree in ind["L1"]["qualifying_degrees"][s] for s in stage], dtype=bool)
     ok = ~np.isnan(base) & (P > 0)[:, None] & ~np.isnan(r)[:, None]
     return _Inputs(u, P, r, base, std, school, schools, stage, capA, capB, nonbb, hire_l1, ok, codes)
@@ -426,11 +425,11 @@ def action_table(actions: dict[str, list[dict]], tables, standards, costs, targe
     return out.sort_values(["year", "school_code", "action"]).reset_index(drop=True)
 
 
-def apply_plan(tables, actions, years) -> dict[str, pd.DataFrame]:
+def apply_plan(tables, actions, years, standards: dict | None = None) -> dict[str, pd.DataFrame]:
     """The target-year tables with every plan action applied (all years' actions)."""
     t = tables
     for y in sorted(set(years)):
-        t = apply_actions(t, actions, y)
+        t = apply_actions(t, actions, y, standards=standards)
     return t
 
 
@@ -498,7 +497,7 @@ def _cutting_planes(tables, inp: _Inputs, standards, costs, years, target_year, 
             return out
         out["x"] = sol.x
         out["actions"] = _actions(sol.x, V, inp, pA, pB, years, standards, hire_degree)
-        units_after, cv_after = resource_tables(apply_plan(tables, out["actions"], years), standards)
+        units_after, cv_after = resource_tables(apply_plan(tables, out["actions"], years, standards), standards)
         out["units_after"], out["cv_after"] = units_after, cv_after
         inc = units_after[units_after["included"].fillna(False).astype(bool)]
         failing_units = inc[~inc["unit_pass"].fillna(False).astype(bool)]
@@ -557,7 +556,7 @@ def optimise(tables: dict[str, pd.DataFrame], standards: dict, target_year: int,
 
     naive = naive_actions(units0, standards, years[0], hire_degree)
     naive_tab = action_table(naive, tables, standards, costs, target_year)
-    naive_after = resource_tables(apply_plan(tables, naive, [years[0]]), standards)
+    naive_after = resource_tables(apply_plan(tables, naive, [years[0]], standards), standards)
 
     floors: dict[tuple[str, str], float] = {}
     run = _cutting_planes(tables, inp, standards, costs, years, target_year, floors, budgets, False,

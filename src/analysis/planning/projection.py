@@ -53,6 +53,7 @@ from analysis.engine.copies import ORIGINAL_CODE, stack_copies
 from analysis.engine.cv import cv_table
 from analysis.engine.resources import evaluate_resources
 from analysis.engine.units import build_units
+from analysis.planning import counts_actions as ca
 from analysis.errors import ConfigError
 from analysis.files import write_frame
 from analysis.ingest.cleaning import clean_period
@@ -438,15 +439,30 @@ def project_enrolment(history, scenario: Scenario, years: list[int]) -> dict[int
 
 
 # ---------------------------------------------------------------- classes
-def derive_classes(enrolment: pd.DataFrame, current_classes: pd.DataFrame, standards: dict) -> pd.DataFrame:
+def derive_classes(enrolment: pd.DataFrame, current_classes: pd.DataFrame, standards: dict,
+                   current_bands: pd.DataFrame | None = None,
+                   current_enrolment: pd.DataFrame | None = None) -> pd.DataFrame:
     """Classes of a projected year: n = ceil(students / s) per school-grade, near-equal sizes.
 
     s = the school-stage's current mean class size, capped at the G5 maximum of the stage
     (幼儿班/高中: current mean; no current classes → the G5 maximum of the stage, or the largest G5
-    maximum where the stage has none).
+    maximum where the stage has none). A school and stage given as class counts by band
+    (``current_bands``) without class rows: its current pupils ÷ its classes (both known), the
+    mean size of its classes.
     """
     max_size = standards["guarantee"]["G5"]["max_class_size"]
     mean = current_classes.groupby(["school_code", "stage"], as_index=False)["size"].mean()
+    if current_bands is not None and len(current_bands) and current_enrolment is not None:
+        n = current_bands.groupby(["school_code", "stage"])["classes"].sum(min_count=1)
+        n = n[current_bands["classes"].isna().groupby(
+            [current_bands["school_code"], current_bands["stage"]]).sum() == 0]
+        pupils = current_enrolment.groupby(["school_code", "stage"])["students"].sum(min_count=1)
+        pupils = pupils[current_enrolment["students"].isna().groupby(
+            [current_enrolment["school_code"], current_enrolment["stage"]]).sum() == 0]
+        band_mean = (pupils.astype(float) / n.astype(float).where(n > 0)).dropna().rename("size").reset_index()
+        key = mean.set_index(["school_code", "stage"]).index
+        band_mean = band_mean[~band_mean.set_index(["school_code", "stage"]).index.isin(key)]
+        mean = pd.concat([mean, band_mean], ignore_index=True)
     e = enrolment.merge(mean.rename(columns={"size": "mean_size"}), on=["school_code", "stage"], how="left")
     cap = e["stage"].map(max_size).astype(float)
     default = cap.fillna(float(max(max_size.values())))
@@ -468,20 +484,32 @@ def derive_classes(enrolment: pd.DataFrame, current_classes: pd.DataFrame, stand
 
 # ---------------------------------------------------------------- actions (scenario or plan)
 def apply_actions(tables: dict[str, pd.DataFrame], actions: dict[str, list[dict]], year: int,
-                  defaults: dict[str, Any] | None = None, source: str = "<plan>") -> dict[str, pd.DataFrame]:
+                  defaults: dict[str, Any] | None = None, source: str = "<plan>",
+                  standards: dict | None = None) -> dict[str, pd.DataFrame]:
     """Apply the actions dated ``year`` (hires, moves, designations, construction, equipment,
-    multimedia, special_rooms) to a copy of ``tables``. Used for scenarios and optimiser plans."""
+    multimedia, special_rooms) to a copy of ``tables``. Used for scenarios and optimiser plans.
+
+    A school whose teachers are given only as counts (``teacher_counts``) has its counts changed
+    instead of roster rows (:mod:`analysis.planning.counts_actions`, by ``standards``' L1–L3 rules)."""
     defaults = defaults or {}
+    standards = standards if standards is not None else load_standards()
     t = {k: v.copy() for k, v in tables.items()}
     pick = {k: [a for a in actions.get(k, []) if int(a["year"]) == year] for k in _ITEM_KEYS}
     teachers = t["teachers"]
-    # hires: new rows
-    if pick["hires"]:
-        hd = {"degree": "本科", "full_time": True, "backbone_level": "无", "has_certificate": True,
-              "training_hours_5y": None, "rotation_eligible": False, "rotated": False}
-        hd.update(defaults.get("hire_defaults") or {})
+    only_counts = ca.counts_schools(t)
+    counts = ca.empty_like_counts(t["teacher_counts"]) if only_counts else None
+    hd = {"degree": "本科", "full_time": True, "backbone_level": "无", "has_certificate": True,
+          "training_hours_5y": None, "rotation_eligible": False, "rotated": False}
+    hd.update(defaults.get("hire_defaults") or {})
+    # hires: new rows (or added to a counts-only school's counts)
+    for h in pick["hires"]:
+        if str(h["school"]) in only_counts:
+            counts = ca.hire(counts, str(h["school"]), h["stage"], int(h["count"]), standards,
+                             h.get("degree", hd["degree"]), h["subject"], hd["backbone_level"])
+    roster_hires = [(i, h) for i, h in enumerate(pick["hires"]) if str(h["school"]) not in only_counts]
+    if roster_hires:
         rows = []
-        for i, h in enumerate(pick["hires"]):
+        for i, h in roster_hires:
             for k in range(int(h["count"])):
                 rows.append({
                     "teacher_id": f"NEW{year}-{h['school']}-{i + 1}-{k + 1}",
@@ -501,6 +529,25 @@ def apply_actions(tables: dict[str, pd.DataFrame], actions: dict[str, list[dict]
         return v if isinstance(v, list) else [v]
 
     for i, m in enumerate(pick["moves"]):
+        n = int(m["count"])
+        if str(m["from"]) in only_counts:
+            attrs = ca.move_filter(m, standards)
+            try:
+                counts = ca.move_out(counts, str(m["from"]), m["stage"], n, attrs)
+                if str(m["to"]) in only_counts:
+                    counts = ca.move_in(counts, str(m["to"]), m["stage"], n, attrs)
+                else:
+                    fields = ca.as_roster_rows(attrs, m["stage"], m, standards, ca.OTHER_SUBJECT)
+                    moved = pd.DataFrame([{
+                        "teacher_id": f"MOVE{year}-{m['from']}-{i + 1}-{k + 1}", "school_code": m["to"],
+                        "stage": m["stage"], **fields, "full_time": True, "has_certificate": None,
+                        "training_hours_5y": None, "rotation_eligible": None, "rotated": None,
+                        "service_school_code": None, "service_mode": None, "birth_year": None,
+                    } for k in range(n)])
+                    teachers = pd.concat([teachers, schemas.validate("teachers", moved)], ignore_index=True)
+            except ca.CountsActionError as exc:
+                raise _fail(source, f"moves[{i}]", str(exc)) from exc
+            continue
         mask = ((teachers["school_code"] == m["from"]) & (teachers["stage"] == m["stage"])
                 & teachers["full_time"].fillna(False).astype(bool))
         if m.get("subject"):
@@ -517,22 +564,34 @@ def apply_actions(tables: dict[str, pd.DataFrame], actions: dict[str, list[dict]
         if m.get("backbone_level"):
             mask &= teachers["backbone_level"].isin(_as_list(m["backbone_level"]))
         cand = teachers[mask.fillna(False).astype(bool)].sort_values("teacher_id")
-        n = int(m["count"])
         if len(cand) < n:
             raise _fail(source, f"moves[{i}]",
                         f"学校 {m['from']} 只有 {len(cand)} 名符合条件的教师可调出 (only {len(cand)} eligible)")
-        teachers.loc[cand.index[:n], "school_code"] = m["to"]
+        if str(m["to"]) in only_counts:  # into a counts-only school: the movers join its counts
+            for attrs in ca.roster_attributes(cand.iloc[:n], standards):
+                counts = ca.move_in(counts, str(m["to"]), m["stage"], 1, attrs)
+            teachers = teachers.drop(index=cand.index[:n])
+        else:
+            teachers.loc[cand.index[:n], "school_code"] = m["to"]
     # designations: teachers of the school-stage without a backbone level, full-time first
     for i, d in enumerate(pick["designations"]):
+        n = int(d["count"])
+        if str(d["school"]) in only_counts:
+            try:
+                counts = ca.designate(counts, str(d["school"]), d["stage"], n, d.get("level", "县级"), standards)
+            except ca.CountsActionError as exc:
+                raise _fail(source, f"designations[{i}]", str(exc)) from exc
+            continue
         cand = teachers[(teachers["school_code"] == d["school"]) & (teachers["stage"] == d["stage"])
                         & (teachers["backbone_level"] == "无")]
         cand = cand.assign(_pt=~cand["full_time"].fillna(False).astype(bool)).sort_values(["_pt", "teacher_id"])
-        n = int(d["count"])
         if len(cand) < n:
             raise _fail(source, f"designations[{i}]",
                         f"学校 {d['school']} {d['stage']} 至多 {len(cand)} 名非骨干教师可认定 "
                         f"(at most {len(cand)} non-backbone teachers there)")
         teachers.loc[cand.index[:n], "backbone_level"] = d.get("level", "县级")
+    if counts is not None:
+        t["teacher_counts"] = schemas.validate("teacher_counts", counts)
     t["teachers"] = teachers
     # facilities (NA stays NA: a missing value is never read as zero)
     f = t["facilities"].set_index("school_code")
@@ -589,16 +648,25 @@ def project(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, tar
     no_birth = base["teachers"]["birth_year"].isna().sum()
     if no_birth:
         scenario.notes.append(f"{no_birth} 名教师无出生年份，预测中不退休。 / {no_birth} teachers without birth year never retire.")
+    only_counts = ca.counts_schools(base)
+    if only_counts:
+        scenario.notes.append(f"{len(only_counts)} 所学校只有专任教师数（没有出生年份），预测中其教师不退休。 / "
+                              f"{len(only_counts)} schools given as teacher counts: no retirements projected.")
     for year in years:
         t = {k: v.copy() for k, v in prev.items()}
         tch = t["teachers"]
         age = year - tch["birth_year"].astype("Float64")
         t["teachers"] = tch[~(age >= ret_age).fillna(False).astype(bool)].reset_index(drop=True)
         t["enrolment"] = enrol[year]
-        t = apply_actions(t, actions, year, defaults=scenario.teachers, source=scenario.source)
-        t["classes"] = derive_classes(t["enrolment"], base["classes"], standards)
-        for name in ("enrolment", "classes", "teachers", "facilities", "special_rooms"):
-            t[name] = schemas.validate(name, t[name])
+        t = apply_actions(t, actions, year, defaults=scenario.teachers, source=scenario.source,
+                          standards=standards)
+        t["classes"] = derive_classes(t["enrolment"], base["classes"], standards,
+                                      base.get("class_bands"), base["enrolment"])
+        if "class_bands" in t:
+            t["class_bands"] = schemas.empty("class_bands")  # the derived class rows replace them
+        for name in ("enrolment", "classes", "teachers", "teacher_counts", "facilities", "special_rooms"):
+            if name in t:
+                t[name] = schemas.validate(name, t[name])
         out[year] = t
         prev = t
     return out

@@ -193,9 +193,13 @@ def rectification_tasks(units_now: pd.DataFrame, units_target: pd.DataFrame | No
         d5 = g5(tables, standards).detail
         d5 = d5[d5["status"] == FAIL] if d5 is not None else None  # oversize classes, not missing sizes
         if d5 is not None and len(d5):
-            # classes to split: each oversize class needs ceil(size / limit) − 1 extra classes
-            extra = np.ceil(d5["size"].astype(float) / d5["limit"].astype(float)) - 1
-            per = d5.assign(extra=extra).groupby(["school_code", "school_name", "stage"], as_index=False).agg(
+            # classes to split: each oversize class needs ceil(size / limit) − 1 extra classes (a
+            # band of the class counts: its classes at the band's lower edge, the least it takes)
+            limit = d5["limit"].astype(float)
+            size = d5["size"].astype("Float64").fillna(limit + d5["excess"].astype(float)).astype(float)
+            extra = (np.ceil(size / limit) - 1) * d5["classes"].astype(float)
+            per = d5.assign(extra=extra, size=size).groupby(["school_code", "school_name", "stage"],
+                                                            as_index=False).agg(
                 extra=("extra", "sum"), worst=("size", "max"), limit=("limit", "first"))
             out.append(pd.DataFrame({
                 "school_code": per["school_code"], "school_name": per["school_name"], "stage": per["stage"],
