@@ -11,12 +11,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analysis.config.standards import load_standards
-from analysis.engine.figures import figures_table
-from analysis.reporting import form, workbook
-from analysis.schemas import validate
+from form_fixtures import META, PRIMARY_CV, STD, results
 
-STD = load_standards()
+from analysis.reporting import form, workbook
 NAMES = ["每百名学生拥有高于规定学历教师数", "每百名学生拥有县级及以上骨干教师数",
          "每百名学生拥有体育、艺术(美术、音乐)专任教师数", "生均教学及辅助用房面积（㎡）", "生均体育运动场馆面积（㎡）",
          "生均教学仪器设备值(元)", "每百名学生拥有网络多媒体教室数"]
@@ -54,105 +51,6 @@ FORM_MERGES = {
     "表Ⅲ": ["A1:B1"],
     "表Ⅵ": ["A1:A3", "B1:D1", "E1:E3", "F1:G1", "H1:H3", "B2:B3", "C2:D2", "F2:F3", "G2:G3"],
 }
-
-
-# --------------------------------------------------------------------------- hand-made results
-def _unit(code, name, stage, typ, students, values, ratios, met, passed, included=True, missing=None):
-    return {"school_code": code, "school_name": name, "stage": stage, "school_type": typ, "urban_rural": "乡村",
-            "students": students, "resource_share": 1.0, "included": included,
-            "exclusion_reason": None if included else "特殊教育学校不纳入资源配置评估",
-            **{f"L{k}": v for k, v in zip(range(1, 8), values)},
-            **{f"L{k}_ratio": v for k, v in zip(range(1, 8), ratios)},
-            **{f"L{k}_met": v for k, v in zip(range(1, 8), met)},
-            "n_met": None if passed is None else sum(bool(m) for m in met if m is not None),
-            "unit_pass": passed, "missing_inputs": missing}
-
-
-def units() -> pd.DataFrame:
-    ok = [True] * 7
-    rows = [
-        # 甲: L1 4.2049 → 4.20; L6 2345.675 → 2345.68 (half up on the decimal text)
-        _unit("001", "甲小学", "小学", "小学", 400, [4.2049, 1.5, 1.2, 5.0, 8.0, 2345.675, 2.5], [1.1] * 7, ok, True),
-        # 乙: L5 at 90% of the standard (below it, above 85%): still passes the per-unit rule
-        _unit("002", "乙小学", "小学", "九年一贯制", 300, [5.0, 1.5, 1.2, 5.0, 6.75, 2500, 2.5],
-              [1.2, 1.5, 1.3, 1.1, 0.9, 1.25, 1.1], [True, True, True, True, False, True, True], True),
-        # 丙: L4 at 80% (below 85%) and L5 at 90%: fails the per-unit rule
-        _unit("003", "丙教学点", "小学", "教学点", 60, [5.0, 1.5, 1.2, 3.6, 6.75, 2500, 2.5],
-              [1.2, 1.5, 1.3, 0.8, 0.9, 1.25, 1.1], [True, True, True, False, False, True, True], False),
-        _unit("004", "乙小学", "初中", "九年一贯制", 200, [6.0, 1.5, 1.2, 6.0, 11, 2600, 2.5], [1.1] * 7, ok, True),
-        # 戊: L6 unknown (its equipment value is missing): the unit cannot be judged
-        _unit("005", "戊中学", "初中", "完全中学", 500, [6.0, 1.5, 1.2, 6.0, 11, None, 2.5],
-              [1.1, 1.5, 1.3, 1.1, 1.1, None, 1.1], [True, True, True, True, True, None, True], None,
-              missing="L6：教学仪器设备值缺失"),
-        _unit("006", "特教学校", "小学", "特殊教育学校", 70, [None] * 7, [None] * 7, [None] * 7, None, included=False),
-    ]
-    return validate("units", pd.DataFrame(rows))
-
-
-PRIMARY_CV = [0.1464, 0.2131, 0.4203, 0.0371, 0.0432, 0.0404, 0.1412]
-JUNIOR_CV = [0.0901, 0.4604, 0.2752, 0.0533, 0.0931, 0.0702, 0.0571]
-
-
-def cvs() -> pd.DataFrame:
-    rows = []
-    for stage, values in (("小学", PRIMARY_CV), ("初中", JUNIOR_CV)):
-        limit = STD["resources"]["cv_limit"][stage]
-        for k, cv in enumerate(values, start=1):
-            shown = float(form.half_up(cv, 3))
-            rows.append({"stage": stage, "indicator": f"L{k}", "indicator_name": "x", "n_units": 3, "students": 760,
-                         "mean": 3018.4349 if k == 6 else 4.215, "sd": 1.0, "cv": cv, "cv_shown": shown,
-                         "limit": limit, "passed": shown <= limit})
-    return validate("cv", pd.DataFrame(rows))
-
-
-def verdict() -> pd.DataFrame:
-    codes = ([*STD["resources"]["indicators"]] + [*STD["guarantee"]]
-             + [k for k in STD["quality"] if re.fullmatch(r"Q\d", k)] + ["S1"])
-    area = {"L": "资源配置", "G": "政府保障程度", "Q": "教育质量", "S": "社会认可度"}
-    rows = []
-    for no, code in enumerate(codes, start=1):
-        status = {"G5": "未达标", "Q3": "无数据", "G1": "未提供"}.get(code, "达标")
-        rows.append({"no": no, "code": code, "area": area[code[0]], "name": code, "value": "31/33 所学校达标",
-                     "standard": "标准", "status": status, "passed": status == "达标", "failing": None,
-                     "evidence": "@SUM(A1:A3)" if code == "G2" else None, "responsible": "教育局"})
-    return validate("verdict", pd.DataFrame(rows))
-
-
-FIGURES = {
-    "G4.小学超规模数": 1, "G4.初中超规模数": 0, "G4.完全中学超规模数": 2, "G4.九年一贯制超规模数": 0,
-    # 十二年一贯制: unknown (a school's size is missing) → the 一贯制 count is unknown, not 0
-    "G7.公用经费": 459_900, "G7.学生数": 73, "G7.生均公用经费": 6300,
-    "G9.完成人数": 540, "G9.专任教师数": 545, "G9.完成率": 540 / 545, "G9.数据缺失人数": 0,
-    "Q1.毕业班学生数": 644, "Q1.三年前入学数": 665, "Q1.转入数": 12, "Q1.死亡数": 1, "Q1.转出数": 15,
-    "Q1.巩固率": (644 - 12 + 15) / (665 - 1),
-    "评估小学数": 3, "一贯制学校小学部数": 1, "评估教学点数": 1, "评估初中数": 2, "一贯制学校初中部数": 1, "完全中学初中部数": 1,
-    "小学学校数": 18, "在校生总数": 6074,
-}
-
-
-def details() -> dict[str, pd.DataFrame]:
-    s1 = pd.DataFrame({
-        "survey_kind": ["问卷调查", "问卷调查", "实地走访", "实地走访"], "group": ["家长", "合计", "家长", "合计"],
-        "satisfied": [533, 1229, 53, 127], "valid": [600, 1370, 60, 145],
-        "rate": [533 / 600, 1229 / 1370, 53 / 60, 127 / 145], "issued": [630, pd.NA, 63, pd.NA]})
-    q9 = pd.DataFrame({"subject": ["数学", "数学", "体育与健康"], "grade": [4, 8, 8], "level": [3, 3, 4],
-                       "diff_rate": [0.1104, 0.12, 0.0895], "status": ["达标"] * 3})
-    return {"S1": s1, "Q9": q9}
-
-
-def results() -> dict:
-    u = units()
-    profile = u[["school_code", "stage"]].assign(
-        sponsor_type=["县级教育部门"] * 5 + [None], sponsor_code=[7, 7, 7, 7, 7, None], grades=[6, 6, 4, 3, 3, None],
-        classes=[12, 10, 4, 6, None, None])
-    return {"units": u, "cv": cvs(), "verdict": verdict(), "details": details(),
-            "figures": figures_table(FIGURES, STD), "unit_profile": profile}
-
-
-META = {"county": "测试县", "organization": "测试县教育局", "demo": True,
-        "facts": {"2021": {"population": 20.345, "agricultural_population": 13.44, "towns": 8, "villages": 104,
-                           "gdp_per_capita": 44910.5, "fiscal_revenue_per_capita": 4100,
-                           "urban_income_per_capita": 30930}}}
 
 
 @pytest.fixture(scope="module")
@@ -392,3 +290,60 @@ def test_html_form_tables_merge_headers_and_escape():
     assert html.count('class="num form-fail"') == 3  # 乙 L5, 丙 L4 and L5
     left, right = form.split_columns(next(t for t in book.tables if t.key == "Ⅰ"), 13)
     assert left.n_cols == 13 and right.codes[0] == "L14"
+
+
+# --------------------------------------------------------------------------- 表Ⅰ's counts (engine)
+def _basic_tables() -> dict[str, pd.DataFrame]:
+    """a 小学; b, c 教学点 (60 and 30 pupils); d 特殊教育学校 (not a 普通中小学); e 初中 whose 9th grade
+    count is unknown, given with class bands and teacher counts only (the counts form)."""
+    schools = pd.DataFrame({"school_code": list("abcde"),
+                            "school_type": ["小学", "教学点", "教学点", "特殊教育学校", "初中"],
+                            "sponsor_type": ["县级教育部门", "县级教育部门", None, "县级教育部门", "民办"]})
+    enrol = [("a", "小学", g, 50) for g in range(1, 7)] + [("b", "小学", g, 20) for g in (1, 2, 3)]
+    enrol += [("c", "小学", g, 10) for g in (1, 2, 3)] + [("d", "小学", g, 5) for g in range(1, 7)]
+    enrol += [("e", "初中", 7, 100), ("e", "初中", 8, 100), ("e", "初中", 9, None)]
+    enrolment = pd.DataFrame(enrol, columns=["school_code", "stage", "grade", "students"])
+    enrolment["students"] = enrolment["students"].astype("Int64")
+    classes = pd.DataFrame([(code, "小学", f"{code}{i}", 1, 40) for code, n in (("a", 6), ("b", 3), ("c", 2), ("d", 9))
+                            for i in range(n)], columns=["school_code", "stage", "class_id", "grade", "size"])
+    bands = pd.DataFrame({"school_code": ["e", "e"], "stage": ["初中", "初中"], "size_min": [41, 46],
+                          "size_max": [45, 50], "classes": [6, 3]})
+    teachers = pd.DataFrame({"school_code": ["a"] * 12 + ["b"] * 4 + ["c"] * 2 + ["d"] * 5,
+                             "stage": ["小学"] * 23, "full_time": [True] * 10 + [False] * 2 + [True] * 11})
+    counts = pd.DataFrame({"school_code": ["e"], "stage": ["初中"], "full_time": [20]})
+    return {"schools": schools, "enrolment": enrolment, "classes": classes, "class_bands": bands,
+            "teachers": teachers, "teacher_counts": counts}
+
+
+def test_table_1_counts_by_hand_with_the_counts_form():
+    from analysis.engine.figures import county_basics
+
+    t = _basic_tables()
+    units = pd.DataFrame({"school_code": list("abce"), "stage": ["小学", "小学", "小学", "初中"],
+                          "school_type": ["小学", "教学点", "教学点", "初中"], "included": [True, True, False, True]})
+    got = county_basics(t, units, STD)
+    # schools: 1 小学, 2 教学点 of which 1 with ≥ 50 pupils (b: 60; c: 30), 1 special school, 1 初中
+    assert (got["小学学校数"], got["教学点数"], got["50人及以上教学点数"], got["特殊教育学校数"], got["初中学校数"]) \
+        == (1, 2, 1, 1, 1)
+    # classes without the special school: 小学 6 + 3 + 2 = 11; 初中 from e's bands 6 + 3 = 9
+    assert (got["小学教学班数"], got["初中教学班数"]) == (11, 9)
+    # pupils: 小学 300 + 60 + 30 = 390; 初中 unknown (e's 9th grade) → None, and so the total
+    assert got["小学在校生数"] == 390 and got["初中在校生数"] is None and got["在校生总数"] is None
+    # staff: 小学 12 + 4 + 2 = 18 of whom 10 + 4 + 2 = 16 full-time; 初中 only counts: 20 full-time,
+    # the other staff unknown; full-time total 16 + 20 = 36
+    assert (got["小学教职工数"], got["小学专任教师数"]) == (18, 16)
+    assert got["初中教职工数"] is None and got["初中专任教师数"] == 20 and got["专任教师总数"] == 36
+    # 表Ⅱ-2 note: included 小学 units a and b (b a teaching point), 初中 e
+    assert (got["评估小学数"], got["评估教学点数"], got["评估初中数"]) == (2, 1, 1)
+
+
+def test_unit_profile_sponsor_code_grades_and_classes():
+    from analysis.engine.figures import unit_profile
+
+    t = _basic_tables()
+    units = pd.DataFrame({"school_code": list("abce"), "stage": ["小学", "小学", "小学", "初中"]})
+    p = unit_profile(t, units).set_index("school_code")
+    assert p.loc["a", ["sponsor_code", "grades", "classes"]].tolist() == [7, 6, 6]
+    assert pd.isna(p.loc["c", "sponsor_code"])  # 举办者类型 not given: blank, never a guess
+    assert p.loc["e", "sponsor_code"] == 10  # 民办
+    assert pd.isna(p.loc["e", "grades"]) and p.loc["e", "classes"] == 9  # a grade's count unknown; band classes

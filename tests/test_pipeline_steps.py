@@ -85,3 +85,22 @@ def test_each_step_is_computed_once_and_again_only_when_what_it_reads_changed(co
     # force (analysis run --force): recomputed although nothing changed
     assert run_period(_ctx(raw, tmp_path, std, force=True), until="evaluate") == {"clean": True,
                                                                                    "evaluate": True}
+
+
+def test_an_unknown_name_in_a_section_fails_the_narrative_step_naming_file_and_line(county, tmp_path):
+    from analysis.errors import RawDataError
+    from analysis.pipeline.steps import StepFailed
+
+    raw = _copy(county, tmp_path)
+    (raw / "narrative" / "基本情况.md").write_text("第一段。\n\n在校生 {{ 学生总数 }} 人。\n", encoding="utf-8")
+    with pytest.raises(StepFailed) as exc:
+        run_period(_ctx(raw, tmp_path), until="narrative")
+    assert exc.value.step == "narrative" and isinstance(exc.value.error, RawDataError)
+    assert "基本情况.md 第 3 行" in str(exc.value.error) and "学生总数" in str(exc.value.error)
+    # the runner's line for it: the step, "raw data problem", the file and the line
+    from analysis.pipeline import runner
+
+    ctx = _ctx(raw, tmp_path)
+    failed = runner._run_steps(ctx, log=lambda line: None)
+    assert failed is not None and "叙述章节 / narrative" in failed.message and "原始数据有误" in failed.message
+    assert "第 3 行" in failed.message

@@ -261,6 +261,26 @@ def test_index_links_periods_and_shows_trend(results, tmp_path):
     assert "示例数据" not in page  # real data: no demo banner
 
 
+def test_index_shows_each_periods_status_and_generation_date(tmp_path):
+    from analysis.pipeline.status import write_status
+
+    reports_root = tmp_path / "reports"
+    for period in ("2019", "2020", "2021"):
+        (reports_root / period).mkdir(parents=True)
+    (reports_root / "2019" / "数据质量问题清单.xlsx").write_bytes(b"x")  # cleaned as history only
+    (reports_root / "2020" / "self_assessment.html").write_text("x", encoding="utf-8")
+    write_status(reports_root / "2020", period="2020", status="failed", started="2021-06-30T14:00:00",
+                 finished="2021-06-30T14:05:00", message="失败 / FAILED 数据清洗 / clean（RawDataError）→ 缺列")
+    (reports_root / "2021" / "self_assessment.html").write_text("x", encoding="utf-8")
+    write_status(reports_root / "2021", period="2021", status="ok", started="2021-07-01T09:00:00",
+                 finished="2021-07-01T09:02:00")
+    page = index.write_index(reports_root, tmp_path / "processed").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "状态：本期尚未运行" in text.split("2020 年度")[0]  # 2019
+    assert "最近一次运行失败" in text.split("2021 年度")[0].split("2020 年度")[1]
+    assert "状态：已生成 / ok　生成日期 / generated：2021-07-01 09:02" in text.split("2021 年度")[1]
+
+
 def test_index_of_demo_data_carries_the_banner(tmp_path):
     reports_root = tmp_path / "reports"
     (reports_root / "2021").mkdir(parents=True)
@@ -396,6 +416,32 @@ def test_self_assessment_shows_every_indicator_with_the_engine_verdict(exported)
         assert "32 项指标全部达标" in page
 
 
+def test_self_assessment_is_a_report_an_office_can_file(exported):
+    page = _page(exported, "self_assessment.html")
+    text = re.sub(r"<[^>]+>", "", re.sub(r"<(style|svg)\b.*?</\1>", "", page, flags=re.S))
+    # the title names the county and the period; the header block: 编制单位, date, data, version, index
+    assert "<title>抚顺县2021年度义务教育优质均衡发展自评报告</title>" in page
+    assert "<h1>抚顺县2021年度义务教育优质均衡发展自评报告</h1>" in page
+    assert "编制单位：抚顺县教育局" in text and "生成日期：" in text and "分析工具版本：analysis " in text
+    assert f"数据文件夹：{exported['reports'].parent / 'raw'}" in text
+    assert 'href="../index.html"' in page
+    # the form's tables in the form's layout: 表Ⅱ-2 in a 小学 and an 初中 block, 表Ⅲ with 综合,
+    # 表Ⅳ's fill-in sentences
+    for caption in ("表Ⅰ 义务教育优质均衡发展县(市、区)基本情况", "表Ⅱ-1 小学、初中资源配置基本情况",
+                    "表Ⅱ-2 小学、初中资源配置基本情况（分学校）", "表Ⅲ 县域义务教育校际均衡情况",
+                    "表Ⅳ 政府保障程度评估指标", "表Ⅴ 教育质量评估指标", "表Ⅵ 社会认可度调查情况"):
+        assert f"<caption>{caption}</caption>" in page, caption
+    assert re.search(r"小学（共 \d+ 所）", text) and re.search(r"初中（共 \d+ 所）", text)
+    assert "<th>综合</th>" in page and "超过2000人的小学" in text
+    # the county's own sections, in a filed report's order, with this period's figures filled in
+    order = [text.index(h) for h in ("一、基本情况", "二、主要做法和成效", "三、资源配置", "七、自评结论",
+                                     "八、存在问题", "九、下一步打算")]
+    assert order == sorted(order)
+    figures = pd.read_parquet(exported["processed"] / "2021" / "figures.parquet").set_index("name")["value"]
+    assert re.search(rf"普通中小学义务教育阶段在校生\s*{int(figures['在校生总数'])}\s*人", text)
+    assert "示例文字，非真实情况" in text and "{{" not in text
+
+
 @pytest.mark.parametrize("name", ["self_assessment.html", "rectification.html"])
 def test_exported_reports_have_no_code_no_errors_and_are_offline(exported, name):
     page = _page(exported, name)
@@ -504,6 +550,72 @@ def test_self_assessment_prints_on_a4_pages(exported, tmp_path):
     # A4 = 210 × 297 mm = 595.3 × 841.9 pt; the report's sections start new pages → several pages
     assert len(boxes) >= 5
     assert all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)
+
+
+def _pdf_pages(html_file, tmp_path) -> list[str]:
+    """The page texts of ``html_file`` printed to PDF by headless chromium (pdftotext)."""
+    pdf = tmp_path / (html_file.stem + ".pdf")
+    subprocess.run(
+        [shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
+         f"--user-data-dir={tempfile.mkdtemp()}", f"--print-to-pdf={pdf}", html_file.as_uri()],
+        check=True, capture_output=True, timeout=180)
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = out.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+#: CJK ideographs and punctuation (a space between two of them is a stray one in Chinese text)
+_CJK = "\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+
+
+class _Text(HTMLParser):
+    """The visible text of a page, blocks and cells on lines of their own."""
+
+    BLOCKS = {"p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "caption", "table", "ul", "br"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skip, self.parts = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("style", "script", "svg")
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script", "svg") and self.skip:
+            self.skip -= 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name, pages", [("self_assessment.html", (13, 19)), ("rectification.html", (4, 7))])
+def test_reports_print_without_near_empty_pages_or_stray_spaces(exported, tmp_path, name, pages):
+    if shutil.which("chromium") is None or shutil.which("pdftotext") is None:
+        pytest.skip("chromium / pdftotext (poppler-utils) not on PATH")
+    html_file = exported["reports"] / "2021" / name
+    texts = _pdf_pages(html_file, tmp_path)
+    chars = [len(re.sub(r"\s", "", t)) for t in texts]
+    # measured on the 12-school demo county: self-assessment 16 pages (825–1722 characters each),
+    # rectification 5 (640–1016); before issue #14 every section started a page and the
+    # rectification report's pages 1, 3 and 5 held 270–470 characters
+    assert pages[0] <= len(texts) <= pages[1], chars
+    full = sorted(chars)[len(chars) // 2]  # a full page of this report: the median page
+    assert all(c >= full / 3 for c in chars[:-1]), f"a near-empty page: {chars}"
+    p = _Text()
+    p.feed(html_file.read_text(encoding="utf-8"))
+    text = "".join(p.parts)
+    stray = [text[max(0, m.start() - 8): m.end() + 8] for m in re.finditer(f"[{_CJK}][ \t\u00a0]+[{_CJK}]", text)]
+    assert not stray, stray
+    if name == "self_assessment.html":
+        first = texts[0]
+        assert "义务教育优质均衡发展自评报告" in first and "编制单位" in first and "生成日期" in first
 
 
 def test_headline_summarises_the_verdict(results):

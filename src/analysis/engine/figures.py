@@ -20,6 +20,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from analysis.engine.classes import class_groups
 from analysis.schemas import SPONSOR_TYPES, validate
 
 #: kinds of a figure: how it is shown (count and money as integers, a ratio as a percentage with
@@ -92,7 +93,8 @@ def figure_catalogue(standards: Mapping[str, Any]) -> dict[str, Figure]:
     add("G9.完成人数", f"近 5 年培训达到 {g['G9']['min_hours']} 学时的专任教师数（人）")
     add("G9.专任教师数", "义务教育阶段专任教师数（人）")
     add("G9.完成率", "教师培训完成率（不含学时不详的教师）", "ratio")
-    add("G9.数据缺失人数", "培训学时不详的专任教师数（人）")
+    add("G9.数据缺失人数", "培训学时不详的专任教师数（人；只有专任教师数、没有花名册的学校，其教师都不详，完成人数和"
+                     "完成率为空）")
     add("G11.符合条件教师数", "符合交流轮岗条件的教师数（人）")
     add("G11.交流轮岗教师数", "交流轮岗教师数（人）")
     add("G11.交流轮岗比例", "交流轮岗教师占符合条件教师的比例", "ratio")
@@ -179,19 +181,31 @@ def county_basics(tables: Mapping[str, pd.DataFrame], units: pd.DataFrame,
         min_tp = standards["units"]["teaching_point_min_students"]
         # a point of unknown size may be on either side of the line: unknown, not counted
         out["50人及以上教学点数"] = None if sizes.isna().any() else _count(sizes >= min_tp)
-    classes = tables.get("classes")
-    if classes is not None:
-        c = classes[classes["school_code"].isin(regular)]
+    groups = class_groups(tables, stages)  # the class list, or the band counts of a school without one
+    if groups is not None:
+        g = groups[groups["school_code"].isin(regular)]
         for st in stages:
-            out[f"{st}教学班数"] = _count(c["stage"] == st)
+            out[f"{st}教学班数"] = _sum_or_na(g.loc[g["stage"] == st, "n"])
     teachers = tables.get("teachers")
     if teachers is not None:
         t = teachers[teachers["school_code"].isin(regular)]
         ft = t["full_time"].astype("boolean").fillna(False).astype(bool)
+        # schools given only as counts (专任教师数, no roster): their full-time teachers are counted,
+        # their other staff are unknown
+        counts = tables.get("teacher_counts")
+        only = (counts[counts["school_code"].isin(regular) & ~counts["school_code"].isin(set(t["school_code"]))]
+                if counts is not None else None)
         for st in stages:
-            out[f"{st}教职工数"] = _count(t["stage"] == st)
-            out[f"{st}专任教师数"] = _count((t["stage"] == st) & ft)
-        out["专任教师总数"] = _count(t["stage"].isin(stages) & ft)
+            staff, full = _count(t["stage"] == st), float(_count((t["stage"] == st) & ft))
+            extra = only[only["stage"] == st] if only is not None else None
+            if extra is not None and len(extra):
+                more = _sum_or_na(extra["full_time"])
+                out[f"{st}教职工数"] = None
+                out[f"{st}专任教师数"] = None if more is None else full + more
+            else:
+                out[f"{st}教职工数"], out[f"{st}专任教师数"] = staff, full
+        parts = [out[f"{st}专任教师数"] for st in stages]
+        out["专任教师总数"] = None if any(v is None for v in parts) else float(sum(parts))
     inc = units[units["included"].fillna(False).astype(bool)]
     utype = inc["school_type"].astype("string")
     primary, junior = inc["stage"] == stages[0], inc["stage"] == stages[-1]
@@ -225,9 +239,11 @@ def unit_profile(tables: Mapping[str, pd.DataFrame], units: pd.DataFrame) -> pd.
         out["grades"] = pd.array(grades.reindex(pd.MultiIndex.from_frame(out[key])).to_numpy(), dtype="Float64")
     else:
         out["grades"] = pd.array([pd.NA] * len(out), dtype="Float64")
-    classes = tables.get("classes")
-    if classes is not None:
-        counts = classes.groupby(key).size()
+    groups = class_groups(tables, list(units["stage"].dropna().unique()))
+    if groups is not None and len(groups):
+        n = groups["n"].astype("Float64")
+        counts = n.groupby([groups["school_code"], groups["stage"]]).sum().where(
+            ~n.isna().groupby([groups["school_code"], groups["stage"]]).any())
         out["classes"] = pd.array(counts.reindex(pd.MultiIndex.from_frame(out[key])).to_numpy(), dtype="Float64")
     else:
         out["classes"] = pd.array([pd.NA] * len(out), dtype="Float64")

@@ -836,6 +836,10 @@ def _teacher_share(code, spec, tables, standards, flag: pd.Series | None, t: pd.
     n_fail, n_na = int((t["status"] == FAIL).sum()), int((t["status"] == NO_DATA).sum())
     n_ok_name, n_name, share_name = (f"{code}.{x}" for x in names)
     res.extra.update({n_ok_name: int(ok.sum()), n_name: len(t), share_name: share, f"{code}.数据缺失人数": n_na})
+    if only:  # the counts-only schools' teachers: counted in the total, their flags unknown
+        res.extra.update({n_ok_name: None, share_name: None,
+                          n_name: None if only_total is None else len(t) + int(only_total),
+                          f"{code}.数据缺失人数": None if only_total is None else n_na + int(only_total)})
     min_share = spec["min_share"]
     best, worst = (len(t) - n_fail) / len(t), int(ok.sum()) / len(t)
     if not at_least(best, min_share):
@@ -946,6 +950,9 @@ def g11(tables, standards) -> IndicatorResult:
     res.extra.update({"G11.符合条件教师数": eligible, "G11.交流轮岗教师数": rotated, "G11.交流轮岗比例": rot_share,
                       "G11.交流轮岗骨干教师数": backbone, "G11.骨干教师比例": bb_share,
                       "G11.数据缺失人数": int((el.isna() | ro.isna()).sum())})
+    if only:  # teachers of schools given only as counts: whether they rotated is unknown
+        res.extra.update(dict.fromkeys(["G11.符合条件教师数", "G11.交流轮岗教师数", "G11.交流轮岗比例",
+                                        "G11.交流轮岗骨干教师数", "G11.骨干教师比例", "G11.数据缺失人数"]))
     res.status = combine_status(s1, s2)
     if only and res.status == PASS:
         res.status = NO_DATA  # the teachers of the counts-only schools may change either share

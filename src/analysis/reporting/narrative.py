@@ -27,6 +27,7 @@ section reruns the reports.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import sys
@@ -153,7 +154,7 @@ def fill(text: str, values: Mapping[str, str], path: Path | str) -> str:
         name = match.group(1)
         if name not in values:
             line = text.count("\n", 0, match.start()) + 1
-            near = [n for n in values if name and (name in n or n in name)][:3]
+            near = difflib.get_close_matches(name, list(values), n=3, cutoff=0.6)
             hint = f"（相近的名称：{'、'.join(near)}）" if near else ""
             raise RawDataError(err(
                 f"叙述章节 {path} 第 {line} 行：未知的名称“{{{{ {name} }}}}”{hint}；可用的名称见 docs/narrative.md",
