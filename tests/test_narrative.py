@@ -85,3 +85,14 @@ def test_the_names_list_in_docs_is_generated():
     names = [n for n, _ in narrative.name_catalogue(STD)]
     assert len(names) == len(set(names))
     assert {"在校生总数", "L3.小学.差异系数", "综合.初中.差异系数", "G9.完成率", "S1.结果"} <= set(names)
+
+
+def test_windows_line_ends_an_open_brace_and_lock_files(tmp_path, values):
+    county = _county(tmp_path, 基本情况="第一行\r\n第二行 {{ 小学学校数 }} 所。\r\n")
+    (county / narrative.NARRATIVE_DIR / "~$基本情况.md").write_bytes(b"\x00lock")  # an editor's lock file
+    out = narrative.render_narrative(county, values)["基本情况"]
+    assert out == "第一行\n第二行 18 所。\n"
+    assert "第一行第二行" in narrative.section_html(out)
+    (county / narrative.NARRATIVE_DIR / "存在问题.md").write_text("一\n二 {{ 小学学校数 } 所", encoding="utf-8")
+    with pytest.raises(RawDataError, match="存在问题.md 第 2 行"):
+        narrative.render_narrative(county, values)

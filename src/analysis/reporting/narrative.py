@@ -140,7 +140,7 @@ def narrative_values(results: Any, standards: Mapping[str, Any], meta: Mapping[s
 def _read(path: Path) -> str:
     raw = path.read_bytes()
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")  # Windows line ends
     except UnicodeDecodeError:
         raise RawDataError(err(
             f"叙述章节 {path} 不是 UTF-8 编码的文本：请在编辑器中另存为 UTF-8 的 .md 文件",
@@ -162,7 +162,13 @@ def fill(text: str, values: Mapping[str, str], path: Path | str) -> str:
                 "docs/narrative.md"))
         return values[name]
 
-    return _NAME.sub(one, text)
+    out = _NAME.sub(one, text)
+    for m in re.finditer(r"\{\{|\}\}", _NAME.sub("", text)):  # a brace pair left open: a typo, not text
+        line = _NAME.sub("", text).count("\n", 0, m.start()) + 1
+        raise RawDataError(err(
+            f"叙述章节 {path} 第 {line} 行：“{m.group(0)}”没有配对（引用名称写作 {{{{ 名称 }}}}）",
+            f"narrative section {path}, line {line}: unmatched {m.group(0)} (a name is cited as {{{{ name }}}})"))
+    return out
 
 
 def render_narrative(data_dir: str | Path, values: Mapping[str, str]) -> dict[str, str | None]:
@@ -170,6 +176,8 @@ def render_narrative(data_dir: str | Path, values: Mapping[str, str]) -> dict[st
     it). A file that is not a known section (a typo such as 主要做法.md) stops the run naming it."""
     out: dict[str, str | None] = {s: None for s in SECTIONS}
     for path in narrative_files(data_dir):
+        if path.name.startswith("~$"):  # an editor's lock file beside an open document
+            continue
         if path.suffix.lower() != ".md" or path.stem not in SECTIONS:
             raise RawDataError(err(
                 f"叙述章节文件夹中的 {path.name} 不是已知的章节；文件名应为：" + "、".join(f"{s}.md" for s in SECTIONS),
