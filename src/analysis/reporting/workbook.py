@@ -168,12 +168,47 @@ def _write_form(ws, t: FormTable, top: int, styles: dict) -> tuple[int, int]:
         c.alignment = styles["wrap_top"]
         c.font = styles["note_font"]
         ws.merge_cells(start_row=note_row + k, start_column=1, end_row=note_row + k, end_column=t.n_cols)
-        # a merged note wraps only within its row's height: give it the lines it needs
+        # a merged note wraps only within its row's height: give it the lines it needs (9-point text)
         width = sum(t.widths[: t.n_cols]) if t.widths else 10 * t.n_cols
-        ws.row_dimensions[note_row + k].height = 15 * max(1, -(-len(note) * 2 // max(int(width), 1)))
+        ws.row_dimensions[note_row + k].height = 12 * _lines(note, width * 11 / 9) + 3
     for j, w in enumerate(t.widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
+    _fit_rows(ws, t, head, body)
     return head, last_head
+
+
+#: points per printed line of 11-point text, and column-width units a Chinese character takes
+LINE_PT, CJK_UNITS = 15.0, 2.1
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text needs in a column ``width`` units wide (a Chinese character ≈ 2 units)."""
+    units = sum(CJK_UNITS if ord(ch) > 0x2E80 else 1.1 for ch in str(text))
+    return max(1, -(-int(units) // max(int(width) - 1, 1)))
+
+
+def _fit_rows(ws, t: FormTable, head: int, body: int) -> None:
+    """Row heights that show every wrapped header and body text (Excel does not grow a row for the
+    text of a merged cell): a multi-row header cell gets its lines spread over its rows."""
+    widths = t.widths or [10.0] * t.n_cols
+
+    def span_width(c0: int, c1: int) -> float:
+        return sum(widths[c0: c1 + 1])
+
+    need = [1] * t.header_rows
+    for text, r0, c0, r1, c1 in sorted(t.header, key=lambda h: h[3] - h[1]):
+        lines = _lines(text, span_width(c0, c1)) if text else 1
+        have = sum(need[r0: r1 + 1])
+        if lines > have:
+            need[r1] += lines - have
+    for r, n in enumerate(need):
+        ws.row_dimensions[head + r].height = LINE_PT * n + 3
+    for i, row in enumerate(t.rows):
+        lines, j = 1, 0
+        for j, cell in enumerate(row):
+            if isinstance(cell.value, str):
+                lines = max(lines, _lines(cell.value, span_width(j, j + cell.span - 1)))
+        ws.row_dimensions[body + i].height = LINE_PT * lines + 3
 
 
 def _print_setup(ws, landscape: bool, title_rows: tuple[int, int] | None) -> None:
