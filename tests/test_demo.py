@@ -9,7 +9,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from analysis.config.county import county_meta
-from analysis.demo import SCHOOLS, TOWNS, WORKBOOKS, write_demo
+from analysis.demo import NARRATIVE, SCHOOLS, TOWNS, WORKBOOKS, write_demo
 from analysis.paths import DEMO_RAW_DIR
 
 
@@ -25,8 +25,8 @@ def test_generator_is_byte_for_byte_deterministic(tmp_path):
     a = write_demo(tmp_path / "a", periods=("2020",), n_schools=8)
     b = write_demo(tmp_path / "b", periods=("2020",), n_schools=8)
     assert _digest(a) == _digest(b)
-    # 8 workbooks + county.yaml
-    assert len(_digest(a)) == len(WORKBOOKS) + 1
+    # 8 workbooks + county.yaml + the 4 sample narrative sections
+    assert len(_digest(a)) == len(WORKBOOKS) + 1 + len(NARRATIVE)
 
 
 def test_committed_demo_matches_the_generator(tmp_path):
@@ -67,8 +67,8 @@ def test_planted_mess_is_in_the_workbooks(tmp_path):
     root = write_demo(tmp_path / "d", periods=("2021",), n_schools=12)
     wb = load_workbook(root / "2021" / "学校基本情况.xlsx")
     ws = wb["学校名录"]
-    # title row merged across the 10 columns, subtitle row, header on row 3
-    assert "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
+    # title row merged across the 11 columns, subtitle row, header on row 3
+    assert "A1:K1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws.cell(3, 1).value == "学校标识码"
     codes = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)]
     assert len(codes) - len(set(codes)) == 1  # one duplicated school

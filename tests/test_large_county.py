@@ -78,5 +78,9 @@ def test_reports_of_a_large_county_stay_readable(run300):
     assert re.search(r"引擎复核\s*：\s*通过", projection) and re.search(r"最优性\s*：\s*已证明", projection)
     # the full per-unit detail: sortable and filterable in the workbook
     wb = load_workbook(reports / "application_tables.xlsx", read_only=False)
-    ws = wb["Ⅱ-2 评估单位"]
-    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:")
+    ws = wb["Ⅱ-2 评估单位明细"]
+    first, last = ws.auto_filter.ref.split(":")  # from the header row to the last unit's row
+    header_row = int(first[1:])
+    assert ws.cell(row=header_row, column=1).value == "学校标识码"
+    units = pd.read_parquet(processed / "units.parquet")
+    assert int("".join(ch for ch in last if ch.isdigit())) == ws.max_row == header_row + len(units)

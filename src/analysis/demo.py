@@ -32,7 +32,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from analysis.config.county import county_yaml_text
+from analysis.config.county import NARRATIVE_DIR, county_yaml_text
 from analysis.paths import DEMO_RAW_DIR
 from analysis.schemas import TYPE_GRADES, stage_of_grade
 
@@ -265,7 +265,8 @@ class _County:
         for s in sorted(self.schools, key=lambda s: self.towns.index(s.town)):
             rows.append([
                 self.codes[s.key], s.name, s.town, s.urban_rural, s.school_type,
-                "公办" if s.public else "民办", "是" if s.boarding else "否",
+                "公办" if s.public else "民办", "县级教育部门" if s.public else "民办",
+                "是" if s.boarding else "否",
                 "是" if s.village else "否", "是" if s.parent else "否",
                 self.codes[s.parent] if s.parent and s.parent in self.codes else None,
             ])
@@ -528,7 +529,9 @@ class _County:
                 rest = n - sat - fairly
                 neutral = int(round(rest * 0.6))
                 low = int(round(rest * 0.3))
-                rows.append([kind, group, sat, fairly, neutral, low, rest - neutral - low])
+                # questionnaires issued: about 5% more than came back valid; none for field visits
+                issued = n + math.ceil(n * 0.05) if kind == "问卷调查" else None
+                rows.append([kind, group, sat, fairly, neutral, low, rest - neutral - low, issued])
         return rows
 
     def county_items(self) -> list[list]:
@@ -569,6 +572,9 @@ class _County:
             ["migrant_eligible", "符合条件的随迁子女数", n(420), "人"],
             ["migrant_in_public_or_bought", "在公办学校和政府购买服务的民办学校就读的随迁子女数",
              float(round(n(420) * (0.82, 0.88, 0.92)[t])), "人"],
+            ["migrant_in_public", "其中：在公办学校就读的随迁子女数",
+             float(round(n(420) * (0.82, 0.88, 0.92)[t])) - n((20, 22, 24)[t]), "人"],
+            ["migrant_in_bought", "其中：在政府购买服务的民办学校就读的随迁子女数", n((20, 22, 24)[t]), "人"],
             ["retention_grade7_3y_ago", "三年前初一年级在校生数", float(round(g7 * 1.08)), "人"],
             ["retention_graduates", "本年初中毕业生数",
              float(round(g7 * 1.08 * (0.925, 0.955, 0.968)[t])), "人"],
@@ -588,7 +594,7 @@ class _County:
 # ---------------------------------------------------------------------------- workbook layout
 SHEET_HEADERS: dict[tuple[str, str], list[str]] = {
     ("学校基本情况", "学校名录"): ["学校标识码", "学校名称", "所在乡镇", "城乡分类", "办学类型",
-                                   "办学性质", "寄宿制学校", "村小学", "不计校数", "所属学校标识码"],
+                                   "办学性质", "举办者类型", "寄宿制学校", "村小学", "不计校数", "所属学校标识码"],
     ("学校基本情况", "在校生"): ["学校标识码", "学校名称", *GRADE_HEADERS, "合计"],
     ("学校基本情况", "班级"): ["学校标识码", "班级编号", "年级", "班额"],
     ("教职工花名册", "教职工"): ["教师编号", "学校标识码", "任教学段", "最高学历", "任教学科",
@@ -609,7 +615,7 @@ SHEET_HEADERS: dict[tuple[str, str], list[str]] = {
     ("督导与质量", "质量监测"): ["监测学科", "监测年级", "学业水平等级", "校际差异率"],
     ("督导与质量", "监测成绩"): ["学生编号", "学校标识码", "学科", "年级", "成绩"],
     ("社会认可度调查", "调查结果"): ["调查方式", "调查对象", "满意", "比较满意", "一般", "不太满意",
-                                     "不满意"],
+                                     "不满意", "问卷发放数"],
     ("县级数据", "县级数据项"): ["数据项代码", "数据项名称", "数值", "单位", "认定", "佐证材料"],
 }
 
@@ -767,11 +773,43 @@ def demo_facts(periods, plant_mess: bool = True, schools: list[DemoSchool] | Non
     return out
 
 
+#: the demo county's own report sections (short samples, bannered as sample text); they cite the
+#: period's figures by name ({{ 名称 }}, docs/narrative.md), so each period's report fills its own
+_SAMPLE = "> **示例文字，非真实情况**。以下为示例县的示例文字，供县教育局撰写本节时参照。\n\n"
+NARRATIVE: dict[str, str] = {
+    "基本情况": _SAMPLE + (
+        "{{ 县名 }}位于辽宁省东部，辖 8 个乡镇。全县共有小学 {{ 小学学校数 }} 所、九年一贯制学校\n"
+        "{{ 九年一贯制学校数 }} 所、初中 {{ 初中学校数 }} 所、完全中学 {{ 完全中学学校数 }} 所，小学教学点\n"
+        "{{ 教学点数 }} 个，特殊教育学校 {{ 特殊教育学校数 }} 所；普通中小学义务教育阶段在校生\n"
+        "{{ 在校生总数 }} 人，专任教师 {{ 专任教师总数 }} 人。\n"),
+    "主要做法和成效": _SAMPLE + (
+        "一是补足音体美教师。通过招聘、交流轮岗和走教，小学每百名学生拥有体育、艺术专任教师数的差异系数\n"
+        "为 {{ L3.小学.差异系数 }}，初中为 {{ L3.初中.差异系数 }}。\n\n"
+        "二是推进教师交流轮岗。本年度交流轮岗教师 {{ G11.交流轮岗教师数 }} 名，占符合条件教师的\n"
+        "{{ G11.交流轮岗比例 }}。\n\n"
+        "三是提高社会认可度。问卷调查结果为：{{ S1.结果 }}。\n"),
+    "存在问题": _SAMPLE + (
+        "部分乡村学校音乐、美术专用教室面积不足，个别学校的体育运动场馆面积仍低于标准。\n"),
+    "下一步打算": _SAMPLE + (
+        "- 按整改方案，在申报前补齐专用教室和运动场馆的缺口；\n"
+        "- 继续落实教师交流轮岗，巩固音体美教师配备成果。\n"),
+}
+
+
+def write_narrative(root: Path) -> None:
+    """The demo county's sample sections in ``root/narrative/`` (UTF-8, LF line ends)."""
+    folder = Path(root) / NARRATIVE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in NARRATIVE.items():
+        (folder / f"{name}.md").write_bytes(text.encode("utf-8"))
+
+
 def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
                n_schools: int | None = None, plant_mess: bool = True) -> Path:
     """Write the demo county's raw workbooks under ``root`` and return ``root``.
 
-    ``root/county.yaml`` and ``root/<period>/<workbook>.xlsx``. ``n_schools`` up to 35 keeps
+    ``root/county.yaml``, ``root/narrative/<section>.md`` (sample sections) and
+    ``root/<period>/<workbook>.xlsx``. ``n_schools`` up to 35 keeps
     only the first n schools of :data:`SCHOOLS`; more than 35 gives a large county whose extra
     schools are varied copies of the 35 (:func:`county_schools`), each the same school in every
     table and period. ``plant_mess=False`` leaves out the planted data problems (duplicate
@@ -785,6 +823,7 @@ def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
     (root / "county.yaml").write_text(
         county_yaml_text(COUNTY, periods, demo=True, facts=demo_facts(periods, plant_mess, schools)),
         encoding="utf-8")
+    write_narrative(root)
     for period in periods:
         county = _County(schools, period, seed)
         sheets = _sheet_rows(county)

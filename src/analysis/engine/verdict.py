@@ -28,6 +28,7 @@ from analysis.config.standards import (
     resource_codes,
 )
 from analysis.engine.cv import cv_table
+from analysis.engine.figures import county_basics, figures_table, unit_profile
 from analysis.engine.guarantee import (
     FAIL,
     NO_DATA,
@@ -174,6 +175,10 @@ class Results:
     verdict: pd.DataFrame
     details: dict[str, pd.DataFrame] = field(default_factory=dict)
     indicators: dict[str, IndicatorResult] = field(default_factory=dict, repr=False)
+    #: the numbers the national form asks for (engine.figures): name, value, kind
+    figures: pd.DataFrame | None = None
+    #: 表Ⅱ-2's 举办者类型, 年级数 and 班级数 of each unit (engine.figures.unit_profile)
+    unit_profile: pd.DataFrame | None = None
 
     @property
     def passed(self) -> bool:
@@ -181,7 +186,8 @@ class Results:
         return bool(self.verdict["passed"].all())
 
     def write(self, out_dir: str | Path) -> list[Path]:
-        """Write units / cv / verdict and details/<code> as parquet + CSV (UTF-8 with BOM).
+        """Write units / cv / verdict / figures / unit_profile and details/<code> as parquet + CSV
+        (UTF-8 with BOM).
 
         Each file is written to a temporary name in the same folder and then renamed, so a
         reader never sees a half-written file.
@@ -189,6 +195,8 @@ class Results:
         out = Path(out_dir)
         written: list[Path] = []
         frames = {"units": self.units, "cv": self.cv, "verdict": self.verdict}
+        frames.update({k: v for k, v in (("figures", self.figures), ("unit_profile", self.unit_profile))
+                       if v is not None})
         frames.update({f"details/{code}": df for code, df in self.details.items()})
         for name, df in frames.items():
             written += write_frame(_for_file(df), out / name)  # parquet + CSV, atomic (analysis.files)
@@ -235,7 +243,11 @@ def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.Da
         res.failing = join_text([res.failing, f"数据不完整：{lost}"])
     verdict = verdict_table(indicators)
     details = {code: r.detail.reset_index(drop=True) for code, r in indicators.items() if r.detail is not None}
-    return Results(units=units, cv=cv, verdict=verdict, details=details, indicators=indicators)
+    values = county_basics(tables, units, standards)
+    for r in indicators.values():
+        values.update(r.extra)
+    return Results(units=units, cv=cv, verdict=verdict, details=details, indicators=indicators,
+                   figures=figures_table(values, standards), unit_profile=unit_profile(tables, units))
 
 
 def resource_tables(tables: dict[str, pd.DataFrame], standards: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -15,16 +15,16 @@ from pathlib import Path
 from typing import Any, Callable
 
 from analysis import paths
-from analysis.config.county import county_meta, standards_for
+from analysis.config.county import county_meta, narrative_files, standards_for
 from analysis.config.standards import period_year, teacher_count_rules
 from analysis.config.standards import target_year as configured_target_year
 from analysis.files import atomic_write
 from analysis.planning.costs import load_costs
 
 MANIFEST = "_pipeline.json"
-STEPS = ("clean", "evaluate", "project", "plan", "tasks", "compare", "pages")
-STEP_NAMES = {"clean": "数据清洗", "evaluate": "指标计算", "project": "达标预测", "plan": "最低成本方案",
-              "tasks": "整改任务", "compare": "与上一期比较", "pages": "各校页面与比较页面"}
+STEPS = ("clean", "evaluate", "narrative", "project", "plan", "tasks", "compare", "pages")
+STEP_NAMES = {"clean": "数据清洗", "evaluate": "指标计算", "narrative": "叙述章节", "project": "达标预测",
+              "plan": "最低成本方案", "tasks": "整改任务", "compare": "与上一期比较", "pages": "各校页面与比较页面"}
 #: Monte Carlo settings of the projection (an assumption, stated in the report)
 MC_DRAWS, MC_SD_PER_YEAR = 200, 0.05
 
@@ -199,6 +199,8 @@ def fingerprint(ctx: Period, step: str) -> str:
                        teacher_count_rules(ctx.standards))
     if step == "evaluate":  # every later step builds on this one, so on the whole code
         return _digest(fingerprint(ctx, "clean"), code_version(), ctx.standards)
+    if step == "narrative":  # the county's own sections: an edited one reruns the reports, not the projection
+        return _digest(fingerprint(ctx, "evaluate"), step, file_digest(narrative_files(ctx.data_dir)))
     if step == "project":
         scen = sorted(ctx.scenario_dir.glob("*.yaml")) if ctx.scenario_dir else \
             sorted(paths.SCENARIO_DIR.glob("*.yaml"))

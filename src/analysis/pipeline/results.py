@@ -17,6 +17,7 @@ import pandas as pd
 from analysis import paths
 from analysis.config.county import standards_for
 from analysis.pipeline.context import Period, all_up_to_date
+from analysis.reporting.narrative import NARRATIVE_FILE, read_narrative
 
 
 class _Tables(dict):
@@ -84,6 +85,13 @@ class PeriodResults:
     @cached_property
     def details(self) -> dict[str, pd.DataFrame]:
         return {p.stem: pd.read_parquet(p) for p in sorted((self.folder / "details").glob("*.parquet"))}
+
+    # ---- narrative
+    @cached_property
+    def narrative(self) -> dict[str, str | None]:
+        """The county's own sections (基本情况 …) with this period's figures filled in; None for a
+        section the county has not written."""
+        return read_narrative(self.folder / NARRATIVE_FILE)
 
     # ---- project, plan, tasks
     @cached_property

@@ -14,8 +14,10 @@ step       reads                                           writes (in data/proce
 clean      raw/<period>/*.xlsx, county.yaml                the processed tables, clean_summary;
                                                            reports/<period>/数据质量问题清单.xlsx
 evaluate   the processed tables, standards                 units, cv, composite_cv, verdict,
-                                                           details/<code>;
+                                                           figures, unit_profile, details/<code>;
                                                            reports/<period>/application_tables.xlsx
+narrative  the evaluate step's results, the county's       narrative.json (its sections with the
+           narrative/*.md                                  period's figures filled in)
 project    this and earlier periods, scenarios, target     trajectory, first_met, sensitivity,
            year, standards                                 pass_probability, projection.json,
                                                            projected/<table> (baseline, horizon)
@@ -77,6 +79,7 @@ from analysis.planning.tasks import rectification_tasks
 from analysis.reporting.comparison import comparison_item, counts
 from analysis.reporting.pages import write_pages
 from analysis.reporting.school_pages import SCHOOLS_DIR, remove_other_pages, school_page_items
+from analysis.reporting.narrative import NARRATIVE_FILE, narrative_values, write_narrative
 from analysis.reporting.workbook import write_application_tables
 
 #: the tables a projection changes (the others are carried forward from the period)
@@ -114,8 +117,17 @@ def step_evaluate(ctx: Period) -> list[Path]:
     results = evaluate(load_period(ctx.processed_dir, ctx.period, validate=False), ctx.standards)
     outputs = results.write(ctx.folder)
     outputs += write_frame(composite_cv(results.cv), ctx.folder / "composite_cv")
-    outputs.append(write_application_tables(results, ctx.out_dir / "application_tables.xlsx", ctx.standards))
+    outputs.append(write_application_tables(results, ctx.out_dir / "application_tables.xlsx", ctx.standards,
+                                            meta=ctx.meta, period=ctx.period, demo=ctx.demo))
     return outputs
+
+
+def step_narrative(ctx: Period) -> list[Path]:
+    """The county's own report sections with this period's figures filled in (an unknown name
+    stops the period naming the file and line)."""
+    results = {name: pd.read_parquet(ctx.folder / f"{name}.parquet") for name in ("verdict", "cv", "units", "figures")}
+    values = narrative_values(results, ctx.standards, ctx.meta, ctx.period)
+    return [write_narrative(ctx.data_dir, values, ctx.folder / NARRATIVE_FILE)]
 
 
 def _history(ctx: Period) -> dict[str, dict[str, pd.DataFrame]]:
@@ -278,8 +290,8 @@ def step_pages(ctx: Period) -> list[Path]:
 
 
 STEP_FUNCTIONS: dict[str, Callable[[Period], list[Path]]] = {
-    "clean": step_clean, "evaluate": step_evaluate, "project": step_project, "plan": step_plan,
-    "tasks": step_tasks, "compare": step_compare, "pages": step_pages,
+    "clean": step_clean, "evaluate": step_evaluate, "narrative": step_narrative, "project": step_project,
+    "plan": step_plan, "tasks": step_tasks, "compare": step_compare, "pages": step_pages,
 }
 
 

@@ -25,11 +25,40 @@ from analysis.reporting.formats import (
 )
 
 
-def esc(text: Any) -> str:
-    """HTML-escape any value (quotes too); missing → "—"."""
+#: CJK characters and punctuation (ideographs, kana, CJK and full-width punctuation)
+CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+# a line break inside a Markdown paragraph between two CJK characters (emphasis marks around them
+# allowed; not a hard break, which ends in two spaces)
+_SOFT_BREAK = re.compile(f"([{CJK}][*_`]*) ?\n[ \t]*(?=[*_`]*[{CJK}])")
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Join the lines of a Markdown paragraph where the break falls between two Chinese characters.
+
+    A browser shows a line break inside a paragraph as a space: "根据\n本期" would read "根据 本期".
+    Chinese has no spaces between words, so such a break is removed; a break next to Latin text or
+    digits is kept (it is a space there), and so are blank lines, list items and headings.
+    """
+    return _SOFT_BREAK.sub(r"\1", markdown)
+
+
+# spaces between two CJK characters (not the ideographic space U+3000, which is one of them)
+_CJK_SPACE = re.compile(f"([{CJK}])[ \t\u00a0]+(?=[{CJK}])")
+
+
+def tidy_cjk_spaces(text: str) -> str:
+    """Remove the spaces between two Chinese characters ("后安镇中心小学 音乐教室" → "后安镇中心小学音乐教室"):
+    Chinese is set without spaces between words; spaces next to digits or Latin text stay."""
+    return _CJK_SPACE.sub(r"\1", text)
+
+
+def esc(text: Any, tidy: bool = True) -> str:
+    """HTML-escape any value (quotes too); missing → "—". Spaces between two Chinese characters are
+    removed (:func:`tidy_cjk_spaces`) unless ``tidy=False`` (a file path is shown as it is)."""
     if is_missing(text):
         return MISSING
-    return html.escape(str(text), quote=True)
+    text = str(text)
+    return html.escape(tidy_cjk_spaces(text) if tidy else text, quote=True)
 
 
 def _cell(value: Any, column: str, kind: str | None) -> tuple[str, list[str]]:

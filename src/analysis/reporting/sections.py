@@ -9,13 +9,19 @@ notebook to display, so a notebook only reads and shows. Sentences that state a 
 
 from __future__ import annotations
 
+import os
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from analysis import __version__
 from analysis.config.reporting import max_units_per_chart
 from analysis.config.standards import override_codes, override_note, overrides_by_code
 from analysis.reporting import texts
+from analysis.reporting.form import FormBook, FormTable, form_book, form_html, missing_frame, split_columns
+from analysis.reporting.narrative import section_html
 from analysis.reporting.formats import (
     PLAN_SHOWN_COLUMNS,
     PROFILE_HEADERS,
@@ -400,6 +406,76 @@ def result_files_text(r: Any) -> str:
     return "已写出：" + "、".join(f"`{n}`" for n in names if (r.folder / f"{n}.parquet").is_file())
 
 
+# ---------------------------------------------------------------- every report's header
+#: the reports' names in their titles (义务教育优质均衡发展 + name)
+REPORT_KINDS = {"self_assessment": "自评报告", "rectification": "整改报告"}
+
+
+def report_title(r: Any, kind: str) -> str:
+    """"抚顺县2021年度义务教育优质均衡发展自评报告": the county and period in the title."""
+    county = r.ctx.county or "本县"
+    return f"{county}{r.ctx.period}年度义务教育优质均衡发展{REPORT_KINDS.get(kind, kind)}"
+
+
+def _relative(target: Path, start: Path) -> str:
+    try:
+        return Path(os.path.relpath(target, start)).as_posix()
+    except ValueError:  # another drive (Windows): an absolute link
+        return target.resolve().as_uri()
+
+
+def report_header(r: Any, kind: str) -> str:
+    """The report's title and the lines a filed report carries: 编制单位, the generation date, the
+    data folder, the toolkit's version and a link back to the reports' index."""
+    org = r.ctx.meta.get("organization")
+    index = _relative(r.ctx.out_dir.parent / "index.html", r.ctx.out_dir)
+    lines = [("编制单位", org or "（county.yaml 未填写“编制单位”）"),
+             ("生成日期", f"{date.today():%Y年%m月%d日}"),
+             ("数据文件夹", str(r.ctx.data_dir)),
+             ("分析工具版本", f"analysis {__version__}")]
+    items = "".join(f"<li><span>{esc(k)}：</span>{esc(v, tidy=k != '数据文件夹')}</li>" for k, v in lines)
+    return (f'<header class="report-header"><h1>{esc(report_title(r, kind))}</h1>'
+            f'<ul class="report-meta">{items}'
+            f'<li class="report-index-link"><a href="{esc(index)}">← 返回报告索引（各期报告）</a></li></ul></header>')
+
+
+# ---------------------------------------------------------------- the form's tables
+def form_of(r: Any) -> FormBook:
+    """The filled national form of the period (built once per results object)."""
+    book = getattr(r, "_form_book", None)
+    if book is None:
+        book = form_book(r, r.ctx.standards, r.ctx.meta, r.ctx.period)
+        r._form_book = book
+    return book
+
+
+def form_table(r: Any, key: str) -> FormTable:
+    return next(t for t in form_of(r).tables if t.key == key)
+
+
+def form_section(r: Any, key: str) -> str:
+    """One table of the national form in the form's layout (表Ⅰ in two halves to fit an A4 page)."""
+    t = form_table(r, key)
+    if key == "Ⅰ":
+        left, right = split_columns(t, 13)
+        return form_html(left) + form_html(right, caption=False)
+    return form_html(t)
+
+
+def form_missing_section(r: Any) -> str:
+    """The form's blanks (a missing input) with the reason; nothing when the form is complete."""
+    m = missing_frame(form_of(r))
+    if m.empty:
+        return html_paragraph("申报表各表所需的数均已具备。")
+    return (html_paragraph(f"申报表中有 {len(m)} 处因缺少输入而留空（Excel 中为空格或“＿＿”，不按 0 计）：")
+            + html_table(m, caption="申报表中留空的格", max_rows=80))
+
+
+def narrative_section(r: Any, name: str) -> str:
+    """The county's own section ``name`` (基本情况 …), or the marked placeholder when not written."""
+    return section_html(r.narrative.get(name))
+
+
 # ---------------------------------------------------------------- 04 self-assessment
 def county_profile_section(r: Any) -> str:
     profile = texts.county_profile(r.tables)
@@ -461,8 +537,9 @@ def cv_section(r: Any) -> str:
     table = html_table(r.cv, table="cv", columns=["stage", "indicator_name", "n_units", "students", "mean", "cv_shown",
                                                   "limit", "passed"],
                        headers={"cv_shown": "差异系数", "indicator_name": "指标"}, caption="表3 资源配置指标校际差异系数")
+    comp = r.composite_cv.set_index("stage")["composite_cv"]
     return table + html_paragraph("综合差异系数（各项差异系数的平均值，仅供参考，不作为评估标准）：" + "；".join(
-        f"{row.stage} {fmt_cv(row.composite_cv)}" for row in r.composite_cv.itertuples()) + "。")
+        f"{st} {fmt_cv(comp.get(st))}" for st in r.ctx.standards["stages"] if st in comp.index) + "。")
 
 
 def area_section(r: Any, area: str) -> str:
@@ -521,6 +598,17 @@ def conclusion_section(r: Any) -> str:
                          headers=VERDICT_SHORT_HEADERS, caption="表8 32项指标评估结果", table_id="verdict-summary",
                          row_status="status")
             + html_paragraph("申报表各表已另存为 Excel 文件 application_tables.xlsx，可直接复制到正式申报表中。"))
+
+
+def gaps_summary(r: Any) -> str:
+    """The indicators not yet met, by the computation (after the county's own text on 存在问题)."""
+    v = r.verdict
+    gaps = v[v["status"].ne("达标")]
+    if gaps.empty:
+        return html_paragraph(f"按本期数据计算，{len(v)} 项指标全部达标。")
+    return (html_paragraph(f"按本期数据计算，{len(v)} 项指标中以下 {len(gaps)} 项尚未达标或缺少数据"
+                           "（差距见上文各节，整改任务见整改报告）：")
+            + html_list(f"{row.no}. {row.name}：{row.status}" for row in gaps.itertuples()))
 
 
 # ---------------------------------------------------------------- 05 rectification

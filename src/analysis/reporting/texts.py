@@ -78,8 +78,8 @@ def conclusion_html(verdict: pd.DataFrame, county: str = "") -> str:
         )
     if len(failed):
         items = "".join(
-            f"<li><strong>{esc(r.no)}. {esc(r.name)}</strong>（{esc(r.area)}）：实际 {esc(r.value)}，"
-            f"标准 {esc(r.standard)}。{esc(r.failing) if not is_missing(r.failing) else ''}"
+            f"<li><strong>{esc(r.no)}. {esc(r.name)}</strong>（{esc(r.area)}）：实际为{esc(r.value)}；"
+            f"标准为{esc(r.standard)}。{esc(r.failing) if not is_missing(r.failing) else ''}"
             f"（责任单位：{esc(r.responsible)}）</li>"
             for r in failed.itertuples()
         )
