@@ -263,6 +263,7 @@ def write_application_tables(results: Any, path: str | Path, standards: Mapping[
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     std = standards if standards is not None else load_standards()
     meta = dict(meta or {})
