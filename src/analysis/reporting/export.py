@@ -16,10 +16,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from pathlib import Path
-
-import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import Preprocessor
+from typing import TYPE_CHECKING
 
 from analysis.files import atomic_write, default_file_mode  # noqa: F401  (re-exported)
 from analysis.reporting.html import join_cjk_lines
@@ -42,11 +39,16 @@ TEMPLATE_NAME = "offline"
 #: cells with one of these tags are left out of the HTML entirely
 REMOVE_CELL_TAGS = ("remove-cell", "remove_cell", "hide-cell")
 
+if TYPE_CHECKING:  # nbformat and nbconvert are imported where a notebook is exported: `analysis
+    # check`, `analysis --help` and the pipeline's steps do not load them (nor jsonschema, ~1 s)
+    import nbformat
+    from nbconvert import HTMLExporter
 
-class DropErrorsAndStderr(Preprocessor):
-    """Remove error outputs (tracebacks) and stderr streams (warnings, logging) from code cells."""
 
-    def preprocess_cell(self, cell, resources, index):
+def drop_errors_and_stderr(nb, resources):
+    """nbconvert preprocessor: remove error outputs (tracebacks) and stderr streams (warnings,
+    logging) from code cells."""
+    for cell in nb.cells:
         if cell.get("cell_type") == "code" and cell.get("outputs"):
             cell.outputs = [
                 out
@@ -54,7 +56,7 @@ class DropErrorsAndStderr(Preprocessor):
                 if out.get("output_type") != "error"
                 and not (out.get("output_type") == "stream" and out.get("name") == "stderr")
             ]
-        return cell, resources
+    return nb, resources
 
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -82,17 +84,19 @@ def notebook_title(nb: nbformat.NotebookNode, default: str = "") -> str:
     return first_heading or default
 
 
-class JoinChineseLines(Preprocessor):
-    """Markdown cells: a line break inside a paragraph between two Chinese characters is removed
-    (a browser would show it as a space: "根据 本期")."""
-
-    def preprocess_cell(self, cell, resources, index):
+def join_chinese_lines(nb, resources):
+    """nbconvert preprocessor: in markdown cells, a line break inside a paragraph between two
+    Chinese characters is removed (a browser would show it as a space: "根据 本期")."""
+    for cell in nb.cells:
         if cell.get("cell_type") == "markdown":
             cell.source = join_cjk_lines(str(cell.source))
-        return cell, resources
+    return nb, resources
 
 
 def _make_exporter() -> HTMLExporter:
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
@@ -105,10 +109,8 @@ def _make_exporter() -> HTMLExporter:
         embed_images=True,
         exclude_anchor_links=True,  # no "¶" after every heading
     )
-    exporter.register_preprocessor(DropErrorsAndStderr(), enabled=True)
-    exporter.register_preprocessor(JoinChineseLines(), enabled=True)
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
+    exporter.register_preprocessor(drop_errors_and_stderr, enabled=True)
+    exporter.register_preprocessor(join_chinese_lines, enabled=True)
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS), enabled=True), enabled=True
     )
@@ -123,6 +125,8 @@ def export_html(
     ``demo=True`` adds the banner 示例数据，非真实统计 at the top of the page. The page title is
     ``title`` or the notebook's first markdown heading.
     """
+    import nbformat
+
     if isinstance(nb, (str, Path)):
         name = Path(nb).stem
         nb = nbformat.read(str(nb), as_version=4)
