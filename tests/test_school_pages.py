@@ -68,6 +68,18 @@ def test_a_page_for_every_school_linked_from_the_reports(demo_run, reports):
     assert 'href="2021/comparison.html"' in (reports / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_forms_table_2_2_links_each_evaluated_school(demo_run, reports):
+    """表Ⅱ-2 in the self-assessment (the form's layout, issue #14) names the evaluated units'
+    schools: each name links to the school's page (issue #16)."""
+    html = (reports / PERIOD / "self_assessment.html").read_text(encoding="utf-8")
+    start = html.index('form-table form-Ⅱ-2')
+    table = html[start:html.index("</table>", start)]
+    hrefs = {unquote(h).split("/", 1)[1] for h in re.findall(r'href="([^"]+)"', table)}
+    units = pd.read_parquet(demo_run["processed"] / PERIOD / "units.parquet")
+    evaluated = units[units["included"].fillna(False).astype(bool)]
+    assert hrefs == {page_name(c) for c in evaluated["school_code"].astype(str)}
+
+
 def test_no_broken_link_in_the_generated_reports(demo_run, reports):
     """Walk every HTML page of the run (the reports, the index, the school pages, the comparison):
     every link and source is a file that exists, or an embedded data: resource; nothing from the
