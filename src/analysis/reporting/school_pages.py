@@ -44,6 +44,8 @@ from analysis.reporting.pages import environment
 from analysis.schemas import STAGES
 
 SCHOOLS_DIR = "schools"
+#: the one stylesheet of the school pages and the comparison page (font subset + report.css), in SCHOOLS_DIR
+PAGES_STYLESHEET = "report-pages.css"
 INDEX_PAGE = "index.html"
 #: the period comparison page, a sibling of the schools folder
 COMPARISON_PAGE = "comparison.html"
@@ -337,13 +339,14 @@ def school_page_items(r: Any, folder: str | Path) -> list[tuple[Path, str, dict[
 
 
 def remove_other_pages(folder: str | Path, keep: list[Path]) -> list[Path]:
-    """Remove the pages of ``folder`` not in ``keep`` (schools the period no longer has)."""
+    """Remove the pages of ``folder`` (and a stylesheet) not in ``keep`` (schools the period no
+    longer has)."""
     names = {Path(p).name for p in keep}
-    gone = [p for p in Path(folder).glob("*.html") if p.name not in names]
+    gone = [p for pattern in ("*.html", "*.css") for p in Path(folder).glob(pattern) if p.name not in names]
     for p in gone:
         p.unlink()
     return gone
 
 
-__all__ = ["SCHOOLS_DIR", "page_name", "school_links", "unit_verdict_text", "unit_chart",
+__all__ = ["PAGES_STYLESHEET", "SCHOOLS_DIR", "page_name", "school_links", "unit_verdict_text", "unit_chart",
            "school_page_items", "remove_other_pages"]
