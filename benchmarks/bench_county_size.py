@@ -53,7 +53,11 @@ GOALS = {"plan_300": 2.0, "plan_600": 10.0, "run_600": 60.0, "memory_600": 1e9, 
 # ---------------------------------------------------------------- memory of a process tree
 def _children(pid: int) -> list[int]:
     out = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").glob("*"))
+    except OSError:  # the process ended between two samples
+        return out
+    for task in tasks:
         try:
             out += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
