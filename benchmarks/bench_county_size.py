@@ -176,6 +176,9 @@ def main(argv: list[str] | None = None) -> None:
             print(f"    {_steps(a['log'])}")
             print(f"    {_plan_line(info)}")
             print(f"    HTML {sum(html.values()) / 1e6:.2f} MB: " + ", ".join(f"{k} {v / 1e3:.0f} KB" for k, v in html.items()))
+            pages = [p for p in (rep / PERIOD / "schools").glob("*") if p.is_file()]
+            print(f"    school pages (issue #16, beside the reports): {len(pages)} files, "
+                  f"{sum(p.stat().st_size for p in pages) / 1e6:.2f} MB")
             # 2. the newest period after the earlier ones
             proc, rep = root / f"c{n}" / "processed_b", root / f"c{n}" / "reports_b"
             for p in ("2019", "2020"):
