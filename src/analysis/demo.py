@@ -19,11 +19,13 @@ The raw layout written here is the contract that :mod:`analysis.ingest.rawdata` 
 
 from __future__ import annotations
 
+import argparse
 import io
 import math
 import re
+import sys
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +141,10 @@ SCHOOLS: list[DemoSchool] = [
     DemoSchool("ttcx", "汤图乡英额门村小学", "汤图乡", "乡村", "小学", P, 12, -0.07, village=True),
 ]
 
+#: each school's place in SCHOOLS (its code and planted cases), by key: a region county's schools
+#: are copies with other resource profiles
+_INDEX = {s.key: i for i, s in enumerate(SCHOOLS)}
+
 # Standards used only to size the demo's resources (the engine reads standards.yaml).
 _STD = {"L4": {"小学": 4.5, "初中": 5.8}, "L5": {"小学": 7.5, "初中": 10.2},
         "L6": {"小学": 2000, "初中": 2500}, "L7": {"小学": 2.3, "初中": 2.4}}
@@ -156,12 +162,13 @@ def _fw(text: str) -> str:
 class _County:
     """Everything generated for one period, as lists of rows with Chinese headers."""
 
-    def __init__(self, schools: list[DemoSchool], period: str, seed: int):
+    def __init__(self, schools: list[DemoSchool], period: str, seed: int, situation: str = "demo"):
         self.schools = schools
         self.period = period
+        self.situation = situation
         self.t = int(period) - 2019
         self.rng = np.random.default_rng([seed, int(period)])
-        self.codes = {s.key: _code(SCHOOLS.index(s)) for s in schools}
+        self.codes = {s.key: _code(_INDEX[s.key]) for s in schools}
         self.enrol: dict[str, dict[int, int]] = {}
         for s in schools:
             base = s.per_grade * (1 + s.trend) ** self.t
@@ -184,6 +191,18 @@ class _County:
         return total / (100.0 if ind == "L7" else 1.0)
 
     # ------------------------------------------------------------------ sheets
+    def _special_funds(self) -> float:
+        """The special school's public funds per pupil (元; the standard is 6,000): short until 2021,
+        and still short in 2021 in a region county that fails on guarantee indicators."""
+        return (5200.0, 5600.0, 5500.0 if self.situation == "guarantee" else 6300.0)[self.t]
+
+    def _disabled_school_age(self, sp_students: int) -> float:
+        """适龄残疾儿童少年数: the bundled demo's fixed figures; a region county's 2021 figure is set so
+        that 97% of them are enrolled (its special school's pupils vary with the seed)."""
+        if self.situation == "demo" or self.t < 2:
+            return (150.0, 152.0, 156.0)[self.t]
+        return float(math.ceil((sp_students + 66 + 12) / 0.97))
+
     def school_list(self) -> list[list]:
         rows = []
         for s in sorted(self.schools, key=lambda s: TOWNS.index(s.town)):
@@ -323,21 +342,24 @@ class _County:
         n_classes: dict[str, int] = {}
         for r in self.classes():
             n_classes[r[0]] = n_classes.get(r[0], 0) + 1
+        # a region county that has caught up by 2021 (situations other than the bundled demo's):
+        # one room more than its own classes need (a merged campus's classes count too)
+        spare = 1 if self.situation != "demo" and self.t >= 2 else 0
         for s in self.schools:
             if s.parent:
                 continue
             code = self.codes[s.key]
-            need = max(1, math.ceil(n_classes.get(code, 1) / 12))
+            need = max(1, math.ceil(n_classes.get(code, 1) / 12)) + spare
             for room, area in (("音乐", 98.0), ("美术", 92.0)):
                 k = need
-                year = 2012 + SCHOOLS.index(s) % 8
+                year = 2012 + _INDEX[s.key] % 8
                 if s.key == "swzx" and self.t < 2:
                     k = need - 1  # one music/art room short until 2021
                 if s.key in ("jbjy", "xhzx") and room == "美术" and self.t < 2:
                     k = 0  # no art room until 2021
                 for j in range(k):
                     a = area
-                    if s.key == "mqzx" and room == "美术":
+                    if s.key == "mqzx" and room == "美术" and not spare:
                         a, year = 80.0, 2019  # too small, built after 2017: fails every year
                     rows.append([code, room, a + j, year])
         return rows
@@ -353,9 +375,9 @@ class _County:
                 if s.key == "hadc" and self.t < 2:
                     funds = 60 * NORM["小学"]  # underfunded small village school until 2021
             if s.school_type == "特殊教育学校":
-                funds = (5200, 5600, 6300)[self.t] * (prim + jun)
+                funds = self._special_funds() * (prim + jun)
             budget = round(funds * 1.15, 0)
-            share = 0.06 if not (self.t < 2 and SCHOOLS.index(s) % 7 == 2) else 0.035
+            share = 0.06 if not (self.t < 2 and _INDEX[s.key] % 7 == 2) else 0.035
             rows.append([self.codes[s.key], s.name, round(funds, 0), budget,
                          round(budget * share, 0)])
         return rows
@@ -394,7 +416,7 @@ class _County:
         for s in self.schools:
             if s.parent:
                 continue
-            i = SCHOOLS.index(s)
+            i = _INDEX[s.key]
             weak = self.t < 2 and i % 6 == 4
             rows.append([self.codes[s.key], "是", "否" if weak and self.t == 0 else "是",
                          "合格" if weak else "良好", "优秀" if i % 3 == 0 else "良好",
@@ -459,7 +481,7 @@ class _County:
         t = self.t
         special = [s for s in self.schools if s.school_type == "特殊教育学校"]
         sp_students = sum(self.students(s.key) for s in special)
-        sp_funds = sum((5200, 5600, 6300)[t] * self.students(s.key) for s in special)
+        sp_funds = sum(self._special_funds() * self.students(s.key) for s in special)
         g7 = sum(self.enrol[s.key].get(7, 0) for s in self.schools)
         yes = "是"
         att = [
@@ -478,7 +500,8 @@ class _County:
             ["norm_per_student_junior", "初中生均公用经费基准定额", NORM["初中"], "元"],
             ["special_school_public_funds", "特殊教育学校全年公用经费", float(sp_funds), "元"],
             ["special_school_students", "特殊教育学校在校生数", float(sp_students), "人"],
-            ["teacher_avg_pay", "教师年平均工资收入", (78000.0, 86000.0, 90500.0)[t], "元"],
+            ["teacher_avg_pay", "教师年平均工资收入",
+             (78000.0, 86000.0, 88200.0 if self.situation == "guarantee" else 90500.0)[t], "元"],
             ["civil_servant_avg_pay", "当地公务员年平均工资收入", (81000.0, 85500.0, 89800.0)[t], "元"],
             ["quota_total_places", "优质高中招生总名额", self.quota_total(), "个"],
             ["migrant_eligible", "符合条件的随迁子女数", 420.0, "人"],
@@ -492,7 +515,7 @@ class _County:
             ["retention_deaths", "三年内死亡人数", 1.0, "人"],
             # enrolled ≤ school-age every year: 2019 (71+60+8)/150 = 92.7% (fails 95%),
             # 2020 (75+62+10)/152 = 96.7%, 2021 (73+66+12)/156 = 96.8%
-            ["disabled_school_age", "适龄残疾儿童少年数", (150.0, 152.0, 156.0)[t], "人"],
+            ["disabled_school_age", "适龄残疾儿童少年数", self._disabled_school_age(sp_students), "人"],
             ["disabled_enrolled_special", "特殊教育学校就读", float(sp_students), "人"],
             ["disabled_enrolled_regular", "随班就读", float((60, 62, 66)[t]), "人"],
             ["disabled_enrolled_home", "送教上门", float((8, 10, 12)[t]), "人"],
@@ -601,7 +624,7 @@ def _normalise_zip(data: bytes) -> bytes:
 
 
 def _write_workbook(path: Path, sheets: list[tuple[str, list[str], list[list], tuple | None]],
-                    period: str, merge_town: bool = False) -> None:
+                    period: str, merge_town: bool = False, county: str = COUNTY) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "analysis.demo"
@@ -612,11 +635,11 @@ def _write_workbook(path: Path, sheets: list[tuple[str, list[str], list[list], t
         ncol = len(headers)
         if title:
             main, sub = title
-            ws.cell(1, 1, main.format(county=COUNTY, period=period))
+            ws.cell(1, 1, main.format(county=county, period=period))
             ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
             r0 = 2
             if sub:
-                ws.cell(2, 1, sub.format(county=COUNTY, period=period))
+                ws.cell(2, 1, sub.format(county=county, period=period))
                 ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncol)
                 r0 = 3
         for j, h in enumerate(headers, start=1):
@@ -677,27 +700,60 @@ def demo_facts(periods, plant_mess: bool = True) -> dict[str, dict[str, float]]:
     return out
 
 
+#: the situations a region's demo counties take in turn (示例县1, 2, 3, … by :func:`write_demo_region`)
+#: - ``pass``: the bundled county's history, caught up by 2021 (all 32 indicators pass in 2021);
+#: - ``cv``: as ``pass``, but a third of the schools hold 6× the equipment standard (L6's CVs fail);
+#: - ``guarantee``: as ``pass``, but in 2021 teachers earn less than civil servants (G8) and the
+#:   special school's funds are below 6,000 元 per pupil (G7);
+#: - ``demo``: the bundled demo county's own profile (L3 and G3 fail in 2021).
+SITUATIONS = ("pass", "cv", "guarantee", "demo")
+SITUATION_NAMES = {"pass": "2021年全部达标", "cv": "差异系数未达标", "guarantee": "政府保障程度未达标",
+                   "demo": "资源配置与保障均有未达标"}
+
+
+def _lift(values: tuple[float, float, float], floor: float = 1.1) -> tuple[float, float, float]:
+    """A resource profile whose 2021 level is at least ``floor`` × the standard (earlier years kept)."""
+    return (values[0], values[1], max(values[2], floor))
+
+
+def _situation_schools(schools: list[DemoSchool], situation: str) -> list[DemoSchool]:
+    if situation == "demo":
+        return schools
+    if situation not in SITUATIONS:
+        raise ValueError(f"unknown demo situation {situation!r}; one of {', '.join(SITUATIONS)}")
+    out = []
+    for i, s in enumerate(schools):
+        s = replace(s, l3=_lift(s.l3), l4=_lift(s.l4), l5=_lift(s.l5), l6=_lift(s.l6), l7=_lift(s.l7))
+        if situation == "cv" and i % 3 == 0:
+            s = replace(s, l6=(6.0, 6.0, 6.0))  # equipment far above the others: L6's CVs fail
+        out.append(s)
+    return out
+
+
 def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
-               n_schools: int | None = None, plant_mess: bool = True) -> Path:
+               n_schools: int | None = None, plant_mess: bool = True, *, county: str = COUNTY,
+               situation: str = "demo") -> Path:
     """Write the demo county's raw workbooks under ``root`` and return ``root``.
 
     ``root/county.yaml`` and ``root/<period>/<workbook>.xlsx``. ``n_schools`` keeps only the
     first n schools of :data:`SCHOOLS` (a campus whose parent is dropped is dropped too).
     ``plant_mess=False`` leaves out the planted data problems (duplicate school, blank cell,
     full-width digits, padded name, merged cells and total rows), for a county with nothing to
-    correct.
+    correct. ``county`` names the county (county.yaml and the workbooks' titles); ``situation``
+    (one of :data:`SITUATIONS`) is what the county passes or fails in 2021. Always ``demo: true``.
     """
     root = Path(root)
     schools = SCHOOLS if n_schools is None else SCHOOLS[:n_schools]
     keys = {s.key for s in schools}
     schools = [s for s in schools if s.parent is None or s.parent in keys]
+    schools = _situation_schools(schools, situation)
     root.mkdir(parents=True, exist_ok=True)
     periods = tuple(str(p) for p in periods)
     (root / "county.yaml").write_text(
-        county_yaml_text(COUNTY, periods, demo=True, facts=demo_facts(periods, plant_mess)), encoding="utf-8")
+        county_yaml_text(county, periods, demo=True, facts=demo_facts(periods, plant_mess)), encoding="utf-8")
     for period in periods:
-        county = _County(schools, period, seed)
-        sheets = _sheet_rows(county)
+        data = _County(schools, period, seed, situation)
+        sheets = _sheet_rows(data)
         if plant_mess:
             _plant_mess(sheets)
         pdir = root / period
@@ -713,15 +769,78 @@ def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
                     rows.append(_total_row(headers, rows))
                 parts.append((s, headers, rows, SHEET_TITLES.get((w, s))))
             _write_workbook(pdir / f"{wb_name}.xlsx", parts, period,
-                            merge_town=plant_mess and wb_name == "学校基本情况")
+                            merge_town=plant_mess and wb_name == "学校基本情况", county=county)
     return root
 
 
-def main() -> None:
-    write_demo(DEMO_RAW_DIR)
-    total = sum(p.stat().st_size for p in DEMO_RAW_DIR.rglob("*.xlsx"))
-    print(f"示例数据已写入 / demo data written: {DEMO_RAW_DIR} ({total / 1024:.0f} KB)")
+def region_county_name(k: int) -> str:
+    """The name of the region's k-th demo county (1-based): 示例县k."""
+    return f"示例县{k}"
+
+
+def write_demo_region(root: Path, n_counties: int, periods=PERIODS, seed: int = DEFAULT_SEED,
+                      n_schools: int | None = None, log=None) -> list[Path]:
+    """Write ``n_counties`` demo counties (示例县1…N) under ``root``, one folder each, and return them.
+
+    County k takes situation ``SITUATIONS[(k - 1) % 4]`` (pass, CVs fail, guarantee fails, the
+    bundled demo's failures) and seed ``seed + k``, so the counties differ in their pupils,
+    teachers and surveys and the region is the same at every call. Every county.yaml says
+    ``demo: true``. Odd counties carry the planted data problems, even ones are clean.
+    """
+    if n_counties < 1:
+        raise ValueError("n_counties must be at least 1")
+    root = Path(root)
+    out = []
+    for k in range(1, n_counties + 1):
+        name = region_county_name(k)
+        out.append(write_demo(root / name, periods, seed + k, n_schools, plant_mess=k % 2 == 1, county=name,
+                              situation=SITUATIONS[(k - 1) % len(SITUATIONS)]))
+        if log is not None:
+            log(f"  {k}/{n_counties} {name}（{SITUATION_NAMES[SITUATIONS[(k - 1) % len(SITUATIONS)]]}）")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.demo``: the bundled demo county (data/raw/demo); ``--counties N --out DIR``:
+    a demo region of N counties (示例县1…N) in DIR."""
+    ap = argparse.ArgumentParser(
+        prog="python -m analysis.demo",
+        description="写出示例数据（非真实统计）。不带参数：重写 data/raw/demo；--counties N --out DIR：写出 N 个示例县 / "
+        "write demo data (not real statistics): data/raw/demo, or a region of N demo counties")
+    ap.add_argument("--counties", type=int, metavar="N", help="示例县个数 / number of demo counties")
+    ap.add_argument("--out", metavar="DIR", help="示例地区的文件夹（每县一个子文件夹） / the region's folder")
+    ap.add_argument("--period", action="append", default=[], metavar="YYYY",
+                    help="报告期（可重复，默认 2019、2020、2021） / periods, repeatable (default 2019–2021)")
+    ap.add_argument("--schools", type=int, metavar="N", help="每县学校数（默认 35） / schools per county")
+    args = ap.parse_args(argv)
+    if args.counties is None:
+        if args.out:
+            ap.error("--out 需与 --counties 同用 / --out goes with --counties")
+        write_demo(DEMO_RAW_DIR)
+        total = sum(p.stat().st_size for p in DEMO_RAW_DIR.rglob("*.xlsx"))
+        print(f"示例数据已写入 / demo data written: {DEMO_RAW_DIR} ({total / 1024:.0f} KB)")
+        return 0
+    if not args.out or args.counties < 1:
+        ap.error("--counties N（N ≥ 1）须与 --out DIR 同用 / --counties N (N >= 1) needs --out DIR")
+    out = Path(args.out).resolve()
+    if out == DEMO_RAW_DIR.resolve() or DEMO_RAW_DIR.resolve() in out.parents:
+        ap.error(f"不能写入内置示例数据目录 {out} / the bundled demo folder is not written")
+    periods = tuple(args.period) or PERIODS
+    bad = [p for p in periods if not (p.isdigit() and len(p) == 4 and 2019 <= int(p) <= 2021)]
+    if bad:
+        ap.error(f"示例数据只有 2019–2021 年：{', '.join(bad)} / the demo covers 2019–2021 only")
+    existing = [region_county_name(k) for k in range(1, args.counties + 1)
+                if (out / region_county_name(k)).exists()]
+    if existing:
+        print(f"错误 / ERROR: {out} 中已有 {'、'.join(existing[:5])}{'…' if len(existing) > 5 else ''}，未覆盖 / "
+              "already there, not overwritten", file=sys.stderr)
+        return 2
+    print(f"写出 {args.counties} 个示例县（示例数据，非真实统计） / writing {args.counties} demo counties: {out}",
+          flush=True)
+    write_demo_region(out, args.counties, periods, n_schools=args.schools, log=lambda line: print(line, flush=True))
+    print(f"完成 / done: {out}", flush=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
