@@ -64,6 +64,7 @@ def html_table(
     status_of: Mapping[str, str] | None = None,
     max_rows: int | None = None,
     table_id: str | None = None,
+    classes_of: Mapping[str, str] | None = None,
 ) -> str:
     """Render ``df`` as an escaped HTML table with Chinese headers and pass/fail highlighting.
 
@@ -73,13 +74,16 @@ def html_table(
     - ``row_status``: a column whose pass/fail marks the whole row (class ``row-pass``/``row-fail``);
     - ``status_of``: value column → boolean column judging it (e.g. ``{"L1": "L1_met"}``): the value
       cell gets class ``pass``/``fail``;
-    - ``max_rows``: show at most this many rows and say how many were left out.
+    - ``max_rows``: show at most this many rows and say how many were left out;
+    - ``classes_of``: value column → column holding extra CSS classes of that cell (e.g.
+      ``"fail worst"``; missing → none), for marks a boolean cannot carry.
 
     Every text that reaches the page is escaped, headers and caption included. Booleans of the
     pass columns show as 达标/未达标, other booleans as 是/否, missing values as "—".
     """
     cols = list(columns) if columns is not None else list(df.columns)
     status_of = dict(status_of or {})
+    classes_of = dict(classes_of or {})
     n_total = len(df)
     if max_rows is not None and n_total > max_rows:
         df = df.head(max_rows)
@@ -99,7 +103,8 @@ def html_table(
         c for c in cols
         if c not in kmap and len(df) and df[c].map(lambda v: len(str(v)) if not is_missing(v) else 0).max() <= 8
     }
-    extra = [c for c in [row_status, *status_of.values()] if c and c not in cols and c in df.columns]
+    extra = [c for c in [row_status, *status_of.values(), *classes_of.values()]
+             if c and c not in cols and c in df.columns]
     for record in df[cols + list(dict.fromkeys(extra))].to_dict("records"):
         tr_class = ""
         if row_status is not None:
@@ -117,7 +122,10 @@ def html_table(
             judge = record.get(status_of[c]) if c in status_of else None
             if judge is not None and not is_missing(judge) and text != MISSING:
                 classes = [*classes, "pass" if bool(judge) else "fail"]
-            cls = f' class="{" ".join(classes)}"' if classes else ""
+            marks = record.get(classes_of[c]) if c in classes_of else None
+            if marks is not None and not is_missing(marks):
+                classes = [*classes, *str(marks).split()]
+            cls = f' class="{esc(" ".join(classes))}"' if classes else ""
             cells.append(f"<td{cls}>{text}</td>")
         out.append(f"<tr{tr_class}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
