@@ -16,6 +16,7 @@ from typing import Callable
 
 from analysis.config.standards import load_standards, period_year
 from analysis.errors import ConfigError, err
+from analysis.pipeline.runner import check_writable
 from analysis.region.collect import County, collect_region, county_folders
 from analysis.region.report import WORKBOOK_NAME, write_region_html, write_region_workbook
 from analysis.region.tables import RegionTables, region_tables
@@ -56,6 +57,7 @@ def run_region(counties_dir: str | Path, periods: list[str] | None, out_dir: str
         raise ConfigError(err(f"--out {out_dir} 与 --counties {counties_dir} 不能相同或互相包含（县的数据只读）；未写入任何文件",
                               f"--out {out_dir} and --counties {counties_dir} must be separate folders "
                               "(the counties' data is never written); nothing was written"))
+    check_writable(out_dir, "--out")
     log(f"地区汇总 / region: {len(folders)} 个县 / counties in {counties_dir}")
     counties = collect_region(counties_dir, periods, out_dir / "processed", out_dir / "counties", jobs=jobs, log=log)
     shown = list(periods) if periods else sorted({p for c in counties for p in c.periods}, key=period_year)

@@ -34,7 +34,7 @@ from analysis.config.county import county_meta, standards_for
 from analysis.engine import evaluate
 from analysis.errors import ConfigError, err, one_line
 from analysis.ingest.tables import load_period
-from analysis.pipeline.context import Period
+from analysis.pipeline.context import STEP_NAMES, Period
 from analysis.pipeline.runner import PERIOD_PATTERN
 from analysis.pipeline.steps import StepFailed, run_period
 from analysis.reporting.texts import read_processed
@@ -192,7 +192,7 @@ def collect_county(folder: Path, periods: list[str] | None, processed_root: Path
                 result = CountyPeriod(period, error=err(f"没有 {period} 期的数据（{folder / period} 不存在）",
                                                         f"no data for {period} ({folder / period} not found)"))
         except StepFailed as exc:
-            result = CountyPeriod(period, error=one_line(f"{exc.step}: {exc.error}"))
+            result = CountyPeriod(period, error=one_line(f"{STEP_NAMES.get(exc.step, exc.step)}（{exc.step}）：{exc.error}"))
         except Exception as exc:  # noqa: BLE001 - one county's broken data never stops the region
             result = CountyPeriod(period, error=one_line(f"{type(exc).__name__}: {exc}"))
         result.seconds = time.perf_counter() - t0
