@@ -95,6 +95,10 @@ def county_folders(counties_dir: str | Path) -> list[Path]:
     if not root.is_dir():
         raise ConfigError(err(f"找不到地区文件夹 {root}（应每县一个子文件夹）",
                               f"region folder not found: {root} (one sub-folder per county)"))
+    if (root / "county.yaml").is_file():
+        raise ConfigError(err(f"{root} 是一个县的文件夹（有 county.yaml）；--counties 应为放各县文件夹的上一级文件夹",
+                              f"{root} is one county's folder (it has county.yaml); --counties is the folder "
+                              "holding the county folders"))
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     if not folders:
         raise ConfigError(err(f"{root} 中没有县的文件夹（应每县一个子文件夹，内有 county.yaml 和各期文件夹）",

@@ -111,6 +111,7 @@ def region_tables(counties: list[County], period: str, periods: list[str], stand
         verdicts = [r.verdict for c in counties for r in c.periods.values() if r.ok]
         if verdicts:
             names = dict(zip(verdicts[0]["code"], verdicts[0]["name"]))
+    counties = distinct_names(counties)
     ok = [(c, c.periods[period]) for c in counties if period in c.periods and c.periods[period].ok]
 
     status_rows, cv_rows, unit_rows, rank_rows, failing = [], [], [], [], {}
@@ -171,6 +172,17 @@ def region_tables(counties: list[County], period: str, periods: list[str], stand
         trends=trends_table(counties, periods, order),
         errors=errors_table(counties),
     )
+
+
+def distinct_names(counties: list[County]) -> list[County]:
+    """The counties, two of the same name (county.yaml) told apart by their folder: 某县（folder）."""
+    seen: dict[str, int] = {}
+    for c in counties:
+        seen[c.name] = seen.get(c.name, 0) + 1
+    for c in counties:
+        if seen[c.name] > 1:
+            c.name = f"{c.name}（{c.folder.name}）"
+    return counties
 
 
 def trends_table(counties: list[County], periods: list[str], order: list[str]) -> pd.DataFrame:
