@@ -65,4 +65,4 @@ clean: ## 删除生成的文件 / delete generated files only (reports, processe
 	find . -path ./.venv -prune -o -name .ipynb_checkpoints -type d -prune -exec rm -rf {} + 
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
-.PHONY: help venv dev report test test-e2e lab bench clean
+.PHONY: help venv dev report test test-e2e lab bench bench-region clean
