@@ -37,23 +37,41 @@ report: $(STAMP) ## 用示例数据生成各期报告 / run every period of the 
 	$(BIN)/analysis run $(if $(strip $(PERIODS)),$(foreach p,$(PERIODS),--period $(p)),--all-periods)
 
 test: $(DEV_STAMP) ## 运行测试（2 个进程；不含浏览器等端到端测试）/ run the tests (2 workers; end-to-end ones: make test-e2e)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not e2e"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not e2e and not large"
 
 test-e2e: $(DEV_STAMP) ## 端到端测试：无头浏览器截图与打印、独立的笔记本运行 / end-to-end tests (headless browser, notebook runs)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m e2e
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "e2e and not large"
+
+test-large: $(DEV_STAMP) ## 300 所学校的县端到端运行（数分钟，需主动运行）/ a 300-school county end to end (minutes, opt-in)
+	$(BIN)/python -m pytest -m large
 
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+# the project's kernel (analysis.pipeline.runner.PROJECT_KERNEL / PROJECT_KERNEL_DISPLAY): the name
+# says which environment it runs, so a JupyterLab started elsewhere can pick it
+KERNEL := youzhi-junheng
+KERNEL_DISPLAY := 优质均衡 (.venv)
 
-lab: $(DEV_STAMP) ## 在 JupyterLab 中打开笔记本（双击 .py 即以笔记本打开）/ open the notebooks in JupyterLab
+lab-setup: $(DEV_STAMP)
 	@mkdir -p $(dir $(LAB_OVERRIDES))
 	@# .py text notebooks open as notebooks on double click (a setting of this .venv only, not of the user)
 	$(BIN)/jupytext-config --settings-file $(LAB_OVERRIDES) set-default-viewer python
+	@# JupyterLab in Chinese: the zh-CN language pack (jupyterlab-language-pack-zh-CN, in the dev extras) as the default
+	$(BIN)/python -c 'import json, pathlib, sys; p = pathlib.Path(sys.argv[1]); d = json.loads(p.read_text(encoding="utf-8") or "{}") if p.is_file() else {}; d.setdefault("@jupyterlab/translation-extension:plugin", {})["locale"] = "zh_CN"; p.write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")' $(LAB_OVERRIDES)
+	@# the kernel of this .venv, registered in the .venv (its JupyterLab lists it; analysis run uses it)
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)"
+
+lab: lab-setup ## 在 JupyterLab（中文界面）中打开笔记本；内核“优质均衡 (.venv)” / open the notebooks in JupyterLab (Chinese), kernel "优质均衡 (.venv)"
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## 基准测试：流程与笔记本下限之比、全国规模引擎、1000 次蒙特卡洛 / benchmarks (print figures)
+kernel: $(DEV_STAMP) ## 把内核“优质均衡 (.venv)”登记给本用户，其他 JupyterLab 也能选用 / register the kernel for your user (any JupyterLab)
+	$(BIN)/python -m ipykernel install --user --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)"
+
+bench: $(STAMP) ## 基准测试：流程与笔记本下限之比、全国规模引擎、1000 次蒙特卡洛、假设分析每次改动、35–600 所学校的县 / benchmarks (print figures)
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_monte_carlo.py
+	$(BIN)/python benchmarks/bench_whatif.py
+	$(BIN)/python benchmarks/bench_county_size.py
 
 bench-region: $(STAMP) ## 基准：100 个示例县 × 3 期的地区汇总（原始数据与已处理）/ region benchmark (figures; minutes)
 	$(BIN)/python benchmarks/bench_region.py --counties 100 --jobs 2
@@ -65,4 +83,4 @@ clean: ## 删除生成的文件 / delete generated files only (reports, processe
 	find . -path ./.venv -prune -o -name .ipynb_checkpoints -type d -prune -exec rm -rf {} + 
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
-.PHONY: help venv dev report test test-e2e lab bench bench-region clean
+.PHONY: help venv dev report test test-e2e test-large lab lab-setup kernel bench bench-region clean

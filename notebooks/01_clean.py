@@ -6,9 +6,9 @@
 #       extension: .py
 #       format_name: percent
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: 优质均衡 (.venv)
 #     language: python
-#     name: python3
+#     name: youzhi-junheng
 # ---
 
 # %% [markdown]

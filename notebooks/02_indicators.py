@@ -6,9 +6,9 @@
 #       extension: .py
 #       format_name: percent
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: 优质均衡 (.venv)
 #     language: python
-#     name: python3
+#     name: youzhi-junheng
 # ---
 
 # %% [markdown]
@@ -68,6 +68,7 @@ display(HTML(sections.unit_values_table(r)))
 # 无数据的单位不画横条，在小标题中列出。
 
 # %% tags=["remove-input"]
+display(Markdown(sections.per_unit_chart_note(r, "indicator")))
 for code in std["resources"]["indicators"]:
     display(HTML(report.html_figure(figures.indicator_figure(r.units, code, std), alt=f"{code} 每校数值与标准")))
 
@@ -77,6 +78,7 @@ for code in std["resources"]["indicators"]:
 # 1 表示恰好达到标准；红色越深越低于标准，蓝色越深越高于标准（超过 2 倍按 2 显示），灰色为无数据。
 
 # %% tags=["remove-input"]
+display(Markdown(sections.per_unit_chart_note(r, "heatmap")))
 display(HTML(report.html_figure(figures.ratio_heatmap(r.units, std), alt="每校七项指标与标准之比")))
 
 # %% [markdown]

@@ -6,9 +6,9 @@
 #       extension: .py
 #       format_name: percent
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: 优质均衡 (.venv)
 #     language: python
-#     name: python3
+#     name: youzhi-junheng
 # ---
 
 # %% [markdown]
@@ -22,9 +22,10 @@
 #    按年龄推算教师退休，再加上情景文件中的招聘、交流、骨干认定、新建校舍、购置装备、多媒体教室和专用教室，
 #    得到每一年的数据表；**每一年的指标都由同一个指标计算引擎计算**，与本期评估完全同一口径。
 # 2. **整改任务**：现状和预测中的每项差距，折算成自然单位（教师人数、平方米、元、间、班），注明责任单位、完成时限和估算费用。
-# 3. **最低成本方案**：用混合整数规划（`scipy.optimize.milp`）在每校招聘、交流轮岗、骨干认定、新建校舍、购置装备和
-#    多媒体教室中选择，使目标年份每个评估单位“每校达标”且各差异系数不超过上限，总成本最低；差异系数是非线性的，
-#    采用“求解—引擎复核—对超限指标加每校下限—再求解”的割平面方法，直到引擎确认全部达标。
+# 3. **最低成本方案**：用混合整数规划（HiGHS 求解器）在每校招聘、交流轮岗、骨干认定、新建校舍、购置装备和
+#    多媒体教室中选择，使目标年份每个评估单位“每校达标”且各差异系数不超过上限，总成本最低；教师交流按学段
+#    “调出—调入”汇总建模，模型规模随学校数线性增长；差异系数是非线性的，采用“求解—引擎复核—对超限指标加每校
+#    下限—再求解”的割平面方法，直到引擎确认全部达标。
 # 4. **敏感性**：在校生比预测多 10% 或少 10% 时结论是否改变；蒙特卡洛模拟给出各项达标的概率。
 #
 # 单位成本是估算假设（`costs.yaml`），情景是用户可编辑的 YAML 文件（`scenarios/`），详见 `docs/projection.md`。
@@ -67,6 +68,7 @@ display(HTML(sections.target_year_blocks(r)))
 
 # %% tags=["remove-input"]
 display(Markdown(sections.trajectory_text(std)))
+display(Markdown(sections.per_unit_chart_note(r, "trajectory")))
 for sc in meta["scenarios"].values():
     display(HTML(report.html_figure(pfig.unit_trajectories(r.trajectory, std, sc["name"]),
                                     alt=f"{sc['name']}：各单位指标与标准之比")))
@@ -91,7 +93,8 @@ display(HTML(report.html_table(r.tasks, headers=report.PROJECTION_HEADERS, colum
 # 在基准情景的目标年数据上求解。可选措施：招聘体育/艺术教师或其他学科教师（本科）、认定县级骨干教师、
 # 在同学段学校间交流体育/艺术教师或骨干教师（从有富余的学校调出，成本低）、新建教学及辅助用房和运动场地、
 # 购置教学仪器设备、建设网络多媒体教室。差异系数不是线性的，采用割平面迭代，每一轮都由指标引擎复核。
-# 措施安排在下一年度实施；招聘和骨干认定按年计费至目标年。只有引擎复核全部达标的方案才称为“最优方案”。
+# 措施安排在下一年度实施；招聘和骨干认定按年计费至目标年。求解状态分三件事说明：方案是否经引擎复核全部达标
+# （未通过的方案不能使用）；求解器是否证明它成本最低；未及证明时，它与最优下界的差距。
 
 # %% tags=["remove-input"]
 display(Markdown(sections.plan_text(r)))

@@ -6,17 +6,10 @@
 #       extension: .py
 #       format_name: percent
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: 优质均衡 (.venv)
 #     language: python
-#     name: python3
+#     name: youzhi-junheng
 # ---
-
-# %% [markdown]
-# # 县域义务教育优质均衡发展整改报告
-#
-# 本报告列出对照 32 项指标查找出的短板（按指标、按学校），针对短板的整改任务（数量、责任单位、完成
-# 时限），各情景下到目标年份的达标预测，最低成本整改方案及其逐年投入，以及仍存在的风险。所有数字
-# 由分析工具根据本期数据和预测结果计算得出。
 
 # %% tags=["parameters"]
 period = "2021"        # reporting period (str)
@@ -37,6 +30,14 @@ from analysis.reporting import report, sections
 r = results(period, data_dir, processed_dir, out_dir, target_year=target_year, scenario_dir=scenario_dir,
             standards_file=standards_file)
 std = r.ctx.standards
+
+# %% tags=["remove-input"]
+display(HTML(sections.report_header(r, "rectification")))
+
+# %% [markdown]
+# 本报告列出对照 32 项指标查找出的短板（按指标、按学校），针对短板的整改任务（数量、责任单位、完成
+# 时限），各情景下到目标年份的达标预测，最低成本整改方案及其逐年投入，以及仍存在的风险。所有数字
+# 由分析工具根据本期数据和预测结果计算得出。
 
 # %% [markdown]
 # ## 一、短板清单

@@ -100,3 +100,15 @@ def _build_demo_run(base: Path) -> dict:
     return {"raw": str(raw), "processed": str(processed), "reports": str(reports), "codes": codes,
             "results": [{k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(r).items()}
                         for r in result.results]}
+
+
+@pytest.fixture(scope="session")
+def demo_tables_2019(tmp_path_factory) -> dict:
+    """The processed tables of the bundled 35-school demo county's period 2019 (the period with
+    the most shortfalls), cleaned once per test process (the plan's formulation and status tests)."""
+    from analysis import clean_period, load_period
+    from analysis.paths import DEMO_RAW_DIR
+
+    out = tmp_path_factory.mktemp("demo2019")
+    clean_period(DEMO_RAW_DIR, "2019", out)
+    return load_period(out, "2019", validate=False)

@@ -53,3 +53,18 @@ def tables(schools, enrolment, teachers, facilities, class_size=40):
                                        for s in schools for rt in ("音乐", "美术")]),
     }
     return {k: schemas.validate(k, v) for k, v in t.items()}
+
+
+def three_school_county() -> dict[str, pd.DataFrame]:
+    """Three primary schools (城区, grade 1 only, so every resource share is 1):
+    A 100 pupils, 400 m² of teaching rooms (L4 = 4.0); B 200 pupils, 1000 m² (5.0); C 100, 600 m² (6.0).
+    The tables the example does not need are empty (their indicators are 无数据)."""
+    t = tables([school("A"), school("B"), school("C")],
+               {"A": {1: 100}, "B": {1: 200}, "C": {1: 100}},
+               [teacher(f"T{i}", c) for i, c in enumerate("AABBBBC")],
+               [facility("A", 400, 1000, 200000, 3), facility("B", 1000, 2000, 400000, 5),
+                facility("C", 600, 1000, 200000, 3)])
+    for name in ("finance", "catchment", "quota", "ratings", "homework", "monitoring", "monitoring_scores",
+                 "satisfaction", "county_items", "data_quality", "quarantine"):
+        t[name] = schemas.empty(name)
+    return t

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import load_workbook
 
 from analysis.config.county import county_meta
-from analysis.demo import SCHOOLS, TOWNS, WORKBOOKS, write_demo
+from analysis.demo import NARRATIVE, SCHOOLS, TOWNS, WORKBOOKS, write_demo
 from analysis.paths import DEMO_RAW_DIR
 
 
@@ -24,8 +25,8 @@ def test_generator_is_byte_for_byte_deterministic(tmp_path):
     a = write_demo(tmp_path / "a", periods=("2020",), n_schools=8)
     b = write_demo(tmp_path / "b", periods=("2020",), n_schools=8)
     assert _digest(a) == _digest(b)
-    # 8 workbooks + county.yaml
-    assert len(_digest(a)) == len(WORKBOOKS) + 1
+    # 8 workbooks + county.yaml + the 4 sample narrative sections
+    assert len(_digest(a)) == len(WORKBOOKS) + 1 + len(NARRATIVE)
 
 
 def test_committed_demo_matches_the_generator(tmp_path):
@@ -66,8 +67,8 @@ def test_planted_mess_is_in_the_workbooks(tmp_path):
     root = write_demo(tmp_path / "d", periods=("2021",), n_schools=12)
     wb = load_workbook(root / "2021" / "学校基本情况.xlsx")
     ws = wb["学校名录"]
-    # title row merged across the 10 columns, subtitle row, header on row 3
-    assert "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
+    # title row merged across the 11 columns, subtitle row, header on row 3
+    assert "A1:K1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws.cell(3, 1).value == "学校标识码"
     codes = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)]
     assert len(codes) - len(set(codes)) == 1  # one duplicated school
@@ -94,3 +95,57 @@ def test_demo_disabled_enrolment_never_exceeds_the_school_age_count(tmp_path):
         items = sheet.frame.set_index("item")["value"]
         got = sum(items[f"disabled_enrolled_{k}"] for k in ("special", "regular", "home"))
         assert (got, items["disabled_school_age"]) == (enrolled, school_age)
+
+
+def test_a_large_county_copies_and_varies_the_demo_schools():
+    """write_demo(n_schools > 35) (issue #15): 600 = 35 + 16 rounds of 35 copies + 5 of round 17.
+    Round k puts each original town's copies in a new town: round 1 of 石文镇 is 东河镇 (the first
+    stem), of 后安镇 西河镇 (the second)."""
+    from analysis.demo import county_schools
+
+    schools = county_schools(600)
+    assert len(schools) == 600
+    assert len({s.key for s in schools}) == len({s.name for s in schools}) == 600
+    assert schools[:35] == SCHOOLS  # the demo's own schools first, unchanged
+    rounds = {int(s.key.split("-")[1]) for s in schools[35:]}
+    assert rounds == set(range(1, 18)) and sum(s.key.endswith("-17") for s in schools) == 5
+    first = {s.key: s for s in schools}
+    assert first["swzx-1"].name == "东河镇中心小学" and first["swzx-1"].town == "东河镇"
+    assert first["hazx-1"].name == "西河镇中心小学" and first["hanx-1"].name == "西河镇中心小学南校区"
+    assert first["hanx-1"].parent == "hazx-1"  # a campus belongs to its own round's parent
+    assert first["tjxx-1"].name == "抚顺县东河特殊教育学校"
+    for s in schools[35:]:
+        base = next(o for o in SCHOOLS if o.key == s.base)
+        assert 0.6 * base.per_grade <= s.per_grade <= 1.4 * base.per_grade + 0.01
+        assert s.school_type == base.school_type and s.grades == base.grades
+        ratio = [a / b for m, o in zip((s.l3, s.l4, s.l5, s.l6, s.l7), (base.l3, base.l4, base.l5, base.l6, base.l7))
+                 for a, b in zip(m, o)]
+        # one factor for every indicator and period (the multipliers are kept to 4 decimals:
+        # 0.2 × f differs from f·0.2 by at most 0.00005 / 0.2 = 0.00025 in the ratio)
+        assert max(ratio) - min(ratio) <= 0.0005 and 0.85 - 1e-9 <= min(ratio) <= max(ratio) <= 1.15 + 1e-9
+
+
+def test_a_large_county_is_consistent_in_every_table_and_period(tmp_path):
+    """40 schools, periods 2020 and 2021, no planted mess: the cleaning quarantines nothing (every
+    table's school codes are in the school list), and the 5 copies are the same schools (code,
+    name, town, type) in both periods."""
+    from analysis import clean_period, load_period
+
+    raw = write_demo(tmp_path / "raw", periods=("2020", "2021"), n_schools=40, plant_mess=False)
+    tables = {}
+    for period in ("2020", "2021"):
+        result = clean_period(raw, period, tmp_path / "processed")
+        assert result.tables["quarantine"].empty, result.tables["quarantine"]
+        tables[period] = load_period(tmp_path / "processed", period, validate=False)
+    cols = ["school_code", "school_name", "town", "school_type"]
+    a, b = (tables[p]["schools"][cols].sort_values("school_code").reset_index(drop=True) for p in ("2020", "2021"))
+    pd.testing.assert_frame_equal(a, b)
+    copies = a[a["school_code"] >= "2104210036"]
+    # 2104210036–40: copies of 石文镇中心小学, 后安镇中心小学, its campus (merged into its parent),
+    # 救兵镇九年一贯制学校 and 石文镇初级中学 → 4 schools
+    assert list(copies["school_name"]) == ["东河镇中心小学", "西河镇中心小学", "南河镇九年一贯制学校", "东河镇初级中学"]
+    for period in ("2020", "2021"):
+        known = set(tables[period]["schools"]["school_code"])
+        for name in ("enrolment", "classes", "teachers", "facilities"):
+            assert set(tables[period][name]["school_code"]) <= known, name
+        assert set(copies["school_code"]) <= set(tables[period]["teachers"]["school_code"])

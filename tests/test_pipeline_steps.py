@@ -49,22 +49,39 @@ def test_each_step_is_computed_once_and_again_only_when_what_it_reads_changed(co
     # a threshold changed: the cleaning stands, everything after it is recomputed
     std = load_standards()
     std["resources"]["indicators"]["L1"]["standard"]["小学"] = 4.3
-    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": True, "project": True,
-                                                     "plan": True, "tasks": True}
+    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": True, "narrative": True,
+                                                     "project": True, "plan": True, "tasks": True,
+                                                     "compare": True, "pages": True}
 
-    # an earlier period's workbook feeds the projection only (2020 is history for 2021)
+    # the county's own report section edited: only the sections are rendered again (the reports
+    # follow, their fingerprint holds every step's); a new section file likewise
+    section = raw / "narrative" / "存在问题.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "narrative": True,
+                                                     "project": False, "plan": False, "tasks": False,
+                                                     "compare": False, "pages": False}
+    assert "补充一句。" in (folder / "narrative.json").read_text(encoding="utf-8")
+
+    # an earlier period's workbook feeds the projection and the comparison only (2020 is history for 2021)
     book = raw / "2020" / "学校基本情况.xlsx"
     wb = load_workbook(book)
     wb.worksheets[0].cell(1, 30).value = "改动"
     wb.save(book)
-    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "project": True,
-                                                     "plan": True, "tasks": True}
+    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "narrative": False,
+                                                     "project": True, "plan": True, "tasks": True,
+                                                     "compare": True, "pages": True}
 
     # a result deleted by hand: its step is recomputed, the others kept
     (folder / "plan.parquet").unlink()
-    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "project": False,
-                                                     "plan": True, "tasks": False}
+    assert run_period(_ctx(raw, tmp_path, std)) == {"clean": False, "evaluate": False, "narrative": False,
+                                                     "project": False, "plan": True, "tasks": False,
+                                                     "compare": False, "pages": False}
     assert (folder / "plan.parquet").is_file()
+
+    # a school page deleted by hand: the pages are written again, nothing else
+    page = next((tmp_path / "reports" / "2021" / "schools").glob("2*.html"))
+    page.unlink()
+    assert run_period(_ctx(raw, tmp_path, std))["pages"] is True and page.is_file()
 
     # a cell of this period's workbook changed: the cleaning and what follows it (shown up to
     # evaluate; project onwards read evaluate's fingerprint, as checked above)
@@ -77,3 +94,44 @@ def test_each_step_is_computed_once_and_again_only_when_what_it_reads_changed(co
     # force (analysis run --force): recomputed although nothing changed
     assert run_period(_ctx(raw, tmp_path, std, force=True), until="evaluate") == {"clean": True,
                                                                                    "evaluate": True}
+
+
+def test_a_change_of_code_the_cleaning_does_not_run_keeps_every_cleaned_period(county, tmp_path, monkeypatch):
+    """Issue #15: a large county's workbooks take seconds each to read; a new version of the
+    reports or the planning must not clean this period and the earlier ones again. The clean
+    step's fingerprint covers the code the cleaning runs only (a step is kept when its
+    fingerprint is unchanged, see the test above); the steps after it cover all the code."""
+    from analysis.pipeline import context
+
+    closure = {str(p.relative_to(paths.PACKAGE_DIR)) for p in context.module_closure(context.CLEAN_ENTRY_MODULES)}
+    assert {"ingest/cleaning.py", "ingest/rawdata.py", "ingest/checks.py", "schemas.py", "files.py"} <= closure
+    assert not {p for p in closure if p.startswith(("reporting/", "planning/", "pipeline/"))}
+    ctx = _ctx(_copy(county, tmp_path), tmp_path)
+    before = {(p, step): context.fingerprint(ctx.for_period(p), step)
+              for p in ("2020", "2021") for step in ("clean", "evaluate")}
+    # the package's code changed outside what the cleaning runs (e.g. a report template)
+    monkeypatch.setattr(context, "code_version", lambda: "a newer version of the reports")
+    after = {(p, step): context.fingerprint(ctx.for_period(p), step)
+             for p in ("2020", "2021") for step in ("clean", "evaluate")}
+    for p in ("2020", "2021"):
+        assert after[(p, "clean")] == before[(p, "clean")]        # kept: 2021, and 2020 as its history
+        assert after[(p, "evaluate")] != before[(p, "evaluate")]  # recomputed, and all after it
+
+
+def test_an_unknown_name_in_a_section_fails_the_narrative_step_naming_file_and_line(county, tmp_path):
+    from analysis.errors import RawDataError
+    from analysis.pipeline.steps import StepFailed
+
+    raw = _copy(county, tmp_path)
+    (raw / "narrative" / "基本情况.md").write_text("第一段。\n\n在校生 {{ 学生总数 }} 人。\n", encoding="utf-8")
+    with pytest.raises(StepFailed) as exc:
+        run_period(_ctx(raw, tmp_path), until="narrative")
+    assert exc.value.step == "narrative" and isinstance(exc.value.error, RawDataError)
+    assert "基本情况.md 第 3 行" in str(exc.value.error) and "学生总数" in str(exc.value.error)
+    # the runner's line for it: the step, "raw data problem", the file and the line
+    from analysis.pipeline import runner
+
+    ctx = _ctx(raw, tmp_path)
+    failed = runner._run_steps(ctx, log=lambda line: None)
+    assert failed is not None and "叙述章节 / narrative" in failed.message and "原始数据有误" in failed.message
+    assert "第 3 行" in failed.message

@@ -8,7 +8,7 @@ import pytest
 from analysis.config.standards import load_standards
 from analysis.engine import quality as Q
 from analysis.engine.guarantee import FAIL, NO_DATA, PASS
-from analysis.schemas import validate
+from analysis.schemas import empty, validate
 
 STD = load_standards()
 
@@ -177,3 +177,22 @@ def test_q4_exactly_five_percent_passes_despite_float_noise():
     # 500.19 / 10 004 = 4.99990…% prints "5.00%" at 2 decimals and "5.000%" at 3, the same as the
     # 5% rule it fails; it is shown with the decimals that tell them apart: 4.9999%
     assert "B校 4.9999%，差 0.01 元" in res.failing
+
+
+def test_q5_school_without_a_rating_is_no_data_not_an_error():
+    """A school missing from the ratings sheet, and one whose rating is blank: 无数据 for each.
+    With the text columns of the table contract's own dtypes (``schemas.empty``: missing = pd.NA)
+    the missing rating once stopped the engine ("boolean value of NA is ambiguous")."""
+    ratings = pd.DataFrame(
+        [("A", True, True, "优秀", "良好", "良好"), ("B", True, True, None, "良好", "良好")],
+        columns=["school_code", "has_charter", "has_informatization", "ict_rating", "moral_rating",
+                 "curriculum_rating"]).astype(empty("ratings").dtypes.to_dict())
+    t = {"schools": schools(["A", "B", "C"]), "enrolment": enrolment(["A", "B", "C"]), "ratings": ratings}
+    r = Q.q5(t, STD)
+    assert r.status == NO_DATA
+    d = r.detail.set_index("school_code")
+    assert d.loc["B", "status"] == NO_DATA and d.loc["C", "status"] == NO_DATA
+    assert "A" not in d.index or d.loc["A", "status"] == PASS
+    assert "无学校评级记录" in d.loc["C", "missing_input"] and "评级缺失" in d.loc["B", "missing_input"]
+    q6 = Q.q6(t, STD)  # A and B are rated 良好 there; C has no row
+    assert q6.status == NO_DATA and list(q6.detail["school_code"]) == ["C"]

@@ -148,7 +148,9 @@ def test_validations_by_hand(blank):
         assert dv.allow_blank  # blank means unknown: always allowed
     # the school's own code: unique in the list; a campus's parent: a listed code
     assert _data_dv(ws, "学校标识码").formula1 == "COUNTIF($A$2:$A$1048576,A2)=1"
-    assert _data_dv(ws, "所属学校标识码").formula1 == f"OR(COUNTA({CODES_NAME})=0,COUNTIF({CODES_NAME},J2)>0)"
+    assert _data_dv(ws, "举办者类型").formula1 == ('"中央教育部门,中央其他部门,省级教育部门,省级其他部门,地级教育部门,'
+                                              '地级其他部门,县级教育部门,县级其他部门,地方企业,民办"')
+    assert _data_dv(ws, "所属学校标识码").formula1 == f"OR(COUNTA({CODES_NAME})=0,COUNTIF({CODES_NAME},K2)>0)"
     assert ws.column_dimensions["A"].number_format == "@"  # codes typed as text keep leading zeros
     assert _data_dv(ws, "学校名称").type is None  # free text: a message, no rule
     ws = base["在校生"]
@@ -417,7 +419,8 @@ def test_helper_sheets_and_side_columns_give_no_data_quality_line(blank, tmp_pat
     root = _copy(blank, tmp_path / "county")
     path = root / PERIOD / "学校基本情况.xlsx"
     wb = load_workbook(path)
-    wb["学校名录"].append(["2104210001", "甲小学", "甲镇", "镇区", "小学", "公办", "否", "否", "否", None])
+    wb["学校名录"].append(["2104210001", "甲小学", "甲镇", "镇区", "小学", "公办", "县级教育部门", "否", "否", "否",
+                         None])
     wb["在校生"].append(["2104210001", "甲小学", None, 40, 41, 42, 43, 44, None])  # 六年级 unknown
     wb.save(path)
     staff = root / PERIOD / "教职工花名册.xlsx"

@@ -102,7 +102,8 @@ def test_write_parquet_and_csv(tmp_path):
     back = pd.read_parquet(tmp_path / "verdict.parquet")
     assert list(back["code"])[:2] == ["L1", "L2"] and len(back) == 32
     assert not list(tmp_path.glob("**/*.tmp"))                    # no temporary files left
-    assert len(paths) == 2 * (3 + len(res.details))
+    # units, cv, verdict, figures, unit_profile and each detail table, each as parquet + CSV
+    assert len(paths) == 2 * (5 + len(res.details))
 
 
 def test_evaluate_end_to_end_on_a_tiny_county():

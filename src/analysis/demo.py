@@ -32,7 +32,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from analysis.config.county import county_yaml_text
+from analysis.config.county import NARRATIVE_DIR, county_yaml_text
 from analysis.paths import DEMO_RAW_DIR
 from analysis.schemas import TYPE_GRADES, stage_of_grade
 
@@ -76,6 +76,11 @@ class DemoSchool:
     l6: tuple[float, float, float] = (1.4, 1.4, 1.5)
     l7: tuple[float, float, float] = (1.3, 1.3, 1.4)
     has_gym: bool = False
+
+    @property
+    def base(self) -> str:
+        """The key of the demo school this one copies (its own key for the 35 originals)."""
+        return self.key.split("-")[0]
 
 
 P = tuple(range(1, 7))
@@ -141,17 +146,77 @@ SCHOOLS: list[DemoSchool] = [
     DemoSchool("ttcx", "汤图乡英额门村小学", "汤图乡", "乡村", "小学", P, 12, -0.07, village=True),
 ]
 
-#: each school's place in SCHOOLS (its code and planted cases), by key: a region county's schools
-#: are copies with other resource profiles
-_INDEX = {s.key: i for i, s in enumerate(SCHOOLS)}
-
 # Standards used only to size the demo's resources (the engine reads standards.yaml).
 _STD = {"L4": {"小学": 4.5, "初中": 5.8}, "L5": {"小学": 7.5, "初中": 10.2},
         "L6": {"小学": 2000, "初中": 2500}, "L7": {"小学": 2.3, "初中": 2.4}}
 
 
+#: the most schools a demo county can have: codes 2104210001 … 2104219999
+MAX_SCHOOLS = 9999
+
+
 def _code(i: int) -> str:
-    return f"21042100{i + 1:02d}"
+    """The 10-digit 学校标识码 of the i-th school (2104210001 …; up to 9 999 schools)."""
+    return f"210421{i + 1:04d}"
+
+
+# Town names of the copies of a large county (write_demo(n_schools > 35)): each round of copies
+# gets 8 new towns, one per original town (a 镇 stays a 镇, a 乡 a 乡).
+_TOWN_FIRST = "东西南北新大小高长青白红黄金清太"
+_TOWN_SECOND = "河山岭沟岗堡台甸营屯"
+
+
+def _copy_town(town: str, k: int) -> str:
+    """The town of round ``k`` (1, 2, …) standing for the original ``town``."""
+    j = (k - 1) * len(TOWNS) + TOWNS.index(town)
+    stem = _TOWN_FIRST[j % len(_TOWN_FIRST)] + _TOWN_SECOND[(j // len(_TOWN_FIRST)) % len(_TOWN_SECOND)]
+    rounds = j // (len(_TOWN_FIRST) * len(_TOWN_SECOND))
+    return stem + (str(rounds + 1) if rounds else "") + town[-1]
+
+
+def _copy(s: DemoSchool, k: int, rng: np.random.Generator) -> DemoSchool:
+    """Copy ``k`` of the demo school ``s``: a new town (and name), its size scaled by a factor in
+    [0.6, 1.4], its yearly trend shifted a little and its resource multipliers scaled by one
+    factor ~ N(1, 0.05) of the school (the same in every period, so the copy stays consistent)."""
+    town = _copy_town(s.town, k)
+    stem, new_stem = s.town[:-1], town[:-1]
+    if s.town in s.name:
+        name = s.name.replace(s.town, town)
+    elif stem in s.name:
+        name = s.name.replace(stem, new_stem)
+    else:  # 抚顺县特殊教育学校 → 抚顺县东河特殊教育学校
+        name = s.name.replace(COUNTY, COUNTY + new_stem, 1)
+    size = float(rng.uniform(0.6, 1.4))
+    trend = float(s.trend + rng.normal(0, 0.01))
+    res = float(np.clip(rng.normal(1.0, 0.05), 0.85, 1.15))
+
+    def vary(m: tuple[float, float, float]) -> tuple[float, float, float]:
+        return tuple(round(x * res, 4) for x in m)
+
+    return replace(s, key=f"{s.key}-{k}", name=name, town=town, per_grade=round(s.per_grade * size, 2),
+                   trend=round(trend, 4), parent=None if s.parent is None else f"{s.parent}-{k}",
+                   l3=vary(s.l3), l4=vary(s.l4), l5=vary(s.l5), l6=vary(s.l6), l7=vary(s.l7))
+
+
+def county_schools(n_schools: int | None = None, seed: int = DEFAULT_SEED) -> list[DemoSchool]:
+    """The schools of a demo county of ``n_schools`` (None: the 35 of :data:`SCHOOLS`).
+
+    Up to 35: the first n of :data:`SCHOOLS`. Beyond: :data:`SCHOOLS`, then rounds of copies of
+    all 35 (round k in 8 new towns, campuses under the copy of their parent school) until there
+    are n; every copy is varied by :func:`_copy` from ``seed``. A campus whose parent is not kept
+    is dropped (so a county may have one school fewer than asked)."""
+    n = len(SCHOOLS) if n_schools is None else int(n_schools)
+    if not 1 <= n <= MAX_SCHOOLS:
+        raise ValueError(f"n_schools 须为 1 到 {MAX_SCHOOLS} 的整数（10 位学校标识码）/ n_schools must be an "
+                         f"integer from 1 to {MAX_SCHOOLS} (10-digit school codes), got {n_schools!r}")
+    pool = list(SCHOOLS[:n])
+    rng = np.random.default_rng([seed, 15])
+    k = 0
+    while len(pool) < n:
+        k += 1
+        pool += [_copy(s, k, rng) for s in SCHOOLS][: n - len(pool)]
+    keys = {s.key for s in pool}
+    return [s for s in pool if s.parent is None or s.parent in keys]
 
 
 def _fw(text: str) -> str:
@@ -168,7 +233,12 @@ class _County:
         self.situation = situation
         self.t = int(period) - 2019
         self.rng = np.random.default_rng([seed, int(period)])
-        self.codes = {s.key: _code(_INDEX[s.key]) for s in schools}
+        # a school's position in the county (its code; the originals keep theirs)
+        self.pos = {s.key: i for i, s in enumerate(schools)}
+        self.codes = {s.key: _code(self.pos[s.key]) for s in schools}
+        self.towns = list(dict.fromkeys([*TOWNS, *(s.town for s in schools)]))
+        # county-level counts scale with the county (1 for the 35-school demo and smaller)
+        self.scale = max(1.0, len(schools) / len(SCHOOLS))
         self.enrol: dict[str, dict[int, int]] = {}
         for s in schools:
             base = s.per_grade * (1 + s.trend) ** self.t
@@ -196,19 +266,13 @@ class _County:
         and still short in 2021 in a region county that fails on guarantee indicators."""
         return (5200.0, 5600.0, 5500.0 if self.situation == "guarantee" else 6300.0)[self.t]
 
-    def _disabled_school_age(self, sp_students: int) -> float:
-        """适龄残疾儿童少年数: the bundled demo's fixed figures; a region county's 2021 figure is set so
-        that 97% of them are enrolled (its special school's pupils vary with the seed)."""
-        if self.situation == "demo" or self.t < 2:
-            return (150.0, 152.0, 156.0)[self.t]
-        return float(math.ceil((sp_students + 66 + 12) / 0.97))
-
     def school_list(self) -> list[list]:
         rows = []
-        for s in sorted(self.schools, key=lambda s: TOWNS.index(s.town)):
+        for s in sorted(self.schools, key=lambda s: self.towns.index(s.town)):
             rows.append([
                 self.codes[s.key], s.name, s.town, s.urban_rural, s.school_type,
-                "公办" if s.public else "民办", "是" if s.boarding else "否",
+                "公办" if s.public else "民办", "县级教育部门" if s.public else "民办",
+                "是" if s.boarding else "否",
                 "是" if s.village else "否", "是" if s.parent else "否",
                 self.codes[s.parent] if s.parent and s.parent in self.codes else None,
             ])
@@ -230,9 +294,9 @@ class _County:
         for s in self.schools:
             for g, n in sorted(self.enrol[s.key].items()):
                 cap = 45 if g <= 6 else 50
-                if s.key == "swzx" and self.t < 2 and g in (1, 2, 3):
+                if s.base == "swzx" and self.t < 2 and g in (1, 2, 3):
                     k = 3  # planted oversize classes (150 pupils in 3 classes)
-                elif s.key == "swcz" and self.t < 2 and g == 7:
+                elif s.base == "swcz" and self.t < 2 and g == 7:
                     k = max(1, n // 52)
                 else:
                     k = max(1, math.ceil(n / (cap - 8)))
@@ -352,14 +416,14 @@ class _County:
             need = max(1, math.ceil(n_classes.get(code, 1) / 12)) + spare
             for room, area in (("音乐", 98.0), ("美术", 92.0)):
                 k = need
-                year = 2012 + _INDEX[s.key] % 8
-                if s.key == "swzx" and self.t < 2:
+                year = 2012 + self.pos[s.key] % 8
+                if s.base == "swzx" and self.t < 2:
                     k = need - 1  # one music/art room short until 2021
-                if s.key in ("jbjy", "xhzx") and room == "美术" and self.t < 2:
+                if s.base in ("jbjy", "xhzx") and room == "美术" and self.t < 2:
                     k = 0  # no art room until 2021
                 for j in range(k):
                     a = area
-                    if s.key == "mqzx" and room == "美术" and not spare:
+                    if s.base == "mqzx" and room == "美术" and not spare:
                         a, year = 80.0, 2019  # too small, built after 2017: fails every year
                     rows.append([code, room, a + j, year])
         return rows
@@ -372,12 +436,12 @@ class _County:
             funds = prim * NORM["小学"] + jun * NORM["初中"]
             if (s.village or s.school_type == "教学点") and prim + jun < 100:
                 funds = 100 * NORM["小学"]
-                if s.key == "hadc" and self.t < 2:
+                if s.base == "hadc" and self.t < 2:
                     funds = 60 * NORM["小学"]  # underfunded small village school until 2021
             if s.school_type == "特殊教育学校":
                 funds = self._special_funds() * (prim + jun)
             budget = round(funds * 1.15, 0)
-            share = 0.06 if not (self.t < 2 and _INDEX[s.key] % 7 == 2) else 0.035
+            share = 0.06 if not (self.t < 2 and self.pos[s.key] % 7 == 2) else 0.035
             rows.append([self.codes[s.key], s.name, round(funds, 0), budget,
                          round(budget * share, 0)])
         return rows
@@ -390,7 +454,7 @@ class _County:
                 if n is None or s.parent:
                     continue
                 inside = n
-                if s.key == "swcz" and self.t < 2:
+                if s.base == "swcz" and self.t < 2:
                     inside = int(n * 0.93)
                 rows.append([self.codes[s.key], st, n, inside])
         return rows
@@ -416,7 +480,7 @@ class _County:
         for s in self.schools:
             if s.parent:
                 continue
-            i = _INDEX[s.key]
+            i = self.pos[s.key]
             weak = self.t < 2 and i % 6 == 4
             rows.append([self.codes[s.key], "是", "否" if weak and self.t == 0 else "是",
                          "合格" if weak else "良好", "优秀" if i % 3 == 0 else "良好",
@@ -432,7 +496,7 @@ class _County:
                 if not 1 <= g <= 9:
                     continue
                 if g <= 2:
-                    minutes = 10.0 if (s.key == "swzx" and self.t < 2) else 0.0
+                    minutes = 10.0 if (s.base == "swzx" and self.t < 2) else 0.0
                 elif g <= 6:
                     minutes = round(float(self.rng.uniform(35, 58)), 1)
                 else:
@@ -474,7 +538,9 @@ class _County:
                 rest = n - sat - fairly
                 neutral = int(round(rest * 0.6))
                 low = int(round(rest * 0.3))
-                rows.append([kind, group, sat, fairly, neutral, low, rest - neutral - low])
+                # questionnaires issued: about 5% more than came back valid; none for field visits
+                issued = n + math.ceil(n * 0.05) if kind == "问卷调查" else None
+                rows.append([kind, group, sat, fairly, neutral, low, rest - neutral - low, issued])
         return rows
 
     def county_items(self) -> list[list]:
@@ -483,6 +549,18 @@ class _County:
         sp_students = sum(self.students(s.key) for s in special)
         sp_funds = sum(self._special_funds() * self.students(s.key) for s in special)
         g7 = sum(self.enrol[s.key].get(7, 0) for s in self.schools)
+        k = self.scale  # a large county (copies) has proportionally more of every county count
+
+        def n(x: float) -> float:
+            return float(round(x * k))
+
+        regular, home = n((60, 62, 66)[t]), n((8, 10, 12)[t])
+        enrolled = sp_students + regular + home
+        # the demo's rate of enrolled disabled children, 92.7% / 96.7% / 96.8% (see below)
+        school_age = (150.0, 152.0, 156.0)[t] if k == 1 else float(round(enrolled / (0.927, 0.967, 0.968)[t]))
+        if self.situation != "demo" and t >= 2:
+            # a region county's special school's pupils vary with its seed: 97% enrolled in 2021
+            school_age = float(math.ceil(enrolled / 0.97))
         yes = "是"
         att = [
             ["G1_layout", "规划布局合理（认定）", None, None, yes, "《抚顺县义务教育学校布局规划（2019—2025）》"],
@@ -504,21 +582,24 @@ class _County:
              (78000.0, 86000.0, 88200.0 if self.situation == "guarantee" else 90500.0)[t], "元"],
             ["civil_servant_avg_pay", "当地公务员年平均工资收入", (81000.0, 85500.0, 89800.0)[t], "元"],
             ["quota_total_places", "优质高中招生总名额", self.quota_total(), "个"],
-            ["migrant_eligible", "符合条件的随迁子女数", 420.0, "人"],
+            ["migrant_eligible", "符合条件的随迁子女数", n(420), "人"],
             ["migrant_in_public_or_bought", "在公办学校和政府购买服务的民办学校就读的随迁子女数",
-             float(round(420 * (0.82, 0.88, 0.92)[t])), "人"],
+             float(round(n(420) * (0.82, 0.88, 0.92)[t])), "人"],
+            ["migrant_in_public", "其中：在公办学校就读的随迁子女数",
+             float(round(n(420) * (0.82, 0.88, 0.92)[t])) - n((20, 22, 24)[t]), "人"],
+            ["migrant_in_bought", "其中：在政府购买服务的民办学校就读的随迁子女数", n((20, 22, 24)[t]), "人"],
             ["retention_grade7_3y_ago", "三年前初一年级在校生数", float(round(g7 * 1.08)), "人"],
             ["retention_graduates", "本年初中毕业生数",
              float(round(g7 * 1.08 * (0.925, 0.955, 0.968)[t])), "人"],
-            ["retention_transfer_in", "三年内转入人数", 12.0, "人"],
-            ["retention_transfer_out", "三年内转出人数", 15.0, "人"],
+            ["retention_transfer_in", "三年内转入人数", n(12), "人"],
+            ["retention_transfer_out", "三年内转出人数", n(15), "人"],
             ["retention_deaths", "三年内死亡人数", 1.0, "人"],
             # enrolled ≤ school-age every year: 2019 (71+60+8)/150 = 92.7% (fails 95%),
             # 2020 (75+62+10)/152 = 96.7%, 2021 (73+66+12)/156 = 96.8%
-            ["disabled_school_age", "适龄残疾儿童少年数", self._disabled_school_age(sp_students), "人"],
+            ["disabled_school_age", "适龄残疾儿童少年数", school_age, "人"],
             ["disabled_enrolled_special", "特殊教育学校就读", float(sp_students), "人"],
-            ["disabled_enrolled_regular", "随班就读", float((60, 62, 66)[t]), "人"],
-            ["disabled_enrolled_home", "送教上门", float((8, 10, 12)[t]), "人"],
+            ["disabled_enrolled_regular", "随班就读", regular, "人"],
+            ["disabled_enrolled_home", "送教上门", home, "人"],
         ]
         return att + [[c, label, v, u, None, None] for c, label, v, u in nums]
 
@@ -526,7 +607,7 @@ class _County:
 # ---------------------------------------------------------------------------- workbook layout
 SHEET_HEADERS: dict[tuple[str, str], list[str]] = {
     ("学校基本情况", "学校名录"): ["学校标识码", "学校名称", "所在乡镇", "城乡分类", "办学类型",
-                                   "办学性质", "寄宿制学校", "村小学", "不计校数", "所属学校标识码"],
+                                   "办学性质", "举办者类型", "寄宿制学校", "村小学", "不计校数", "所属学校标识码"],
     ("学校基本情况", "在校生"): ["学校标识码", "学校名称", *GRADE_HEADERS, "合计"],
     ("学校基本情况", "班级"): ["学校标识码", "班级编号", "年级", "班额"],
     ("教职工花名册", "教职工"): ["教师编号", "学校标识码", "任教学段", "最高学历", "任教学科",
@@ -547,7 +628,7 @@ SHEET_HEADERS: dict[tuple[str, str], list[str]] = {
     ("督导与质量", "质量监测"): ["监测学科", "监测年级", "学业水平等级", "校际差异率"],
     ("督导与质量", "监测成绩"): ["学生编号", "学校标识码", "学科", "年级", "成绩"],
     ("社会认可度调查", "调查结果"): ["调查方式", "调查对象", "满意", "比较满意", "一般", "不太满意",
-                                     "不满意"],
+                                     "不满意", "问卷发放数"],
     ("县级数据", "县级数据项"): ["数据项代码", "数据项名称", "数值", "单位", "认定", "佐证材料"],
 }
 
@@ -683,21 +764,57 @@ def _total_row(headers: list[str], rows: list[list]) -> list:
     return out
 
 
-def demo_facts(periods, plant_mess: bool = True) -> dict[str, dict[str, float]]:
+def demo_facts(periods, plant_mess: bool = True, schools: list[DemoSchool] | None = None) -> dict[str, dict[str, float]]:
     """表Ⅰ's county facts of the demo county (invented, like all demo data): a slow growth per
-    year. With ``plant_mess`` the first period leaves 农民年人均纯收入 blank (a missing fact)."""
+    year. With ``plant_mess`` the first period leaves 农民年人均纯收入 blank (a missing fact).
+    A large county (``schools`` more than the 35 of the demo) has its own number of towns and
+    proportionally more people and villages."""
+    scale = max(1.0, len(schools) / len(SCHOOLS)) if schools else 1.0
+    towns = len({s.town for s in schools}) if scale > 1 else 8
     out = {}
     for i, period in enumerate(periods):
         k = int(str(period)[:4]) - 2019
         out[period] = {
-            "population": round(20.57 - 0.11 * k, 2), "agricultural_population": round(13.86 - 0.21 * k, 2),
-            "towns": 8, "villages": 104, "gdp_per_capita": 41250 + 1830 * k,
+            "population": round((20.57 - 0.11 * k) * scale, 2),
+            "agricultural_population": round((13.86 - 0.21 * k) * scale, 2),
+            "towns": towns, "villages": round(104 * scale), "gdp_per_capita": 41250 + 1830 * k,
             "fiscal_revenue_per_capita": 3820 + 140 * k, "rural_income_per_capita": 15630 + 910 * k,
             "urban_income_per_capita": 28450 + 1240 * k,
         }
         if plant_mess and i == 0:
             del out[period]["rural_income_per_capita"]
     return out
+
+
+#: the demo county's own report sections (short samples, bannered as sample text); they cite the
+#: period's figures by name ({{ 名称 }}, docs/narrative.md), so each period's report fills its own
+_SAMPLE = "> **示例文字，非真实情况**。以下为示例县的示例文字，供县教育局撰写本节时参照。\n\n"
+NARRATIVE: dict[str, str] = {
+    "基本情况": _SAMPLE + (
+        "{{ 县名 }}位于辽宁省东部，辖 8 个乡镇。全县共有小学 {{ 小学学校数 }} 所、九年一贯制学校\n"
+        "{{ 九年一贯制学校数 }} 所、初中 {{ 初中学校数 }} 所、完全中学 {{ 完全中学学校数 }} 所，小学教学点\n"
+        "{{ 教学点数 }} 个，特殊教育学校 {{ 特殊教育学校数 }} 所；普通中小学义务教育阶段在校生\n"
+        "{{ 在校生总数 }} 人，专任教师 {{ 专任教师总数 }} 人。\n"),
+    "主要做法和成效": _SAMPLE + (
+        "一是补足音体美教师。通过招聘、交流轮岗和走教，小学每百名学生拥有体育、艺术专任教师数的差异系数\n"
+        "为 {{ L3.小学.差异系数 }}，初中为 {{ L3.初中.差异系数 }}。\n\n"
+        "二是推进教师交流轮岗。本年度交流轮岗教师 {{ G11.交流轮岗教师数 }} 名，占符合条件教师的\n"
+        "{{ G11.交流轮岗比例 }}。\n\n"
+        "三是提高社会认可度。问卷调查结果为：{{ S1.结果 }}。\n"),
+    "存在问题": _SAMPLE + (
+        "部分乡村学校音乐、美术专用教室面积不足，个别学校的体育运动场馆面积仍低于标准。\n"),
+    "下一步打算": _SAMPLE + (
+        "- 按整改方案，在申报前补齐专用教室和运动场馆的缺口；\n"
+        "- 继续落实教师交流轮岗，巩固音体美教师配备成果。\n"),
+}
+
+
+def write_narrative(root: Path) -> None:
+    """The demo county's sample sections in ``root/narrative/`` (UTF-8, LF line ends)."""
+    folder = Path(root) / NARRATIVE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in NARRATIVE.items():
+        (folder / f"{name}.md").write_bytes(text.encode("utf-8"))
 
 
 #: the situations a region's demo counties take in turn (示例县1, 2, 3, … by :func:`write_demo_region`)
@@ -735,22 +852,22 @@ def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
                situation: str = "demo") -> Path:
     """Write the demo county's raw workbooks under ``root`` and return ``root``.
 
-    ``root/county.yaml`` and ``root/<period>/<workbook>.xlsx``. ``n_schools`` keeps only the
-    first n schools of :data:`SCHOOLS` (a campus whose parent is dropped is dropped too).
-    ``plant_mess=False`` leaves out the planted data problems (duplicate school, blank cell,
-    full-width digits, padded name, merged cells and total rows), for a county with nothing to
-    correct. ``county`` names the county (county.yaml and the workbooks' titles); ``situation``
-    (one of :data:`SITUATIONS`) is what the county passes or fails in 2021. Always ``demo: true``.
+    ``root/county.yaml``, ``root/narrative/<section>.md`` (sample sections) and
+    ``root/<period>/<workbook>.xlsx``. ``n_schools`` up to 35 keeps
+    only the first n schools of :data:`SCHOOLS`; more than 35 gives a large county whose extra
+    schools are varied copies of the 35 (:func:`county_schools`), each the same school in every
+    table and period. ``plant_mess=False`` leaves out the planted data problems (duplicate
+    school, blank cell, full-width digits, padded name, merged cells and total rows), for a
+    county with nothing to correct.
     """
     root = Path(root)
-    schools = SCHOOLS if n_schools is None else SCHOOLS[:n_schools]
-    keys = {s.key for s in schools}
-    schools = [s for s in schools if s.parent is None or s.parent in keys]
-    schools = _situation_schools(schools, situation)
+    schools = _situation_schools(county_schools(n_schools, seed), situation)
     root.mkdir(parents=True, exist_ok=True)
     periods = tuple(str(p) for p in periods)
     (root / "county.yaml").write_text(
-        county_yaml_text(county, periods, demo=True, facts=demo_facts(periods, plant_mess)), encoding="utf-8")
+        county_yaml_text(county, periods, demo=True, facts=demo_facts(periods, plant_mess, schools)),
+        encoding="utf-8")
+    write_narrative(root)
     for period in periods:
         data = _County(schools, period, seed, situation)
         sheets = _sheet_rows(data)
@@ -793,54 +910,71 @@ def write_demo_region(root: Path, n_counties: int, periods=PERIODS, seed: int = 
     out = []
     for k in range(1, n_counties + 1):
         name = region_county_name(k)
+        situation = SITUATIONS[(k - 1) % len(SITUATIONS)]
         out.append(write_demo(root / name, periods, seed + k, n_schools, plant_mess=k % 2 == 1, county=name,
-                              situation=SITUATIONS[(k - 1) % len(SITUATIONS)]))
+                              situation=situation))
         if log is not None:
-            log(f"  {k}/{n_counties} {name}（{SITUATION_NAMES[SITUATIONS[(k - 1) % len(SITUATIONS)]]}）")
+            log(f"  {k}/{n_counties} {name}（{SITUATION_NAMES[situation]}）")
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.demo``: the bundled demo county (data/raw/demo); ``--counties N --out DIR``:
-    a demo region of N counties (示例县1…N) in DIR."""
+    """``python -m analysis.demo [--schools N] [--out DIR]``: the demo county's workbooks;
+    ``--counties N --out DIR``: a demo region of N counties (示例县1…N) in DIR."""
     ap = argparse.ArgumentParser(
         prog="python -m analysis.demo",
-        description="写出示例数据（非真实统计）。不带参数：重写 data/raw/demo；--counties N --out DIR：写出 N 个示例县 / "
-        "write demo data (not real statistics): data/raw/demo, or a region of N demo counties")
-    ap.add_argument("--counties", type=int, metavar="N", help="示例县个数 / number of demo counties")
-    ap.add_argument("--out", metavar="DIR", help="示例地区的文件夹（每县一个子文件夹） / the region's folder")
-    ap.add_argument("--period", action="append", default=[], metavar="YYYY",
-                    help="报告期（可重复，默认 2019、2020、2021） / periods, repeatable (default 2019–2021)")
-    ap.add_argument("--schools", type=int, metavar="N", help="每县学校数（默认 35） / schools per county")
+        description="写出示例县的原始工作簿（示例数据，非真实统计）；--counties N --out DIR：写出 N 个示例县 / "
+        "write the demo county's raw workbooks (not real statistics); --counties N --out DIR: a region of N demo counties")
+    ap.add_argument("--counties", type=int, default=None, metavar="N",
+                    help="示例县个数：在 --out 中写出 示例县1…N（有的达标，有的差异系数或政府保障程度未达标） / "
+                    "number of demo counties written into --out (some pass, some fail on CVs or guarantee indicators)")
+    ap.add_argument("--schools", type=int, default=None, metavar="N",
+                    help="学校数；超过 35 所时复制并变化示例学校 / number of schools (more than 35: "
+                         "varied copies of the demo schools); default: the 35 of the demo")
+    ap.add_argument("--out", default=None, metavar="DIR",
+                    help=f"输出文件夹 / output folder (default {DEMO_RAW_DIR}; with --schools: "
+                         "data/raw/demo_<N>)")
+    ap.add_argument("--periods", nargs="+", default=list(PERIODS), help="期次 / periods (default 2019 2020 2021)")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = ap.parse_args(argv)
-    if args.counties is None:
-        if args.out:
-            ap.error("--out 需与 --counties 同用 / --out goes with --counties")
-        write_demo(DEMO_RAW_DIR)
-        total = sum(p.stat().st_size for p in DEMO_RAW_DIR.rglob("*.xlsx"))
-        print(f"示例数据已写入 / demo data written: {DEMO_RAW_DIR} ({total / 1024:.0f} KB)")
-        return 0
+    if args.schools is not None and not 1 <= args.schools <= MAX_SCHOOLS:
+        ap.error(f"--schools 须为 1 到 {MAX_SCHOOLS} 的整数 / --schools must be from 1 to {MAX_SCHOOLS}")
+    if args.counties is not None:
+        return _main_region(ap, args)
+    if args.out:
+        out = Path(args.out)
+    elif args.schools is None:
+        out = DEMO_RAW_DIR
+    else:  # never overwrite the bundled demo with another county
+        out = DEMO_RAW_DIR.parent / f"demo_{args.schools}"
+    write_demo(out, periods=args.periods, seed=args.seed, n_schools=args.schools)
+    total = sum(p.stat().st_size for p in out.rglob("*.xlsx"))
+    n = len(county_schools(args.schools, args.seed))
+    print(f"示例数据已写入 / demo data written: {out} ({n} 所学校 / schools, {total / 1024:.0f} KB)")
+    return 0
+
+
+def _main_region(ap: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if not args.out or args.counties < 1:
         ap.error("--counties N（N ≥ 1）须与 --out DIR 同用 / --counties N (N >= 1) needs --out DIR")
     out = Path(args.out).resolve()
     if out == DEMO_RAW_DIR.resolve() or DEMO_RAW_DIR.resolve() in out.parents:
         ap.error(f"不能写入内置示例数据目录 {out} / the bundled demo folder is not written")
-    periods = tuple(args.period) or PERIODS
-    bad = [p for p in periods if not (p.isdigit() and len(p) == 4 and 2019 <= int(p) <= 2021)]
+    bad = [p for p in args.periods if not (p.isdigit() and len(p) == 4 and 2019 <= int(p) <= 2021)]
     if bad:
         ap.error(f"示例数据只有 2019–2021 年：{', '.join(bad)} / the demo covers 2019–2021 only")
-    existing = [region_county_name(k) for k in range(1, args.counties + 1)
-                if (out / region_county_name(k)).exists()]
+    existing = [region_county_name(k) for k in range(1, args.counties + 1) if (out / region_county_name(k)).exists()]
     if existing:
         print(f"错误 / ERROR: {out} 中已有 {'、'.join(existing[:5])}{'…' if len(existing) > 5 else ''}，未覆盖 / "
               "already there, not overwritten", file=sys.stderr)
         return 2
     print(f"写出 {args.counties} 个示例县（示例数据，非真实统计） / writing {args.counties} demo counties: {out}",
           flush=True)
-    write_demo_region(out, args.counties, periods, n_schools=args.schools, log=lambda line: print(line, flush=True))
+    write_demo_region(out, args.counties, tuple(args.periods), seed=args.seed, n_schools=args.schools,
+                      log=lambda line: print(line, flush=True))
     print(f"完成 / done: {out}", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

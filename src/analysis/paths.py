@@ -32,6 +32,7 @@ REPORTS_DIR = ROOT / "reports"
 CONFIG_DIR = PACKAGE_DIR / "config"
 STANDARDS_FILE = CONFIG_DIR / "standards.yaml"
 COSTS_FILE = CONFIG_DIR / "costs.yaml"
+REPORTING_FILE = CONFIG_DIR / "reporting.yaml"
 SCENARIO_DIR = CONFIG_DIR / "scenarios"
 
 

@@ -36,6 +36,11 @@ RATINGS = ["优秀", "良好", "合格", "不合格"]
 ROOM_TYPES = ["音乐", "美术"]
 SATISFACTION_LEVELS = ["满意", "比较满意", "一般", "不太满意", "不满意"]
 SURVEY_KINDS = ["问卷调查", "实地走访"]
+#: 举办者类型 of the national form's 表Ⅱ-2 and its code (the form's note 2: 中央教育部门 = 1 … 民办 = 10)
+SPONSOR_TYPES: dict[str, int] = {
+    "中央教育部门": 1, "中央其他部门": 2, "省级教育部门": 3, "省级其他部门": 4, "地级教育部门": 5,
+    "地级其他部门": 6, "县级教育部门": 7, "县级其他部门": 8, "地方企业": 9, "民办": 10,
+}
 RESPONDENT_GROUPS = ["学生", "家长", "教师", "校长", "人大代表", "政协委员", "其他群众"]
 #: the resource indicators' codes (L1 … L7), from the standards file: the columns of ``units``
 RESOURCE_CODES = resource_codes()
@@ -109,6 +114,9 @@ class Col:
     le: float | None = None
     unique: bool = False
     soft_max: float | None = None
+    #: a column added after the first release: a frame without it still validates (cleaning always
+    #: writes it; hand-made frames and older processed folders may lack it, read as missing)
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,8 @@ TABLES: dict[str, Table] = {
             "urban_rural": Col("str", "城乡分类", isin=URBAN_RURAL),
             "school_type": Col("str", "办学类型", isin=SCHOOL_TYPES),
             "is_public": Col("bool", "公办（否 = 民办）"),
+            "sponsor_type": Col("str", "举办者类型（申报表Ⅱ-2 按代码 1–10 填写；空 = 未提供）", nullable=True,
+                                isin=list(SPONSOR_TYPES), optional=True),
             "is_boarding": Col("bool", "寄宿制学校"),
             "is_village_school": Col("bool", "村小学（用于“不足100人按100人核定公用经费”）"),
             "merged_campuses": Col("str", "并入的不计校数校区代码，以“、”分隔", nullable=True),
@@ -309,6 +319,8 @@ TABLES: dict[str, Table] = {
             "group": Col("str", "调查对象", isin=RESPONDENT_GROUPS),
             **{level: Col("int", f"“{level}”人数", nullable=True, ge=0, soft_max=1_000_000)
                for level in SATISFACTION_LEVELS},
+            "issued": Col("int", "问卷发放数（问卷调查；空 = 未提供，实地走访不填）", nullable=True, ge=0,
+                          soft_max=1_000_000, optional=True),
         },
         unique=["survey_kind", "group"],
     ),
@@ -393,6 +405,28 @@ TABLES: dict[str, Table] = {
         },
         unique=["stage", "indicator"],
     ),
+    "unit_profile": Table(
+        "评估单位的申报表Ⅱ-2 信息（举办者类型、年级数、班级数）：与 units 同序，每校每学段一行。",
+        {
+            "school_code": Col("str", "学校标识码"),
+            "stage": Col("str", "学段", isin=STAGES),
+            "sponsor_type": Col("str", "举办者类型", nullable=True, isin=list(SPONSOR_TYPES)),
+            "sponsor_code": Col("int", "举办者类型代码（1–10）", nullable=True, ge=1, le=10),
+            "grades": Col("int", "年级数（有学生的年级；有年级人数不详时为空）", nullable=True, ge=0),
+            "classes": Col("int", "班级数（空 = 该校该学段没有班级记录）", nullable=True, ge=0),
+        },
+        unique=["school_code", "stage"],
+    ),
+    "figures": Table(
+        "申报表所需的数（表Ⅰ、表Ⅱ-2 注、表Ⅳ和表Ⅴ的填空）：每个名称一行；叙述章节可按名称引用。",
+        {
+            "name": Col("str", "名称（如 在校生总数、G4.小学超规模数）", unique=True),
+            "value": Col("float", "数值（空 = 缺少输入，不按 0 计）", nullable=True),
+            "kind": Col("str", "类型：count 人数/个数（整数）、ratio 比例（一位小数的百分数）、money 元（整数）",
+                        isin=["count", "ratio", "money"]),
+        },
+        unique=["name"],
+    ),
     "verdict": Table(
         "32项指标评估结果：每项一行。",
         {
@@ -449,6 +483,9 @@ COUNTY_ITEM_SPECS: dict[str, CountyItem] = {
     "migrant_eligible": CountyItem("符合条件的随迁子女数（人）", "人", soft_max=1_000_000),
     "migrant_in_public_or_bought": CountyItem(
         "在公办学校和政府购买服务的民办学校就读的随迁子女数（人）", "人", soft_max=1_000_000),
+    "migrant_in_public": CountyItem("其中：在公办学校就读的随迁子女数（人）", "人", soft_max=1_000_000),
+    "migrant_in_bought": CountyItem("其中：在政府购买服务的民办学校就读的随迁子女数（人）", "人",
+                                    soft_max=1_000_000),
     "retention_grade7_3y_ago": CountyItem("三年前初一年级在校生数（人）", "人", soft_max=200_000),
     "retention_graduates": CountyItem("本年初中毕业生数（人）", "人", soft_max=200_000),
     "retention_transfer_in": CountyItem("三年内转入人数（人）", "人", soft_max=200_000),
@@ -477,6 +514,13 @@ class PartWhole:
     part: tuple[str, ...]
     whole: str
     text: str
+    #: the values read as missing on a breach (default: every value involved); a rule about an
+    #: ancillary count clears only that count, not the values an indicator is judged on
+    clear: tuple[str, ...] | None = None
+
+    @property
+    def cleared(self) -> tuple[str, ...]:
+        return self.clear if self.clear is not None else (*self.part, self.whole)
 
 
 CROSS_RULES: tuple[PartWhole, ...] = (
@@ -503,6 +547,12 @@ CROSS_RULES: tuple[PartWhole, ...] = (
     PartWhole("county_items", ("migrant_in_public_or_bought",), "migrant_eligible",
               "在公办及购买学位就读的随迁子女不能多于符合条件的随迁子女数 / served migrant "
               "children cannot exceed the eligible count"),
+    PartWhole("county_items", ("migrant_in_public", "migrant_in_bought"), "migrant_in_public_or_bought",
+              "在公办学校和在购买服务的民办学校就读的随迁子女之和不能多于两者合计 / the two parts cannot "
+              "exceed their total", clear=("migrant_in_public", "migrant_in_bought")),
+    PartWhole("satisfaction", tuple(SATISFACTION_LEVELS), "issued",
+              "回收的有效问卷（各满意度等级人数之和）不能多于问卷发放数 / valid questionnaires cannot "
+              "exceed those issued", clear=("issued",)),
 )
 
 
@@ -524,6 +574,7 @@ def schema(name: str) -> pa.DataFrameSchema:
             nullable=col.nullable,
             unique=col.unique,
             coerce=True,
+            required=not col.optional,
             description=col.doc,
         )
     return pa.DataFrameSchema(

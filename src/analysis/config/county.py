@@ -41,6 +41,8 @@ from analysis.errors import ConfigError
 
 #: the configuration file's name in the county's data folder
 COUNTY_FILE = "county.yaml"
+#: the folder of the county's own report sections (基本情况.md …), beside county.yaml
+NARRATIVE_DIR = "narrative"
 
 #: where an indicator's settings live in the standards file
 SECTIONS = {"L": ("resources", "indicators"), "G": ("guarantee",), "Q": ("quality",)}
@@ -74,6 +76,14 @@ def county_meta(data_dir: str | Path) -> dict:
     meta = model.model_dump(exclude_unset=True)
     meta["demo"] = model.demo
     return meta
+
+
+def narrative_files(data_dir: str | Path) -> list[Path]:
+    """The files of the county's ``narrative/`` folder (its report sections), in name order."""
+    folder = Path(data_dir) / NARRATIVE_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 def is_demo_data(data_dir: str | Path) -> bool:
@@ -231,5 +241,5 @@ def standards_for(data_dir: str | Path | None = None, standards_file: str | Path
     return standards
 
 
-__all__ = ["COUNTY_FILE", "FACTS", "county_facts", "county_meta", "county_yaml_text", "demo_flag", "format_errors",
+__all__ = ["COUNTY_FILE", "FACTS", "NARRATIVE_DIR", "narrative_files", "county_facts", "county_meta", "county_yaml_text", "demo_flag", "format_errors",
            "is_demo_data", "missing_facts", "override_path", "standards_for"]

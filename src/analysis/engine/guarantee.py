@@ -502,6 +502,10 @@ def g4(tables, standards) -> IndicatorResult:
                                          "excess", "status", "missing_input"]].reset_index(drop=True)
     res.status = combine_status(*s["status"].unique()) if len(s) else NO_DATA
     res.value = float(s["students"].max()) if s["students"].notna().any() else None
+    for t in limits:  # per type: a school of unknown size may be over the limit → unknown count
+        of_type = s[s["school_type"] == t]
+        res.extra[f"G4.{t}超规模数"] = (None if (of_type["status"] == NO_DATA).any()
+                                      else int((of_type["status"] == FAIL).sum()))
     res.value_text = f"最大规模 {fmt_int(res.value)} 人；超规模 {int((s['status'] == FAIL).sum())} 所"
     if (~known).any():
         res.value_text += f"；规模不详 {int((~known).sum())} 所"
@@ -587,6 +591,9 @@ def g5(tables, standards) -> IndicatorResult:
     over_rows = detail[detail["status"] == FAIL]
     n_over = int(over_rows["classes"].sum())
     nd = detail[detail["status"] == NO_DATA]
+    for st in limits:  # a class (or band) of unknown size, or a school without class rows, may be oversize
+        res.extra[f"G5.{st}超标班级数"] = (None if (nd["stage"] == st).any()
+                                         else int(over_rows.loc[over_rows["stage"] == st, "classes"].sum()))
     n_na_classes = int(nd["classes"].fillna(0).sum())
     n_no_rows = int(nd["classes"].isna().sum())
     if len(over_rows):
@@ -647,6 +654,7 @@ def g6(tables, standards) -> IndicatorResult:
     # under 100 for sure, or unknown (known grades below 100, some grade's count missing)
     s = s[s["known_total"].fillna(0) < n]
     if s.empty:
+        res.extra.update({"G6.学生数": 0, "G6.公用经费": 0})
         res.status, res.value_text = PASS, "无不足100人的村小学和教学点"
         res.evidence = "schools、enrolment 表"
         res.detail = pd.DataFrame(columns=["school_code", "school_name", "students", "public_funds_yuan",
@@ -681,6 +689,9 @@ def g6(tables, standards) -> IndicatorResult:
     detail = s[["school_code", "school_name", "students", "public_funds_yuan", "required_yuan",
                 "shortfall_yuan", "status", "missing_input"]].reset_index(drop=True)
     res.status = combine_status(*detail["status"].unique())
+    res.extra["G6.学生数"] = None if detail["students"].isna().any() else int(detail["students"].sum())
+    res.extra["G6.公用经费"] = (None if detail["public_funds_yuan"].isna().any()
+                              else float(detail["public_funds_yuan"].sum()))
     n_ok = int((detail["status"] == PASS).sum())
     res.value = n_ok / len(detail)
     res.value_text = f"{n_ok}/{len(detail)} 所足额核定"
@@ -708,6 +719,7 @@ def g7(tables, standards) -> IndicatorResult:
                           responsible=responsible(spec))
     funds = county_number(tables, "special_school_public_funds")
     pupils = county_number(tables, "special_school_students")
+    res.extra.update({"G7.公用经费": funds, "G7.学生数": pupils})
     miss = [i for i, v in (("special_school_public_funds", funds), ("special_school_students", pupils)) if v is None]
     if miss:
         res.failing = missing_number_text(miss)
@@ -716,6 +728,7 @@ def g7(tables, standards) -> IndicatorResult:
         res.failing = "特殊教育学校在校生数为0，无法计算生均 (no pupils: per-student funds undefined)"
         return res
     per = funds / pupils
+    res.extra["G7.生均公用经费"] = per
     res.value, res.value_text = per, f"{fmt_num(per)} 元"
     res.status = PASS if per >= minimum else FAIL
     res.value_text = f"{fmt_vs(per, minimum)} 元"
@@ -734,6 +747,7 @@ def g8(tables, standards) -> IndicatorResult:
                           NO_DATA, responsible=responsible(spec))
     teacher = county_number(tables, "teacher_avg_pay")
     civil = county_number(tables, "civil_servant_avg_pay")
+    res.extra.update({"G8.教师年平均工资": teacher, "G8.公务员年平均工资": civil})
     att_status, att_text = attestation(tables, "G8_performance_pay")
     failing = []
     if teacher is None or civil is None:
@@ -796,7 +810,8 @@ def _counts_only_text(names: list[str], total: float | None) -> str:
 
 
 def _teacher_share(code, spec, tables, standards, flag: pd.Series | None, t: pd.DataFrame | None,
-                   std_text: str, extra_cols: list[str], what: str, missing_what: str) -> IndicatorResult:
+                   std_text: str, extra_cols: list[str], what: str, missing_what: str,
+                   names: tuple[str, str, str] = ("达标人数", "专任教师数", "比例")) -> IndicatorResult:
     """Shared logic of G9 / G12: share of full-time teachers meeting a flag.
 
     A teacher whose flag is NA is unknown: 未达标 when the share fails even if every unknown
@@ -819,6 +834,12 @@ def _teacher_share(code, spec, tables, standards, flag: pd.Series | None, t: pd.
     detail = t.loc[t["status"] != PASS, ["teacher_id", "school_code", "school_name", *extra_cols, "status"]]
     detail = detail.reset_index(drop=True)
     n_fail, n_na = int((t["status"] == FAIL).sum()), int((t["status"] == NO_DATA).sum())
+    n_ok_name, n_name, share_name = (f"{code}.{x}" for x in names)
+    res.extra.update({n_ok_name: int(ok.sum()), n_name: len(t), share_name: share, f"{code}.数据缺失人数": n_na})
+    if only:  # the counts-only schools' teachers: counted in the total, their flags unknown
+        res.extra.update({n_ok_name: None, share_name: None,
+                          n_name: None if only_total is None else len(t) + int(only_total),
+                          f"{code}.数据缺失人数": None if only_total is None else n_na + int(only_total)})
     min_share = spec["min_share"]
     best, worst = (len(t) - n_fail) / len(t), int(ok.sum()) / len(t)
     if not at_least(best, min_share):
@@ -863,7 +884,7 @@ def g9(tables, standards) -> IndicatorResult:
     std = f"专任教师5年培训学时 ≥ {spec['min_hours']} 学时的比例 ≥ {fmt_pct(spec['min_share'], 0)}"
     return _teacher_share("G9", spec, tables, standards, flag, t, std,
                           ["training_hours_5y", "shortfall_hours"], f"不足{spec['min_hours']}学时",
-                          "近5年培训学时缺失（teachers.training_hours_5y）")
+                          "近5年培训学时缺失（teachers.training_hours_5y）", ("完成人数", "专任教师数", "完成率"))
 
 
 def g12(tables, standards) -> IndicatorResult:
@@ -873,7 +894,7 @@ def g12(tables, standards) -> IndicatorResult:
     flag = None if t is None else t["has_certificate"].astype("boolean")
     std = f"专任教师持证上岗率 ≥ {fmt_pct(spec['min_share'], 0)}"
     return _teacher_share("G12", spec, tables, standards, flag, t, std, ["subject"], "无教师资格证",
-                          "是否持有教师资格证缺失（teachers.has_certificate）")
+                          "是否持有教师资格证缺失（teachers.has_certificate）", ("持证人数", "专任教师数", "持证比例"))
 
 
 # ---------------------------------------------------------------------------------- G11
@@ -926,6 +947,12 @@ def g11(tables, standards) -> IndicatorResult:
         s2 = FAIL if not at_least(bb_best, min_bb) else (PASS if at_least(bb_worst, min_bb) else NO_DATA)
     rot_share = rotated / eligible if eligible else None
     bb_share = backbone / rotated if rotated else None
+    res.extra.update({"G11.符合条件教师数": eligible, "G11.交流轮岗教师数": rotated, "G11.交流轮岗比例": rot_share,
+                      "G11.交流轮岗骨干教师数": backbone, "G11.骨干教师比例": bb_share,
+                      "G11.数据缺失人数": int((el.isna() | ro.isna()).sum())})
+    if only:  # teachers of schools given only as counts: whether they rotated is unknown
+        res.extra.update(dict.fromkeys(["G11.符合条件教师数", "G11.交流轮岗教师数", "G11.交流轮岗比例",
+                                        "G11.交流轮岗骨干教师数", "G11.骨干教师比例", "G11.数据缺失人数"]))
     res.status = combine_status(s1, s2)
     if only and res.status == PASS:
         res.status = NO_DATA  # the teachers of the counts-only schools may change either share
@@ -1036,6 +1063,9 @@ def g13(tables, standards) -> IndicatorResult:
     passes = ~unbounded & worst.notna() & at_least(worst, agg["min_share"])
     agg["status"] = np.where(fails, FAIL, np.where(passes, PASS, NO_DATA))
     agg["complete"] = ~unbounded & (agg["n_bounded"] == 0)
+    for st in mins:  # a stage with schools' data missing has no complete share: unknown
+        ok = st in agg.index and bool(agg.at[st, "complete"])
+        res.extra[f"G13.{st}比例"] = float(agg.at[st, "share"]) if ok and pd.notna(agg.at[st, "share"]) else None
     res.status = combine_status(*agg["status"])
     res.value = float(agg["share"].min()) if agg["share"].notna().any() else None
     res.value_text = "；".join(
@@ -1118,6 +1148,11 @@ def g14(tables, standards) -> IndicatorResult:
                            f"至少还需 {math.ceil(min_share * total - allocated - 1e-9)} 个名额")
     r_place_share = r_alloc / allocated if allocated else None
     r_grad_share = r_grads / grads if grads else None
+    a_na = bool(np.isnan(a).any())  # a school's places unknown: the sums are unknown, not smaller
+    res.extra.update({
+        "G14.招生名额总数": total, "G14.分配名额数": None if a_na else allocated,
+        "G14.分配比例": None if a_na else share, "G14.农村名额数": None if a_na else r_alloc,
+        "G14.农村名额占比": None if a_na else r_place_share})
     if has_na:
         s2 = NO_DATA
     elif allocated == 0 or grads == 0:
@@ -1155,6 +1190,9 @@ def g15(tables, standards) -> IndicatorResult:
     att_status, att_text = attestation(tables, "G15_care_system")
     eligible = county_number(tables, "migrant_eligible")
     served = county_number(tables, "migrant_in_public_or_bought")
+    res.extra.update({"G15.符合条件随迁子女数": eligible, "G15.合计": served,
+                      "G15.公办学校就读数": county_number(tables, "migrant_in_public"),
+                      "G15.购买服务就读数": county_number(tables, "migrant_in_bought")})
     failing = []
     if eligible is None or served is None or eligible <= 0:
         s2, share = NO_DATA, None
@@ -1162,6 +1200,7 @@ def g15(tables, standards) -> IndicatorResult:
         failing.append(missing_number_text(miss) if miss else "符合条件的随迁子女数为0，比例无法计算")
     else:
         share = served / eligible
+        res.extra["G15.比例"] = share
         s2 = PASS if at_least(share, spec["min_share"]) else FAIL
         if s2 == FAIL:
             failing.append(f"随迁子女就读比例 {fmt_vs(share, spec['min_share'], pct=True)} < "
@@ -1173,6 +1212,8 @@ def g15(tables, standards) -> IndicatorResult:
     res.value_text = f"随迁子女就读比例 {fmt_vs(share, spec['min_share'], pct=True) or '—'}；关爱体系认定 {'是' if att_status == PASS else ('否' if att_status == FAIL else '未提供')}"
     res.failing = join_text(failing)
     res.evidence = f"{att_text}；随迁子女 {fmt_int(served) or '—'} / {fmt_int(eligible) or '—'} 人"
+    res.detail = pd.DataFrame({"part": ["随迁子女就读比例", "留守儿童关爱体系认定"], "status": [s2, att_status],
+                               "text": [f"随迁子女就读比例 {fmt_vs(share, spec['min_share'], pct=True) or '—'}", att_text]})
     return res
 
 

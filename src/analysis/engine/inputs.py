@@ -47,12 +47,16 @@ _TABLE_NAMES = {"classes": "班级", "class_bands": "班额分段", "teacher_cou
 def incomplete_inputs(tables: Mapping[str, pd.DataFrame], code: str) -> str | None:
     """Why indicator ``code`` cannot be sure of its inputs: the schools (or county tables) whose
     rows it reads were partly quarantined; ``None`` when they are complete."""
+    if code not in DEPENDS_ON:
+        return None
     q = tables.get("quarantine")
     if q is None or len(q) == 0 or not {"table", "school_code", "incomplete"} <= set(q.columns):
         return None
-    lost = q[q["incomplete"].fillna(False).astype(bool) & q["table"].isin(DEPENDS_ON.get(code, ()))]
-    if lost.empty:
+    deps = DEPENDS_ON[code]
+    mask = [bool(i) and t in deps for i, t in zip(q["incomplete"].fillna(False), q["table"])]  # a few rows
+    if not any(mask):
         return None
+    lost = q[mask]
     names = {}
     schools = tables.get("schools")
     if schools is not None:

@@ -75,22 +75,36 @@ def retention_rate(graduates, transfer_in, transfer_out, grade7_3y_ago, deaths) 
 
 def q1(tables, standards) -> IndicatorResult:
     spec = standards["quality"]["Q1"]
-    return _ratio_result(
+    res = _ratio_result(
         "Q1", spec, f"初中三年巩固率 ≥ {fmt_pct(spec['min_rate'], 0)}",
         [("retention_graduates", 1), ("retention_transfer_in", -1), ("retention_transfer_out", 1)],
         [("retention_grade7_3y_ago", 1), ("retention_deaths", -1)],
         "（本年初中毕业生 − 三年内转入 + 三年内转出）÷（三年前初一在校生 − 三年内死亡）", tables,
     )
+    res.extra = {name: county_number(tables, item) for name, item in (
+        ("Q1.毕业班学生数", "retention_graduates"), ("Q1.三年前入学数", "retention_grade7_3y_ago"),
+        ("Q1.转入数", "retention_transfer_in"), ("Q1.死亡数", "retention_deaths"),
+        ("Q1.转出数", "retention_transfer_out"))}
+    res.extra["Q1.巩固率"] = res.value
+    return res
 
 
 def q2(tables, standards) -> IndicatorResult:
     spec = standards["quality"]["Q2"]
-    return _ratio_result(
+    res = _ratio_result(
         "Q2", spec, f"残疾儿童少年入学率 ≥ {fmt_pct(spec['min_rate'], 0)}",
         [("disabled_enrolled_special", 1), ("disabled_enrolled_regular", 1), ("disabled_enrolled_home", 1)],
         [("disabled_school_age", 1)],
         "（特殊教育学校就读 + 随班就读 + 送教上门）÷ 适龄残疾儿童少年数", tables,
     )
+    parts = [county_number(tables, i) for i in ("disabled_enrolled_special", "disabled_enrolled_regular",
+                                                 "disabled_enrolled_home")]
+    enrolled = None if any(p is None for p in parts) else sum(parts)
+    special = parts[0]
+    res.extra = {"Q2.残疾儿童少年数": county_number(tables, "disabled_school_age"), "Q2.入学数": enrolled,
+                 "Q2.入学率": res.value, "Q2.特教学校就读数": special,
+                 "Q2.特教学校就读占比": special / enrolled if special is not None and enrolled else None}
+    return res
 
 
 # ---------------------------------------------------------------------------------- per school
@@ -200,7 +214,8 @@ def _rating_rule(code: str, column: str, tables, standards) -> IndicatorResult:
         return res
     f = schools.merge(ratings[["school_code", column]], on="school_code", how="left")
     f = f.rename(columns={column: "rating"})
-    r = f["rating"].map(rank)
+    # float: a school without a rating is NaN (the string column's map gives pd.NA, which np.where refuses)
+    r = f["rating"].map(rank).astype("float64")
     f["status"] = np.where(r.isna(), NO_DATA, np.where(r <= min_rank, PASS, FAIL))
     text = f["school_name"] + " " + f["rating"].astype("string")
     no_row = ~f["school_code"].isin(ratings["school_code"]).to_numpy()

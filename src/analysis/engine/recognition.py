@@ -37,9 +37,10 @@ POOLED = "合计"
 def satisfaction_rates(satisfaction: pd.DataFrame, standards: dict) -> pd.DataFrame:
     """Rates per survey kind and group, plus one pooled row (group = "合计") per survey kind.
 
-    Columns: survey_kind, group, satisfied, valid, rate, weight, missing_levels. A group with a
-    NA count has NA satisfied/valid/rate (``missing_levels`` names the levels); a survey kind
-    with such a group has a NA pooled row.
+    Columns: survey_kind, group, satisfied, valid, rate, weight, missing_levels, issued. A group
+    with a NA count has NA satisfied/valid/rate (``missing_levels`` names the levels); a survey kind
+    with such a group has a NA pooled row. ``issued`` (questionnaires issued, the form's 问卷总数)
+    is NA where not given; the pooled row's is the sum, NA when any group's is missing.
     """
     spec = standards["recognition"]
     levels, sat_levels = spec["levels"], spec["satisfied_levels"]
@@ -58,12 +59,16 @@ def satisfaction_rates(satisfaction: pd.DataFrame, standards: dict) -> pd.DataFr
     else:
         s["weight"] = s["valid"].astype(float)
     s["weight"] = s["weight"].where(s["valid"] > 0, 0.0).where(s["valid"].notna())
-    per_group = s[["survey_kind", "group", "satisfied", "valid", "rate", "weight", "missing_levels"]]
     s["w_rate"] = s["weight"] * s["rate"].fillna(0.0)
     s["_na"] = s["missing_levels"].notna()
+    s["issued"] = (s["issued"] if "issued" in s.columns else pd.Series(pd.NA, index=s.index)).astype("Float64")
+    s["_issued_na"] = s["issued"].isna()
+    per_group = s[["survey_kind", "group", "satisfied", "valid", "rate", "weight", "missing_levels", "issued"]]
     pooled = s.groupby("survey_kind").agg(satisfied=("satisfied", "sum"), valid=("valid", "sum"),
                                           w_rate=("w_rate", "sum"), weight=("weight", "sum"),
-                                          _na=("_na", "any")).reset_index()
+                                          _na=("_na", "any"), issued=("issued", "sum"),
+                                          _issued_na=("_issued_na", "any")).reset_index()
+    pooled["issued"] = pooled["issued"].where(~pooled["_issued_na"])
     pooled["rate"] = pooled["w_rate"] / pooled["weight"].where(pooled["weight"] > 0)
     for col in ("satisfied", "valid", "rate", "weight"):
         pooled[col] = pooled[col].where(~pooled["_na"])
@@ -71,6 +76,7 @@ def satisfaction_rates(satisfaction: pd.DataFrame, standards: dict) -> pd.DataFr
     pooled["group"] = POOLED
     out = pd.concat([per_group, pooled[per_group.columns]], ignore_index=True)
     out[["satisfied", "valid"]] = out[["satisfied", "valid"]].astype("Int64")
+    out["issued"] = out["issued"].astype("Float64").round().astype("Int64")
     order = {g: i for i, g in enumerate([*spec["groups"], POOLED])}
     out["_o"] = out["group"].map(order)
     return out.sort_values(["survey_kind", "_o"]).drop(columns="_o").reset_index(drop=True)

@@ -28,6 +28,7 @@ from analysis.config.standards import (
     resource_codes,
 )
 from analysis.engine.cv import cv_table
+from analysis.engine.figures import county_basics, figures_table, unit_profile
 from analysis.engine.guarantee import (
     FAIL,
     NO_DATA,
@@ -40,13 +41,18 @@ from analysis.engine.guarantee import (
     responsible,
 )
 from analysis.engine.inputs import excel_names, incomplete_inputs
-from analysis.engine.quality import evaluate_quality
-from analysis.engine.recognition import evaluate_recognition
+from analysis.engine.guarantee import GUARANTEE_FUNCTIONS
+from analysis.engine.quality import QUALITY_FUNCTIONS, evaluate_quality
+from analysis.engine.recognition import evaluate_recognition, s1
 from analysis.engine.resources import evaluate_resources
 from analysis.files import write_frame
 from analysis.schemas import STAGES, validate
 
 AREA_RESOURCES = "资源配置"
+#: the functions of the 25 indicators that are not resource indicators (G1–G15, Q1–Q9, S1), each
+#: ``f(tables, standards) -> IndicatorResult``: what ``build_results`` runs when not given them
+#: (``analysis.whatif`` reruns only those whose input tables changed)
+INDICATOR_FUNCTIONS = (*GUARANTEE_FUNCTIONS, *QUALITY_FUNCTIONS, s1)
 #: the 32 indicators in the plan's order (L1–L7 = 1–7, G1–G15 = 8–22, Q1–Q9 = 23–31, S1 = 32)
 ORDER = indicator_order()
 
@@ -169,6 +175,10 @@ class Results:
     verdict: pd.DataFrame
     details: dict[str, pd.DataFrame] = field(default_factory=dict)
     indicators: dict[str, IndicatorResult] = field(default_factory=dict, repr=False)
+    #: the numbers the national form asks for (engine.figures): name, value, kind
+    figures: pd.DataFrame | None = None
+    #: 表Ⅱ-2's 举办者类型, 年级数 and 班级数 of each unit (engine.figures.unit_profile)
+    unit_profile: pd.DataFrame | None = None
 
     @property
     def passed(self) -> bool:
@@ -176,7 +186,8 @@ class Results:
         return bool(self.verdict["passed"].all())
 
     def write(self, out_dir: str | Path) -> list[Path]:
-        """Write units / cv / verdict and details/<code> as parquet + CSV (UTF-8 with BOM).
+        """Write units / cv / verdict / figures / unit_profile and details/<code> as parquet + CSV
+        (UTF-8 with BOM).
 
         Each file is written to a temporary name in the same folder and then renamed, so a
         reader never sees a half-written file.
@@ -184,6 +195,8 @@ class Results:
         out = Path(out_dir)
         written: list[Path] = []
         frames = {"units": self.units, "cv": self.cv, "verdict": self.verdict}
+        frames.update({k: v for k, v in (("figures", self.figures), ("unit_profile", self.unit_profile))
+                       if v is not None})
         frames.update({f"details/{code}": df for code, df in self.details.items()})
         for name, df in frames.items():
             written += write_frame(_for_file(df), out / name)  # parquet + CSV, atomic (analysis.files)
@@ -197,13 +210,21 @@ def _for_file(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.DataFrame],
-                  standards: dict) -> Results:
-    """Assemble the results from part A's ``units``/``cv`` tables and the processed tables."""
+                  standards: dict, computed: dict[str, IndicatorResult] | None = None) -> Results:
+    """Assemble the results from part A's ``units``/``cv`` tables and the processed tables.
+
+    ``computed``: the 32 indicators' results as their functions returned them (fresh objects:
+    they are finished here in place), e.g. ``analysis.whatif`` reusing copies of the unchanged
+    ones; None (default) computes them all.
+    """
     indicators: dict[str, IndicatorResult] = {}
-    indicators.update(evaluate_resource_indicators(units, cv, standards))
-    indicators.update(evaluate_guarantee(tables, standards))
-    indicators.update(evaluate_quality(tables, standards))
-    indicators.update(evaluate_recognition(tables, standards))
+    if computed is not None:
+        indicators.update(computed)
+    else:
+        indicators.update(evaluate_resource_indicators(units, cv, standards))
+        indicators.update(evaluate_guarantee(tables, standards))
+        indicators.update(evaluate_quality(tables, standards))
+        indicators.update(evaluate_recognition(tables, standards))
     changed = overrides_by_code(standards)
     for code, res in indicators.items():
         # officials read workbook names, not the processed tables' column names
@@ -222,7 +243,11 @@ def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.Da
         res.failing = join_text([res.failing, f"数据不完整：{lost}"])
     verdict = verdict_table(indicators)
     details = {code: r.detail.reset_index(drop=True) for code, r in indicators.items() if r.detail is not None}
-    return Results(units=units, cv=cv, verdict=verdict, details=details, indicators=indicators)
+    values = county_basics(tables, units, standards)
+    for r in indicators.values():
+        values.update(r.extra)
+    return Results(units=units, cv=cv, verdict=verdict, details=details, indicators=indicators,
+                   figures=figures_table(values, standards), unit_profile=unit_profile(tables, units))
 
 
 def resource_tables(tables: dict[str, pd.DataFrame], standards: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -533,7 +533,7 @@ def _apply_cross_rules(name: str, df: pd.DataFrame, raw: RawSheet, log: _Log) ->
             log.note(spec.file, spec.sheet, int(df.at[i, "_row"]), headers.get(rule.whole, rule.whole),
                      shown, f"{rule.text}（{shown}）", READ_AS_MISSING)
         if breach.any():
-            for c in involved:
+            for c in rule.cleared:
                 if schemas.TABLES[name].columns[c].nullable:
                     df[c] = df[c].astype(object).where(~breach, None)
     return df
@@ -683,7 +683,7 @@ def _county_item_values(items: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.Dat
             shown = "，".join(f"{schemas.COUNTY_ITEMS[k]} = {values[k]:g}" for k in involved)
             log.note(spec.file, spec.sheet, int(rows[rule.whole]), raw.headers.get("item", "数据项代码"),
                      rule.whole, f"{rule.text}（{shown}）", READ_AS_MISSING)
-            items.loc[items["item"].isin(involved), "value"] = None
+            items.loc[items["item"].isin(rule.cleared), "value"] = None
     items["value"] = pd.to_numeric(items["value"], errors="coerce")
     return items
 
@@ -754,6 +754,7 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
     spec = raws["schools"].spec
     s = parsed["schools"].copy()
     s["is_public"] = s["ownership"].map({"公办": True, "民办": False}).astype(object)
+    _note_form_input(s, raws["schools"], "sponsor_type", "举办者类型", log)
     s["merged_campuses"] = None
     if "parent_code" not in s.columns:
         s["parent_code"] = None
@@ -824,6 +825,9 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
                          r["service_school_code"], "服务学校标识码不在学校名录中 / unknown service school",
                          "该项置空 / set to missing")
             df.loc[bad_svc, "service_school_code"] = None
+        if table == "satisfaction":
+            _note_form_input(df, raw, "issued", "问卷发放数", log, rows=df.get("survey_kind").eq("问卷调查")
+                             if "survey_kind" in df else None)
         for c, col in schemas.TABLES[table].columns.items():
             if c not in df.columns:
                 df[c] = None  # optional raw column absent → missing, never zero
@@ -1008,6 +1012,28 @@ def _check_schools_present(tables: dict[str, pd.DataFrame], raws: dict[str, RawS
                      code, f"学校名录中的“{name}”在本表中没有（可用的）记录 / school in the list has "
                      "no usable row here", "该校相关指标为“无数据”（不按 0 计）/ its indicators have no "
                      "data (not zero)")
+
+
+#: what a blank input of the national form (申报表) leads to
+FORM_BLANK = "记为缺失（不按 0 计），申报表中该格留空 / read as missing (never zero): left blank on the form"
+
+
+def _note_form_input(df: pd.DataFrame, raw: RawSheet, column: str, header: str, log: _Log,
+                     rows: pd.Series | None = None) -> None:
+    """List a column only the national form needs (举办者类型, 问卷发放数): an absent column once, a
+    blank cell (of ``rows``, default every row) per row. The column is added as missing when absent."""
+    spec = raw.spec
+    if column not in df.columns:
+        df[column] = None
+        log.note(spec.file, spec.sheet, raw.header_row, header, None,
+                 f"未提供“{header}”列 / no “{header}” column", FORM_BLANK)
+        return
+    blank = df[column].isna()
+    if rows is not None:
+        blank &= rows.fillna(False).astype(bool)
+    for i in df.index[blank.to_numpy(dtype=bool)]:
+        log.note(spec.file, spec.sheet, int(df.at[i, "_row"]), raw.headers.get(column, header), None,
+                 f"“{header}”为空 / “{header}” is blank", FORM_BLANK)
 
 
 def _compare_teacher_counts(counts: pd.DataFrame, roster: pd.DataFrame, raw: RawSheet, log: _Log,

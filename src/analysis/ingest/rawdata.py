@@ -29,7 +29,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from analysis.errors import RawDataError, err
-from analysis.schemas import CLASS_BANDS, band_label
+from analysis.schemas import CLASS_BANDS, SPONSOR_TYPES, band_label
 
 
 # ---------------------------------------------------------------------------- contract
@@ -114,6 +114,17 @@ def _band_headers(lo: int, hi: int | None) -> tuple[str, ...]:
     if hi is None or lo <= 1:
         return (label,)
     return (label, f"{lo}~{hi}人", f"{lo}至{hi}人", f"{lo}—{hi}人")
+
+
+#: 举办者类型: the form's codes (1–10, as numbers or text) and the usual longer names
+_SPONSOR_ALIASES = {
+    **{str(code): name for name, code in SPONSOR_TYPES.items()},
+    **{f"{code}.0": name for name, code in SPONSOR_TYPES.items()},
+    "教育部": "中央教育部门", "省教育厅": "省级教育部门", "市教育局": "地级教育部门",
+    "县教育局": "县级教育部门", "区教育局": "县级教育部门", "县级教育行政部门": "县级教育部门",
+    "地市级教育部门": "地级教育部门", "地市级其他部门": "地级其他部门", "企业": "地方企业",
+    "民办学校": "民办", "私立": "民办",
+}
 _CODE = RawCol("school_code", ("学校标识码", "学校代码", "学校识别码"), "code",
                doc="学校标识码：学校名录中该校（校区）的代码，用来对应学校", example="2104210001",
                school_ref=True)
@@ -136,8 +147,11 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
                values=("小学", "初中", "九年一贯制", "十二年一贯制", "完全中学", "教学点",
                        "特殊教育学校", "职业学校"), aliases=_TYPE_ALIASES,
                doc="办学类型：决定本校应有哪些年级、分几个学段参加评估"),
-        RawCol("ownership", ("办学性质", "举办者类型"), "enum", values=("公办", "民办"),
+        RawCol("ownership", ("办学性质",), "enum", values=("公办", "民办"),
                aliases=_OWNER_ALIASES, doc="办学性质：公办或民办"),
+        RawCol("sponsor_type", ("举办者类型", "举办者"), "enum", required=False,
+               values=tuple(SPONSOR_TYPES), aliases=_SPONSOR_ALIASES,
+               doc="举办者类型（申报表Ⅱ-2）：填名称或代码，如“县级教育部门”或 7；民办学校填“民办”（10）"),
         RawCol("is_boarding", ("寄宿制学校", "是否寄宿制学校"), "bool", doc="是否寄宿制学校"),
         RawCol("is_village_school", ("村小学", "是否村小学"), "bool",
                doc="是否村小学（用于“不足100人按100人核定公用经费”）"),
@@ -303,6 +317,8 @@ RAW_SHEETS: tuple[SheetSpec, ...] = (
                values=("学生", "家长", "教师", "校长", "人大代表", "政协委员", "其他群众"), doc="调查对象"),
         *(RawCol(lv, (lv,), "int", unit="count", shown_unit="人", doc=f"选择“{lv}”的人数", example="120")
           for lv in ("满意", "比较满意", "一般", "不太满意", "不满意")),
+        RawCol("issued", ("问卷发放数", "发放问卷数", "问卷总数"), "int", required=False, unit="count",
+               shown_unit="份", doc="问卷调查发放的问卷数（申报表Ⅵ“问卷总数”）；实地走访留空", example="420"),
     ), doc="每种调查方式、每类调查对象一行：选择各满意度等级的人数"),
     SheetSpec("县级数据", "县级数据项", "county_items", (
         RawCol("item", ("数据项代码",), "code", doc="数据项代码（模板已列出全部数据项，请勿修改）",

@@ -6,6 +6,7 @@ loading the engine, the solver or the workbook reader (see :mod:`analysis.pipeli
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -14,16 +15,16 @@ from pathlib import Path
 from typing import Any, Callable
 
 from analysis import paths
-from analysis.config.county import county_meta, standards_for
+from analysis.config.county import county_meta, narrative_files, standards_for
 from analysis.config.standards import period_year, teacher_count_rules
 from analysis.config.standards import target_year as configured_target_year
 from analysis.files import atomic_write
 from analysis.planning.costs import load_costs
 
 MANIFEST = "_pipeline.json"
-STEPS = ("clean", "evaluate", "project", "plan", "tasks")
-STEP_NAMES = {"clean": "数据清洗", "evaluate": "指标计算", "project": "达标预测", "plan": "最低成本方案",
-              "tasks": "整改任务"}
+STEPS = ("clean", "evaluate", "narrative", "project", "plan", "tasks", "compare", "pages")
+STEP_NAMES = {"clean": "数据清洗", "evaluate": "指标计算", "narrative": "叙述章节", "project": "达标预测",
+              "plan": "最低成本方案", "tasks": "整改任务", "compare": "与上一期比较", "pages": "各校页面与比较页面"}
 #: Monte Carlo settings of the projection (an assumption, stated in the report)
 MC_DRAWS, MC_SD_PER_YEAR = 200, 0.05
 
@@ -47,6 +48,58 @@ def code_version() -> str:
     root = paths.PACKAGE_DIR
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".j2", ".css"))
     return _digest([(str(p.relative_to(root)), hashlib.sha256(p.read_bytes()).hexdigest()) for p in files])
+
+
+#: the modules the clean step runs (``steps.step_clean``): the cleaning and the quality workbook
+CLEAN_ENTRY_MODULES = ("analysis.ingest.checks", "analysis.ingest.cleaning", "analysis.files")
+
+
+def _module_file(name: str) -> Path | None:
+    parts = name.split(".")[1:]
+    if not parts:
+        return paths.PACKAGE_DIR / "__init__.py"
+    rel = Path(*parts)
+    for cand in (paths.PACKAGE_DIR / rel.with_suffix(".py"), paths.PACKAGE_DIR / rel / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def module_closure(entries: tuple[str, ...]) -> list[Path]:
+    """The package's source files that importing ``entries`` runs: their top-level imports of the
+    package, followed transitively, with every parent package's ``__init__`` (the package has no
+    function-level imports of itself but one, results → steps, which no step runs; see
+    tests/test_architecture.py)."""
+    seen: dict[str, Path] = {}
+    todo = list(entries) + ["analysis"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        f = _module_file(name)
+        if f is None:  # ``from analysis.x import name`` of a non-module name
+            continue
+        seen[name] = f
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]
+        for node in ast.parse(f.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
+                todo.append(node.module)
+                todo += [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                todo += [a.name for a in node.names if a.name.startswith("analysis")]
+    return sorted(set(seen.values()))
+
+
+@lru_cache(maxsize=1)
+def clean_code_version() -> str:
+    """A fingerprint of the code the clean step runs (:func:`module_closure` of
+    :data:`CLEAN_ENTRY_MODULES`) — not of the reports, the planning or the engine's rules it
+    does not use, so an earlier period's cleaned tables stay valid when those change (a large
+    county's raw workbooks take seconds each to read)."""
+    root = paths.PACKAGE_DIR
+    return _digest([(str(p.relative_to(root)), hashlib.sha256(p.read_bytes()).hexdigest())
+                    for p in module_closure(CLEAN_ENTRY_MODULES)])
 
 
 # ---------------------------------------------------------------- context
@@ -142,10 +195,12 @@ def fingerprint(ctx: Period, step: str) -> str:
         raw = [p for p in (ctx.data_dir / ctx.period).iterdir() if p.is_file()] \
             if (ctx.data_dir / ctx.period).is_dir() else []
         county = [ctx.data_dir / "county.yaml"] if (ctx.data_dir / "county.yaml").is_file() else []
-        return _digest(code_version(), step, file_digest(raw), file_digest(county),
+        return _digest(clean_code_version(), step, file_digest(raw), file_digest(county),
                        teacher_count_rules(ctx.standards))
-    if step == "evaluate":
-        return _digest(fingerprint(ctx, "clean"), ctx.standards)
+    if step == "evaluate":  # every later step builds on this one, so on the whole code
+        return _digest(fingerprint(ctx, "clean"), code_version(), ctx.standards)
+    if step == "narrative":  # the county's own sections: an edited one reruns the reports, not the projection
+        return _digest(fingerprint(ctx, "evaluate"), step, file_digest(narrative_files(ctx.data_dir)))
     if step == "project":
         scen = sorted(ctx.scenario_dir.glob("*.yaml")) if ctx.scenario_dir else \
             sorted(paths.SCENARIO_DIR.glob("*.yaml"))
@@ -154,6 +209,11 @@ def fingerprint(ctx: Period, step: str) -> str:
                        MC_DRAWS, MC_SD_PER_YEAR)
     if step in ("plan", "tasks"):
         return _digest(fingerprint(ctx, "project"), step, ctx.costs)
+    if step == "compare":
+        history = [fingerprint(ctx.for_period(p), "clean") for p in ctx.history_periods()]
+        return _digest(fingerprint(ctx, "evaluate"), history, step)
+    if step == "pages":
+        return _digest(*(fingerprint(ctx, s) for s in ("plan", "tasks", "compare")), step, str(ctx.out_dir))
     raise ValueError(f"unknown step {step!r}")
 
 

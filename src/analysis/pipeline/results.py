@@ -17,6 +17,7 @@ import pandas as pd
 from analysis import paths
 from analysis.config.county import standards_for
 from analysis.pipeline.context import Period, all_up_to_date
+from analysis.reporting.narrative import NARRATIVE_FILE, read_narrative
 
 
 class _Tables(dict):
@@ -85,6 +86,13 @@ class PeriodResults:
     def details(self) -> dict[str, pd.DataFrame]:
         return {p.stem: pd.read_parquet(p) for p in sorted((self.folder / "details").glob("*.parquet"))}
 
+    # ---- narrative
+    @cached_property
+    def narrative(self) -> dict[str, str | None]:
+        """The county's own sections (基本情况 …) with this period's figures filled in; None for a
+        section the county has not written."""
+        return read_narrative(self.folder / NARRATIVE_FILE)
+
     # ---- project, plan, tasks
     @cached_property
     def projection(self) -> dict:
@@ -94,9 +102,16 @@ class PeriodResults:
     def plan_info(self) -> dict:
         return self._json("plan")
 
+    # ---- compare
+    @cached_property
+    def comparison(self) -> dict:
+        """comparison.json: the previous period (None when there is none) and the key counts."""
+        return self._json("comparison")
+
     def __getattr__(self, name: str) -> pd.DataFrame:
         # trajectory, first_met, sensitivity, pass_probability, plan, plan_cost, plan_summary,
-        # plan_cv_after, tasks
+        # plan_cv_after, tasks, history_units, comparison_status, comparison_units, comparison_cv,
+        # cv_contributions, comparison_quality
         if name.startswith("_") or name in ("ctx", "folder"):
             raise AttributeError(name)
         path = self.folder / f"{name}.parquet"

@@ -1,7 +1,8 @@
 """Run the project's notebooks for one or more reporting periods (运行分析笔记本).
 
 ``notebooks/NN_name.py`` (jupytext py:percent) are executed in file-name order with papermill's
-Python API, with typed parameters (``period`` as str, paths absolute str) and kernel ``python3``.
+Python API, with typed parameters (``period`` as str, paths absolute str) in a kernel of this same
+Python (:func:`kernel_name`: the project's kernel that ``make lab`` registers, else ``python3``).
 For each notebook the executed ``reports/<period>/<name>.ipynb`` and its offline HTML export
 ``<name>.html`` are written whole or not at all (temporary file + ``os.replace``). A failed notebook
 is kept as ``<name>.failed.ipynb``; the period's later notebooks are not run. Nothing outside
@@ -24,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +61,9 @@ from analysis.planning.projection import load_scenarios
 from analysis.reporting.export import export_html
 from analysis.reporting.index import write_index as write_reports_index
 
+#: the project's kernel as ``make lab`` registers it in the environment (name, name shown in JupyterLab)
+PROJECT_KERNEL, PROJECT_KERNEL_DISPLAY = "youzhi-junheng", "优质均衡 (.venv)"
+#: ipykernel's own kernel of the running Python (always there)
 KERNEL_NAME = "python3"
 START_TIMEOUT = 120
 KERNEL_LOG_LEVEL = "CRITICAL"
@@ -99,6 +104,20 @@ def report_name(notebook: str | Path) -> str:
     if match:
         return match.group(2)
     return Path(stem).stem
+
+
+def kernel_name() -> str:
+    """The kernel papermill starts: the project's (``PROJECT_KERNEL``) when it is registered and
+    starts this same Python, else ``python3`` (ipykernel's kernel of this Python). Either way the
+    notebooks run with the package and the libraries of the environment running ``analysis``."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # lazy: only runs need it
+
+    try:
+        argv = KernelSpecManager().get_kernel_spec(PROJECT_KERNEL).argv
+    except (NoSuchKernel, OSError, ValueError):
+        return KERNEL_NAME
+    same = bool(argv) and os.path.abspath(argv[0]) == os.path.abspath(sys.executable)
+    return PROJECT_KERNEL if same else KERNEL_NAME
 
 
 def list_notebooks(notebooks_dir: str | Path | None = None) -> list[Path]:
@@ -259,14 +278,15 @@ def run_notebook(
     try:
         try:
             nb_in = jupytext.read(str(notebook))
-            nb_in.metadata.setdefault(
-                "kernelspec", {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
-            )
+            kernel = kernel_name()
+            nb_in.metadata["kernelspec"] = {
+                "name": kernel, "language": "python",
+                "display_name": PROJECT_KERNEL_DISPLAY if kernel == PROJECT_KERNEL else "Python 3"}
             executed = pm.execute_notebook(
                 nb_in,
                 str(tmp),
                 parameters=parameters,
-                kernel_name=KERNEL_NAME,
+                kernel_name=kernel,
                 start_timeout=START_TIMEOUT,
                 cwd=str(notebook.parent),
                 progress_bar=False,

@@ -19,18 +19,19 @@ from analysis.files import atomic_write, sweep_temporary
 STALE_DIR_NAME = "已过期_stale"
 #: per-period machine-readable status of the last run (reports/<period>/run_status.json)
 STATUS_FILE = "run_status.json"
-#: the report files of a period folder (moved aside when they are stale)
-REPORT_PATTERNS = ("*.html", "*.xlsx", "*.ipynb")
+#: the report files of a period folder (moved aside when they are stale), with the per-school pages
+REPORT_PATTERNS = ("*.html", "*.xlsx", "*.ipynb", "schools/*.html")
 
 
 def sweep_period(period: str, reports_dir: Path, processed_dir: Path, started: float) -> list[Path]:
     """Remove the temporary files a killed run left for ``period`` (written before ``started``).
 
-    Looks in ``<reports>/<period>/``, ``<reports>/`` (index.html's temporary file), the processed
+    Looks in ``<reports>/<period>/`` and its ``schools/``, ``<reports>/`` (index.html's temporary file), the processed
     root (the cleaning step's ``.<period>.tmp-*`` / ``.<period>.old-*`` folders) and
     ``<processed>/<period>/`` with its sub-folders.
     """
     removed = sweep_temporary(reports_dir / period, started)
+    removed += sweep_temporary(reports_dir / period / "schools", started)  # the per-school pages
     removed += sweep_temporary(reports_dir, started)
     removed += sweep_temporary(processed_dir, started, prefix=f".{period}.")
     removed += sweep_temporary(processed_dir, started, prefix=".write-check.")  # check_writable's probe
@@ -71,9 +72,14 @@ def _fingerprint(path: Path) -> tuple[int, int, int]:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+def _name(path: Path, period_dir: Path) -> str:
+    """A report's name: its path below the period folder (``schools/2104210001.html``)."""
+    return path.relative_to(period_dir).as_posix()
+
+
 def snapshot_reports(period_dir: Path) -> dict[str, tuple[int, int, int]]:
     """The period's report files before the run: name → (inode, mtime, size)."""
-    return {p.name: _fingerprint(p) for p in _report_files(period_dir)} if period_dir.is_dir() else {}
+    return {_name(p, period_dir): _fingerprint(p) for p in _report_files(period_dir)} if period_dir.is_dir() else {}
 
 
 def retire_stale_reports(period_dir: Path, before: dict[str, tuple[int, int, int]]) -> list[str]:
@@ -85,11 +91,12 @@ def retire_stale_reports(period_dir: Path, before: dict[str, tuple[int, int, int
     stale_dir = period_dir / STALE_DIR_NAME
     moved = []
     for p in _report_files(period_dir):
-        if before.get(p.name) != _fingerprint(p):
+        name = _name(p, period_dir)
+        if before.get(name) != _fingerprint(p):
             continue  # written by this run
-        stale_dir.mkdir(exist_ok=True)
-        os.replace(p, stale_dir / p.name)
-        moved.append(p.name)
+        (stale_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(p, stale_dir / name)
+        moved.append(name)
     return moved
 
 
@@ -100,14 +107,16 @@ def clear_stale_reports(period_dir: Path) -> list[str]:
     if not stale_dir.is_dir():
         return []
     removed = []
-    for p in sorted(stale_dir.iterdir()):
-        if p.is_file() and (period_dir / p.name).is_file():
+    for p in sorted(stale_dir.rglob("*")):
+        name = _name(p, stale_dir)
+        if p.is_file() and (period_dir / name).is_file():
             p.unlink()
-            removed.append(p.name)
-    try:
-        stale_dir.rmdir()
-    except OSError:
-        pass  # stale copies of reports this run did not produce remain
+            removed.append(name)
+    for folder in sorted((d for d in stale_dir.rglob("*") if d.is_dir()), reverse=True) + [stale_dir]:
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # stale copies of reports this run did not produce remain
     return removed
 
 

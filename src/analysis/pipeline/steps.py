@@ -14,14 +14,22 @@ step       reads                                           writes (in data/proce
 clean      raw/<period>/*.xlsx, county.yaml                the processed tables, clean_summary;
                                                            reports/<period>/数据质量问题清单.xlsx
 evaluate   the processed tables, standards                 units, cv, composite_cv, verdict,
-                                                           details/<code>;
+                                                           figures, unit_profile, details/<code>;
                                                            reports/<period>/application_tables.xlsx
+narrative  the evaluate step's results, the county's       narrative.json (its sections with the
+           narrative/*.md                                  period's figures filled in)
 project    this and earlier periods, scenarios, target     trajectory, first_met, sensitivity,
            year, standards                                 pass_probability, projection.json,
                                                            projected/<table> (baseline, horizon)
 plan       the projected horizon tables, costs             plan, plan_summary, plan_cost,
                                                            plan_cv_after, plan.json
 tasks      the period and the projected horizon, costs     tasks
+compare    this and earlier periods (the previous one's    history_units, comparison.json,
+           evaluation), standards                          comparison_status, comparison_units,
+                                                           comparison_cv, cv_contributions,
+                                                           comparison_quality
+pages      the results above                               reports/<period>/comparison.html,
+                                                           reports/<period>/schools/*.html
 =========  ==============================================  =====================================
 
 docs/architecture.md draws the same pipeline with the notebook that shows each step.
@@ -36,7 +44,7 @@ from typing import Callable
 
 import pandas as pd
 
-from analysis.engine import evaluate, resource_tables
+from analysis.engine import compare, evaluate, resource_tables
 from analysis.engine.cv import composite_cv
 from analysis.files import atomic_write, write_frame
 from analysis.ingest.checks import QUALITY_WORKBOOK, write_quality_workbook
@@ -55,6 +63,7 @@ from analysis.pipeline.context import (  # noqa: F401  (re-exported: the runner 
     record,
     up_to_date,
 )
+from analysis.pipeline.results import PeriodResults
 from analysis.planning.optimise import optimise
 from analysis.planning.plans import budget_example, plan_tables
 from analysis.planning.projection import (
@@ -67,6 +76,10 @@ from analysis.planning.projection import (
     trajectory,
 )
 from analysis.planning.tasks import rectification_tasks
+from analysis.reporting.comparison import comparison_item, counts
+from analysis.reporting.pages import write_pages
+from analysis.reporting.school_pages import SCHOOLS_DIR, remove_other_pages, school_page_items
+from analysis.reporting.narrative import NARRATIVE_FILE, narrative_values, write_narrative
 from analysis.reporting.workbook import write_application_tables
 
 #: the tables a projection changes (the others are carried forward from the period)
@@ -104,8 +117,17 @@ def step_evaluate(ctx: Period) -> list[Path]:
     results = evaluate(load_period(ctx.processed_dir, ctx.period, validate=False), ctx.standards)
     outputs = results.write(ctx.folder)
     outputs += write_frame(composite_cv(results.cv), ctx.folder / "composite_cv")
-    outputs.append(write_application_tables(results, ctx.out_dir / "application_tables.xlsx", ctx.standards))
+    outputs.append(write_application_tables(results, ctx.out_dir / "application_tables.xlsx", ctx.standards,
+                                            meta=ctx.meta, period=ctx.period, demo=ctx.demo))
     return outputs
+
+
+def step_narrative(ctx: Period) -> list[Path]:
+    """The county's own report sections with this period's figures filled in (an unknown name
+    stops the period naming the file and line)."""
+    results = {name: pd.read_parquet(ctx.folder / f"{name}.parquet") for name in ("verdict", "cv", "units", "figures")}
+    values = narrative_values(results, ctx.standards, ctx.meta, ctx.period)
+    return [write_narrative(ctx.data_dir, values, ctx.folder / NARRATIVE_FILE)]
 
 
 def _history(ctx: Period) -> dict[str, dict[str, pd.DataFrame]]:
@@ -173,7 +195,7 @@ def plan_year(ctx: Period) -> int:
 
 def step_plan(ctx: Period) -> list[Path]:
     """The minimum-cost plan (MILP, verified by the engine), its costs, and the half-budget
-    example on the same model."""
+    example: the same model solved again with the budget, warm-started from the plan."""
     tables = horizon_tables(ctx)
     year = plan_year(ctx)
     t0 = time.perf_counter()
@@ -189,12 +211,11 @@ def step_plan(ctx: Period) -> list[Path]:
                      "plan_summary": plan.summary(), "plan_cv_after": plan.cv_after
                      if plan.cv_after is not None else pd.DataFrame()}.items():
         outputs += write_frame(df, ctx.folder / name)
-    info = {"status": plan.status, "message": plan.message, "verified": plan.verified,
-            "iterations": plan.iterations, "solve_seconds": round(solve_seconds, 2), "year": year,
+    info = {**plan.info(), "solve_seconds": round(solve_seconds, 2), "year": year,
             "cost_total": plan.cost_total, "naive_cost": plan.naive_cost,
             "naive_units_pass": actions.naive_units_pass, "naive_units": actions.naive_units,
             "naive_cv_pass": actions.naive_cv_pass, "naive_cv": actions.naive_cv,
-            "budget_example": budget_example(plan, tables, ctx.standards, ctx.horizon, ctx.costs, year)}
+            "budget_example": budget_example(plan, year)}
     outputs.append(atomic_write(ctx.folder / "plan.json", json.dumps(info, ensure_ascii=False, indent=1,
                                                                      default=float)))
     return outputs
@@ -216,9 +237,61 @@ def _task_inputs(ctx: Period, now: dict, target: dict | None) -> tuple:
     return (units_now, units_t, ctx.standards, ctx.costs, ctx.horizon, cv_now, cv_t, now, target)
 
 
+def _evaluated(ctx: Period, tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A period's units, CVs and verdict: its persisted evaluation when that is up to date with
+    these standards, else the engine run here (nothing written for that period)."""
+    if up_to_date(ctx, "evaluate", fingerprint(ctx, "evaluate")):
+        return tuple(pd.read_parquet(ctx.folder / f"{n}.parquet") for n in ("units", "cv", "verdict"))
+    res = evaluate(tables, ctx.standards)
+    return res.units, res.cv, res.verdict
+
+
+def step_compare(ctx: Period) -> list[Path]:
+    """The period against the previous one (statuses, per-unit verdicts, each CV's change split
+    into the schools' contributions, data-quality problems), and every period's units for the
+    per-school pages."""
+    history = _history(ctx)
+    periods = list(history)
+    units, cv, verdict = _evaluated(ctx, history[ctx.period])
+    frames = []
+    for p in periods:
+        u = units if p == ctx.period else resource_tables(history[p], ctx.standards)[0]
+        frames.append(u.assign(period=p))
+    outputs = write_frame(pd.concat(frames, ignore_index=True), ctx.folder / "history_units")
+    previous = periods[-2] if len(periods) >= 2 else None
+    meta: dict = {"period": ctx.period, "previous": previous, "counts": counts(verdict, units, cv)}
+    if previous is not None:
+        p_units, p_cv, p_verdict = _evaluated(ctx.for_period(previous), history[previous])
+        contributions = compare.cv_contributions(p_units, units, ctx.standards)
+        frames = {
+            "comparison_status": compare.status_changes(p_verdict, verdict),
+            "comparison_units": compare.unit_changes(p_units, units),
+            "cv_contributions": contributions,
+            "comparison_cv": compare.cv_change_summary(contributions, p_cv, cv),
+            "comparison_quality": compare.quality_changes(history[previous]["data_quality"],
+                                                          history[ctx.period]["data_quality"]),
+        }
+        for name, df in frames.items():
+            outputs += write_frame(df, ctx.folder / name)
+        meta["counts_previous"] = counts(p_verdict, p_units, p_cv)
+    outputs.append(atomic_write(ctx.folder / "comparison.json", json.dumps(meta, ensure_ascii=False, indent=1)))
+    return outputs
+
+
+def step_pages(ctx: Period) -> list[Path]:
+    """The period comparison page and one page per school (offline HTML, in the period's reports)."""
+    r = PeriodResults(ctx)
+    folder = ctx.out_dir / SCHOOLS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = [*school_page_items(r, folder), comparison_item(r, ctx.out_dir / "comparison.html")]
+    outputs = write_pages(pages, demo=ctx.demo)  # one font subset for all of them
+    remove_other_pages(folder, outputs)
+    return outputs
+
+
 STEP_FUNCTIONS: dict[str, Callable[[Period], list[Path]]] = {
-    "clean": step_clean, "evaluate": step_evaluate, "project": step_project, "plan": step_plan,
-    "tasks": step_tasks,
+    "clean": step_clean, "evaluate": step_evaluate, "narrative": step_narrative, "project": step_project,
+    "plan": step_plan, "tasks": step_tasks, "compare": step_compare, "pages": step_pages,
 }
 
 
@@ -232,7 +305,7 @@ class StepFailed(Exception):
         self.step, self.error = step, error
 
 
-def run_period(ctx: Period, until: str = "tasks") -> dict[str, bool]:
+def run_period(ctx: Period, until: str = STEPS[-1]) -> dict[str, bool]:
     """Run the steps of one period in order, up to ``until``; which ones ran (True) or were kept.
 
     A step that raises stops the period: :class:`StepFailed` carries the step and the error.

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.planning.optimise import Plan, action_table, cost_by_year, optimise
+from analysis.planning.optimise import Plan, action_table, cost_by_year, within_budget
 from analysis.planning.projection import Scenario, scenario_actions
 
 MIN_COST, NAIVE = "最低成本方案", "简单方案"
@@ -47,14 +47,14 @@ def plan_tables(plan: Plan, scenarios: dict[str, Scenario], period_tables: dict[
                       int(nc["passed"].fillna(False).astype(bool).sum()), len(nc))
 
 
-def budget_example(plan: Plan, tables: dict[str, pd.DataFrame], standards: dict, horizon: int,
-                   costs: dict, year: int) -> dict[str, Any] | None:
-    """What half of the minimum cost buys in ``year``: the solver's status and the money missing
-    (None when there is no costed plan to halve)."""
-    if plan.status != "optimal" or not plan.cost_total > 0:
+def budget_example(plan: Plan, year: int) -> dict[str, Any] | None:
+    """What half of the minimum cost buys in ``year``: the plan's own model solved again with that
+    budget, warm-started from the plan (:func:`optimise.within_budget`); its status in the same
+    three parts as the plan's (engine check, proof, gap) and the money missing. None when there
+    is no verified, costed plan to halve."""
+    if not plan.verified or not plan.cost_total > 0 or plan.model is None:
         return None
     budget = round(plan.cost_total / 2, -2)
-    tight = optimise(tables, standards, horizon, costs=costs, years=[year], budgets={year: budget})
-    missing = {int(r.year): float(r.missing_yuan) for r in tight.missing.itertuples()}
-    return {"year": int(year), "budget": budget, "status": tight.status, "message": tight.message,
-            "missing": missing}
+    tight = within_budget(plan, {int(year): budget})
+    return {"year": int(year), "budget": budget, **tight.info(),
+            "solve_seconds": round(tight.solve_seconds, 2)}

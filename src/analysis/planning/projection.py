@@ -49,7 +49,7 @@ from analysis.config.models import Number, Strict
 from analysis.config.standards import load_standards, period_year
 from analysis.config.validation import format_errors, read_yaml
 from analysis.engine import evaluate, resource_tables
-from analysis.engine.copies import ORIGINAL_CODE, stack_copies
+from analysis.engine.copies import ORIGINAL_CODE, SCHOOL_CODE_COLUMNS, stack_copies
 from analysis.engine.cv import cv_table
 from analysis.engine.resources import evaluate_resources
 from analysis.engine.units import build_units
@@ -396,20 +396,27 @@ def _entrant_projection(history, entry: pd.DataFrame, years: list[int], scenario
     return out[["school_code", "grade", "year", "students"]]
 
 
+def entry_grades(enrolment: pd.DataFrame) -> pd.DataFrame:
+    """The grades that take new entrants (``enrolment.entrants`` / ``entrant_overrides``), per school
+    of the current period's ``enrolment``: 1 for a school with primary grades; 7 for one with
+    junior grades and no grade 6. Columns school_code, grade."""
+    comp = enrolment[enrolment["grade"].between(1, 9)]
+    has_p = comp[comp["grade"] <= 6]["school_code"].unique()
+    has_j = comp[comp["grade"] >= 7]["school_code"].unique()
+    has_6 = comp[comp["grade"] == 6]["school_code"].unique()
+    return pd.concat([
+        pd.DataFrame({"school_code": has_p, "grade": 1}),
+        pd.DataFrame({"school_code": np.setdiff1d(has_j, has_6), "grade": 7}),
+    ], ignore_index=True)
+
+
 def project_enrolment(history, scenario: Scenario, years: list[int]) -> dict[int, pd.DataFrame]:
     """Projected enrolment tables (schema ``enrolment``) for each of ``years`` (after the current)."""
     cur = max(history, key=period_year)
     cur_enr = history[cur]["enrolment"][["school_code", "stage", "grade", "students"]].copy()
     rates = progression_rates(history, tuple(scenario.enrolment["rate_bounds"]))
     comp = cur_enr[cur_enr["grade"].between(1, 9)]
-    # entry grades: 1 for a school with primary grades; 7 for one with junior grades and no grade 6
-    has_p = comp[comp["grade"] <= 6]["school_code"].unique()
-    has_j = comp[comp["grade"] >= 7]["school_code"].unique()
-    has_6 = comp[comp["grade"] == 6]["school_code"].unique()
-    entry = pd.concat([
-        pd.DataFrame({"school_code": has_p, "grade": 1}),
-        pd.DataFrame({"school_code": np.setdiff1d(has_j, has_6), "grade": 7}),
-    ], ignore_index=True)
+    entry = entry_grades(cur_enr)
     entrants = _entrant_projection(history, entry, years, scenario)
     # a cohort only moves on into a stage the school teaches now (grade 6 → 7 in 九年一贯制)
     offered = comp[["school_code"]].assign(stage=stage_of_grade(comp["grade"])).drop_duplicates()
@@ -765,6 +772,10 @@ SENSITIVITY_COLUMNS = {"scenario": "object", "enrolment_scale": "float64", "leve
                        "school_code": "object", "school_name": "object", "stage": "object",
                        "indicator": "object", "value": "Float64", "standard": "Float64", "met": "boolean"}
 #: columns (and dtypes) of ``monte_carlo``'s frame
+#: at most this many rows of the largest stacked table (teachers) per engine run of the Monte Carlo
+#: draws: 200 draws of a 35-school county (~500 teachers) in one run, of a 600-school county
+#: (~10 000 teachers) in four (memory ~0.3 GB instead of ~0.8 GB)
+MC_BATCH_ROWS = 500_000
 PASS_PROBABILITY_COLUMNS = {"scenario": "object", "level": "object", "school_code": "object",
                             "school_name": "object", "stage": "object", "indicator": "object",
                             "draws": "int64", "pass_probability": "float64"}
@@ -857,14 +868,27 @@ def monte_carlo(tables: dict[str, pd.DataFrame], standards: dict, years_ahead: i
     base = enr["students"].to_numpy(dtype=float)
     # row d: draw d's factor per school (the same numbers as one rng.normal call per draw)
     f = np.clip(rng.normal(1.0, sd, (n, len(codes))), 0.1, None)
-    students = np.where(comp, half_up_array(base * f[:, pos]), base).ravel()  # draw-major
-    stacked = stack_copies(tables, n, key="draw")
-    e = stacked["enrolment"].assign(students=pd.array(students, dtype="Int64"))
-    keep = (e["students"] > 0).fillna(True).to_numpy(dtype=bool)  # NA: unknown, kept
-    stacked["enrolment"] = e[keep].reset_index(drop=True)
-    units = build_units(stacked, standards, keys=("draw", ORIGINAL_CODE))
-    units = evaluate_resources(stacked, standards, units)
-    cv = cv_table(units, standards, by=["draw"])
+    # the draws in batches of at most MC_BATCH_ROWS rows of the largest stacked table (a large
+    # county's 200 draws of its teachers would otherwise be millions of rows at once); the
+    # results are those of one run, batch by batch
+    rows = max(len(t) for name, t in tables.items() if name in SCHOOL_CODE_COLUMNS)
+    batch = max(1, MC_BATCH_ROWS // max(rows, 1))
+    unit_parts, cv_parts = [], []
+    for start in range(0, n, batch):
+        k = min(batch, n - start)
+        students = np.where(comp, half_up_array(base * f[start:start + k, pos]), base).ravel()  # draw-major
+        stacked = stack_copies(tables, k, key="draw")
+        e = stacked["enrolment"].assign(students=pd.array(students, dtype="Int64"))
+        keep = (e["students"] > 0).fillna(True).to_numpy(dtype=bool)  # NA: unknown, kept
+        stacked["enrolment"] = e[keep].reset_index(drop=True)
+        part = build_units(stacked, standards, keys=("draw", ORIGINAL_CODE))
+        part = evaluate_resources(stacked, standards, part)
+        cv_part = cv_table(part, standards, by=["draw"])
+        unit_parts.append(part.assign(draw=part["draw"] + start))
+        cv_parts.append(cv_part.assign(draw=cv_part["draw"] + start))
+        del stacked, e
+    units = pd.concat(unit_parts, ignore_index=True)
+    cv = pd.concat(cv_parts, ignore_index=True)
 
     ids = ["school_code", "school_name", "stage"]
     inc = units[units["included"].fillna(False).astype(bool)]

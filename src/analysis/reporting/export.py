@@ -14,6 +14,7 @@ outside nbconvert (reports/index.html) use the same skeleton through :mod:`analy
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import re
 from html.parser import HTMLParser
 from io import BytesIO
@@ -26,6 +27,7 @@ from pylopdf_fonts_zh_cn import sans_path
 
 from analysis.files import atomic_write, default_file_mode  # noqa: F401  (re-exported)
 from analysis.paths import PACKAGE_DIR
+from analysis.reporting.html import join_cjk_lines
 
 TEMPLATES_DIR = PACKAGE_DIR / "reporting" / "templates"
 TEMPLATE_NAME = "offline"
@@ -132,19 +134,39 @@ def font_subset_css(text: str, font_path: str | Path = CJK_FONT_PATH) -> str:
     )
 
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+_HTML_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)
 
 
 def notebook_title(nb: nbformat.NotebookNode, default: str = "") -> str:
-    """The text of the notebook's first markdown heading (``# 标题``), else ``default``."""
+    """The notebook's title: its first level-1 heading, either a markdown ``# 标题`` or an
+    ``<h1>`` that a cell displays (a report's title naming the county and period is computed);
+    without one, its first markdown heading of any level; else ``default``."""
+    first_heading = ""
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "markdown":
-            continue
-        for line in str(cell.get("source", "")).splitlines():
-            match = _HEADING.match(line)
+        if cell.get("cell_type") == "markdown":
+            for line in str(cell.get("source", "")).splitlines():
+                match = _HEADING.match(line)
+                if match and len(match.group(1)) == 1:
+                    return match.group(2).strip()
+                if match and not first_heading:
+                    first_heading = match.group(2).strip()
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = out.get("data", {}).get("text/html")
+            match = _HTML_H1.search("".join(data) if isinstance(data, list) else str(data or ""))
             if match:
-                return match.group(1).strip()
-    return default
+                return html_lib.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip()
+    return first_heading or default
+
+
+class JoinChineseLines(Preprocessor):
+    """Markdown cells: a line break inside a paragraph between two Chinese characters is removed
+    (a browser would show it as a space: "根据 本期")."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.get("cell_type") == "markdown":
+            cell.source = join_cjk_lines(str(cell.source))
+        return cell, resources
 
 
 def report_css() -> str:
@@ -173,6 +195,7 @@ def _make_exporter() -> HTMLExporter:
         exclude_anchor_links=True,  # no "¶" after every heading
     )
     exporter.register_preprocessor(DropErrorsAndStderr(), enabled=True)
+    exporter.register_preprocessor(JoinChineseLines(), enabled=True)
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter.register_preprocessor(

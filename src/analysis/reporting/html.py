@@ -25,11 +25,40 @@ from analysis.reporting.formats import (
 )
 
 
-def esc(text: Any) -> str:
-    """HTML-escape any value (quotes too); missing → "—"."""
+#: CJK characters and punctuation (ideographs, kana, CJK and full-width punctuation)
+CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+# a line break inside a Markdown paragraph between two CJK characters (emphasis marks around them
+# allowed; not a hard break, which ends in two spaces)
+_SOFT_BREAK = re.compile(f"([{CJK}][*_`]*) ?\n[ \t]*(?=[*_`]*[{CJK}])")
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Join the lines of a Markdown paragraph where the break falls between two Chinese characters.
+
+    A browser shows a line break inside a paragraph as a space: "根据\n本期" would read "根据 本期".
+    Chinese has no spaces between words, so such a break is removed; a break next to Latin text or
+    digits is kept (it is a space there), and so are blank lines, list items and headings.
+    """
+    return _SOFT_BREAK.sub(r"\1", markdown)
+
+
+# spaces between two CJK characters (not the ideographic space U+3000, which is one of them)
+_CJK_SPACE = re.compile(f"([{CJK}])[ \t\u00a0]+(?=[{CJK}])")
+
+
+def tidy_cjk_spaces(text: str) -> str:
+    """Remove the spaces between two Chinese characters ("后安镇中心小学 音乐教室" → "后安镇中心小学音乐教室"):
+    Chinese is set without spaces between words; spaces next to digits or Latin text stay."""
+    return _CJK_SPACE.sub(r"\1", text)
+
+
+def esc(text: Any, tidy: bool = True) -> str:
+    """HTML-escape any value (quotes too); missing → "—". Spaces between two Chinese characters are
+    removed (:func:`tidy_cjk_spaces`) unless ``tidy=False`` (a file path is shown as it is)."""
     if is_missing(text):
         return MISSING
-    return html.escape(str(text), quote=True)
+    text = str(text)
+    return html.escape(tidy_cjk_spaces(text) if tidy else text, quote=True)
 
 
 def _cell(value: Any, column: str, kind: str | None) -> tuple[str, list[str]]:
@@ -64,6 +93,7 @@ def html_table(
     status_of: Mapping[str, str] | None = None,
     max_rows: int | None = None,
     table_id: str | None = None,
+    links: Mapping[str, str] | None = None,
     classes_of: Mapping[str, str] | None = None,
 ) -> str:
     """Render ``df`` as an escaped HTML table with Chinese headers and pass/fail highlighting.
@@ -75,6 +105,8 @@ def html_table(
     - ``status_of``: value column → boolean column judging it (e.g. ``{"L1": "L1_met"}``): the value
       cell gets class ``pass``/``fail``;
     - ``max_rows``: show at most this many rows and say how many were left out;
+    - ``links``: school code → address of its page (``school_pages.school_links``): the
+      ``school_name`` cell of a row whose ``school_code`` has a page links to it;
     - ``classes_of``: value column → column holding extra CSS classes of that cell (e.g.
       ``"fail worst"``; missing → none), for marks a boolean cannot carry.
 
@@ -103,7 +135,9 @@ def html_table(
         c for c in cols
         if c not in kmap and len(df) and df[c].map(lambda v: len(str(v)) if not is_missing(v) else 0).max() <= 8
     }
-    extra = [c for c in [row_status, *status_of.values(), *classes_of.values()]
+    links = dict(links or {})
+    link_code = "school_code" if links and "school_name" in cols and "school_code" in df.columns else None
+    extra = [c for c in [row_status, *status_of.values(), *classes_of.values(), link_code]
              if c and c not in cols and c in df.columns]
     for record in df[cols + list(dict.fromkeys(extra))].to_dict("records"):
         tr_class = ""
@@ -125,6 +159,10 @@ def html_table(
             marks = record.get(classes_of[c]) if c in classes_of else None
             if marks is not None and not is_missing(marks):
                 classes = [*classes, *str(marks).split()]
+            if c == "school_name" and link_code and text != MISSING:
+                href = links.get(str(record[link_code]))
+                if href:
+                    text = f'<a href="{esc(href)}">{text}</a>'
             cls = f' class="{esc(" ".join(classes))}"' if classes else ""
             cells.append(f"<td{cls}>{text}</td>")
         out.append(f"<tr{tr_class}>" + "".join(cells) + "</tr>")
@@ -266,10 +304,12 @@ def result_table(results: Any, name: str) -> pd.DataFrame:
     return getattr(results, name)
 
 
-def detail_table(results: Any, code: str, max_rows: int = 40, caption: str | None = None) -> str:
-    """The engine's detail table of ``code`` as escaped HTML with Chinese headers ("" when none)."""
+def detail_table(results: Any, code: str, max_rows: int = 40, caption: str | None = None,
+                 links: Mapping[str, str] | None = None) -> str:
+    """The engine's detail table of ``code`` as escaped HTML with Chinese headers ("" when none);
+    ``links``: school code → page, as in :func:`html_table`."""
     d = detail_frame(results, code)
     if d is None:
         return ""
     return html_table(d, headers=DETAIL_HEADERS, kinds=detail_kinds(d), max_rows=max_rows, caption=caption,
-                      css_class="report-table detail-table")
+                      css_class="report-table detail-table", links=links)

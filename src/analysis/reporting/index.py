@@ -66,7 +66,10 @@ REPORT_TITLES = {
     "clean.html": "数据清洗与质量检查",
     "indicators.html": "指标计算",
     "projection.html": "达标预测",
+    "comparison.html": "与上一期比较",
 }
+#: the list of the period's per-school pages (reports/<period>/schools/index.html)
+SCHOOLS_INDEX = ("schools", "index.html")
 
 
 def write_index(
@@ -126,7 +129,8 @@ def write_index(
             "message": str(status.get("message") or "").removeprefix("失败 / FAILED "),
             "failed_notebook": link([p, failed_nb], failed_nb)
             if failed_nb and (folder / failed_nb).is_file() else None,
-            "reports": [link([p, f.name], REPORT_TITLES.get(f.name, f.stem)) for f in reports_in(folder)],
+            "reports": [link([p, f.name], REPORT_TITLES.get(f.name, f.stem)) for f in reports_in(folder)]
+            + ([link([p, *SCHOOLS_INDEX], "各校页面")] if folder.joinpath(*SCHOOLS_INDEX).is_file() else []),
             "stale": [link([p, STALE_DIR_NAME, f.name], REPORT_TITLES.get(f.name, f.stem) + "（已过期 / stale）")
                       for f in reports_in(folder / STALE_DIR_NAME)],
         })

@@ -10,46 +10,75 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from analysis.config.reporting import max_units_per_chart
 from analysis.reporting import plotting  # noqa: F401  (registers the CJK font)
 from analysis.schemas import RESOURCE_CODES, STAGES
 
 INDICATORS = RESOURCE_CODES
+#: at most this many red lines of a panel are labelled with the unit's name (more would overlap)
+MAX_LABELS = 12
 
 
-def unit_trajectories(traj: pd.DataFrame, standards: dict, scenario: str | None = None):
+def changing_units(t: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``t`` (school-level trajectory of one scenario) of the unit-indicator pairs
+    whose status changes over the years or that are below the standard in the last year."""
+    key = ["school_code", "stage", "indicator"]
+    met = t.assign(_m=t["met"].astype("boolean").fillna(False).astype(int)).sort_values("year")
+    g = met.groupby(key, observed=True)["_m"]
+    keep = (g.transform("nunique") > 1) | (g.transform("last") == 0)
+    return t.loc[keep[keep].index]
+
+
+def unit_trajectories(traj: pd.DataFrame, standards: dict, scenario: str | None = None,
+                      max_units: int | None = None):
     """Each unit's L1–L7 as a share of its standard, per year (1.0 = standard; floor_ratio line).
 
     One panel per indicator; a line per included unit; units below the standard in the last
-    year are labelled."""
+    year are labelled. With more than ``max_units`` included units (default:
+    ``config/reporting.yaml``) only the units whose status changes or that stay below the
+    standard are drawn (:func:`changing_units`); the legend says how many of how many."""
     res = standards["resources"]
     t = traj[(traj["level"] == "学校") & traj["included"].fillna(False).astype(bool)
              & traj["indicator"].isin(INDICATORS)]
     if scenario is not None:
         t = t[t["scenario"] == scenario]
-    years = sorted(t["year"].unique())
+    max_units = max_units_per_chart() if max_units is None else max_units
+    n_units = len(t[["school_code", "stage"]].drop_duplicates())
+    note = ""
+    if n_units > max_units:
+        t = changing_units(t)
+        shown = len(t[["school_code", "stage"]].drop_duplicates())
+        note = (f"\n共 {n_units} 个参评单位，只画出指标状态\n有变化或目标年仍未达标的 {shown} 个；\n"
+                "其余单位各年均达标")
+    years = sorted(traj.loc[traj["level"] == "学校", "year"].unique())
     fig, axes = plt.subplots(2, 4, figsize=(15, 7.5), sharex=True)
-    last = max(years)
+    last = max(years) if years else 0
     for ax, k in zip(axes.ravel(), INDICATORS):
         d = t[t["indicator"] == k]
+        lines = []
         for (code, stage), g in d.groupby(["school_code", "stage"]):
             g = g.sort_values("year")
-            r = g["ratio"].astype(float).to_numpy()
             # below the standard by the engine's met flag (a ratio of 0.9999… at the standard is met)
             low = bool(len(g)) and not bool(g["met"].fillna(False).astype(bool).iloc[-1])
+            lines.append((g, stage, low))
+        n_low = sum(low for _, _, low in lines)
+        for g, stage, low in lines:
+            r = g["ratio"].astype(float).to_numpy()
             ax.plot(g["year"], r, marker="o", lw=1.6 if low else 0.8, alpha=1 if low else 0.35,
                     color="#c0392b" if low else "#7f8c8d")
-            if low:
+            if low and n_low <= MAX_LABELS:
                 ax.annotate(plotting.plain_text(f"{g['school_name'].iloc[-1]}{stage}"), (last, r[-1]),
                             fontsize=7, xytext=(3, 0), textcoords="offset points")
         ax.axhline(1.0, color="#27ae60", lw=1.2, ls="--")
         ax.axhline(float(res["floor_ratio"]), color="#e67e22", lw=1, ls=":")
-        ax.set_title(f"{k} {res['indicators'][k]['name']}", fontsize=9)
+        ax.set_title(f"{k} {res['indicators'][k]['name']}"
+                     + (f"\n（红线 {n_low} 个单位，名单见任务表）" if n_low > MAX_LABELS else ""), fontsize=9)
         ax.set_ylim(0, max(2.5, float(np.nanmax(d["ratio"].astype(float))) * 1.05) if len(d) else 2.5)
         ax.set_xticks(years)
     ax = axes.ravel()[-1]
     ax.axis("off")
     ax.text(0.05, 0.6, "纵轴：指标值 ÷ 标准\n绿色虚线：达到标准（1.0）\n"
-            f"橙色点线：不低于标准的{float(res['floor_ratio']):.0%}\n红线：目标年仍未达标的单位",
+            f"橙色点线：不低于标准的{float(res['floor_ratio']):.0%}\n红线：目标年仍未达标的单位" + note,
             fontsize=10, va="top", transform=ax.transAxes)
     fig.suptitle("各评估单位资源配置指标的变化（与标准之比）"
                  + (f" — {plotting.plain_text(scenario)}" if scenario else ""), fontsize=13)

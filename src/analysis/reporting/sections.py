@@ -9,12 +9,19 @@ notebook to display, so a notebook only reads and shows. Sentences that state a 
 
 from __future__ import annotations
 
+import os
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from analysis import __version__
+from analysis.config.reporting import max_units_per_chart
 from analysis.config.standards import override_codes, override_note, overrides_by_code
 from analysis.reporting import texts
+from analysis.reporting.form import FormBook, FormTable, form_book, form_html, missing_frame, split_columns
+from analysis.reporting.narrative import section_html
 from analysis.reporting.formats import (
     PLAN_SHOWN_COLUMNS,
     PROFILE_HEADERS,
@@ -35,15 +42,14 @@ from analysis.reporting.html import (
     html_paragraph,
     html_table,
 )
-from analysis.reporting.texts import cost_by_responsible, sensitivity_summary
+from analysis.reporting.school_pages import school_links
+from analysis.reporting.texts import PLAN_STATUS, cost_by_responsible, plan_status_lines, sensitivity_summary
 
 QUALITY_COLUMNS = ["severity", "file", "sheet", "row", "column", "value", "problem", "action"]
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "reason", "record"]
 VERDICT_SHORT_HEADERS = {"no": "序号", "code": "代码", "area": "方面", "name": "指标", "value": "县域实际值",
                          "standard": "标准", "status": "结果", "failing": "未达标的学校或事项及差距",
                          "evidence": "依据与佐证", "responsible": "责任单位"}
-PLAN_STATUS = {"optimal": "已求得最优方案，并经指标引擎复核", "infeasible": "无可行方案",
-               "failed": "未得到经引擎复核的方案"}
 
 
 def _money(x: float) -> str:
@@ -166,11 +172,43 @@ def unit_pass_text(r: Any) -> str:
             f"未达到，**{undecided}** 个因缺少输入数据无法判定。")
 
 
+def _large(n_units: int) -> bool:
+    return n_units > max_units_per_chart()
+
+
 def unit_values_table(r: Any) -> str:
     codes = list(r.ctx.standards["resources"]["indicators"])
-    return html_table(_included(r.units), table="units", caption="每校资源配置指标",
+    inc = _included(r.units)
+    caption = "每校资源配置指标"
+    if _large(len(inc)):  # a large county: the units to act on first
+        inc = inc.assign(_p=inc["unit_pass"].astype("boolean").fillna(False).astype(int)).sort_values(
+            ["_p", "n_met", "stage", "school_code"], kind="stable")
+        caption += "（未达到每校标准的单位在前）"
+    return html_table(inc, table="units", caption=caption,
                       columns=["school_name", "stage", "students", *codes, "n_met", "unit_pass", "missing_inputs"],
                       status_of={k: f"{k}_met" for k in codes}, row_status="unit_pass")
+
+
+#: where the full per-unit detail of a large county is (the figures show a selection)
+FULL_DETAIL = "完整的每校数值见本报告的表格，以及 application_tables.xlsx 的“Ⅱ-2 评估单位”工作表（可排序、筛选）"
+
+
+def per_unit_chart_note(r: Any, kind: str) -> str:
+    """What a per-unit figure of a large county shows instead of every unit (``kind``:
+    "indicator", "heatmap" or "trajectory"); "" for a county of at most ``max_units`` units
+    (``config/reporting.yaml``), whose figures show every unit."""
+    n = len(_included(r.units))
+    limit = max_units_per_chart()
+    if not _large(n):
+        return ""
+    head = f"本期纳入评估的单位有 {n} 个，多于 {limit} 个，逐校图改为："
+    what = {
+        "indicator": f"每项指标左图为全部单位数值的分布（红色为低于标准的部分），右图为低于标准的单位（至多 {limit} 个，"
+                     "数值最低的在上）",
+        "heatmap": f"只画有指标未达标或无数据的单位（达标项最少的在前，至多 {limit} 个）",
+        "trajectory": "只画指标状态有变化或到目标年仍未达标的单位，其余单位各年均达标",
+    }[kind]
+    return f"{head}{what}。{FULL_DETAIL}。"
 
 
 def composite_cv_text(r: Any) -> str:
@@ -250,10 +288,16 @@ def plan_text(r: Any) -> str:
     lines = [f"约束：目标年每个参评单位{unit_rule_text(std)}（每校达标）；各学段差异系数不超过上限（{cv_limits_text(std)}）。"
              + (f"已到目标年：方案按本期（{m['year']} 年）数据计算，措施记在本期，招聘和骨干认定按一年计费。"
                 if m["at_target"] else ""),
-             f"求解用时 {p['solve_seconds']:.2f} 秒（含 {p['iterations']} 轮割平面与引擎复核）。", "",
-             f"**求解状态**：{PLAN_STATUS.get(p['status'], p['status'])}（{p['status']}）。{p['message']}", ""]
-    if p["status"] == "optimal":
-        lines += [f"- 最低成本方案：**{_money(p['cost_total'])}**",
+             f"求解用时 {p['solve_seconds']:.2f} 秒（含 {p['iterations']} 轮割平面与引擎复核"
+             + (f"，其中求解器 {p['mip_seconds']:.2f} 秒" if p.get("mip_seconds") is not None else "") + "）。", "",
+             f"**求解状态**：{PLAN_STATUS.get(p['status'], p['status'])}。", ""]
+    lines += [f"- {line}" for line in plan_status_lines(p)]
+    if p["status"] in ("failed", "infeasible"):
+        lines.append(f"- 说明：{p['message']}")
+    lines.append("")
+    if p["status"] in ("optimal", "verified"):
+        name = "最低成本方案" if p["status"] == "optimal" else "经复核的方案（未证明成本最低）"
+        lines += [f"- {name}：**{_money(p['cost_total'])}**",
                   f"- 简单方案（每个单位每项指标都补足到 100% 标准）：**{_money(p['naive_cost'])}**；实施后每校达标 "
                   f"{p['naive_units_pass']} / {p['naive_units']} 个单位，差异系数达标 {p['naive_cv_pass']} / {p['naive_cv']} 项",
                   f"- 节约：**{_money(p['naive_cost'] - p['cost_total'])}**"]
@@ -274,9 +318,31 @@ def plan_check_text(r: Any) -> str:
 def budget_text(r: Any) -> str:
     b = r.plan_info.get("budget_example")
     if not b:
-        return "**预算约束示例**：最低成本方案无费用或未经复核，不作预算示例。"
-    return (f"**预算约束示例**：若 {b['year']} 年只能安排最低成本的一半（{_money(b['budget'])}）："
-            f"**{PLAN_STATUS.get(b['status'], b['status'])}**（{b['status']}）。{b['message']}")
+        return "**预算约束示例**：没有经引擎复核、有费用的方案，不作预算示例。"
+    head = (f"**预算约束示例**：若 {b['year']} 年只能安排最低成本的一半（{_money(b['budget'])}）。在同一模型上只改变"
+            f"该年预算、以上面的方案为初始解再求解（用时 {b['solve_seconds']:.2f} 秒）：")
+    missing = {str(y): float(v) for y, v in (b.get("missing") or {}).items()}
+    lines = [head, ""]
+    if b["status"] == "infeasible" and missing:
+        lines.append("- **预算不足**：" + "；".join(f"{y} 年缺 **{_money(v)}**" for y, v in missing.items())
+                     + "。下面两句说的是补足缺口后所需的方案。")
+    elif b["status"] in ("optimal", "verified"):
+        lines.append(f"- 预算足够：所需 {_money(b['cost_total'])}。")
+    else:
+        lines.append(f"- {PLAN_STATUS.get(b['status'], b['status'])}：{b['message']}")
+    engine, *proof = plan_status_lines(b)
+    lines.append(f"- {engine}")
+    if b["status"] == "infeasible" and missing:
+        if b.get("proven"):
+            lines.append("- **最优性**：已证明，缺口是满足全部规则所需的最少追加资金。")
+        elif b.get("gap") is not None:
+            lines.append(f"- **最优性**：未证明。求解在时间上限内停止，所列缺口是已找到的方案所需，可能偏大"
+                         f"（与最优下界的相对差距 {b['gap']:.2%}）；这是计算时间不足，不是方案有误。")
+        else:
+            lines.append("- **最优性**：未证明。求解在时间上限内停止，尚无最优下界，所列缺口可能偏大。")
+    else:
+        lines += [f"- {line}" for line in proof]
+    return "\n".join(lines)
 
 
 def cost_series(r: Any) -> dict[str, pd.Series]:
@@ -340,6 +406,76 @@ def result_files_text(r: Any) -> str:
     return "已写出：" + "、".join(f"`{n}`" for n in names if (r.folder / f"{n}.parquet").is_file())
 
 
+# ---------------------------------------------------------------- every report's header
+#: the reports' names in their titles (义务教育优质均衡发展 + name)
+REPORT_KINDS = {"self_assessment": "自评报告", "rectification": "整改报告"}
+
+
+def report_title(r: Any, kind: str) -> str:
+    """"抚顺县2021年度义务教育优质均衡发展自评报告": the county and period in the title."""
+    county = r.ctx.county or "本县"
+    return f"{county}{r.ctx.period}年度义务教育优质均衡发展{REPORT_KINDS.get(kind, kind)}"
+
+
+def _relative(target: Path, start: Path) -> str:
+    try:
+        return Path(os.path.relpath(target, start)).as_posix()
+    except ValueError:  # another drive (Windows): an absolute link
+        return target.resolve().as_uri()
+
+
+def report_header(r: Any, kind: str) -> str:
+    """The report's title and the lines a filed report carries: 编制单位, the generation date, the
+    data folder, the toolkit's version and a link back to the reports' index."""
+    org = r.ctx.meta.get("organization")
+    index = _relative(r.ctx.out_dir.parent / "index.html", r.ctx.out_dir)
+    lines = [("编制单位", org or "（county.yaml 未填写“编制单位”）"),
+             ("生成日期", f"{date.today():%Y年%m月%d日}"),
+             ("数据文件夹", str(r.ctx.data_dir)),
+             ("分析工具版本", f"analysis {__version__}")]
+    items = "".join(f"<li><span>{esc(k)}：</span>{esc(v, tidy=k != '数据文件夹')}</li>" for k, v in lines)
+    return (f'<header class="report-header"><h1>{esc(report_title(r, kind))}</h1>'
+            f'<ul class="report-meta">{items}'
+            f'<li class="report-index-link"><a href="{esc(index)}">← 返回报告索引（各期报告）</a></li></ul></header>')
+
+
+# ---------------------------------------------------------------- the form's tables
+def form_of(r: Any) -> FormBook:
+    """The filled national form of the period (built once per results object)."""
+    book = getattr(r, "_form_book", None)
+    if book is None:
+        book = form_book(r, r.ctx.standards, r.ctx.meta, r.ctx.period)
+        r._form_book = book
+    return book
+
+
+def form_table(r: Any, key: str) -> FormTable:
+    return next(t for t in form_of(r).tables if t.key == key)
+
+
+def form_section(r: Any, key: str) -> str:
+    """One table of the national form in the form's layout (表Ⅰ in two halves to fit an A4 page)."""
+    t = form_table(r, key)
+    if key == "Ⅰ":
+        left, right = split_columns(t, 13)
+        return form_html(left) + form_html(right, caption=False)
+    return form_html(t)
+
+
+def form_missing_section(r: Any) -> str:
+    """The form's blanks (a missing input) with the reason; nothing when the form is complete."""
+    m = missing_frame(form_of(r))
+    if m.empty:
+        return html_paragraph("申报表各表所需的数均已具备。")
+    return (html_paragraph(f"申报表中有 {len(m)} 处因缺少输入而留空（Excel 中为空格或“＿＿”，不按 0 计）：")
+            + html_table(m, caption="申报表中留空的格", max_rows=80))
+
+
+def narrative_section(r: Any, name: str) -> str:
+    """The county's own section ``name`` (基本情况 …), or the marked placeholder when not written."""
+    return section_html(r.narrative.get(name))
+
+
 # ---------------------------------------------------------------- 04 self-assessment
 def county_profile_section(r: Any) -> str:
     profile = texts.county_profile(r.tables)
@@ -384,6 +520,7 @@ def unit_tables_by_stage(r: Any) -> str:
     out = [html_table(legend, headers={"no": "代码", "name": "指标名称", "unit": "单位",
                                        **{st: f"{st}标准（≥）" for st in std["stages"]}},
                       kinds={st: "value" for st in std["stages"]}, caption="资源配置指标及标准")]
+    links = school_links(r)
     for stage in std["stages"]:
         sub = r.units[r.units["stage"].eq(stage)].sort_values(["included", "school_code"], ascending=[False, True])
         out.append(html_table(
@@ -392,7 +529,7 @@ def unit_tables_by_stage(r: Any) -> str:
             headers={**{k: f"指标{k[1:]}" for k in codes}, "students": "学生数", "n_met": "达标项数", "unit_pass": "每校达标",
                      "exclusion_reason": "不纳入原因", "school_type": "办学类型", "urban_rural": "城乡"},
             status_of={k: f"{k}_met" for k in codes}, row_status="unit_pass",
-            caption=f"表2 {stage}评估单位资源配置指标", css_class="report-table units-table"))
+            caption=f"表2 {stage}评估单位资源配置指标", css_class="report-table units-table", links=links))
     return "".join(out)
 
 
@@ -400,8 +537,9 @@ def cv_section(r: Any) -> str:
     table = html_table(r.cv, table="cv", columns=["stage", "indicator_name", "n_units", "students", "mean", "cv_shown",
                                                   "limit", "passed"],
                        headers={"cv_shown": "差异系数", "indicator_name": "指标"}, caption="表3 资源配置指标校际差异系数")
+    comp = r.composite_cv.set_index("stage")["composite_cv"]
     return table + html_paragraph("综合差异系数（各项差异系数的平均值，仅供参考，不作为评估标准）：" + "；".join(
-        f"{row.stage} {fmt_cv(row.composite_cv)}" for row in r.composite_cv.itertuples()) + "。")
+        f"{st} {fmt_cv(comp.get(st))}" for st in r.ctx.standards["stages"] if st in comp.index) + "。")
 
 
 def area_section(r: Any, area: str) -> str:
@@ -409,8 +547,9 @@ def area_section(r: Any, area: str) -> str:
     v = r.verdict[r.verdict["area"].eq(area)]
     out = [html_table(v, table="verdict", columns=["no", "name", "value", "standard", "status", "failing", "evidence"],
                       headers=VERDICT_SHORT_HEADERS, css_class="report-table verdict-area")]
+    links = school_links(r)
     for row in v[v["status"].ne("达标")].itertuples():
-        detail = detail_table(r, row.code)
+        detail = detail_table(r, row.code, links=links)
         if detail:
             out.append(f"<h4>{esc(row.no)}. {esc(row.name)}：明细</h4>" + detail)
     return "".join(out)
@@ -432,12 +571,20 @@ def recognition_section(r: Any) -> str:
     return intro + area_section(r, "社会认可度") + table
 
 
+def _with_school_names(df: pd.DataFrame, r: Any) -> pd.DataFrame:
+    names = dict(zip(r.tables["schools"]["school_code"].astype(str), r.tables["schools"]["school_name"].astype(str)))
+    return df.assign(school_name=df["school_code"].astype("string").map(names).astype("string"))
+
+
 def data_quality_section(r: Any) -> str:
-    dq, qa = r.data_quality, r.quarantine
+    dq, qa = _with_school_names(r.data_quality, r), _with_school_names(r.quarantine, r)
+    links = school_links(r)
     return (html_paragraph(f"发现数据问题 {fmt_int(len(dq))} 条，隔离原始记录 {fmt_int(len(qa))} 行。")
             + html_table(dq, table="data_quality", caption="表5 数据质量问题清单", max_rows=60,
-                         columns=QUALITY_COLUMNS, empty_text="未发现数据质量问题。")
-            + html_table(qa, table="quarantine", columns=["file", "sheet", "row", "reason"],
+                         columns=[*QUALITY_COLUMNS[:1], "school_name", *QUALITY_COLUMNS[1:]],
+                         headers={"school_name": "学校"}, links=links, empty_text="未发现数据质量问题。")
+            + html_table(qa, table="quarantine", columns=["school_name", "file", "sheet", "row", "reason"],
+                         headers={"school_name": "学校"}, links=links,
                          caption="表6 隔离的原始记录", max_rows=60, empty_text="没有被隔离的记录。"))
 
 
@@ -451,6 +598,17 @@ def conclusion_section(r: Any) -> str:
                          headers=VERDICT_SHORT_HEADERS, caption="表8 32项指标评估结果", table_id="verdict-summary",
                          row_status="status")
             + html_paragraph("申报表各表已另存为 Excel 文件 application_tables.xlsx，可直接复制到正式申报表中。"))
+
+
+def gaps_summary(r: Any) -> str:
+    """The indicators not yet met, by the computation (after the county's own text on 存在问题)."""
+    v = r.verdict
+    gaps = v[v["status"].ne("达标")]
+    if gaps.empty:
+        return html_paragraph(f"按本期数据计算，{len(v)} 项指标全部达标。")
+    return (html_paragraph(f"按本期数据计算，{len(v)} 项指标中以下 {len(gaps)} 项尚未达标或缺少数据"
+                           "（差距见上文各节，整改任务见整改报告）：")
+            + html_list(f"{row.no}. {row.name}：{row.status}" for row in gaps.itertuples()))
 
 
 # ---------------------------------------------------------------- 05 rectification
@@ -468,13 +626,16 @@ def gaps_by_indicator(r: Any) -> str:
 def gaps_by_school(r: Any) -> str:
     by_school = texts.unit_shortfalls(r.units, r.ctx.standards)
     others = texts.school_shortfalls(r)
+    links = school_links(r)
     return (html_table(by_school, headers=PROJECTION_HEADERS,
                        columns=["school_name", "stage", "students", "indicator", "value", "standard", "ratio", "gap"],
                        kinds={"students": "int", "value": "value", "standard": "value", "ratio": "pct", "gap": "value"},
-                       caption="表2 未达标评估单位及其短板指标", empty_text="所有参评单位均每校达标。", max_rows=150)
+                       caption="表2 未达标评估单位及其短板指标", empty_text="所有参评单位均每校达标。", max_rows=150,
+                       links=links)
             + html_table(others, headers={**PROJECTION_HEADERS, "indicator": "指标", "status": "结果", "items": "未达标事项数"},
                          columns=["school_name", "indicator", "status", "items"], kinds={"items": "int"},
-                         caption="表3 政府保障程度、教育质量指标中未达标的学校", empty_text="无。", max_rows=150))
+                         caption="表3 政府保障程度、教育质量指标中未达标的学校", empty_text="无。", max_rows=150,
+                         links=links))
 
 
 def tasks_section(r: Any) -> str:
@@ -483,7 +644,7 @@ def tasks_section(r: Any) -> str:
                .groupby("responsible", as_index=False).agg(tasks=("indicator", "size"), cost_yuan=("cost_yuan", "sum")))
     return (html_paragraph(f"整改任务共 {fmt_int(len(t))} 项，估算费用合计 {fmt_number(t['cost_yuan'].sum(min_count=1), 'money')} 元。")
             + html_table(t, headers=PROJECTION_HEADERS, kinds=PROJECTION_KINDS, caption="表4 整改任务清单",
-                         columns=TASK_SHOWN_COLUMNS, max_rows=200)
+                         columns=TASK_SHOWN_COLUMNS, max_rows=200, links=school_links(r))
             + html_table(by_resp, headers={**PROJECTION_HEADERS, "tasks": "牵头或参与的任务数"},
                          kinds={"tasks": "int", "cost_yuan": "money"}, caption="表5 各责任单位任务数"))
 
@@ -513,11 +674,15 @@ def outlook_tables(r: Any) -> str:
 def plan_section(r: Any) -> str:
     p = r.plan_info
     plan = min_cost_actions(r)
+    gap = p.get("gap")
     summary = pd.DataFrame([
-        ("求解状态", PLAN_STATUS.get(p["status"], p["status"])), ("说明", p["message"]),
+        ("求解状态", PLAN_STATUS.get(p["status"], p["status"])),
+        ("引擎复核全部达标", "是" if p["verified"] else "否"),
+        ("已证明最优", "是" if p.get("proven") else "否"),
+        ("与最优下界的相对差距", "—" if p.get("proven") else ("尚无下界" if gap is None else fmt_pct(gap, 2))),
         ("最低成本方案总成本（元）", fmt_number(p["cost_total"], "money")),
         ("简单方案（每校每项补足到100%标准）成本（元）", fmt_number(p["naive_cost"], "money")),
-        ("引擎复核全部达标", "是" if p["verified"] else "否"),
+        ("说明", p["message"]),
     ], columns=["项目", "结果"])
     wide = r.plan_cost.pivot_table(index="plan", columns="year", values="cost_yuan", aggfunc="sum", sort=False)
     wide = wide.assign(合计=wide.sum(axis=1, min_count=1)).reset_index()
@@ -526,7 +691,7 @@ def plan_section(r: Any) -> str:
             + html_paragraph(f"最低成本方案共 {fmt_int(len(plan))} 项措施，估算总投入 "
                              f"{fmt_number(plan['cost_yuan'].sum(min_count=1), 'money')} 元。")
             + html_table(plan, headers=PROJECTION_HEADERS, kinds=PROJECTION_KINDS, caption="表9 最低成本整改方案（措施清单）",
-                         columns=PLAN_SHOWN_COLUMNS, max_rows=200, empty_text="无需新增措施。")
+                         columns=PLAN_SHOWN_COLUMNS, max_rows=200, empty_text="无需新增措施。", links=school_links(r))
             + html_table(wide, headers={"plan": "方案"}, kinds={c: "money" for c in wide.columns if c != "plan"},
                          caption="表10 逐年投入（元）：最低成本方案与其他方案比较"))
 
@@ -545,5 +710,5 @@ def risks_section(r: Any) -> str:
                               columns=["scenario", "school_name", "stage", "indicator", "pass_probability", "draws"],
                               kinds={"pass_probability": "pct", "draws": "int"},
                               caption=f"表11 {m['horizon']} 年达标概率低于 100% 的单位和指标（在校生预测误差模拟）",
-                              empty_text="全部单位和指标在每次模拟中都达标。", max_rows=60))
+                              empty_text="全部单位和指标在每次模拟中都达标。", max_rows=60, links=school_links(r)))
     return "".join(out)

@@ -78,8 +78,8 @@ def conclusion_html(verdict: pd.DataFrame, county: str = "") -> str:
         )
     if len(failed):
         items = "".join(
-            f"<li><strong>{esc(r.no)}. {esc(r.name)}</strong>（{esc(r.area)}）：实际 {esc(r.value)}，"
-            f"标准 {esc(r.standard)}。{esc(r.failing) if not is_missing(r.failing) else ''}"
+            f"<li><strong>{esc(r.no)}. {esc(r.name)}</strong>（{esc(r.area)}）：实际为{esc(r.value)}；"
+            f"标准为{esc(r.standard)}。{esc(r.failing) if not is_missing(r.failing) else ''}"
             f"（责任单位：{esc(r.responsible)}）</li>"
             for r in failed.itertuples()
         )
@@ -288,3 +288,53 @@ def cost_by_responsible(tasks: pd.DataFrame) -> pd.DataFrame:
     t = t.explode("responsible_unit")
     return t.groupby(["responsible_unit", "cost_kind"], as_index=False).agg(
         tasks=("indicator", "size"), cost_yuan=("cost_yuan", "sum")).sort_values("cost_yuan", ascending=False)
+
+
+# ---------------------------------------------------------------- the plan's solver status
+#: the plan's status in words (optimise.Plan.status)
+PLAN_STATUS = {"optimal": "已求得最优方案，并经指标引擎复核",
+               "verified": "方案已经指标引擎复核全部达标，但未证明最优",
+               "infeasible": "预算不足，无可行方案",
+               "failed": "未得到经引擎复核全部达标的方案"}
+
+
+def _wan(x: float) -> str:
+    return f"{x / 1e4:,.1f} 万元"
+
+
+def plan_status_lines(info: Mapping[str, Any]) -> list[str]:
+    """Three separate statements about a plan's solve (``optimise.Plan.info()``, plan.json):
+
+    1. **引擎复核** — whether the engine, run on the tables with the plan applied, confirms every
+       included unit and every CV (a plan that fails it must not be used);
+    2. **最优性** — whether the solver proved the plan the cheapest of the model;
+    3. when not proven, the **gap** to the best bound: a time limit reached with a verified plan
+       is a verified plan without a proof, never a failure.
+    """
+    lines = []
+    units, cv = info.get("units_total"), info.get("cv_total")
+    if units is None:
+        lines.append("**引擎复核**：没有可复核的方案。")
+    elif info.get("verified"):
+        lines.append(f"**引擎复核**：通过。把方案施加到目标年数据上、由指标引擎重新计算：全部 {units} 个参评单位"
+                     f"每校达标，{cv} 项差异系数全部达标。")
+    else:
+        lines.append(f"**引擎复核**：未通过（每校达标 {info.get('units_pass_after')} / {units} 个单位，差异系数达标 "
+                     f"{info.get('cv_pass_after')} / {cv} 项），该方案不能作为整改方案使用。")
+    limit = info.get("time_limit")
+    limit_text = f"每轮求解的时间上限 {limit:g} 秒" if limit is not None else "时间上限"
+    gap, bound = info.get("gap"), info.get("bound")
+    if units is None:
+        pass
+    elif info.get("proven"):
+        lines.append(f"**最优性**：已证明。求解器证明在同一模型中没有更便宜的方案（与最优下界的相对差距不超过 "
+                     f"{float(info.get('mip_rel_gap', 1e-6)):.4%}）。")
+    elif gap is None:
+        lines.append(f"**最优性**：未证明。求解在{limit_text}内停止，尚未得到最优下界，无法给出与最优的差距；"
+                     "这是计算时间不足，不是方案本身有误。")
+    else:
+        bound_text = f"，即成本最低的方案不低于 {_wan(bound)}" if bound is not None and bound > 0 else ""
+        lines.append(f"**最优性**：未证明。求解在{limit_text}内停止；方案成本与最优下界的相对差距为 "
+                     f"**{gap:.2%}**{bound_text}。这是计算时间不足，不是方案本身有误"
+                     + ("，方案可以使用，但可能不是最省钱的。" if info.get("verified") else "。"))
+    return lines
