@@ -219,3 +219,15 @@ def test_usage_errors_write_nothing(tmp_path, capsys):
     assert main(["region", "--counties", str(tmp_path / "各县"), "--out", str(tmp_path / "各县" / "o")]) == 2
     assert not (tmp_path / "各县" / "o" / "index.html").exists()
     assert "互相包含" in capsys.readouterr().err
+
+
+def test_demo_command_writes_a_region_and_never_overwrites(tmp_path, capsys):
+    from analysis.demo import main as demo_main
+
+    out = tmp_path / "示例地区"
+    assert demo_main(["--counties", "2", "--out", str(out), "--periods", "2021", "--schools", "3"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["示例县1", "示例县2"]
+    assert all(analysis.is_demo_data(out / n) for n in ("示例县1", "示例县2"))
+    assert sorted(p.name for p in (out / "示例县2" / "2021").glob("*.xlsx"))  # the workbooks are there
+    assert demo_main(["--counties", "2", "--out", str(out), "--periods", "2021"]) == 2  # already there
+    assert "未覆盖" in capsys.readouterr().err
