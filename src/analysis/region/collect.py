@@ -25,6 +25,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -36,12 +37,17 @@ from analysis.errors import ConfigError, err, one_line
 from analysis.ingest.tables import load_period
 from analysis.pipeline.context import STEP_NAMES, Period
 from analysis.pipeline.runner import PERIOD_PATTERN
+from analysis.planning.costs import load_costs
 from analysis.pipeline.steps import StepFailed, run_period
 from analysis.reporting.texts import read_processed
 
-#: what the region keeps of each county's period (small: the 32 statuses, 14 CVs, the units)
-RESULT_TABLES = ("verdict", "cv", "units")
-UNIT_COLUMNS = ["school_code", "stage", "included", "unit_pass"]
+#: what the region keeps of each county's period (small: the 32 statuses, 14 CVs, the units),
+#: table → the columns read
+RESULT_COLUMNS = {
+    "verdict": ["no", "code", "name", "status"],
+    "cv": ["stage", "indicator", "cv_shown", "limit", "passed"],
+    "units": ["school_code", "stage", "included", "unit_pass"],
+}
 #: the county's own reports linked from the region page, in this order (file → title)
 COUNTY_REPORTS = {
     "self_assessment.html": "自评报告",
@@ -123,24 +129,36 @@ def _kind(period_dir: Path) -> str | None:
 
 
 def _small(results: dict[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame | None]:
-    units = results.get("units")
-    if units is not None:
-        units = units[[c for c in UNIT_COLUMNS if c in units.columns]]
-    return {"verdict": results.get("verdict"), "cv": results.get("cv"), "units": units}
+    return {name: None if results.get(name) is None else results[name][cols]
+            for name, cols in RESULT_COLUMNS.items()}
+
+
+def _read_results(folder: Path) -> dict[str, pd.DataFrame | None]:
+    """The persisted verdict, cv and units of a period's folder, only the columns the region shows
+    (parquet; the CSV copy when there is no parquet file); None for a table not there."""
+    out = {}
+    for name, cols in RESULT_COLUMNS.items():
+        f = folder / f"{name}.parquet"
+        out[name] = pd.read_parquet(f, columns=cols) if f.is_file() else read_processed(folder, name)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _costs() -> dict:
+    """The unit costs, read once per process (the clean and evaluate steps do not use them)."""
+    return load_costs()
 
 
 def _from_raw(folder: Path, period: str, processed_root: Path, counties_out: Path, standards: dict,
               meta: dict) -> CountyPeriod:
     ctx = Period(period, folder, processed_root / folder.name, counties_out / folder.name / period,
-                 standards=standards, meta=meta)
+                 standards=standards, meta=meta, costs=_costs())
     ran = run_period(ctx, until="evaluate")
-    tables = {name: read_processed(ctx.folder, name) for name in RESULT_TABLES}
-    return CountyPeriod(period, "raw" if any(ran.values()) else "kept", **_small(tables))
+    return CountyPeriod(period, "raw" if any(ran.values()) else "kept", **_small(_read_results(ctx.folder)))
 
 
 def _from_processed(folder: Path, period: str, standards: dict) -> CountyPeriod:
-    pdir = folder / period
-    tables = {name: read_processed(pdir, name) for name in RESULT_TABLES}
+    tables = _read_results(folder / period)
     if any(t is None for t in tables.values()):  # processed tables without results: evaluate them
         res = evaluate(load_period(folder, period, validate=True), standards)
         tables = {"verdict": res.verdict, "cv": res.cv, "units": res.units}
