@@ -231,3 +231,13 @@ def test_demo_command_writes_a_region_and_never_overwrites(tmp_path, capsys):
     assert sorted(p.name for p in (out / "示例县2" / "2021").glob("*.xlsx"))  # the workbooks are there
     assert demo_main(["--counties", "2", "--out", str(out), "--periods", "2021"]) == 2  # already there
     assert "未覆盖" in capsys.readouterr().err
+
+
+def test_a_county_without_the_latest_period_is_listed_not_dropped():
+    old = _county("旧县", p2020=_result("2020"))  # its folders stop at 2020
+    new = _county("新县", p2021=_result("2021"))
+    t = region_tables([old, new], "2021", ["2020", "2021"], STD)
+    assert list(t.ranking["县"]) == ["新县"]
+    assert t.errors[["县", "期次"]].values.tolist() == [["旧县", "2021"]]
+    assert "2020" in t.errors.loc[0, "问题"]  # says which periods it has
+    assert t.trends.set_index("县").loc["旧县", "2020达标项数"] == 32  # still in the trends

@@ -34,8 +34,9 @@ class RegionResult:
 
     @property
     def exit_code(self) -> int:
-        """0 every county and period computed; 1 some could not be (listed in the report)."""
-        return 1 if any(c.errors for c in self.counties) else 0
+        """0 every county and period computed; 1 some could not be, or a county lacks the period
+        of the tables (listed in the report's 数据问题)."""
+        return 1 if len(self.tables.errors) else 0
 
 
 def _inside(a: Path, b: Path) -> bool:

@@ -22,6 +22,7 @@ is recorded with its one-line error; the other counties go on.
 from __future__ import annotations
 
 import os
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -93,6 +94,11 @@ class County:
         return out + [(p, r.error) for p, r in self.periods.items() if r.error]
 
 
+def natural_key(name: str) -> tuple:
+    """Sort key putting 示例县2 before 示例县10 (digit runs compared as numbers)."""
+    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", name) if t)
+
+
 def county_folders(counties_dir: str | Path) -> list[Path]:
     """The county folders of a region folder: its sub-folders, by name (hidden ones left out).
 
@@ -105,7 +111,8 @@ def county_folders(counties_dir: str | Path) -> list[Path]:
         raise ConfigError(err(f"{root} 是一个县的文件夹（有 county.yaml）；--counties 应为放各县文件夹的上一级文件夹",
                               f"{root} is one county's folder (it has county.yaml); --counties is the folder "
                               "holding the county folders"))
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    folders = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))),
+                     key=lambda p: natural_key(p.name))
     if not folders:
         raise ConfigError(err(f"{root} 中没有县的文件夹（应每县一个子文件夹，内有 county.yaml 和各期文件夹）",
                               f"{root} holds no county folder (one per county, with county.yaml and period folders)"))

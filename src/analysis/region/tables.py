@@ -11,7 +11,7 @@ indicators pass (``Results.passed``). Its distance is the pair
 2. the number of included assessment units (schools by stage) that fail the per-unit rule
    (每校达标: ≥ 6 of L1–L7 with none below 85%; ``unit_pass`` False).
 
-Counties are sorted by the first number, then the second, then by name; counties with the same
+Counties are sorted by the first number, then the second, then by name (示例县2 before 示例县10); counties with the same
 pair share a rank (1, 1, 3 …). A county without results for the period (broken data) is not ranked.
 
 **A county's worst CV** is the one farthest over, or nearest to, its limit: the largest
@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.config.standards import indicator_order, resource_codes
-from analysis.region.collect import County
+from analysis.errors import err
+from analysis.region.collect import County, natural_key
 from analysis.schemas import STAGES
 
 PASS, FAIL = "达标", "未达标"
@@ -139,7 +140,9 @@ def region_tables(counties: list[County], period: str, periods: list[str], stand
     ranking = pd.DataFrame(rank_rows, columns=["县", "未通过指标数", "未达标项数", "无数据项数", "未达每校标准单位数",
                                                "未达标指标", "无数据指标"])
     if not ranking.empty:
-        ranking = ranking.sort_values(["未通过指标数", "未达每校标准单位数", "县"], kind="stable").reset_index(drop=True)
+        order_key = sorted(range(len(ranking)), key=lambda i: (
+            int(ranking.at[i, "未通过指标数"]), int(ranking.at[i, "未达每校标准单位数"]), natural_key(ranking.at[i, "县"])))
+        ranking = ranking.iloc[order_key].reset_index(drop=True)
         key = list(zip(ranking["未通过指标数"], ranking["未达每校标准单位数"]))
         ranking.insert(0, "名次", [key.index(k) + 1 for k in key])  # ties share the first place of their pair
         ranking["结论"] = ["达标" if n == 0 else "未达标" for n in ranking["未通过指标数"]]
@@ -170,7 +173,7 @@ def region_tables(counties: list[County], period: str, periods: list[str], stand
         units=pd.DataFrame(unit_rows),
         ranking=ranking, by_indicator=by_indicator, groups=groups,
         trends=trends_table(counties, periods, order),
-        errors=errors_table(counties),
+        errors=errors_table(counties, period),
     )
 
 
@@ -212,10 +215,15 @@ def trends_table(counties: list[County], periods: list[str], order: list[str]) -
     return pd.DataFrame(rows)
 
 
-def errors_table(counties: list[County]) -> pd.DataFrame:
-    """One row per problem: the county, its folder, the period ("" = the whole county), the message."""
+def errors_table(counties: list[County], period: str | None = None) -> pd.DataFrame:
+    """One row per problem: the county, its folder, the period ("全部" = the whole county), the
+    message; a county without the tables' ``period`` at all (its own folders stop earlier) too."""
     rows = [{"县": c.name, "文件夹": c.folder.name, "期次": p or "全部", "问题": msg}
             for c in counties for p, msg in c.errors]
+    rows += [{"县": c.name, "文件夹": c.folder.name, "期次": period,
+              "问题": err(f"没有 {period} 期的数据（该县的期次：{'、'.join(c.periods)}），未列入{period}年各表",
+                        f"no data for {period} (the county has {', '.join(c.periods)}); left out of the {period} tables")}
+             for c in counties if period and not c.error and period not in c.periods]
     return pd.DataFrame(rows, columns=["县", "文件夹", "期次", "问题"])
 
 
