@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> None:
         t = time.perf_counter()
         write_demo_region(data, args.counties)
         print(f"generated {args.counties} demo counties × 3 periods in {time.perf_counter() - t:.1f} s: {data}")
-    n_periods = len({p.name for c in data.iterdir() for p in c.iterdir() if p.is_dir()})
+    n_periods = len({p.name for c in data.iterdir() for p in c.iterdir()
+                     if p.is_dir() and p.name.isdigit() and len(p.name) == 4})
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (other work shares the cores: "
           f"compare the CPU seconds); jobs {args.jobs}", flush=True)
 
