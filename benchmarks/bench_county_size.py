@@ -53,7 +53,11 @@ GOALS = {"plan_300": 2.0, "plan_600": 10.0, "run_600": 60.0, "memory_600": 1e9, 
 # ---------------------------------------------------------------- memory of a process tree
 def _children(pid: int) -> list[int]:
     out = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").glob("*"))
+    except OSError:  # the process ended between two samples
+        return out
+    for task in tasks:
         try:
             out += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
@@ -172,6 +176,9 @@ def main(argv: list[str] | None = None) -> None:
             print(f"    {_steps(a['log'])}")
             print(f"    {_plan_line(info)}")
             print(f"    HTML {sum(html.values()) / 1e6:.2f} MB: " + ", ".join(f"{k} {v / 1e3:.0f} KB" for k, v in html.items()))
+            pages = [p for p in (rep / PERIOD / "schools").glob("*") if p.is_file()]
+            print(f"    school pages (issue #16, beside the reports): {len(pages)} files, "
+                  f"{sum(p.stat().st_size for p in pages) / 1e6:.2f} MB")
             # 2. the newest period after the earlier ones
             proc, rep = root / f"c{n}" / "processed_b", root / f"c{n}" / "reports_b"
             for p in ("2019", "2020"):

@@ -115,6 +115,9 @@ def test_page_characters_ignores_style_and_markup():
     html = "<html><head><style>body{font:12px 宋体}</style></head><body><p>甲&amp;乙 <b>丙</b></p></body></html>"
     # text nodes only: 甲 & 乙 丙 (entity decoded, whitespace dropped, style text ignored)
     assert export.page_characters(html) == "".join(sorted("&甲乙丙"))
+    # the ideographic space U+3000 between Chinese phrases is kept (its glyph is embedded); ASCII
+    # spaces, tabs and line ends are not
+    assert export.page_characters("<p>状态：已生成\u3000生成日期 \t\n</p>") == "".join(sorted("状态：已生成\u3000日期"))
 
 
 def test_notebook_title_falls_back_to_name():

@@ -5,6 +5,8 @@ when a later run fails."""
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,12 +14,13 @@ from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 import pytest
+from fontTools.ttLib import TTFont
 
 from analysis.config.county import standards_for
 from analysis.pipeline.context import Period, all_up_to_date
 from analysis.pipeline.status import clear_stale_reports, retire_stale_reports, snapshot_reports
-from analysis.reporting.export import DEMO_BANNER
-from analysis.reporting.school_pages import SCHOOLS_DIR, page_name, unit_verdict_text
+from analysis.reporting.export import CJK_FONT_PATH, DEMO_BANNER, page_characters
+from analysis.reporting.school_pages import PAGES_STYLESHEET, SCHOOLS_DIR, page_name, unit_verdict_text
 from conftest import EVIL_NAME
 
 PERIOD = "2021"
@@ -68,6 +71,18 @@ def test_a_page_for_every_school_linked_from_the_reports(demo_run, reports):
     assert 'href="2021/comparison.html"' in (reports / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_forms_table_2_2_links_each_evaluated_school(demo_run, reports):
+    """表Ⅱ-2 in the self-assessment (the form's layout, issue #14) names the evaluated units'
+    schools: each name links to the school's page (issue #16)."""
+    html = (reports / PERIOD / "self_assessment.html").read_text(encoding="utf-8")
+    start = html.index('form-table form-Ⅱ-2')
+    table = html[start:html.index("</table>", start)]
+    hrefs = {unquote(h).split("/", 1)[1] for h in re.findall(r'href="([^"]+)"', table)}
+    units = pd.read_parquet(demo_run["processed"] / PERIOD / "units.parquet")
+    evaluated = units[units["included"].fillna(False).astype(bool)]
+    assert hrefs == {page_name(c) for c in evaluated["school_code"].astype(str)}
+
+
 def test_no_broken_link_in_the_generated_reports(demo_run, reports):
     """Walk every HTML page of the run (the reports, the index, the school pages, the comparison):
     every link and source is a file that exists, or an embedded data: resource; nothing from the
@@ -93,12 +108,36 @@ def test_no_broken_link_in_the_generated_reports(demo_run, reports):
     assert checked >= 60
 
 
+def test_school_pages_share_one_stylesheet_with_the_font(demo_run, reports):
+    """The school pages and the comparison page link one stylesheet (the font subset of all of
+    them and report.css) instead of embedding ~100 KB each: 35 pages would be 4 MB a period."""
+    folder = reports / PERIOD / SCHOOLS_DIR
+    sheet = folder / PAGES_STYLESHEET
+    css = sheet.read_text(encoding="utf-8")
+    assert "@font-face" in css and "table.report-table" in css
+    pages = [*folder.glob("*.html"), reports / PERIOD / "comparison.html"]
+    text = ""
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        href = re.search(r'@import url\("([^"]+)"\);', html).group(1)
+        assert (page.parent / href).resolve() == sheet.resolve()
+        assert "@font-face" not in html and len(html.encode()) < 60_000, page.name
+        text += html
+    # the subset holds every character the pages show (here: the comparison page's title, a school name)
+    assert "抚顺县2021年度与上一期比较" in text and "石文镇中心小学" in text
+    font = TTFont(io.BytesIO(base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", css).group(1))))
+    cmap = font.getBestCmap()
+    full = set(TTFont(CJK_FONT_PATH).getBestCmap())  # (the font has no subscripts such as ₀ ᵢ)
+    shown = {ord(ch) for ch in page_characters(text) if not ch.isascii()}
+    assert len(shown & full) > 300 and shown & full <= set(cmap)
+
+
 def test_school_page_content_is_escaped_and_complete(demo_run, reports):
     code = demo_run["codes"]["evil"]  # the school whose name is an HTML script
     page = (reports / PERIOD / SCHOOLS_DIR / page_name(code)).read_text(encoding="utf-8")
     assert EVIL_NAME not in page and "&lt;script&gt;alert(1)&lt;/script&gt;石文镇中心小学" in page
     assert DEMO_BANNER in page and '<html lang="zh">' in page
-    assert "@font-face" in page
+    assert f'@import url("{PAGES_STYLESHEET}");' in page  # the font, in the pages' one stylesheet
     for heading in ("一、资源配置 7 项指标（2020、2021 年度）", "二、政府保障程度与教育质量指标中本校未达标的事项",
                     "三、整改任务", "四、数据质量问题"):
         assert heading in page

@@ -20,7 +20,7 @@ STALE_DIR_NAME = "已过期_stale"
 #: per-period machine-readable status of the last run (reports/<period>/run_status.json)
 STATUS_FILE = "run_status.json"
 #: the report files of a period folder (moved aside when they are stale), with the per-school pages
-REPORT_PATTERNS = ("*.html", "*.xlsx", "*.ipynb", "schools/*.html")
+REPORT_PATTERNS = ("*.html", "*.xlsx", "*.ipynb", "schools/*.html", "schools/*.css")
 
 
 def sweep_period(period: str, reports_dir: Path, processed_dir: Path, started: float) -> list[Path]:

@@ -78,7 +78,7 @@ from analysis.planning.projection import (
 from analysis.planning.tasks import rectification_tasks
 from analysis.reporting.comparison import comparison_item, counts
 from analysis.reporting.pages import write_pages
-from analysis.reporting.school_pages import SCHOOLS_DIR, remove_other_pages, school_page_items
+from analysis.reporting.school_pages import PAGES_STYLESHEET, SCHOOLS_DIR, remove_other_pages, school_page_items
 from analysis.reporting.narrative import NARRATIVE_FILE, narrative_values, write_narrative
 from analysis.reporting.workbook import write_application_tables
 
@@ -284,7 +284,8 @@ def step_pages(ctx: Period) -> list[Path]:
     folder = ctx.out_dir / SCHOOLS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     pages = [*school_page_items(r, folder), comparison_item(r, ctx.out_dir / "comparison.html")]
-    outputs = write_pages(pages, demo=ctx.demo)  # one font subset for all of them
+    # one stylesheet (font subset and report.css) for all of them, linked from each page
+    outputs = write_pages(pages, demo=ctx.demo, stylesheet=folder / PAGES_STYLESHEET)
     remove_other_pages(folder, outputs)
     return outputs
 

@@ -75,7 +75,7 @@ def comparison_context(r: Any) -> dict[str, Any]:
     """What comparison.html shows (the template's context)."""
     meta = r.comparison
     prev = meta.get("previous")
-    title = f"{r.ctx.county}{r.ctx.period} 年度与上一期比较"
+    title = f"{r.ctx.county}{r.ctx.period}年度与上一期比较"
     ctx: dict[str, Any] = {"title": title, "period": r.ctx.period, "previous": prev,
                            "schools_href": f"{SCHOOLS_DIR}/{INDEX_PAGE}"}
     if not prev:

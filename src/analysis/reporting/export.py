@@ -81,11 +81,13 @@ class _PageText(HTMLParser):
 
 
 def page_characters(html: str) -> str:
-    """The distinct characters of the page's visible text, sorted (whitespace left out)."""
+    """The distinct characters of the page's visible text, sorted. ASCII whitespace is left out;
+    other spaces stay in: the ideographic space U+3000 of Chinese text needs its glyph, or a
+    machine without a CJK font shows a missing-glyph box for it."""
     parser = _PageText()
     parser.feed(html)
     parser.close()
-    return "".join(sorted(ch for ch in parser.chars if not ch.isspace()))
+    return "".join(sorted(ch for ch in parser.chars if not (ch.isspace() and ch.isascii())))
 
 
 def _woff2_available() -> bool:

@@ -47,7 +47,8 @@ class Cell:
     """One body cell: a number (with its kind, see :data:`CELL_FORMATS`), a text or blank (None).
 
     ``fail`` shades the cell (a value below its standard, as the form asks); ``bold`` marks a
-    label; ``span`` merges it over that many columns to the right.
+    label; ``span`` merges it over that many columns to the right. ``school`` is the school code
+    of a school-name cell (the HTML links it to the school's page; Excel shows the name only).
     """
 
     value: Any = None
@@ -56,6 +57,7 @@ class Cell:
     bold: bool = False
     span: int = 1
     align: str | None = None
+    school: str | None = None
 
 
 @dataclass
@@ -290,7 +292,7 @@ def table_2_2(units: pd.DataFrame, profile: pd.DataFrame | None, standards: Mapp
                               "grades": "在校生表中有年级人数不详", "classes": "班级表中没有该校该学段的班级",
                               "students": "在校生数不详"}[col]
                     vals.book.missing.append(("表Ⅱ-2", label, what, reason))
-            cells = [Cell(i, "int", align="center"), Cell(r["school_name"]),
+            cells = [Cell(i, "int", align="center"), Cell(r["school_name"], school=str(r["school_code"])),
                      Cell(shown(r.get("sponsor_code"), "int"), "int", align="center"),
                      Cell(shown(r.get("students"), "int"), "int"), Cell(shown(r.get("grades"), "int"), "int"),
                      Cell(shown(r.get("classes"), "int"), "int")]
@@ -612,9 +614,10 @@ def _cell_text(cell: Cell) -> str:
     return str(cell.value)
 
 
-def form_html(t: FormTable, caption: bool = True) -> str:
+def form_html(t: FormTable, caption: bool = True, links: Mapping[str, str] | None = None) -> str:
     """One form table as escaped HTML, with the form's merged headers (rowspan/colspan), its column
-    codes and notes; failing values shaded (class ``form-fail``), missing numbers "—"."""
+    codes and notes; failing values shaded (class ``form-fail``), missing numbers "—". ``links``:
+    school code → address of its page (``school_pages.school_links``), for the school-name cells."""
     small = " form-small" if len(t.rows) <= 6 else ""  # kept on one printed page
     out = [f'<table class="report-table form-table form-{esc(t.key)}{small}">']
     if caption:
@@ -654,8 +657,11 @@ def form_html(t: FormTable, caption: bool = True) -> str:
             if cell.align == "center":
                 classes.append("center")
             cls = f' class="{" ".join(classes)}"' if classes else ""
-            tds.append(f"<td{cls}{_span(spans.get((i, j), 1), 'rowspan')}{_span(cell.span, 'colspan')}>"
-                       f"{esc(_cell_text(cell))}</td>")
+            text = esc(_cell_text(cell))
+            href = (links or {}).get(cell.school) if cell.school else None
+            if href:
+                text = f'<a href="{esc(href)}">{text}</a>'
+            tds.append(f"<td{cls}{_span(spans.get((i, j), 1), 'rowspan')}{_span(cell.span, 'colspan')}>{text}</td>")
             j += cell.span
         out.append("<tr>" + "".join(tds) + "</tr>")
     out.append("</tbody></table>")

@@ -44,6 +44,8 @@ from analysis.reporting.pages import environment
 from analysis.schemas import STAGES
 
 SCHOOLS_DIR = "schools"
+#: the one stylesheet of the school pages and the comparison page (font subset + report.css), in SCHOOLS_DIR
+PAGES_STYLESHEET = "report-pages.css"
 INDEX_PAGE = "index.html"
 #: the period comparison page, a sibling of the schools folder
 COMPARISON_PAGE = "comparison.html"
@@ -206,9 +208,9 @@ def unit_history(history_units: pd.DataFrame, standards: dict) -> dict[tuple[str
             for key, g in h.groupby(["school_code", "stage"], sort=False)}
 
 
-def _unit_blocks(code: str, r: Any, history: dict[tuple[str, str], pd.DataFrame]) -> list[dict[str, Any]]:
+def _unit_blocks(code: str, r: Any, history: dict[tuple[str, str], pd.DataFrame],
+                 units: pd.DataFrame) -> list[dict[str, Any]]:
     std = r.ctx.standards
-    units = r.units[r.units["school_code"].astype(str) == code]
     order = {s: i for i, s in enumerate(STAGES)}
     blocks = []
     for _, u in units.sort_values("stage", key=lambda s: s.map(order)).iterrows():
@@ -252,27 +254,58 @@ def _optional(r: Any, name: str) -> pd.DataFrame | None:
         return None
 
 
+class _BySchool:
+    """The period's tables split by school code once (a page per school then reads its own rows:
+    linear in the schools, where filtering every table for every school grew with their square)."""
+
+    def __init__(self, r: Any) -> None:
+        plan = _optional(r, "plan")
+        if plan is not None and len(plan):
+            plan = plan[plan["plan"] == MIN_COST]
+        self.tables = {name: self._split(df) for name, df in (
+            ("schools", r.tables["schools"]), ("units", r.units), ("tasks", _optional(r, "tasks")), ("plan", plan),
+            ("data_quality", r.data_quality), ("quarantine", r.quarantine),
+            ("changes", _optional(r, "comparison_units")))}
+        self.empty = {name: (df.iloc[0:0] if df is not None else None) for name, df in (
+            ("schools", r.tables["schools"]), ("units", r.units), ("tasks", _optional(r, "tasks")),
+            ("plan", plan), ("data_quality", r.data_quality), ("quarantine", r.quarantine),
+            ("changes", _optional(r, "comparison_units")))}
+
+    @staticmethod
+    def _split(df: pd.DataFrame | None) -> dict[str, pd.DataFrame] | None:
+        if df is None or "school_code" not in df.columns:
+            return None
+        key = df["school_code"].astype("string").fillna("")
+        return {str(code): g for code, g in df.groupby(key, sort=False)}
+
+    def rows(self, name: str, code: str) -> pd.DataFrame | None:
+        """The school's rows of table ``name`` (no rows: an empty frame; no such table: None)."""
+        split = self.tables[name]
+        if split is None:
+            return None
+        return split.get(code, self.empty[name])
+
+
 def school_page(code: str, r: Any, history: dict[tuple[str, str], pd.DataFrame], periods: list[str],
-                changes: pd.DataFrame | None, failures: list[dict[str, Any]]) -> dict[str, Any]:
+                by_school: _BySchool, failures: list[dict[str, Any]]) -> dict[str, Any]:
     """What a school's page shows (the template's context)."""
-    schools = r.tables["schools"]
-    s = schools[schools["school_code"].astype(str) == code].iloc[0]
+    s = by_school.rows("schools", code).iloc[0]
     facts = [("学校标识码", code), ("办学类型", s.get("school_type")), ("城乡分类", s.get("urban_rural")),
              ("所在乡镇", s.get("town")),
              ("公办", MISSING if pd.isna(s.get("is_public")) else ("是" if bool(s.get("is_public")) else "否"))]
-    tasks = _optional(r, "tasks")
-    tasks = tasks[tasks["school_code"].astype("string") == code] if tasks is not None else pd.DataFrame()
-    plan = _optional(r, "plan")
-    plan = plan[(plan["school_code"].astype("string") == code) & (plan["plan"] == MIN_COST)] \
-        if plan is not None and len(plan) else pd.DataFrame()
-    dq = r.data_quality[r.data_quality["school_code"].astype("string") == code]
-    qa = r.quarantine[r.quarantine["school_code"].astype("string") == code]
-    mine = changes[changes["school_code"].astype(str) == code] if changes is not None else pd.DataFrame()
+    tasks = by_school.rows("tasks", code)
+    tasks = tasks if tasks is not None else pd.DataFrame()
+    plan = by_school.rows("plan", code)
+    plan = plan if plan is not None else pd.DataFrame()
+    dq = by_school.rows("data_quality", code)
+    qa = by_school.rows("quarantine", code)
+    mine = by_school.rows("changes", code)
+    mine = mine if mine is not None else pd.DataFrame(columns=["stage", "change"])
     return {
         "title": f"{s['school_name']}（{r.ctx.period} 年度）",
         "school_name": str(s["school_name"]), "period": r.ctx.period, "county": r.ctx.county,
         "facts": [(k, MISSING if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)) for k, v in facts],
-        "units": _unit_blocks(code, r, history),
+        "units": _unit_blocks(code, r, history, by_school.rows("units", code)),
         "periods": periods,
         "changes": [f"{row.stage}：{row.change}" for row in mine.itertuples()],
         "failures": failures,
@@ -317,12 +350,12 @@ def school_page_items(r: Any, folder: str | Path) -> list[tuple[Path, str, dict[
     folder = Path(folder)
     history = unit_history(r.history_units, r.ctx.standards)
     periods = sorted(set(r.history_units["period"].astype(str)))
-    changes = _optional(r, "comparison_units")
+    by_school = _BySchool(r)
     codes = list(dict.fromkeys(r.tables["schools"]["school_code"].astype(str)))
     names = {code: page_name(code) for code in codes}
     failures = school_failures(r)
     items = [(folder / names[code], "pages/school.html.j2",
-              school_page(code, r, history, periods, changes, failures.get(code, []))) for code in codes]
+              school_page(code, r, history, periods, by_school, failures.get(code, []))) for code in codes]
     rows = _index_rows(r, names)
     index = {"title": f"{r.ctx.county}各校页面（{r.ctx.period} 年度）",
              "table": Markup(html_table(rows, columns=["school_code", "school_name", "school_type", "town", "unit_verdict",
@@ -337,13 +370,14 @@ def school_page_items(r: Any, folder: str | Path) -> list[tuple[Path, str, dict[
 
 
 def remove_other_pages(folder: str | Path, keep: list[Path]) -> list[Path]:
-    """Remove the pages of ``folder`` not in ``keep`` (schools the period no longer has)."""
+    """Remove the pages of ``folder`` (and a stylesheet) not in ``keep`` (schools the period no
+    longer has)."""
     names = {Path(p).name for p in keep}
-    gone = [p for p in Path(folder).glob("*.html") if p.name not in names]
+    gone = [p for pattern in ("*.html", "*.css") for p in Path(folder).glob(pattern) if p.name not in names]
     for p in gone:
         p.unlink()
     return gone
 
 
-__all__ = ["SCHOOLS_DIR", "page_name", "school_links", "unit_verdict_text", "unit_chart",
+__all__ = ["PAGES_STYLESHEET", "SCHOOLS_DIR", "page_name", "school_links", "unit_verdict_text", "unit_chart",
            "school_page_items", "remove_other_pages"]

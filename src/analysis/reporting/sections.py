@@ -459,7 +459,7 @@ def form_section(r: Any, key: str) -> str:
     if key == "Ⅰ":
         left, right = split_columns(t, 13)
         return form_html(left) + form_html(right, caption=False)
-    return form_html(t)
+    return form_html(t, links=school_links(r) if key == "Ⅱ-2" else None)
 
 
 def form_missing_section(r: Any) -> str:
