@@ -73,6 +73,9 @@ bench: $(STAMP) ## 基准测试：流程与笔记本下限之比、全国规模�
 	$(BIN)/python benchmarks/bench_whatif.py
 	$(BIN)/python benchmarks/bench_county_size.py
 
+bench-region: $(STAMP) ## 基准：100 个示例县 × 3 期的地区汇总（原始数据与已处理）/ region benchmark (figures; minutes)
+	$(BIN)/python benchmarks/bench_region.py --counties 100 --jobs 2
+
 clean: ## 删除生成的文件 / delete generated files only (reports, processed data, caches)
 	if [ -d reports ]; then find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +; fi
 	if [ -d data/processed ]; then find data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +; fi
@@ -80,4 +83,4 @@ clean: ## 删除生成的文件 / delete generated files only (reports, processe
 	find . -path ./.venv -prune -o -name .ipynb_checkpoints -type d -prune -exec rm -rf {} + 
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
-.PHONY: help venv dev report test test-e2e test-large lab lab-setup kernel bench clean
+.PHONY: help venv dev report test test-e2e test-large lab lab-setup kernel bench bench-region clean

@@ -11,6 +11,8 @@ Examples::
     analysis run --all-periods                      # every period of the demo data
     analysis run --period 2021 --period 2020        # two periods
     analysis run --period 2021 --data /path/county --out /path/reports --notebook indicators
+
+    analysis region --counties /path/各县 --out /path/地区汇总        # every county side by side
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from analysis import paths
 from analysis.errors import ConfigError, RawDataError
 from analysis.ingest import checks, stats_import, template
 from analysis.pipeline import runner
+from analysis.region import run_region
 
 ENV_NOTEBOOKS_DIR = "ANALYSIS_NOTEBOOKS_DIR"
 
@@ -102,6 +105,26 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--period", required=True, metavar="YYYY", help="报告期 / reporting period")
     imp.add_argument("--out", required=True, metavar="DIR",
                      help="县的原始数据目录，写入 DIR/<period>/ / the county's raw data folder; writes DIR/<period>/")
+    reg = sub.add_parser(
+        "region",
+        help="地区汇总：各县并列比较，写出 index.html 与 region_tables.xlsx / every county of a region side by side",
+        description="对 --counties 中每个县的文件夹（county.yaml 与各期原始工作簿，或各期处理后的数据表）用同一引擎清洗、"
+        "计算，写出 <out>/index.html（各县32项指标、差异系数、每校达标、距达标排名、共同未达标指标、各期变化、各县报告链接）"
+        "和 <out>/region_tables.xlsx。某县数据有误时列出其错误，其余各县照常汇总。退出码：0 全部计算；1 有县或期次"
+        "未能计算（已列出）；2 用法错误，什么也没写。 / Clean and evaluate every county folder of --counties "
+        "with the same engine and write <out>/index.html and <out>/region_tables.xlsx. A county with broken "
+        "data is listed with its errors; the others are reported. Exit codes: 0 all computed; 1 some county "
+        "or period could not be (listed); 2 usage error, nothing written.",
+    )
+    reg.add_argument("--counties", required=True, metavar="DIR",
+                     help="地区文件夹，每县一个子文件夹 / the region's folder, one sub-folder per county")
+    reg.add_argument("--period", action="append", default=[], metavar="YYYY",
+                     help="报告期（可重复；汇总表用最后一期，各期变化用全部；默认各县的全部期次） / periods, "
+                     "repeatable (tables of the last, trends of all; default: every period found)")
+    reg.add_argument("--out", required=True, metavar="DIR",
+                     help="汇总输出文件夹（不能在 --counties 之内） / output folder (not inside --counties)")
+    reg.add_argument("--jobs", type=int, default=1, metavar="N",
+                     help="同时计算的县数（进程数，默认 1） / counties computed at once (processes, default 1)")
     tmpl = sub.add_parser(
         "template",
         help="写出空白填报模板（county.yaml 与该期的工作簿） / write the blank input workbooks",
@@ -227,6 +250,24 @@ def _check(args) -> int:
     return code
 
 
+def _region(args) -> int:
+    """``analysis region``: exit 0 every county computed, 1 some listed with errors, 2 usage error."""
+    periods = list(dict.fromkeys(args.period))
+    bad = [p for p in periods if not runner.PERIOD_PATTERN.match(p)]
+    if bad or args.jobs < 1:
+        _stderr("错误 / ERROR: 报告期应为四位年份（如 2021），--jobs 至少为 1 / periods are 4-digit years, --jobs >= 1")
+        return 2
+    result = run_region(args.counties, periods or None, Path(args.out), jobs=args.jobs, log=lambda line: print(line, flush=True))
+    for c in result.counties:
+        for period, msg in c.errors:
+            _stderr(f"错误 / ERROR {c.name}{' ' + period if period else ''}: {msg}")
+    ranked = result.tables.ranking
+    n_pass = int((ranked["结论"] == "达标").sum()) if len(ranked) else 0
+    print(f"{result.tables.period} 年：{len(ranked)} 个县有结果，{n_pass} 个县全部达标 / {len(ranked)} counties "
+          f"computed, {n_pass} pass; {len(result.tables.errors)} 处问题 / problem(s)", flush=True)
+    return result.exit_code
+
+
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -244,6 +285,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if args.command == "template":
         return _template(args)
+    if args.command == "region":
+        try:
+            return _region(args)
+        except ConfigError as exc:
+            _stderr(f"错误 / ERROR: {exc}")
+            return 2
+        except KeyboardInterrupt:
+            _stderr("已中断 / interrupted")
+            return 130
     if args.command == "check":
         try:
             return _check(args)

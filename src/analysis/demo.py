@@ -227,9 +227,10 @@ def _fw(text: str) -> str:
 class _County:
     """Everything generated for one period, as lists of rows with Chinese headers."""
 
-    def __init__(self, schools: list[DemoSchool], period: str, seed: int):
+    def __init__(self, schools: list[DemoSchool], period: str, seed: int, situation: str = "demo"):
         self.schools = schools
         self.period = period
+        self.situation = situation
         self.t = int(period) - 2019
         self.rng = np.random.default_rng([seed, int(period)])
         # a school's position in the county (its code; the originals keep theirs)
@@ -260,6 +261,11 @@ class _County:
         return total / (100.0 if ind == "L7" else 1.0)
 
     # ------------------------------------------------------------------ sheets
+    def _special_funds(self) -> float:
+        """The special school's public funds per pupil (元; the standard is 6,000): short until 2021,
+        and still short in 2021 in a region county that fails on guarantee indicators."""
+        return (5200.0, 5600.0, 5500.0 if self.situation == "guarantee" else 6300.0)[self.t]
+
     def school_list(self) -> list[list]:
         rows = []
         for s in sorted(self.schools, key=lambda s: self.towns.index(s.town)):
@@ -400,11 +406,14 @@ class _County:
         n_classes: dict[str, int] = {}
         for r in self.classes():
             n_classes[r[0]] = n_classes.get(r[0], 0) + 1
+        # a region county that has caught up by 2021 (situations other than the bundled demo's):
+        # one room more than its own classes need (a merged campus's classes count too)
+        spare = 1 if self.situation != "demo" and self.t >= 2 else 0
         for s in self.schools:
             if s.parent:
                 continue
             code = self.codes[s.key]
-            need = max(1, math.ceil(n_classes.get(code, 1) / 12))
+            need = max(1, math.ceil(n_classes.get(code, 1) / 12)) + spare
             for room, area in (("音乐", 98.0), ("美术", 92.0)):
                 k = need
                 year = 2012 + self.pos[s.key] % 8
@@ -414,7 +423,7 @@ class _County:
                     k = 0  # no art room until 2021
                 for j in range(k):
                     a = area
-                    if s.base == "mqzx" and room == "美术":
+                    if s.base == "mqzx" and room == "美术" and not spare:
                         a, year = 80.0, 2019  # too small, built after 2017: fails every year
                     rows.append([code, room, a + j, year])
         return rows
@@ -430,7 +439,7 @@ class _County:
                 if s.base == "hadc" and self.t < 2:
                     funds = 60 * NORM["小学"]  # underfunded small village school until 2021
             if s.school_type == "特殊教育学校":
-                funds = (5200, 5600, 6300)[self.t] * (prim + jun)
+                funds = self._special_funds() * (prim + jun)
             budget = round(funds * 1.15, 0)
             share = 0.06 if not (self.t < 2 and self.pos[s.key] % 7 == 2) else 0.035
             rows.append([self.codes[s.key], s.name, round(funds, 0), budget,
@@ -538,7 +547,7 @@ class _County:
         t = self.t
         special = [s for s in self.schools if s.school_type == "特殊教育学校"]
         sp_students = sum(self.students(s.key) for s in special)
-        sp_funds = sum((5200, 5600, 6300)[t] * self.students(s.key) for s in special)
+        sp_funds = sum(self._special_funds() * self.students(s.key) for s in special)
         g7 = sum(self.enrol[s.key].get(7, 0) for s in self.schools)
         k = self.scale  # a large county (copies) has proportionally more of every county count
 
@@ -549,6 +558,9 @@ class _County:
         enrolled = sp_students + regular + home
         # the demo's rate of enrolled disabled children, 92.7% / 96.7% / 96.8% (see below)
         school_age = (150.0, 152.0, 156.0)[t] if k == 1 else float(round(enrolled / (0.927, 0.967, 0.968)[t]))
+        if self.situation != "demo" and t >= 2:
+            # a region county's special school's pupils vary with its seed: 97% enrolled in 2021
+            school_age = float(math.ceil(enrolled / 0.97))
         yes = "是"
         att = [
             ["G1_layout", "规划布局合理（认定）", None, None, yes, "《抚顺县义务教育学校布局规划（2019—2025）》"],
@@ -566,7 +578,8 @@ class _County:
             ["norm_per_student_junior", "初中生均公用经费基准定额", NORM["初中"], "元"],
             ["special_school_public_funds", "特殊教育学校全年公用经费", float(sp_funds), "元"],
             ["special_school_students", "特殊教育学校在校生数", float(sp_students), "人"],
-            ["teacher_avg_pay", "教师年平均工资收入", (78000.0, 86000.0, 90500.0)[t], "元"],
+            ["teacher_avg_pay", "教师年平均工资收入",
+             (78000.0, 86000.0, 88200.0 if self.situation == "guarantee" else 90500.0)[t], "元"],
             ["civil_servant_avg_pay", "当地公务员年平均工资收入", (81000.0, 85500.0, 89800.0)[t], "元"],
             ["quota_total_places", "优质高中招生总名额", self.quota_total(), "个"],
             ["migrant_eligible", "符合条件的随迁子女数", n(420), "人"],
@@ -692,7 +705,7 @@ def _normalise_zip(data: bytes) -> bytes:
 
 
 def _write_workbook(path: Path, sheets: list[tuple[str, list[str], list[list], tuple | None]],
-                    period: str, merge_town: bool = False) -> None:
+                    period: str, merge_town: bool = False, county: str = COUNTY) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "analysis.demo"
@@ -703,11 +716,11 @@ def _write_workbook(path: Path, sheets: list[tuple[str, list[str], list[list], t
         ncol = len(headers)
         if title:
             main, sub = title
-            ws.cell(1, 1, main.format(county=COUNTY, period=period))
+            ws.cell(1, 1, main.format(county=county, period=period))
             ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
             r0 = 2
             if sub:
-                ws.cell(2, 1, sub.format(county=COUNTY, period=period))
+                ws.cell(2, 1, sub.format(county=county, period=period))
                 ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncol)
                 r0 = 3
         for j, h in enumerate(headers, start=1):
@@ -804,8 +817,39 @@ def write_narrative(root: Path) -> None:
         (folder / f"{name}.md").write_bytes(text.encode("utf-8"))
 
 
+#: the situations a region's demo counties take in turn (示例县1, 2, 3, … by :func:`write_demo_region`)
+#: - ``pass``: the bundled county's history, caught up by 2021 (all 32 indicators pass in 2021);
+#: - ``cv``: as ``pass``, but a third of the schools hold 6× the equipment standard (L6's CVs fail);
+#: - ``guarantee``: as ``pass``, but in 2021 teachers earn less than civil servants (G8) and the
+#:   special school's funds are below 6,000 元 per pupil (G7);
+#: - ``demo``: the bundled demo county's own profile (L3 and G3 fail in 2021).
+SITUATIONS = ("pass", "cv", "guarantee", "demo")
+SITUATION_NAMES = {"pass": "2021年全部达标", "cv": "差异系数未达标", "guarantee": "政府保障程度未达标",
+                   "demo": "资源配置与保障均有未达标"}
+
+
+def _lift(values: tuple[float, float, float], floor: float = 1.1) -> tuple[float, float, float]:
+    """A resource profile whose 2021 level is at least ``floor`` × the standard (earlier years kept)."""
+    return (values[0], values[1], max(values[2], floor))
+
+
+def _situation_schools(schools: list[DemoSchool], situation: str) -> list[DemoSchool]:
+    if situation == "demo":
+        return schools
+    if situation not in SITUATIONS:
+        raise ValueError(f"unknown demo situation {situation!r}; one of {', '.join(SITUATIONS)}")
+    out = []
+    for i, s in enumerate(schools):
+        s = replace(s, l3=_lift(s.l3), l4=_lift(s.l4), l5=_lift(s.l5), l6=_lift(s.l6), l7=_lift(s.l7))
+        if situation == "cv" and i % 3 == 0:
+            s = replace(s, l6=(6.0, 6.0, 6.0))  # equipment far above the others: L6's CVs fail
+        out.append(s)
+    return out
+
+
 def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
-               n_schools: int | None = None, plant_mess: bool = True) -> Path:
+               n_schools: int | None = None, plant_mess: bool = True, *, county: str = COUNTY,
+               situation: str = "demo") -> Path:
     """Write the demo county's raw workbooks under ``root`` and return ``root``.
 
     ``root/county.yaml``, ``root/narrative/<section>.md`` (sample sections) and
@@ -817,16 +861,16 @@ def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
     county with nothing to correct.
     """
     root = Path(root)
-    schools = county_schools(n_schools, seed)
+    schools = _situation_schools(county_schools(n_schools, seed), situation)
     root.mkdir(parents=True, exist_ok=True)
     periods = tuple(str(p) for p in periods)
     (root / "county.yaml").write_text(
-        county_yaml_text(COUNTY, periods, demo=True, facts=demo_facts(periods, plant_mess, schools)),
+        county_yaml_text(county, periods, demo=True, facts=demo_facts(periods, plant_mess, schools)),
         encoding="utf-8")
     write_narrative(root)
     for period in periods:
-        county = _County(schools, period, seed)
-        sheets = _sheet_rows(county)
+        data = _County(schools, period, seed, situation)
+        sheets = _sheet_rows(data)
         if plant_mess:
             _plant_mess(sheets)
         pdir = root / period
@@ -842,15 +886,48 @@ def write_demo(root: Path, periods=PERIODS, seed: int = DEFAULT_SEED,
                     rows.append(_total_row(headers, rows))
                 parts.append((s, headers, rows, SHEET_TITLES.get((w, s))))
             _write_workbook(pdir / f"{wb_name}.xlsx", parts, period,
-                            merge_town=plant_mess and wb_name == "学校基本情况")
+                            merge_town=plant_mess and wb_name == "学校基本情况", county=county)
     return root
 
 
+def region_county_name(k: int) -> str:
+    """The name of the region's k-th demo county (1-based): 示例县k."""
+    return f"示例县{k}"
+
+
+def write_demo_region(root: Path, n_counties: int, periods=PERIODS, seed: int = DEFAULT_SEED,
+                      n_schools: int | None = None, log=None) -> list[Path]:
+    """Write ``n_counties`` demo counties (示例县1…N) under ``root``, one folder each, and return them.
+
+    County k takes situation ``SITUATIONS[(k - 1) % 4]`` (pass, CVs fail, guarantee fails, the
+    bundled demo's failures) and seed ``seed + k``, so the counties differ in their pupils,
+    teachers and surveys and the region is the same at every call. Every county.yaml says
+    ``demo: true``. Odd counties carry the planted data problems, even ones are clean.
+    """
+    if n_counties < 1:
+        raise ValueError("n_counties must be at least 1")
+    root = Path(root)
+    out = []
+    for k in range(1, n_counties + 1):
+        name = region_county_name(k)
+        situation = SITUATIONS[(k - 1) % len(SITUATIONS)]
+        out.append(write_demo(root / name, periods, seed + k, n_schools, plant_mess=k % 2 == 1, county=name,
+                              situation=situation))
+        if log is not None:
+            log(f"  {k}/{n_counties} {name}（{SITUATION_NAMES[situation]}）")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.demo [--schools N] [--out DIR]``: the demo county's workbooks."""
+    """``python -m analysis.demo [--schools N] [--out DIR]``: the demo county's workbooks;
+    ``--counties N --out DIR``: a demo region of N counties (示例县1…N) in DIR."""
     ap = argparse.ArgumentParser(
         prog="python -m analysis.demo",
-        description="写出示例县的原始工作簿 / write the demo county's raw workbooks")
+        description="写出示例县的原始工作簿（示例数据，非真实统计）；--counties N --out DIR：写出 N 个示例县 / "
+        "write the demo county's raw workbooks (not real statistics); --counties N --out DIR: a region of N demo counties")
+    ap.add_argument("--counties", type=int, default=None, metavar="N",
+                    help="示例县个数：在 --out 中写出 示例县1…N（有的达标，有的差异系数或政府保障程度未达标） / "
+                    "number of demo counties written into --out (some pass, some fail on CVs or guarantee indicators)")
     ap.add_argument("--schools", type=int, default=None, metavar="N",
                     help="学校数；超过 35 所时复制并变化示例学校 / number of schools (more than 35: "
                          "varied copies of the demo schools); default: the 35 of the demo")
@@ -862,6 +939,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.schools is not None and not 1 <= args.schools <= MAX_SCHOOLS:
         ap.error(f"--schools 须为 1 到 {MAX_SCHOOLS} 的整数 / --schools must be from 1 to {MAX_SCHOOLS}")
+    if args.counties is not None:
+        return _main_region(ap, args)
     if args.out:
         out = Path(args.out)
     elif args.schools is None:
@@ -872,6 +951,28 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(p.stat().st_size for p in out.rglob("*.xlsx"))
     n = len(county_schools(args.schools, args.seed))
     print(f"示例数据已写入 / demo data written: {out} ({n} 所学校 / schools, {total / 1024:.0f} KB)")
+    return 0
+
+
+def _main_region(ap: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if not args.out or args.counties < 1:
+        ap.error("--counties N（N ≥ 1）须与 --out DIR 同用 / --counties N (N >= 1) needs --out DIR")
+    out = Path(args.out).resolve()
+    if out == DEMO_RAW_DIR.resolve() or DEMO_RAW_DIR.resolve() in out.parents:
+        ap.error(f"不能写入内置示例数据目录 {out} / the bundled demo folder is not written")
+    bad = [p for p in args.periods if not (p.isdigit() and len(p) == 4 and 2019 <= int(p) <= 2021)]
+    if bad:
+        ap.error(f"示例数据只有 2019–2021 年：{', '.join(bad)} / the demo covers 2019–2021 only")
+    existing = [region_county_name(k) for k in range(1, args.counties + 1) if (out / region_county_name(k)).exists()]
+    if existing:
+        print(f"错误 / ERROR: {out} 中已有 {'、'.join(existing[:5])}{'…' if len(existing) > 5 else ''}，未覆盖 / "
+              "already there, not overwritten", file=sys.stderr)
+        return 2
+    print(f"写出 {args.counties} 个示例县（示例数据，非真实统计） / writing {args.counties} demo counties: {out}",
+          flush=True)
+    write_demo_region(out, args.counties, tuple(args.periods), seed=args.seed, n_schools=args.schools,
+                      log=lambda line: print(line, flush=True))
+    print(f"完成 / done: {out}", flush=True)
     return 0
 
 

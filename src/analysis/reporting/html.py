@@ -94,6 +94,7 @@ def html_table(
     max_rows: int | None = None,
     table_id: str | None = None,
     links: Mapping[str, str] | None = None,
+    classes_of: Mapping[str, str] | None = None,
 ) -> str:
     """Render ``df`` as an escaped HTML table with Chinese headers and pass/fail highlighting.
 
@@ -105,13 +106,16 @@ def html_table(
       cell gets class ``pass``/``fail``;
     - ``max_rows``: show at most this many rows and say how many were left out;
     - ``links``: school code → address of its page (``school_pages.school_links``): the
-      ``school_name`` cell of a row whose ``school_code`` has a page links to it.
+      ``school_name`` cell of a row whose ``school_code`` has a page links to it;
+    - ``classes_of``: value column → column holding extra CSS classes of that cell (e.g.
+      ``"fail worst"``; missing → none), for marks a boolean cannot carry.
 
     Every text that reaches the page is escaped, headers and caption included. Booleans of the
     pass columns show as 达标/未达标, other booleans as 是/否, missing values as "—".
     """
     cols = list(columns) if columns is not None else list(df.columns)
     status_of = dict(status_of or {})
+    classes_of = dict(classes_of or {})
     n_total = len(df)
     if max_rows is not None and n_total > max_rows:
         df = df.head(max_rows)
@@ -133,7 +137,8 @@ def html_table(
     }
     links = dict(links or {})
     link_code = "school_code" if links and "school_name" in cols and "school_code" in df.columns else None
-    extra = [c for c in [row_status, *status_of.values(), link_code] if c and c not in cols and c in df.columns]
+    extra = [c for c in [row_status, *status_of.values(), *classes_of.values(), link_code]
+             if c and c not in cols and c in df.columns]
     for record in df[cols + list(dict.fromkeys(extra))].to_dict("records"):
         tr_class = ""
         if row_status is not None:
@@ -151,11 +156,14 @@ def html_table(
             judge = record.get(status_of[c]) if c in status_of else None
             if judge is not None and not is_missing(judge) and text != MISSING:
                 classes = [*classes, "pass" if bool(judge) else "fail"]
+            marks = record.get(classes_of[c]) if c in classes_of else None
+            if marks is not None and not is_missing(marks):
+                classes = [*classes, *str(marks).split()]
             if c == "school_name" and link_code and text != MISSING:
                 href = links.get(str(record[link_code]))
                 if href:
                     text = f'<a href="{esc(href)}">{text}</a>'
-            cls = f' class="{" ".join(classes)}"' if classes else ""
+            cls = f' class="{esc(" ".join(classes))}"' if classes else ""
             cells.append(f"<td{cls}>{text}</td>")
         out.append(f"<tr{tr_class}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
