@@ -20,7 +20,7 @@ from analysis.files import atomic_path, atomic_write
 from analysis.reporting.formats import PASS_STATUSES, is_missing, number_formats
 from analysis.reporting.html import html_table
 from analysis.reporting.pages import render_page
-from analysis.reporting.workbook import safe_excel_text
+from analysis.reporting.workbook import put_value, safe_excel_text
 from analysis.region.collect import County
 from analysis.region.tables import RegionTables, column_kinds
 
@@ -146,13 +146,7 @@ def write_region_workbook(tables: RegionTables, path: Path, standards: dict, dem
                 if is_missing(v):
                     continue  # empty cell: missing is never 0
                 cell = ws.cell(row=i, column=j)
-                if c in kinds:
-                    num = float(v)
-                    cell.value = int(num) if kinds[c] == "int" and num.is_integer() else num
-                    cell.number_format = fmts[kinds[c]].excel
-                else:
-                    cell.value = str(v)
-                    safe_excel_text(cell)
+                put_value(cell, v, kinds.get(c), fmts)
                 mark = record.get(marks.get(c, ""), None)
                 if v == "未达标" or (isinstance(mark, str) and "fail" in mark.split()):
                     cell.font = fail_font

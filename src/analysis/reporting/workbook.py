@@ -75,6 +75,18 @@ def _analysis_specs(results: Any, standards: Mapping[str, Any]) -> list[tuple[st
     return specs
 
 
+def put_value(cell: Any, value: Any, kind: str | None, fmts: Mapping[str, Any]) -> None:
+    """Write one present value into ``cell``: a number of ``kind`` (whole numbers of kind "int" as
+    int) with the form's number format, otherwise text, formula-like text kept as text."""
+    if kind is not None:
+        num = float(value)
+        cell.value = int(num) if kind == "int" and num.is_integer() else num
+        cell.number_format = fmts[kind].excel
+    else:
+        cell.value = str(value)
+        safe_excel_text(cell)
+
+
 def _write_frame(ws, top: int, df: pd.DataFrame, headers: Mapping[str, str], kinds: Mapping[str, str],
                  fmts: Mapping[str, Any], styles: dict) -> int:
     """A plain table (analysis sheets): header row at ``top``, data below; returns the first free row."""
@@ -101,15 +113,10 @@ def _write_frame(ws, top: int, df: pd.DataFrame, headers: Mapping[str, str], kin
                 cell.value = ("达标" if v else "未达标") if c in PASS_COLUMNS else ("是" if v else "否")
                 if c in PASS_COLUMNS and not v:
                     cell.font = styles["fail_font"]
-            elif c in kinds:
-                num = float(v)
-                cell.value = int(num) if kinds[c] == "int" and num.is_integer() else num
-                cell.number_format = fmts[kinds[c]].excel
             else:
-                cell.value = str(v)
+                put_value(cell, v, kinds.get(c), fmts)
                 if c == "status" and v == "未达标":
                     cell.font = styles["fail_font"]
-                safe_excel_text(cell)
     return top + 1 + len(df)
 
 
