@@ -429,13 +429,28 @@ def test_broken_county(case: Case, county: Path):
     assert (s["rows_in"] == s["rows_out"] + s["quarantined"] + s["merged"]).all(), s
     assert digest(raw) == raw_before
     assert digest(county / "processed" / "2020") == processed_2020  # the other period untouched
-    res = evaluate(clean.tables)
-    status = res.verdict.set_index("code")["status"]
+    # the engine runs when the case asserts on its results (an indicator not 达标, or an extra
+    # check reading them); a case about the cleaning only does not pay for it
+    res = _Evaluated(clean.tables)
+    if case.not_pass:
+        status = res.verdict.set_index("code")["status"]
     for code in case.not_pass:
         assert code in BASELINE_PASS, f"{code} does not pass on the unbroken county: the case proves nothing"
         assert status[code] != "达标", (code, status[code], res.verdict.set_index("code").loc[code, "failing"])
     if case.extra is not None:
         assert case.extra(res, clean) is not False
+
+
+class _Evaluated:
+    """``evaluate(tables)``, computed when one of its results is first read."""
+
+    def __init__(self, tables):
+        self._tables, self._results = tables, None
+
+    def __getattr__(self, name):
+        if self._results is None:
+            self._results = evaluate(self._tables)
+        return getattr(self._results, name)
 
 
 def test_the_unbroken_county_passes_the_baseline(pristine):

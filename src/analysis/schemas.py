@@ -17,6 +17,7 @@ Conventions
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -556,8 +557,10 @@ CROSS_RULES: tuple[PartWhole, ...] = (
 )
 
 
+@lru_cache(maxsize=None)
 def schema(name: str) -> pa.DataFrameSchema:
-    """Build the pandera schema of the processed table ``name`` from its declaration."""
+    """The pandera schema of the processed table ``name``, built from its declaration once per
+    process (the declarations are constants; a cleaning validates each table twice or more)."""
     table = TABLES[name]
     columns = {}
     for col_name, col in table.columns.items():

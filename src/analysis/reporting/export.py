@@ -13,41 +13,42 @@ outside nbconvert (reports/index.html) use the same skeleton through :mod:`analy
 
 from __future__ import annotations
 
-import base64
 import html as html_lib
 import re
-from html.parser import HTMLParser
-from io import BytesIO
 from pathlib import Path
-
-import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import Preprocessor
-from pylopdf_fonts_zh_cn import sans_path
+from typing import TYPE_CHECKING
 
 from analysis.files import atomic_write, default_file_mode  # noqa: F401  (re-exported)
-from analysis.paths import PACKAGE_DIR
 from analysis.reporting.html import join_cjk_lines
+# the parts every page shares, re-exported (they live apart so that showing a report does not
+# import nbconvert, see analysis.reporting.page_assets)
+from analysis.reporting.page_assets import (  # noqa: F401
+    CJK_FONT_PATH,
+    DEMO_BANNER,
+    EMBEDDED_FONT_FAMILY,
+    FONT_PLACEHOLDER,
+    REPORT_CSS_FILE,
+    TEMPLATES_DIR,
+    embed_font,
+    font_subset_css,
+    page_characters,
+    report_css,
+)
 
-TEMPLATES_DIR = PACKAGE_DIR / "reporting" / "templates"
 TEMPLATE_NAME = "offline"
-REPORT_CSS_FILE = TEMPLATES_DIR / "shared" / "report.css"
-CJK_FONT_PATH = Path(sans_path()).resolve()
-#: font-family name of the embedded subset (distinct from an installed "Noto Sans SC", so the
-#: embedded glyphs are always the ones used); report.css lists it first.
-EMBEDDED_FONT_FAMILY = "Report Noto Sans SC"
-DEMO_BANNER = "示例数据，非真实统计（demo data, not real statistics）"
 #: cells with one of these tags are left out of the HTML entirely
 REMOVE_CELL_TAGS = ("remove-cell", "remove_cell", "hide-cell")
 
-#: stands for the page's @font-face until the page is rendered and its characters are known
-FONT_PLACEHOLDER = "/*@@REPORT_FONT_FACE@@*/"
+if TYPE_CHECKING:  # nbformat and nbconvert are imported where a notebook is exported: `analysis
+    # check`, `analysis --help` and the pipeline's steps do not load them (nor jsonschema, ~1 s)
+    import nbformat
+    from nbconvert import HTMLExporter
 
 
-class DropErrorsAndStderr(Preprocessor):
-    """Remove error outputs (tracebacks) and stderr streams (warnings, logging) from code cells."""
-
-    def preprocess_cell(self, cell, resources, index):
+def drop_errors_and_stderr(nb, resources):
+    """nbconvert preprocessor: remove error outputs (tracebacks) and stderr streams (warnings,
+    logging) from code cells."""
+    for cell in nb.cells:
         if cell.get("cell_type") == "code" and cell.get("outputs"):
             cell.outputs = [
                 out
@@ -55,85 +56,7 @@ class DropErrorsAndStderr(Preprocessor):
                 if out.get("output_type") != "error"
                 and not (out.get("output_type") == "stream" and out.get("name") == "stderr")
             ]
-        return cell, resources
-
-
-class _PageText(HTMLParser):
-    """Collects the characters a browser draws with the page font: text outside style/script,
-    including the ``<text>`` of inline SVG figures (drawn with the page font, see report.css)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self._skip = 0
-        self.chars: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("style", "script"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("style", "script") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.chars.update(data)
-
-
-def page_characters(html: str) -> str:
-    """The distinct characters of the page's visible text, sorted. ASCII whitespace is left out;
-    other spaces stay in: the ideographic space U+3000 of Chinese text needs its glyph, or a
-    machine without a CJK font shows a missing-glyph box for it."""
-    parser = _PageText()
-    parser.feed(html)
-    parser.close()
-    return "".join(sorted(ch for ch in parser.chars if not (ch.isspace() and ch.isascii())))
-
-
-def _woff2_available() -> bool:
-    try:
-        import brotli  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def font_subset_css(text: str, font_path: str | Path = CJK_FONT_PATH) -> str:
-    """``@font-face`` rule embedding a subset of ``font_path`` with exactly the glyphs of ``text``.
-
-    woff2 when brotli is installed, otherwise woff (zlib). Returns "" for empty text.
-
-    The OpenType features kept are fontTools' default set, the ones a browser applies by itself
-    (kern, locl, ccmp, vert …); alternates that only ``font-feature-settings`` would request (aalt,
-    full/half-width forms, stylistic sets) are left out: about 200 fewer glyphs on a 600-character
-    page. The charstrings are desubroutinized (same outlines, ~4 % smaller after compression).
-    Hinting is kept (small text on Windows). Loading the 17 MB OTF is lazy (~50 ms of tables per
-    call); the time goes to the subsetting and the woff2 (brotli) compression, so nothing is cached.
-    """
-    from fontTools import subset
-
-    if not text:
-        return ""
-    flavor, mime, fmt = ("woff2", "font/woff2", "woff2") if _woff2_available() else ("woff", "font/woff", "woff")
-    options = subset.Options()
-    options.flavor = flavor
-    options.desubroutinize = True
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    font = subset.load_font(str(font_path), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text)
-    subsetter.subset(font)
-    buffer = BytesIO()
-    subset.save_font(font, buffer, options)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (
-        "@font-face {\n"
-        f'  font-family: "{EMBEDDED_FONT_FAMILY}";\n'
-        "  font-style: normal;\n  font-weight: 400;\n  font-display: block;\n"
-        f'  src: url("data:{mime};base64,{data}") format("{fmt}");\n'
-        "}"
-    )
+    return nb, resources
 
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -161,29 +84,19 @@ def notebook_title(nb: nbformat.NotebookNode, default: str = "") -> str:
     return first_heading or default
 
 
-class JoinChineseLines(Preprocessor):
-    """Markdown cells: a line break inside a paragraph between two Chinese characters is removed
-    (a browser would show it as a space: "根据 本期")."""
-
-    def preprocess_cell(self, cell, resources, index):
+def join_chinese_lines(nb, resources):
+    """nbconvert preprocessor: in markdown cells, a line break inside a paragraph between two
+    Chinese characters is removed (a browser would show it as a space: "根据 本期")."""
+    for cell in nb.cells:
         if cell.get("cell_type") == "markdown":
             cell.source = join_cjk_lines(str(cell.source))
-        return cell, resources
-
-
-def report_css() -> str:
-    """The report stylesheet (templates/shared/report.css), the only CSS of every report page."""
-    return REPORT_CSS_FILE.read_text(encoding="utf-8")
-
-
-def embed_font(html: str) -> str:
-    """Replace the page's :data:`FONT_PLACEHOLDER` by the ``@font-face`` subset of its characters."""
-    if FONT_PLACEHOLDER not in html:
-        raise ValueError("page has no font placeholder / 页面缺少字体占位符")
-    return html.replace(FONT_PLACEHOLDER, font_subset_css(page_characters(html)), 1)
+    return nb, resources
 
 
 def _make_exporter() -> HTMLExporter:
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
@@ -196,10 +109,8 @@ def _make_exporter() -> HTMLExporter:
         embed_images=True,
         exclude_anchor_links=True,  # no "¶" after every heading
     )
-    exporter.register_preprocessor(DropErrorsAndStderr(), enabled=True)
-    exporter.register_preprocessor(JoinChineseLines(), enabled=True)
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
+    exporter.register_preprocessor(drop_errors_and_stderr, enabled=True)
+    exporter.register_preprocessor(join_chinese_lines, enabled=True)
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS), enabled=True), enabled=True
     )
@@ -214,6 +125,8 @@ def export_html(
     ``demo=True`` adds the banner 示例数据，非真实统计 at the top of the page. The page title is
     ``title`` or the notebook's first markdown heading.
     """
+    import nbformat
+
     if isinstance(nb, (str, Path)):
         name = Path(nb).stem
         nb = nbformat.read(str(nb), as_version=4)

@@ -257,7 +257,7 @@ def html_figure(fig: Any, alt: str = "", dpi: int = FIGURE_PNG_DPI, fmt: str = "
     """A matplotlib figure as compact offline markup in ``<figure class="report-figure">``; the figure is closed.
 
     - ``fmt="svg"``: inline SVG whose text is text, drawn by the page's embedded font subset
-      (:func:`analysis.reporting.export.page_characters` collects it), sharp when printed;
+      (:func:`analysis.reporting.page_assets.page_characters` collects it), sharp when printed;
     - ``fmt="png"``: a base64 PNG at ``dpi``;
     - ``fmt="auto"`` (default): the SVG, unless it is larger than ``FIGURE_SVG_MAX_BYTES`` (figures
       with hundreds of markers or lines) and the PNG is smaller.

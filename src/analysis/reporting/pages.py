@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from analysis.files import atomic_write
-from analysis.reporting.export import (
+from analysis.reporting.page_assets import (
     DEMO_BANNER,
     FONT_PLACEHOLDER,
     TEMPLATES_DIR,
