@@ -33,6 +33,7 @@ standards_file = ""    # "" → the bundled standards (standards.yaml)
 base = "target"        # 基准："target"（目标年的基准情景预测）或 "now"（本期现状）
 save_to = ""           # 保存为情景文件的路径（*.yaml）；"" → 不保存
 scenario_name = "假设分析方案"  # 保存时的情景名称
+show_panel = True      # False → 不显示操作面板（无浏览器的后台运行，如 papermill -p show_panel False）：只用面板的默认设置
 
 # %% tags=["remove-cell"]
 from IPython.display import HTML, display
@@ -51,8 +52,11 @@ w = whatif.open_period(str(period), data_dir, processed_dir, out_dir, base=base,
 # 差异系数和全部 32 项指标。
 
 # %%
-panel = widgets.panel(w)
-display(panel.widget)
+panel = widgets.panel(w, live=show_panel)
+if show_panel:
+    display(panel.widget)
+else:
+    display(HTML("<p>（后台运行：操作面板不显示，下面用面板的默认设置。）</p>"))
 
 # %% [markdown]
 # ## 二、用操作面板当前的设置算一次

@@ -32,10 +32,17 @@ DEFAULT_AMOUNT = 500.0
 
 
 class Panel:
-    """The what-if form and its outcome area (``display(panel.widget)``)."""
+    """The what-if form and its outcome area (``display(panel.widget)``).
 
-    def __init__(self, whatif: WhatIf):
+    ``live=False`` builds the form without filling its outcome area (an ``Output`` widget): for a
+    run without a browser (papermill), where only the form's default values are used
+    (:meth:`apply`) and nothing is displayed. Capturing output into an ``Output`` widget while
+    nbclient executes the cell can leave the cell waiting forever (jupyter/nbclient#312).
+    """
+
+    def __init__(self, whatif: WhatIf, live: bool = True):
         self.w = whatif
+        self.live = live
         schools = [(f"{n}（{c}）", c) for c, n in whatif.school_names.items()]
         teachers = whatif.tables["teachers"]
         subjects = sorted(set(teachers["subject"].dropna().astype(str)))
@@ -77,7 +84,8 @@ class Panel:
             W.HBox([self.name, self.path, self.save_button]),
             self.message, self.output,
         ])
-        self.refresh()
+        if live:
+            self.refresh()
 
     # ---- the form → WhatIf.add
     def change(self) -> tuple[str, dict[str, Any]]:
@@ -134,11 +142,13 @@ class Panel:
         self.refresh()
 
     def refresh(self) -> None:
+        if not self.live:
+            return
         self.output.clear_output(wait=True)
         with self.output:
             display(HTML(outcome_html(self.w)))
 
 
-def panel(whatif: WhatIf) -> Panel:
-    """The what-if form for ``whatif`` (display ``panel(w).widget``)."""
-    return Panel(whatif)
+def panel(whatif: WhatIf, live: bool = True) -> Panel:
+    """The what-if form for ``whatif`` (display ``panel(w).widget``); ``live=False``: see :class:`Panel`."""
+    return Panel(whatif, live=live)
