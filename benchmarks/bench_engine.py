@@ -8,7 +8,8 @@ child process, so generation does not count towards the peak memory), then in th
 reads every table from parquet (timed), runs ``build_units`` → ``evaluate_resources`` →
 ``cv_table(by=["county"])`` (timed), and prints engine time, read time, their ratio and the
 peak resident memory (``resource.getrusage``, which also sees Arrow's allocations).
-Target: engine ≤ 3× read time, peak < 4 GB. The figures are printed, never asserted.
+Targets: engine ≤ 3× read time (issue #4) and ≤ 1.5× (issue #17, the region view), peak < 4 GB. The figures
+are printed, never asserted; the ratio follows the read speed (a warm page cache makes it larger).
 """
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ def run(data: Path) -> dict[str, float]:
           f"units passing {int(result['unit_pass'].fillna(False).sum()):,}")
     print(f"read parquet   {read:8.2f} s  (" + ", ".join(f"{k} {v:.2f}" for k, v in read_s.items()) + ")")
     print(f"engine         {engine:8.2f} s  (units {t2 - t1:.2f}, resources {t3 - t2:.2f}, cv {t4 - t3:.2f})")
-    print(f"ratio          {engine / read:8.2f} × read time (target ≤ 3); "
+    print(f"ratio          {engine / read:8.2f} × read time (targets ≤ 3, issue #17: ≤ 1.5); "
           f"{engine / read_used:.2f} × the read time of the tables this engine uses (all but classes)")
     print(f"peak memory    {peak_gb:8.2f} GiB (max RSS; target < 4)")
     return {"read": read, "engine": engine, "ratio": engine / read, "peak_gb": peak_gb}

@@ -20,7 +20,7 @@ Demo codes (analysis.demo.SCHOOLS order): 2104210001 石文镇中心小学 (小�
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -106,7 +106,6 @@ class Case:
     #: indicators that must not be 达标 after the break
     not_pass: tuple[str, ...] = ()
     extra: Callable | None = None
-    marks: list = field(default_factory=list)
 
 
 def _units_missing(res, code, stage="小学"):

@@ -66,6 +66,10 @@ PROJECT_KERNEL, PROJECT_KERNEL_DISPLAY = "youzhi-junheng", "优质均衡 (.venv)
 #: ipykernel's own kernel of the running Python (always there)
 KERNEL_NAME = "python3"
 START_TIMEOUT = 120
+#: seconds one cell may run: a kernel that hangs (e.g. jupyter/nbclient#312) fails the run with a
+#: message instead of stalling a scheduled run for ever; the heaviest cells take well under a
+#: minute at 600 schools
+CELL_TIMEOUT = 1800
 KERNEL_LOG_LEVEL = "CRITICAL"
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_(.+)\.py$")
 PERIOD_PATTERN = re.compile(r"^\d{4}$")
@@ -210,6 +214,9 @@ def _failure_message(notebook: str, exc: BaseException, failed_path: Path | None
         why = f"{exc.ename}: {one_line(exc.evalue)}"
         if exc.ename in DATA_ERRORS:
             where = f"原始数据有误，请更正后重新运行 / raw data problem, fix it and run again ({where})"
+    elif isinstance(exc, TimeoutError):  # nbclient's CellTimeoutError
+        where = f"有单元格运行超过 {CELL_TIMEOUT} 秒，已停止 / a cell ran longer than {CELL_TIMEOUT} s and was stopped"
+        why = f"{type(exc).__name__}: {one_line(exc)}"
     else:
         where = "执行前或执行中 / while starting or running the kernel"
         why = f"{type(exc).__name__}: {one_line(exc)}"
@@ -288,6 +295,7 @@ def run_notebook(
                 parameters=parameters,
                 kernel_name=kernel,
                 start_timeout=START_TIMEOUT,
+                execution_timeout=CELL_TIMEOUT,
                 cwd=str(notebook.parent),
                 progress_bar=False,
                 log_output=False,
