@@ -63,7 +63,7 @@ from analysis.pipeline.context import (  # noqa: F401  (re-exported: the runner 
     record,
     up_to_date,
 )
-from analysis.pipeline.results import PeriodResults
+from analysis.pipeline.reader import PeriodResults
 from analysis.planning.optimise import optimise
 from analysis.planning.plans import budget_example, plan_tables
 from analysis.planning.projection import (
