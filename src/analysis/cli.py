@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from analysis import paths
@@ -144,11 +145,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _template(args) -> int:
     """``analysis template``: exit 0 written, 2 refused (nothing written)."""
-    try:
-        result = template.write_template(args.out, args.period, args.county)
-    except ConfigError as exc:
-        _stderr(f"错误 / ERROR: {exc}")
-        return 2
+    result = template.write_template(args.out, args.period, args.county)  # ConfigError: exit 2 (_guarded)
     for line in template.summary_lines(result, args.county):
         print(line, flush=True)
     return 0
@@ -272,37 +269,27 @@ def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def _guarded(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a sub-command: a usage or configuration error (``ConfigError``, of which the runner's
+    ``RunnerError`` is one) → one line on stderr and exit 2; Ctrl-C → exit 130."""
+    try:
+        return command(args)
+    except ConfigError as exc:
+        _stderr(f"错误 / ERROR: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        _stderr("已中断 / interrupted")
+        return 130
+
+
 def main(argv: list[str] | None = None) -> int:
     """Exit codes: 0 all done; 1 a notebook failed (data or code; the reason is on stderr, at most
     two lines per failure); 2 usage or configuration error (options, folders, county.yaml, period)."""
     args = _parser().parse_args(argv)
 
-    if args.command == "import-stats":
-        try:
-            return _import_stats(args)
-        except runner.RunnerError as exc:
-            _stderr(f"错误 / ERROR: {exc}")
-            return 2
-    if args.command == "template":
-        return _template(args)
-    if args.command == "region":
-        try:
-            return _region(args)
-        except ConfigError as exc:
-            _stderr(f"错误 / ERROR: {exc}")
-            return 2
-        except KeyboardInterrupt:
-            _stderr("已中断 / interrupted")
-            return 130
-    if args.command == "check":
-        try:
-            return _check(args)
-        except runner.RunnerError as exc:
-            _stderr(f"错误 / ERROR: {exc}")
-            return 2
-        except KeyboardInterrupt:
-            _stderr("已中断 / interrupted")
-            return 130
+    command = {"import-stats": _import_stats, "template": _template, "region": _region, "check": _check}.get(args.command)
+    if command is not None:
+        return _guarded(command, args)
     try:
         data_dir = Path(args.data).resolve() if args.data else None
         periods = list(dict.fromkeys(args.period))
