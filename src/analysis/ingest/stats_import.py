@@ -178,6 +178,17 @@ def _counted(text: Any) -> bool | None:
     return None
 
 
+
+def _listed(s: _School, key: str, column: str, problem: str, action: str) -> tuple[Any, Any]:
+    """The school's 学校名录 vocabulary value (of ``column``) and where it was read; None, with an
+    import issue naming the cell, when it is missing or not one of the vocabulary's values."""
+    text, loc = s.get(key, lambda v: _enum("学校名录", column, v))
+    value = _enum("学校名录", column, text)
+    if value is None:
+        s.sources.issue(loc[0] if loc else None, text, problem, action, s.code)
+    return value, loc
+
+
 def assemble(sources: Sources, standards: dict) -> tuple[dict[str, list[dict]], dict[str, list[dict]], pd.DataFrame]:
     """The contract sheets' rows (sheet → rows of target → value), the source of each value
     (sheet → rows of target → Loc) and the campuses to map."""
@@ -189,24 +200,13 @@ def assemble(sources: Sources, standards: dict) -> tuple[dict[str, list[dict]], 
     for code in sources.order:
         s = _School(code, sources.values[code], shapes, sources)
         name, name_loc = s.get("name", norm_text)
-        type_text, type_loc = s.get("type", lambda v: _enum("学校名录", "school_type", v))
-        school_type = _enum("学校名录", "school_type", type_text)
-        if school_type is None:
-            sources.issue(type_loc[0] if type_loc else None, type_text,
-                          "办学类型无法识别 / school type not recognised",
-                          "请在学校名录中填写办学类型 / fill in the school type", code)
-        urban_text, urban_loc = s.get("urban", lambda v: _enum("学校名录", "urban_rural", v))
-        urban = _enum("学校名录", "urban_rural", urban_text)
-        if urban is None:
-            sources.issue(urban_loc[0] if urban_loc else None, urban_text,
-                          "城乡分类缺失或无法识别 / urban-rural class missing or not recognised",
-                          "请在学校名录中填写城乡分类 / fill it in", code)
-        owner_text, owner_loc = s.get("owner", lambda v: _enum("学校名录", "ownership", v))
-        owner = _enum("学校名录", "ownership", owner_text)
-        if owner is None:
-            sources.issue(owner_loc[0] if owner_loc else None, owner_text,
-                          "举办者无法判断为公办或民办 / ownership not recognised",
-                          "请在学校名录中填写办学性质（公办/民办）/ fill it in", code)
+        school_type, type_loc = _listed(s, "type", "school_type", "办学类型无法识别 / school type not recognised",
+                                       "请在学校名录中填写办学类型 / fill in the school type")
+        urban, urban_loc = _listed(s, "urban", "urban_rural",
+                                  "城乡分类缺失或无法识别 / urban-rural class missing or not recognised",
+                                  "请在学校名录中填写城乡分类 / fill it in")
+        owner, owner_loc = _listed(s, "owner", "ownership", "举办者无法判断为公办或民办 / ownership not recognised",
+                                  "请在学校名录中填写办学性质（公办/民办）/ fill it in")
         counted_text, counted_loc = s.get("counted", _counted)
         counted = _counted(counted_text)
         if counted is None:
