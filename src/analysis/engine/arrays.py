@@ -61,6 +61,8 @@ def join_labels(masks: list[tuple[str, np.ndarray]], n: int) -> pd.Series:
     """Join the labels whose mask is True per row with "；" (vectorised over rows); NA if none."""
     out = np.full(n, "", dtype=object)
     for label, mask in masks:
-        out = np.where(mask, out + label + "；", out)
+        rows = np.flatnonzero(mask)  # only the rows that get this label (usually few)
+        if len(rows):
+            out[rows] = out[rows] + (label + "；")
     series = pd.Series(out, dtype="string").str.rstrip("；")
     return series.mask(series == "")

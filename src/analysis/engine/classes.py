@@ -20,6 +20,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from analysis.engine.shared import once
 from analysis.schemas import band_label
 
 GROUP_COLUMNS = ["school_code", "stage", "class_id", "grade", "size", "lo", "hi", "n", "band"]
@@ -30,7 +31,12 @@ def class_groups(tables: Mapping[str, pd.DataFrame], stages) -> pd.DataFrame | N
 
     Columns: school_code, stage, class_id (NA for a band), grade (NA for a band), size (NA unless
     one class of known size), lo, hi (floats; ∞ when open), n (Int64: classes in the group, NA when
-    unknown), band (the band's label, NA for a class row)."""
+    unknown), band (the band's label, NA for a class row). Computed once per engine run
+    (``engine.shared``)."""
+    return once(tables, ("class_groups", tuple(stages)), lambda: _class_groups(tables, stages))
+
+
+def _class_groups(tables: Mapping[str, pd.DataFrame], stages) -> pd.DataFrame | None:
     classes = tables.get("classes")
     bands = tables.get("class_bands")
     if classes is None and bands is None:

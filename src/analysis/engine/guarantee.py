@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.engine.classes import class_groups
+from analysis.engine.shared import once
 from analysis.numbers import half_up
 from analysis.schemas import COUNTY_ITEMS, URBAN_RURAL
 
@@ -156,14 +157,22 @@ def table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame | None:
     return None if df is None else df
 
 
+def _first_rows(items: pd.DataFrame) -> dict[str, int]:
+    """Position of each item's first row in ``county_items`` (rows without an item are skipped)."""
+    first: dict[str, int] = {}
+    for pos, item in enumerate(items["item"].tolist()):
+        if isinstance(item, str) and item not in first:
+            first[item] = pos
+    return first
+
+
 def _county_item(tables: dict[str, pd.DataFrame], item: str) -> pd.Series | None:
+    """The first row of ``county_items`` for ``item``; ``None`` when there is none."""
     items = table(tables, "county_items")
     if items is None or items.empty:
         return None
-    rows = items[items["item"] == item]
-    if rows.empty:
-        return None
-    return rows.iloc[0]
+    pos = once(tables, "county_item_rows", lambda: _first_rows(items)).get(item)
+    return None if pos is None else items.iloc[pos]
 
 
 def county_number(tables: dict[str, pd.DataFrame], item: str) -> float | None:
@@ -198,6 +207,11 @@ def _school_info(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
 
 
 def _stage_students(tables: dict[str, pd.DataFrame], stages: list[str]) -> pd.DataFrame | None:
+    """See :func:`_stage_students_of` (computed once per engine run, ``engine.shared``)."""
+    return once(tables, ("stage_students", tuple(stages)), lambda: _stage_students_of(tables, stages))
+
+
+def _stage_students_of(tables: dict[str, pd.DataFrame], stages: list[str]) -> pd.DataFrame | None:
     """Students per school and stage, wide: one column per stage, ``total``, ``known_total`` and
     ``missing_grades``.
 
@@ -773,6 +787,12 @@ def g8(tables, standards) -> IndicatorResult:
 
 # ---------------------------------------------------------------------------------- teacher shares
 def _compulsory_full_time(tables, standards) -> pd.DataFrame | None:
+    """The roster's full-time teachers of the compulsory stages with their school's name (computed
+    once per engine run, ``engine.shared``)."""
+    return once(tables, "compulsory_full_time", lambda: _compulsory_full_time_of(tables, standards))
+
+
+def _compulsory_full_time_of(tables, standards) -> pd.DataFrame | None:
     teachers = table(tables, "teachers")
     if teachers is None:
         return None

@@ -37,6 +37,7 @@ from analysis.engine.guarantee import (
     responsible,
     table,
 )
+from analysis.engine.shared import once
 from analysis.schemas import stage_of_grade
 
 AREA_QUALITY = "教育质量"
@@ -109,7 +110,12 @@ def q2(tables, standards) -> IndicatorResult:
 
 # ---------------------------------------------------------------------------------- per school
 def judged_schools(tables, standards) -> pd.DataFrame | None:
-    """Schools with compulsory-stage pupils (school_code, school_name)."""
+    """Schools with compulsory-stage pupils (school_code, school_name); computed once per engine
+    run (``engine.shared``)."""
+    return once(tables, "judged_schools", lambda: _judged_schools(tables, standards))
+
+
+def _judged_schools(tables, standards) -> pd.DataFrame | None:
     schools = table(tables, "schools")
     if schools is None:
         return None

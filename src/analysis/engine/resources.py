@@ -74,12 +74,19 @@ def evaluate_resources(
     # unit position lookup: (school position, stage index) → row of `out`
     school_index = pd.Index(pd.unique(out["school_code"].astype(object)))
     upos = np.full((len(school_index) + 1, len(STAGES) + 1), -1, dtype=np.int64)
-    upos[positions(school_index, out["school_code"]), stage_idx] = np.arange(n)
+    unit_school = positions(school_index, out["school_code"])
+    upos[unit_school, stage_idx] = np.arange(n)
 
     def unit_of(codes: pd.Series, stages: pd.Series) -> np.ndarray:
         sp = positions(school_index, codes)
         st = positions(pd.Index(STAGES), stages)
         return upos[sp, st]  # index −1 lands on the padding row/column → −1
+
+    def listed_units(codes: pd.Series) -> np.ndarray:
+        """Units whose school appears in ``codes`` (NA codes name no school)."""
+        seen = np.zeros(len(school_index) + 1, dtype=bool)
+        seen[positions(school_index, codes)] = True  # −1 (absent, NA) lands on the padding
+        return seen[unit_school]
 
     def count(unit_pos: np.ndarray, mask: np.ndarray) -> np.ndarray:
         sel = mask & (unit_pos >= 0)
@@ -128,9 +135,8 @@ def evaluate_resources(
             l3_count = count(tu, full_time & m.pe_art)
             # a school with no teacher in the roster, or with roster rows kept aside (quarantined):
             # its teacher counts are unknown, never zero or smaller
-            roster_school = unit_codes.isin(pd.unique(teachers["school_code"].astype(object))).to_numpy(dtype=bool)
-            listed = pd.concat([teachers["school_code"], teachers["service_school_code"]]).dropna()
-            in_roster = unit_codes.isin(listed.astype(object)).to_numpy(dtype=bool)
+            roster_school = listed_units(teachers["school_code"])
+            in_roster = roster_school | listed_units(teachers["service_school_code"])
             partial = unit_codes.isin(incomplete_schools(tables, "teachers")).to_numpy(dtype=bool)
             if eligible.any():
                 serving = serving_mask(teachers, m, relax["service_modes"])
@@ -221,7 +227,9 @@ def evaluate_resources(
     na_all = np.zeros((n, len(codes)), dtype=bool)
     below_floor = np.zeros(n, dtype=bool)
     for j, k in enumerate(codes):
-        standard = out["stage"].astype(object).map(ind[k]["standard"]).to_numpy(dtype=float)
+        # the stage's standard per unit (NaN for a stage the standards file does not list)
+        by_stage = np.array([float(ind[k]["standard"].get(s, np.nan)) for s in STAGES] + [np.nan])
+        standard = by_stage[stage_idx]
         v = np.where(no_students, np.nan, values[k])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = v / standard

@@ -45,6 +45,7 @@ from analysis.engine.guarantee import GUARANTEE_FUNCTIONS
 from analysis.engine.quality import QUALITY_FUNCTIONS, evaluate_quality
 from analysis.engine.recognition import evaluate_recognition, s1
 from analysis.engine.resources import evaluate_resources
+from analysis.engine.shared import RunTables, run_tables
 from analysis.files import write_frame
 from analysis.schemas import STAGES, validate
 
@@ -217,6 +218,8 @@ def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.Da
     they are finished here in place), e.g. ``analysis.whatif`` reusing copies of the unchanged
     ones; None (default) computes them all.
     """
+    # the indicators share intermediate frames (pupils per school, class groups …), computed once
+    tables = tables if isinstance(tables, RunTables) else run_tables(tables)
     indicators: dict[str, IndicatorResult] = {}
     if computed is not None:
         indicators.update(computed)

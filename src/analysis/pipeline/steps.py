@@ -152,10 +152,11 @@ def step_project(ctx: Period) -> list[Path]:
         except ScenarioError as exc:  # e.g. the bundled demo plan names schools this county lacks
             rejected[name] = str(exc)
     used = {n: sc for n, sc in scenarios.items() if n in projected}
-    traj = pd.concat([trajectory(projected[n], ctx.standards, sc.name, verdict=True)
+    evaluated: dict = {}  # tables judged once in this step (the current year is every scenario's)
+    traj = pd.concat([trajectory(projected[n], ctx.standards, sc.name, verdict=True, evaluated=evaluated)
                       for n, sc in used.items()], ignore_index=True)
-    sens = pd.concat([sensitivity(history, sc, ctx.horizon, ctx.standards) for sc in used.values()],
-                     ignore_index=True)
+    sens = pd.concat([sensitivity(history, sc, ctx.horizon, ctx.standards, projected=projected[n],
+                                  evaluated=evaluated) for n, sc in used.items()], ignore_index=True)
     t0 = time.perf_counter()
     mc = pd.concat([monte_carlo(projected[n][ctx.horizon], ctx.standards, ctx.horizon - ctx.year,
                                 n=MC_DRAWS, sd_per_year=MC_SD_PER_YEAR, scenario_name=sc.name)

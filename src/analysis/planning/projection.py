@@ -680,24 +680,40 @@ def project(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, tar
 
 
 # ---------------------------------------------------------------- trajectory (engine per year)
+def _engine_run(tables: dict[str, pd.DataFrame], standards: dict, verdict: bool,
+                evaluated: dict | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """(units, cv, verdict or None) of ``tables`` by the engine; with ``evaluated`` (a dict shared
+    by the calls of one step, same standards) a tables dict already judged — the very same object,
+    e.g. the current year of every scenario — is not judged again."""
+    hit = evaluated.get(id(tables)) if evaluated is not None else None
+    if hit is not None and hit[0] is tables and (hit[3] is not None or not verdict):
+        return hit[1], hit[2], hit[3] if verdict else None
+    if verdict:
+        results = evaluate(tables, standards)
+        units, cv, vt = results.units, results.cv, results.verdict
+    else:
+        (units, cv), vt = resource_tables(tables, standards), None
+    if evaluated is not None:
+        evaluated[id(tables)] = (tables, units, cv, vt)  # the tables kept: their id stays theirs
+    return units, cv, vt
+
+
 def trajectory(projected: dict[int, dict[str, pd.DataFrame]], standards: dict,
-               scenario_name: str = "", verdict: bool = False) -> pd.DataFrame:
+               scenario_name: str = "", verdict: bool = False, evaluated: dict | None = None) -> pd.DataFrame:
     """Per unit and year: L1–L7 values, standards, met flags, unit pass; per county: every CV.
 
     Long format, columns: scenario, year, level ("学校"/"县"), school_code, school_name, stage,
     indicator, value, standard, ratio, met, included. With ``verdict=True`` the whole engine
     (``engine.evaluate``) runs per year and the 32 county indicators are added with level "县指标"
     (indicator = code L1…S1, met = passed, NA when 无数据/未提供; value/standard NA).
+    ``evaluated``: an empty dict shared by the calls of one step (same standards), so that a
+    year's tables judged by an earlier call (the current year is the same tables object in every
+    scenario) are not judged again.
     """
     res = standards["resources"]
     frames = []
     for year, tables in sorted(projected.items()):
-        if verdict:
-            results = evaluate(tables, standards)
-            units, cv, vt = results.units, results.cv, results.verdict
-        else:
-            units, cv = resource_tables(tables, standards)
-            vt = None
+        units, cv, vt = _engine_run(tables, standards, verdict, evaluated)
         ids = ["school_code", "school_name", "stage", "included"]
         vals = units.melt(id_vars=ids, value_vars=RESOURCE_CODES,
                           var_name="indicator", value_name="value")
@@ -782,10 +798,14 @@ PASS_PROBABILITY_COLUMNS = {"scenario": "object", "level": "object", "school_cod
 
 
 def sensitivity(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, target_year: int,
-                standards: dict, scales=(0.9, 1.0, 1.1)) -> pd.DataFrame:
+                standards: dict, scales=(0.9, 1.0, 1.1), projected: dict[int, dict[str, pd.DataFrame]] | None = None,
+                evaluated: dict | None = None) -> pd.DataFrame:
     """Target-year verdicts when projected compulsory enrolment is scaled (default ±10%).
 
     Re-projects with ``scenario.with_scale(s)`` and evaluates the target year with the engine.
+    ``projected``: ``project(history, scenario, target_year, standards)`` when the caller has it;
+    the scale 1 then uses it instead of projecting again (the same tables: ``with_scale(1)``
+    changes only the name). ``evaluated``: as in :func:`trajectory`.
     Columns: scenario, enrolment_scale, level, school_code, school_name, stage, indicator, value,
     standard, met (target year only; included units and every CV), plus one row per scale with
     indicator "全部达标" (level "县"): every unit passes and every CV within its limit.
@@ -795,8 +815,11 @@ def sensitivity(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario,
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in SENSITIVITY_COLUMNS.items()})
     frames = []
     for s in scales:
-        proj = project(history, scenario.with_scale(s), target_year, standards)
-        tr = trajectory({int(target_year): proj[int(target_year)]}, standards, scenario.name)
+        if projected is not None and float(s) == 1.0:
+            proj = projected
+        else:
+            proj = project(history, scenario.with_scale(s), target_year, standards)
+        tr = trajectory({int(target_year): proj[int(target_year)]}, standards, scenario.name, evaluated=evaluated)
         tr = tr[tr["included"].fillna(False).astype(bool)].drop(columns=["year", "included", "ratio"])
         judged = tr[tr["indicator"].isin(["每校达标"]) | (tr["level"] == "县")]
         overall = bool(judged["met"].fillna(False).astype(bool).all())
