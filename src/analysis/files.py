@@ -130,8 +130,13 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
                     out[col] = s.cat.rename_categories(new)
         elif dtype == object or pd.api.types.is_string_dtype(dtype):
             values = s.to_numpy(dtype=object, na_value=None)
-            mask = np.fromiter((isinstance(v, str) and is_formula_like(v) for v in values), bool, len(values))
-            if mask.any():
+            try:  # each distinct text judged once (a column repeats few texts: names, codes, statuses)
+                distinct = pd.unique(values)
+            except TypeError:  # unhashable cells (lists …): every cell
+                distinct = values
+            flagged = {v for v in distinct if isinstance(v, str) and is_formula_like(v)}
+            if flagged:
+                mask = np.fromiter((isinstance(v, str) and v in flagged for v in values), bool, len(values))
                 s = s.copy()
                 s[mask] = ["'" + v for v in values[mask]]
                 out[col] = s

@@ -61,6 +61,21 @@ ORDER = indicator_order()
 # ---------------------------------------------------------------------------------- L1–L7
 def resource_result(code: str, units: pd.DataFrame, cv: pd.DataFrame, standards: dict) -> IndicatorResult:
     """One resource indicator's county verdict from the ``units`` and ``cv`` result tables."""
+    return _resource_result(code, _included(units), cv, standards)
+
+
+def _included(units: pd.DataFrame) -> pd.DataFrame:
+    """The included units (rows of ``units``, index kept)."""
+    return units[units["included"].fillna(False).astype(bool)]
+
+
+#: the columns of a resource indicator's detail table (those of them the units table has)
+_DETAIL_COLUMNS = ["school_code", "school_name", "stage", "students", "{code}", "standard", "{code}_ratio",
+                   "{code}_met", "unit_pass", "causes_unit_fail", "missing_inputs"]
+
+
+def _resource_result(code: str, included: pd.DataFrame, cv: pd.DataFrame, standards: dict) -> IndicatorResult:
+    """:func:`resource_result` from the included units (shared by the seven indicators)."""
     res_std = standards["resources"]
     spec = res_std["indicators"][code]
     unit = spec["unit"]
@@ -76,7 +91,8 @@ def resource_result(code: str, units: pd.DataFrame, cv: pd.DataFrame, standards:
     cv_fail = c[cv_passed.fillna(True) == False]  # noqa: E712  (definite failures only)
     cv_na = bool(cv_passed.isna().any()) or c.empty
 
-    inc = units[units["included"].fillna(False).astype(bool)]
+    cols = [k.format(code=code) for k in _DETAIL_COLUMNS]
+    inc = included[[k for k in cols if k in included.columns]]  # the columns this indicator reads
     met = inc[f"{code}_met"].astype("boolean")
     unit_pass = inc["unit_pass"].astype("boolean")
     below_mask = (met == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
@@ -93,15 +109,13 @@ def resource_result(code: str, units: pd.DataFrame, cv: pd.DataFrame, standards:
     dec_cv, dec_mean = res_std["cv_decimals"], res_std["mean_decimals"]
     res.value = float(c["cv"].max()) if c["cv"].notna().any() else None
     res.value_text = "；".join(
-        f"{r.stage} 均值 {fmt_num(r.mean, dec_mean) or '—'}、差异系数 {fmt_num(r.cv_shown, dec_cv) or '—'}"
-        for r in c.itertuples()
+        f"{stage} 均值 {fmt_num(mean, dec_mean) or '—'}、差异系数 {fmt_num(cv_shown, dec_cv) or '—'}"
+        for stage, mean, cv_shown in zip(c["stage"], c["mean"], c["cv_shown"])
     ) or None
 
     dec = res_std["value_decimals"]
     std_by_unit = inc["stage"].map(spec["standard"]).astype(float)
     detail = inc.assign(standard=std_by_unit, causes_unit_fail=caused_mask)
-    cols = ["school_code", "school_name", "stage", "students", code, "standard", f"{code}_ratio", f"{code}_met",
-            "unit_pass", "causes_unit_fail", "missing_inputs"]
     detail = detail.loc[below_mask | na_mask, [k for k in cols if k in detail.columns]].reset_index(drop=True)
     below = detail[detail[f"{code}_met"].astype("boolean").fillna(True) == False]  # noqa: E712
     floor = res_std["floor_ratio"]
@@ -110,15 +124,17 @@ def resource_result(code: str, units: pd.DataFrame, cv: pd.DataFrame, standards:
         + ("，致该校未达每校标准" if caused else "")
         for name, stage, v, sv, r, caused in zip(below["school_name"], below["stage"], below[code],
                                                  below["standard"], below[f"{code}_ratio"], below["causes_unit_fail"])]
-    cv_text = [f"{r.stage}差异系数 {fmt_num(r.cv_shown, dec_cv)} > {fmt_num(r.limit, 2)}" for r in cv_fail.itertuples()]
+    cv_text = [f"{stage}差异系数 {fmt_num(cv_shown, dec_cv)} > {fmt_num(limit, 2)}"
+               for stage, cv_shown, limit in zip(cv_fail["stage"], cv_fail["cv_shown"], cv_fail["limit"])]
     no_data = detail[detail[f"{code}_met"].isna()]
     na_text = (no_data["school_name"].astype("string") + "（" + no_data["stage"].astype("string") + "）无数据："
-               + _inputs_for(code, no_data["missing_inputs"]).fillna("输入缺失")).tolist()
+               + _inputs_for(code, no_data["missing_inputs"]).fillna("输入缺失")).tolist() if len(no_data) else []
     if cv_na:
         na_text.append("差异系数无法计算（缺数据）")
     res.failing = join_text(cv_text + unit_text + na_text, limit=25)
     res.evidence = "；".join(
-        f"{r.stage} 参评 {r.n_units} 个单位、学生 {r.students} 人" for r in c.itertuples()
+        f"{stage} 参评 {n_units} 个单位、学生 {students} 人"
+        for stage, n_units, students in zip(c["stage"], c["n_units"], c["students"])
     ) or None
     res.detail = detail
     return res
@@ -146,7 +162,8 @@ def _inputs_for(code: str, missing_inputs: pd.Series) -> pd.Series:
 
 
 def evaluate_resource_indicators(units: pd.DataFrame, cv: pd.DataFrame, standards: dict) -> dict[str, IndicatorResult]:
-    return {code: resource_result(code, units, cv, standards) for code in resource_codes(standards)}
+    included = _included(units)  # one row selection for the seven indicators
+    return {code: _resource_result(code, included, cv, standards) for code in resource_codes(standards)}
 
 
 # ---------------------------------------------------------------------------------- verdict
