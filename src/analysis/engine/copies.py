@@ -50,7 +50,9 @@ def stack_copies(tables: Mapping[str, pd.DataFrame], n: int, key: str = "draw") 
     codes = pd.Index(pd.unique(pd.concat(named, ignore_index=True).to_numpy(dtype=object)) if named else [])
     k = len(codes)
     # copy d of code p is category d·k + p
-    categories = pd.Index([f"{c}{SEPARATOR}{d}" for d in range(n) for c in codes], dtype=object)
+    suffixes = np.array([f"{SEPARATOR}{d}" for d in range(n)], dtype=object)
+    names = codes.to_numpy(dtype=object)
+    categories = pd.Index((names[None, :] + suffixes[:, None]).ravel(), dtype=object)  # "<code>#<d>"
     dtype = pd.CategoricalDtype(categories)
     offsets = np.arange(n, dtype=np.int64) * k
     out: dict[str, pd.DataFrame] = {}

@@ -74,8 +74,9 @@ def cv_table(
     standards = standards if standards is not None else load_standards()
     res = standards["resources"]
     by = list(by) if by is not None else (["county"] if "county" in units.columns else [])
-    inc = units[units["included"].fillna(False).astype(bool)]
     codes = resource_codes(standards)
+    # the included units, only the columns read here (one row selection of a few columns)
+    inc = units.loc[units["included"].fillna(False).astype(bool).to_numpy(), list(dict.fromkeys(by + ["stage", "students", *codes]))]
     n, k = len(inc), len(codes)
     x = inc[codes].astype("Float64").to_numpy(dtype=float, na_value=np.nan).ravel()
     p = np.repeat(inc["students"].to_numpy(dtype=float, na_value=np.nan), k)

@@ -267,18 +267,24 @@ def compulsory_scope(tables: dict[str, pd.DataFrame], standards: dict, by: str =
     enrol, schools = table(tables, "enrolment"), table(tables, "schools")
     if enrol is None or schools is None:
         return None
-    e = enrol[enrol["stage"].isin(standards["stages"])]
+    e = once(tables, "scope_enrolment", lambda: _pupil_rows(enrol, standards))
     if grades is not None:
         e = e[e["grade"].isin(grades)]
-    n = e["students"].astype("Float64")
-    e = e[(n > 0).fillna(True).to_numpy(dtype=bool)]
     s = schools
     if exclude_types:
-        s = s[~s["school_type"].isin(standards["units"]["excluded_types"])]
+        s = once(tables, "scope_schools", lambda: schools[~schools["school_type"].isin(
+            standards["units"]["excluded_types"])])
     cols = {"school": [], "stage": ["stage"], "grade": ["stage", "grade"]}[by]
     units = e[["school_code", *cols]].drop_duplicates()
     out = units.merge(s[["school_code", "school_name"]], on="school_code", how="inner")
     return out[["school_code", "school_name", *cols]].sort_values(["school_code", *cols]).reset_index(drop=True)
+
+
+def _pupil_rows(enrol: pd.DataFrame, standards: dict) -> pd.DataFrame:
+    """The enrolment rows of the compulsory stages that say pupils > 0 or NA (may be pupils)."""
+    e = enrol[enrol["stage"].isin(standards["stages"])]
+    n = e["students"].astype("Float64")
+    return e[(n > 0).fillna(True).to_numpy(dtype=bool)]
 
 
 def _attested_result(code: str, spec: dict, tables, items: list[str]) -> IndicatorResult:

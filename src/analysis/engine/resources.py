@@ -72,9 +72,11 @@ def evaluate_resources(
         stage_idx[stage == s] = k
 
     # unit position lookup: (school position, stage index) → row of `out`
-    school_index = pd.Index(pd.unique(out["school_code"].astype(object)))
+    # the units' schools in order of first appearance, and each unit's position among them (one
+    # pass; school codes of units are never NA)
+    unit_school, uniques = pd.factorize(out["school_code"].astype(object))
+    school_index = pd.Index(uniques)
     upos = np.full((len(school_index) + 1, len(STAGES) + 1), -1, dtype=np.int64)
-    unit_school = positions(school_index, out["school_code"])
     upos[unit_school, stage_idx] = np.arange(n)
 
     def unit_of(codes: pd.Series, stages: pd.Series) -> np.ndarray:

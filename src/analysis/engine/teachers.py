@@ -22,6 +22,13 @@ import pandas as pd
 from analysis.engine.arrays import bools, isin
 
 
+#: the roster columns the resource indicators read (:func:`teacher_masks`, :func:`serving_mask`,
+#: ``resources.evaluate_resources``): the roster cut to these gives the same L1–L3 (the Monte Carlo
+#: copies only these for its draws; a column read but not listed would fail loudly, as a KeyError)
+RESOURCE_TEACHER_COLUMNS = ("school_code", "stage", "degree", "subject", "full_time", "backbone_level",
+                            "service_school_code", "service_mode")
+
+
 @dataclass(frozen=True)
 class TeacherMasks:
     full_time: np.ndarray

@@ -52,6 +52,7 @@ from analysis.engine import evaluate, resource_tables
 from analysis.engine.copies import ORIGINAL_CODE, SCHOOL_CODE_COLUMNS, stack_copies
 from analysis.engine.cv import cv_table
 from analysis.engine.resources import evaluate_resources
+from analysis.engine.teachers import RESOURCE_TEACHER_COLUMNS
 from analysis.engine.units import build_units
 from analysis.planning import counts_actions as ca
 from analysis.errors import ConfigError
@@ -895,6 +896,9 @@ def monte_carlo(tables: dict[str, pd.DataFrame], standards: dict, years_ahead: i
     # county's 200 draws of its teachers would otherwise be millions of rows at once); the
     # results are those of one run, batch by batch
     rows = max(len(t) for name, t in tables.items() if name in SCHOOL_CODE_COLUMNS)
+    if "teachers" in tables:  # the largest table: the draws copy only the columns L1–L3 read
+        roster = tables["teachers"]
+        tables = {**tables, "teachers": roster[[c for c in RESOURCE_TEACHER_COLUMNS if c in roster.columns]]}
     batch = max(1, MC_BATCH_ROWS // max(rows, 1))
     unit_parts, cv_parts = [], []
     for start in range(0, n, batch):
