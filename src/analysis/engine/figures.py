@@ -188,7 +188,7 @@ def county_basics(tables: Mapping[str, pd.DataFrame], units: pd.DataFrame,
             out[f"{st}教学班数"] = _sum_or_na(g.loc[g["stage"] == st, "n"])
     teachers = tables.get("teachers")
     if teachers is not None:
-        t = teachers[teachers["school_code"].isin(regular)]
+        t = teachers.loc[teachers["school_code"].isin(regular).to_numpy(dtype=bool), ["school_code", "stage", "full_time"]]
         ft = t["full_time"].astype("boolean").fillna(False).astype(bool)
         # schools given only as counts (专任教师数, no roster): their full-time teachers are counted,
         # their other staff are unknown
@@ -206,7 +206,7 @@ def county_basics(tables: Mapping[str, pd.DataFrame], units: pd.DataFrame,
                 out[f"{st}教职工数"], out[f"{st}专任教师数"] = staff, full
         parts = [out[f"{st}专任教师数"] for st in stages]
         out["专任教师总数"] = None if any(v is None for v in parts) else float(sum(parts))
-    inc = units[units["included"].fillna(False).astype(bool)]
+    inc = units.loc[units["included"].fillna(False).astype(bool).to_numpy(), ["stage", "school_type"]]
     utype = inc["school_type"].astype("string")
     primary, junior = inc["stage"] == stages[0], inc["stage"] == stages[-1]
     out["评估小学数"] = _count(primary)

@@ -64,10 +64,9 @@ def satisfaction_rates(satisfaction: pd.DataFrame, standards: dict) -> pd.DataFr
     s["issued"] = (s["issued"] if "issued" in s.columns else pd.Series(pd.NA, index=s.index)).astype("Float64")
     s["_issued_na"] = s["issued"].isna()
     per_group = s[["survey_kind", "group", "satisfied", "valid", "rate", "weight", "missing_levels", "issued"]]
-    pooled = s.groupby("survey_kind").agg(satisfied=("satisfied", "sum"), valid=("valid", "sum"),
-                                          w_rate=("w_rate", "sum"), weight=("weight", "sum"),
-                                          _na=("_na", "any"), issued=("issued", "sum"),
-                                          _issued_na=("_issued_na", "any")).reset_index()
+    by_kind = s.groupby("survey_kind")
+    pooled = pd.concat([by_kind[["satisfied", "valid", "w_rate", "weight", "issued"]].sum(),
+                        by_kind[["_na", "_issued_na"]].any()], axis=1).reset_index()
     pooled["issued"] = pooled["issued"].where(~pooled["_issued_na"])
     pooled["rate"] = pooled["w_rate"] / pooled["weight"].where(pooled["weight"] > 0)
     for col in ("satisfied", "valid", "rate", "weight"):

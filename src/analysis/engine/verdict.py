@@ -61,7 +61,12 @@ ORDER = indicator_order()
 # ---------------------------------------------------------------------------------- L1–L7
 def resource_result(code: str, units: pd.DataFrame, cv: pd.DataFrame, standards: dict) -> IndicatorResult:
     """One resource indicator's county verdict from the ``units`` and ``cv`` result tables."""
-    return _resource_result(code, _included(units), cv, standards)
+    return _resource_result(code, _included(units), _with_stage_order(cv), standards)
+
+
+def _with_stage_order(cv: pd.DataFrame) -> pd.DataFrame:
+    """``cv`` with ``_o``, the position of each row's stage in the plan's order (NaN if none)."""
+    return cv.assign(_o=cv["stage"].map({s: i for i, s in enumerate(STAGES)}))
 
 
 def _included(units: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +80,8 @@ _DETAIL_COLUMNS = ["school_code", "school_name", "stage", "students", "{code}", 
 
 
 def _resource_result(code: str, included: pd.DataFrame, cv: pd.DataFrame, standards: dict) -> IndicatorResult:
-    """:func:`resource_result` from the included units (shared by the seven indicators)."""
+    """:func:`resource_result` from the included units and ``cv`` with its stage order
+    (:func:`_with_stage_order`), both shared by the seven indicators."""
     res_std = standards["resources"]
     spec = res_std["indicators"][code]
     unit = spec["unit"]
@@ -84,9 +90,7 @@ def _resource_result(code: str, included: pd.DataFrame, cv: pd.DataFrame, standa
                 + "；差异系数 " + "、".join(f"{st}≤{v:.2f}" for st, v in res_std["cv_limit"].items()))
     res = IndicatorResult(code, spec["name"], AREA_RESOURCES, std_text, NO_DATA, responsible=responsible(spec))
 
-    c = cv[cv["indicator"] == code].copy()
-    c["_o"] = c["stage"].map({s: i for i, s in enumerate(STAGES)})
-    c = c.sort_values("_o")
+    c = cv[(cv["indicator"] == code).to_numpy(dtype=bool)].sort_values("_o")
     cv_passed = c["passed"].astype("boolean")
     cv_fail = c[cv_passed.fillna(True) == False]  # noqa: E712  (definite failures only)
     cv_na = bool(cv_passed.isna().any()) or c.empty
@@ -162,8 +166,8 @@ def _inputs_for(code: str, missing_inputs: pd.Series) -> pd.Series:
 
 
 def evaluate_resource_indicators(units: pd.DataFrame, cv: pd.DataFrame, standards: dict) -> dict[str, IndicatorResult]:
-    included = _included(units)  # one row selection for the seven indicators
-    return {code: _resource_result(code, included, cv, standards) for code in resource_codes(standards)}
+    included, ordered = _included(units), _with_stage_order(cv)  # once for the seven indicators
+    return {code: _resource_result(code, included, ordered, standards) for code in resource_codes(standards)}
 
 
 # ---------------------------------------------------------------------------------- verdict

@@ -152,7 +152,10 @@ def step_project(ctx: Period) -> list[Path]:
         except ScenarioError as exc:  # e.g. the bundled demo plan names schools this county lacks
             rejected[name] = str(exc)
     used = {n: sc for n, sc in scenarios.items() if n in projected}
-    evaluated: dict = {}  # tables judged once in this step (the current year is every scenario's)
+    # tables judged once in this step: the current year is every scenario's first year, and the
+    # evaluate step has judged it already (its persisted results are read when up to date)
+    current = history[ctx.period]
+    evaluated: dict = {id(current): (current, *_evaluated(ctx, current))}
     traj = pd.concat([trajectory(projected[n], ctx.standards, sc.name, verdict=True, evaluated=evaluated)
                       for n, sc in used.items()], ignore_index=True)
     sens = pd.concat([sensitivity(history, sc, ctx.horizon, ctx.standards, projected=projected[n],
