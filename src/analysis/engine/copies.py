@@ -59,7 +59,9 @@ def stack_copies(tables: Mapping[str, pd.DataFrame], n: int, key: str = "draw") 
     for name, cols in present.items():
         table = tables[name].reset_index(drop=True)
         m = len(table)
-        copied = table.take(np.tile(np.arange(m), n)).reset_index(drop=True)
+        # the other columns repeated; the code columns are built below (not copied, then replaced)
+        others = [c for c in table.columns if c not in cols]
+        copied = table[others].take(np.tile(np.arange(m), n)).reset_index(drop=True)
         for c in cols:
             if c not in table.columns:
                 continue
@@ -68,6 +70,7 @@ def stack_copies(tables: Mapping[str, pd.DataFrame], n: int, key: str = "draw") 
             pos = np.where(value.isna().to_numpy(dtype=bool), -1, pos)
             cat = np.where(pos >= 0, pos[None, :] + offsets[:, None], -1).ravel()
             copied[c] = pd.Categorical.from_codes(cat, dtype=dtype)
+        copied = copied[list(table.columns)]  # the table's column order
         if name == "schools":
             copied.insert(0, ORIGINAL_CODE, np.tile(table["school_code"].to_numpy(dtype=object), n))
             copied.insert(0, key, np.repeat(np.arange(n, dtype=np.int64), m))

@@ -80,8 +80,16 @@ def cv_table(
     n, k = len(inc), len(codes)
     x = inc[codes].astype("Float64").to_numpy(dtype=float, na_value=np.nan).ravel()
     p = np.repeat(inc["students"].to_numpy(dtype=float, na_value=np.nan), k)
-    long = pd.DataFrame({c: np.repeat(inc[c].to_numpy(), k) for c in by + ["stage"]})
-    long["indicator"] = np.tile(np.array(codes, dtype=object), n)
+    long = pd.DataFrame({c: np.repeat(inc[c].to_numpy(), k) for c in by})
+    # stage and indicator as categoricals whose categories are the sorted texts: the same groups in
+    # the same order as grouping the texts (sort=True; a NA stage is no group), without hashing a
+    # text per row (the Monte Carlo groups millions)
+    stage_codes, stage_names = pd.factorize(inc["stage"].to_numpy(), sort=True)
+    long["stage"] = pd.Categorical.from_codes(np.repeat(stage_codes, k),
+                                              categories=pd.Index(stage_names, dtype=object))
+    names_sorted = sorted(codes)
+    long["indicator"] = pd.Categorical.from_codes(np.tile([names_sorted.index(c) for c in codes], n),
+                                                  categories=pd.Index(names_sorted, dtype=object))
     keys = by + ["stage", "indicator"]
     long["p"] = p
     long["px"] = p * x
