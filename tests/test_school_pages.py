@@ -20,6 +20,7 @@ from analysis.config.county import standards_for
 from analysis.pipeline.context import Period, all_up_to_date
 from analysis.pipeline.status import clear_stale_reports, retire_stale_reports, snapshot_reports
 from analysis.reporting.export import CJK_FONT_PATH, DEMO_BANNER, page_characters
+from analysis.reporting.page_assets import _PageText, _text_characters
 from analysis.reporting.school_pages import PAGES_STYLESHEET, SCHOOLS_DIR, page_name, unit_verdict_text
 from conftest import EVIL_NAME
 
@@ -130,6 +131,22 @@ def test_school_pages_share_one_stylesheet_with_the_font(demo_run, reports):
     full = set(TTFont(CJK_FONT_PATH).getBestCmap())  # (the font has no subscripts such as ₀ ᵢ)
     shown = {ord(ch) for ch in page_characters(text) if not ch.isascii()}
     assert len(shown & full) > 300 and shown & full <= set(cmap)
+
+
+def test_the_font_characters_of_every_page_are_read_as_the_html_parser_reads_them(reports):
+    """The font subset's characters are collected by a regular expression, not by the HTML
+    parser: on every page of the run (reports, index, school pages, comparison) it reads the same
+    characters as the parser, without falling back to it."""
+    pages = sorted(reports.rglob("*.html"))
+    assert len(pages) >= 15  # 5 reports, the index, the comparison and the school pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        parser = _PageText()
+        parser.feed(html)
+        parser.close()
+        fast = _text_characters(html)
+        assert fast is not None, page.name
+        assert page_characters(html) == "".join(sorted(c for c in parser.chars if not (c.isspace() and c.isascii())))
 
 
 def test_school_page_content_is_escaped_and_complete(demo_run, reports):
