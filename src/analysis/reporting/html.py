@@ -6,6 +6,7 @@ import base64
 import html
 import io
 import re
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -57,7 +58,12 @@ def esc(text: Any, tidy: bool = True) -> str:
     removed (:func:`tidy_cjk_spaces`) unless ``tidy=False`` (a file path is shown as it is)."""
     if is_missing(text):
         return MISSING
-    text = str(text)
+    return _escaped(str(text), tidy)
+
+
+@lru_cache(maxsize=1 << 16)
+def _escaped(text: str, tidy: bool) -> str:
+    # a page set repeats its texts (headers, names, units) thousands of times: each escaped once
     return html.escape(tidy_cjk_spaces(text) if tidy else text, quote=True)
 
 
