@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analysis import load_period
 from analysis.demo import write_demo
 from analysis.ingest import cleaning
 from analysis.ingest.cleaning import clean_period
