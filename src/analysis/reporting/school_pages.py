@@ -231,17 +231,6 @@ def _history_records(history_units: pd.DataFrame, standards: dict) -> dict[tuple
     return out
 
 
-def unit_history(history_units: pd.DataFrame, standards: dict) -> dict[tuple[str, str], pd.DataFrame]:
-    """(school code, stage) → that unit's rows of ``history_units`` (period, Lk, Lk_ratio, Lk_met),
-    in period order."""
-    codes = resource_codes(standards)
-    cols = ["period", *codes, *(f"{c}_ratio" for c in codes), *(f"{c}_met" for c in codes)]
-    h = history_units.assign(school_code=history_units["school_code"].astype(str),
-                             stage=history_units["stage"].astype(str), period=history_units["period"].astype(str))
-    return {key: g[cols].sort_values("period").reset_index(drop=True)
-            for key, g in h.groupby(["school_code", "stage"], sort=False)}
-
-
 _STAGE_ORDER = {s: i for i, s in enumerate(STAGES)}
 
 
