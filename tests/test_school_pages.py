@@ -197,6 +197,11 @@ def test_comparison_page_and_its_tables(demo_run, reports):
     # every CV's change is shown beside the sum of the schools' contributions, equal to 4 decimals
     for row in summary.itertuples():
         assert f"{row.cv_change:+.4f}" in text
+    # the run wrote the pages into an empty folder: the schools of the contribution tables link
+    # their pages all the same (they were written together with this page)
+    contributions = pd.read_parquet(demo_run["processed"] / PERIOD / "cv_contributions.parquet")
+    linked = set(re.findall(r'href="schools/([^"/]+)\.html"', page)) - {"index"}
+    assert linked and set(contributions["school_code"].astype(str)) <= linked
 
 
 def test_unchanged_rerun_keeps_the_pages(demo_run):

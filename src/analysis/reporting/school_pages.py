@@ -71,13 +71,13 @@ def page_name(code: Any) -> str:
     return f"school-{hashlib.sha256(code.encode('utf-8')).hexdigest()[:12]}.html"
 
 
-def school_links(r: Any, prefix: str = f"{SCHOOLS_DIR}/") -> dict[str, str]:
+def school_links(r: Any, prefix: str = f"{SCHOOLS_DIR}/", present: set[str] | None = None) -> dict[str, str]:
     """School code → address of its page relative to the period's report folder, for every school
-    of the period whose page exists (``r.ctx.out_dir/schools``); {} before the pages are written."""
-    folder = Path(r.ctx.out_dir) / SCHOOLS_DIR
-    if not folder.is_dir():
-        return {}
-    present = {p.name for p in folder.glob("*.html")}
+    of the period whose page exists (``r.ctx.out_dir/schools``; {} before the pages are written),
+    or, with ``present``, whose page file name is in it (the pages being written with the link)."""
+    if present is None:
+        folder = Path(r.ctx.out_dir) / SCHOOLS_DIR
+        present = {p.name for p in folder.glob("*.html")} if folder.is_dir() else set()
     codes = r.tables["schools"]["school_code"].astype(str)
     return {c: prefix + quote(page_name(c)) for c in codes if page_name(c) in present}
 
