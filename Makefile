@@ -36,11 +36,11 @@ dev: $(DEV_STAMP) ## 加装测试与 JupyterLab / add the test and JupyterLab ex
 report: $(STAMP) ## 用示例数据生成各期报告 / run every period of the demo data → reports/<period>/*.html, reports/index.html
 	$(BIN)/analysis run $(if $(strip $(PERIODS)),$(foreach p,$(PERIODS),--period $(p)),--all-periods)
 
-test: $(DEV_STAMP) ## 运行测试（2 个进程；不含浏览器等端到端测试）/ run the tests (2 workers; end-to-end ones: make test-e2e)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not e2e and not large"
+test: $(DEV_STAMP) ## 运行测试（2 个进程；不含浏览器等端到端测试与完整矩阵）/ run the tests (2 workers; end-to-end and whole-matrix ones: make test-e2e)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not e2e and not slow and not large"
 
-test-e2e: $(DEV_STAMP) ## 端到端测试：无头浏览器截图与打印、独立的笔记本运行 / end-to-end tests (headless browser, notebook runs)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "e2e and not large"
+test-e2e: $(DEV_STAMP) ## 端到端与完整矩阵测试：无头浏览器截图与打印、独立的笔记本运行、全部出错数据用例 / end-to-end and whole-matrix tests (headless browser, notebook runs, every broken county)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "(e2e or slow) and not large"
 
 test-large: $(DEV_STAMP) ## 300 所学校的县端到端运行（数分钟，需主动运行）/ a 300-school county end to end (minutes, opt-in)
 	$(BIN)/python -m pytest -m large

@@ -399,7 +399,16 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+#: the cases `make test` runs: one or two of each layer (a county item, a value left blank, a
+#: unit, what the sheet XML alone says, a workbook or a unit that stops the run, a plausibility
+#: bound read by the engine). The others are marked slow: `make test-e2e` and CI run them all.
+QUICK = {"negative civil-servant pay", "civil-servant pay left blank", "area header in 亩",
+         "hidden rows in the roster", "formula without a saved value", "several missing workbooks named at once",
+         "unknown unit 美元", "class of 1000 pupils", "text inf in a grade cell"}
+
+
+@pytest.mark.parametrize("case", [c if c.name in QUICK else pytest.param(c, marks=pytest.mark.slow)
+                                  for c in CASES], ids=[c.name for c in CASES])
 def test_broken_county(case: Case, county: Path):
     case.mutate(county)
     raw = county / "raw"
@@ -460,6 +469,7 @@ def test_the_unbroken_county_passes_the_baseline(pristine):
 
 def test_at_least_forty_ways():
     assert len(CASES) >= 40
+    assert QUICK <= {c.name for c in CASES}  # every quick case is one of them (a renamed case is caught)
 
 
 @pytest.mark.parametrize("args, code, message", [

@@ -372,7 +372,30 @@ def test_class_id_saved_as_date_is_quarantined_not_a_crash(county, tmp_path):
     q = res.quarantine.set_index(["sheet", "row"])["reason"]
     assert "日期" in q[("班级", hdr + 1)]
     line = res.data_quality[(res.data_quality["sheet"] == "班级") & (res.data_quality["row"] == hdr + 1)]
-    assert line["column"].tolist() == ["班级编号"] and line["value"].tolist() == ["2021-01-02 00:00:00"]
+    # the value as the cell shows it: a date-only cell is read as a date
+    assert line["column"].tolist() == ["班级编号"] and line["value"].tolist() == ["2021-01-02"]
+
+
+def test_excel_error_cell_is_listed_not_read_as_blank(county, tmp_path):
+    """An error cell (#DIV/0! from a formula, #N/A typed) is neither a value nor a blank: it gets
+    a 需更正 line naming the error, and the class size is missing (never 0) until corrected."""
+    path = county / "2021" / "学校基本情况.xlsx"
+    wb = load_workbook(path)
+    ws = wb["班级"]
+    hdr = next(r for r in range(1, 6) if "班额" in [c.value for c in ws[r]])
+    col = [c.value for c in ws[hdr]].index("班额") + 1
+    ws.cell(hdr + 1, col).value = "#DIV/0!"  # openpyxl writes an error cell (t="e")
+    ws.cell(hdr + 2, col).value = "#N/A"
+    wb.save(path)
+    res = clean_period(county, "2021", tmp_path / "out")
+    dq = res.data_quality
+    lines = dq[(dq["sheet"] == "班级") & dq["row"].isin([hdr + 1, hdr + 2])]
+    assert lines["column"].tolist() == ["班额", "班额"]
+    assert lines["value"].tolist() == ["#DIV/0!", "#N/A"]
+    assert lines["problem"].str.contains("不是数字").all() and (lines["severity"] == "需更正").all()
+    classes = load_period(tmp_path / "out", "2021")["classes"].set_index(["school_code", "class_id"])
+    school = str(lines["school_code"].iloc[0])
+    assert classes.loc[[(school, "0001"), (school, "0002")], "size"].isna().all()
 
 
 def test_quarantine_lines_name_column_and_value(county, tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis.reporting import export
+from analysis.reporting import export, page_assets
 
 CODE_MARKER = "secret_code_line = 12345"
 
@@ -118,6 +118,37 @@ def test_page_characters_ignores_style_and_markup():
     # the ideographic space U+3000 between Chinese phrases is kept (its glyph is embedded); ASCII
     # spaces, tabs and line ends are not
     assert export.page_characters("<p>状态：已生成\u3000生成日期 \t\n</p>") == "".join(sorted("状态：已生成\u3000日期"))
+
+
+def _parser_characters(html: str) -> str:
+    """The characters as the HTML parser reads them (page_characters' fallback, the reference)."""
+    parser = page_assets._PageText()
+    parser.feed(html)
+    parser.close()
+    return "".join(sorted(ch for ch in parser.chars if not (ch.isspace() and ch.isascii())))
+
+
+@pytest.mark.parametrize("html, shown", [
+    # a quoted ">" is inside the tag: the attribute's 甲 and 乙 are not shown, 丙 is
+    ('<p title="甲>乙">丙</p>', "丙"),
+    # comments, <!DOCTYPE>, <style> and <script> (with attributes) show nothing; &#x5DF1; is 己
+    ('<!DOCTYPE html><!-- 丁 --><script type="x">var s = "戊<b>";</script><style media="print">p{}</style>&#x5DF1;',
+     "己"),
+    # the text of inline SVG (<text>, <title>) is drawn with the page font; &lt; is a shown "<"
+    ("<svg><text x='1' y=\"2\">庚</text><title>辛&lt;</title></svg>", "<庚辛"),
+    # charrefs are decoded piece by piece: "&am" + "p;" across a tag is not an "&"
+    ("<i>&am</i>p;&amp;", "&;amp"),
+    # a "<" that starts no tag is text (read by the parser): 1, <, 2, 壬
+    ("<p>1 < 2 壬</p>", "12<壬"),
+])
+def test_page_characters_reads_like_the_html_parser(html, shown):
+    assert page_assets.page_characters(html) == "".join(sorted(shown)) == _parser_characters(html)
+
+
+def test_page_characters_uses_the_parser_only_for_what_the_expression_cannot_read():
+    assert page_assets._text_characters("<p>甲</p>") == {"甲"}
+    assert page_assets._text_characters("<p>1 < 2</p>") is None  # a bare "<": the parser decides
+    assert page_assets._text_characters("<p>甲\x00</p>") is None
 
 
 def test_notebook_title_falls_back_to_name():

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from analysis.config.standards import load_standards
 from analysis.numbers import half_up
 from analysis.reporting import index, report, workbook
+from analysis.reporting.html import html_table, table_from_records
 from analysis.schemas import validate
 
 EVIL = "<script>alert(1)</script>"
@@ -130,6 +131,24 @@ def test_html_table_status_classes_and_caption_escaped(results):
     assert "<caption>&lt;b&gt;x&lt;/b&gt;</caption>" in out
     assert len(re.findall(r'<td class="fail[^"]*">未达标</td>', out)) == 2  # L4 and G5
     assert len(re.findall(r'<td class="nodata[^"]*">无数据</td>', out)) == 1  # Q9
+
+
+def test_table_from_records_is_html_table_of_those_rows():
+    """The school pages render each school's rows with table_from_records (the table converted to
+    records once): the same HTML as html_table of the frame, cut at max_rows alike."""
+    df = pd.DataFrame({"school_code": ["1", "2", "3"], "school_name": ["甲校", "乙 校", None],
+                       "value": pd.array([1234.5, None, 2.0], dtype="Float64"),
+                       "value_met": pd.array([True, False, None], dtype="boolean")})
+    kw = dict(columns=["school_name", "value"], kinds={"value": "int"}, status_of={"value": "value_met"},
+              links={"1": "schools/1.html"}, max_rows=2)
+    out = table_from_records(df.to_dict("records")[:2], kw.pop("columns"), n_total=3, **kw)
+    assert out == html_table(df, columns=["school_name", "value"], **kw)
+    # row 1: linked name (short: 2 characters ≤ 8), 1234.5 → "1,235" (half up) judged pass; row 2:
+    # "乙 校" shown "乙校" (no space between Chinese characters), its missing value "—" not judged;
+    # the third row left out: "前 2 行，共 3 行"
+    assert ('<tr><td class="short"><a href="schools/1.html">甲校</a></td><td class="num pass">1,235</td></tr>'
+            '<tr><td class="short">乙校</td><td class="na">—</td></tr></tbody></table>') in out
+    assert "（仅列出前 2 行，共 3 行。）" in out
 
 
 def test_conclusion_is_generated_from_the_verdict(results):

@@ -20,6 +20,7 @@ from analysis.config.county import standards_for
 from analysis.pipeline.context import Period, all_up_to_date
 from analysis.pipeline.status import clear_stale_reports, retire_stale_reports, snapshot_reports
 from analysis.reporting.export import CJK_FONT_PATH, DEMO_BANNER, page_characters
+from analysis.reporting.page_assets import _PageText, _text_characters
 from analysis.reporting.school_pages import PAGES_STYLESHEET, SCHOOLS_DIR, page_name, unit_verdict_text
 from conftest import EVIL_NAME
 
@@ -132,6 +133,22 @@ def test_school_pages_share_one_stylesheet_with_the_font(demo_run, reports):
     assert len(shown & full) > 300 and shown & full <= set(cmap)
 
 
+def test_the_font_characters_of_every_page_are_read_as_the_html_parser_reads_them(reports):
+    """The font subset's characters are collected by a regular expression, not by the HTML
+    parser: on every page of the run (reports, index, school pages, comparison) it reads the same
+    characters as the parser, without falling back to it."""
+    pages = sorted(reports.rglob("*.html"))
+    assert len(pages) >= 15  # 5 reports, the index, the comparison and the school pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        parser = _PageText()
+        parser.feed(html)
+        parser.close()
+        fast = _text_characters(html)
+        assert fast is not None, page.name
+        assert page_characters(html) == "".join(sorted(c for c in parser.chars if not (c.isspace() and c.isascii())))
+
+
 def test_school_page_content_is_escaped_and_complete(demo_run, reports):
     code = demo_run["codes"]["evil"]  # the school whose name is an HTML script
     page = (reports / PERIOD / SCHOOLS_DIR / page_name(code)).read_text(encoding="utf-8")
@@ -180,6 +197,11 @@ def test_comparison_page_and_its_tables(demo_run, reports):
     # every CV's change is shown beside the sum of the schools' contributions, equal to 4 decimals
     for row in summary.itertuples():
         assert f"{row.cv_change:+.4f}" in text
+    # the run wrote the pages into an empty folder: the schools of the contribution tables link
+    # their pages all the same (they were written together with this page)
+    contributions = pd.read_parquet(demo_run["processed"] / PERIOD / "cv_contributions.parquet")
+    linked = set(re.findall(r'href="schools/([^"/]+)\.html"', page)) - {"index"}
+    assert linked and set(contributions["school_code"].astype(str)) <= linked
 
 
 def test_unchanged_rerun_keeps_the_pages(demo_run):

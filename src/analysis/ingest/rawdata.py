@@ -26,7 +26,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string
+from openpyxl.worksheet.cell_range import CellRange
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from analysis.errors import RawDataError, err
 from analysis.schemas import CLASS_BANDS, SPONSOR_TYPES, band_label
@@ -446,16 +448,30 @@ def _file_key(name: str) -> str:
     return norm_text(name).casefold()
 
 
-def _formulas_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
-    """Per sheet name, the (row, column) of formula cells that have no saved value.
+@dataclass(frozen=True)
+class SheetFacts:
+    """What the cell values alone do not say about a sheet, read from its XML (1-based rows and
+    columns): formula cells without a saved value, cells holding an Excel error and hidden rows."""
 
-    A workbook written by a program (not saved by Excel/WPS) keeps formulas without their
-    results; openpyxl then reads those cells as blank. The sheet XML tells them apart: a ``<c>``
-    with an ``<f>`` and no ``<v>``.
+    uncached: frozenset[tuple[int, int]] = frozenset()
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: frozenset[int] = frozenset()
+
+
+_CELL = re.compile(r'<c\b([^>]*?)(?:/>|>(.*?)</c>)', flags=re.S)
+_REF = re.compile(r'\br="([A-Z]+)(\d+)"')
+
+
+def _sheet_facts(path: Path) -> dict[str, SheetFacts]:
+    """Per sheet name, the :class:`SheetFacts` of a workbook.
+
+    The values come from python-calamine, which reads a formula without a saved result (a workbook
+    written by a program, not saved by Excel/WPS) and an error cell (``#DIV/0!``) as blank and does
+    not report hidden rows. The sheet XML tells them apart: a ``<c>`` with an ``<f>`` and no
+    ``<v>``; a ``<c t="e">``; a ``<row hidden="1">``. Sheets with none of them are only searched
+    for the three markers.
     """
-    from openpyxl.utils.cell import column_index_from_string
-
-    out: dict[str, set[tuple[int, int]]] = {}
+    out: dict[str, SheetFacts] = {}
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
@@ -474,22 +490,85 @@ def _formulas_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
                 if target not in names:
                     continue
                 xml = z.read(target).decode("utf-8", "replace")
-                if "<f" not in xml:
-                    continue
-                cells = set()
-                for ref, body in re.findall(r'<c\b[^>]*?r="([A-Z]+\d+)"[^>]*?>(.*?)</c>', xml, flags=re.S):
-                    if "<f" in body and not re.search(r"<v>[^<]+</v>", body):  # no or an empty <v/>
-                        m = re.match(r"([A-Z]+)(\d+)", ref)
-                        cells.add((int(m.group(2)), column_index_from_string(m.group(1))))
-                if cells:
-                    out[html.unescape(name.group(1))] = cells
+                has_formula, has_error = "<f" in xml, 't="e"' in xml
+                hidden_rows = frozenset(
+                    int(r.group(1)) for tag in (re.findall(r"<row\b[^>]*>", xml) if "hidden=" in xml else ())
+                    if re.search(r'\bhidden="(1|true)"', tag) and (r := re.search(r'\br="(\d+)"', tag)))
+                uncached, errors = set(), {}
+                if has_formula or has_error:
+                    for m in _CELL.finditer(xml):
+                        attrs, body = m.group(1), m.group(2) or ""
+                        ref = _REF.search(attrs)
+                        if ref is None:
+                            continue
+                        at = (int(ref.group(2)), column_index_from_string(ref.group(1)))
+                        value = re.search(r"<v>([^<]*)</v>", body)
+                        if "<f" in body and value is None:  # no or an empty <v/>
+                            uncached.add(at)
+                        elif re.search(r'\bt="e"', attrs) and value is not None:
+                            errors[at] = html.unescape(value.group(1))
+                if uncached or errors or hidden_rows:
+                    out[html.unescape(name.group(1))] = SheetFacts(frozenset(uncached), errors, hidden_rows)
     except (KeyError, zipfile.BadZipFile, OSError):
         return {}
     return out
 
 
+@dataclass
+class Grid:
+    """One sheet's cells as a list of rows (row 1 first, column A first; blank = None), its merged
+    ranges and its :class:`SheetFacts`."""
+
+    rows: list[list[Any]]
+    merged: list[CellRange]
+    facts: SheetFacts
+
+
+def _cell(v: Any) -> Any:
+    """A python-calamine value as openpyxl gives it: blank → None, a whole number → int (Excel
+    stores 3 as ``3``; python-calamine reads every number as float)."""
+    if isinstance(v, str):
+        return v if v != "" else None
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2 ** 53:
+        return int(v)
+    return v
+
+
+class Book:
+    """One workbook opened with python-calamine: sheet names, hidden sheets and each sheet's
+    :class:`Grid` (read when first asked for)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._wb = CalamineWorkbook.from_path(str(path))
+        self.sheetnames: list[str] = list(self._wb.sheet_names)
+        self.hidden: set[str] = {m.name for m in self._wb.sheets_metadata
+                                 if m.visible != SheetVisibleEnum.Visible}
+        self._facts = _sheet_facts(path)
+
+    def grid(self, name: str) -> Grid:
+        sheet = self._wb.get_sheet_by_name(name)
+        rows = [[_cell(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
+        merged = [CellRange(min_row=r0 + 1, min_col=c0 + 1, max_row=r1 + 1, max_col=c1 + 1)
+                  for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+        facts = self._facts.get(name, SheetFacts())
+        for (r, c), text in facts.errors.items():
+            while len(rows) < r:
+                rows.append([])
+            if len(rows[r - 1]) < c:
+                rows[r - 1].extend([None] * (c - len(rows[r - 1])))
+            rows[r - 1][c - 1] = text
+        # merged ranges (and errors) may reach past the last cell with a value: a rectangle
+        n_rows = max([len(rows)] + [m.max_row for m in merged])
+        n_cols = max([len(r) for r in rows] + [m.max_col for m in merged] + [0])
+        rows += [[] for _ in range(n_rows - len(rows))]
+        for r in rows:
+            r.extend([None] * (n_cols - len(r)))
+        return Grid(rows, merged, facts)
+
+
 class WorkbookCache:
-    """Open each workbook once (openpyxl, full mode: merged cells need it).
+    """Open each workbook once (python-calamine; see :class:`Book`).
 
     File names are matched case-insensitively and with full-width/space differences tolerated
     (``经费.XLSX`` is ``经费.xlsx``).
@@ -497,8 +576,7 @@ class WorkbookCache:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
-        self._books: dict[str, Any] = {}
-        self._uncached: dict[str, dict[str, set[tuple[int, int]]]] = {}
+        self._books: dict[str, Book] = {}
         self._files = ({_file_key(p.name): p for p in sorted(self.folder.iterdir()) if p.is_file()}
                        if self.folder.is_dir() else {})
 
@@ -522,24 +600,22 @@ class WorkbookCache:
                 f"{self.folder} 中缺少 {len(missing)} 个工作簿：{zh}。现有文件：{present}",
                 f"{len(missing)} workbook(s) missing in {self.folder}: {en}"))
 
-    def get(self, spec: SheetSpec):
+    def get(self, spec: SheetSpec) -> Book:
         if spec.file not in self._books:
             path = self.path(spec.file)
             if path is None:
                 self.check_all([s for s in RAW_SHEETS if s.file == spec.file])
             try:
-                self._books[spec.file] = load_workbook(path, data_only=True)
+                if not zipfile.is_zipfile(path):  # python-calamine would read an .xls renamed .xlsx
+                    raise zipfile.BadZipFile("not a zip archive")
+                self._books[spec.file] = Book(path)
             except Exception as exc:  # noqa: BLE001 - .xls renamed to .xlsx, a damaged file, …
                 raise RawDataError(err(
                     f"无法打开工作簿“{spec.file}”（{path}）：不是有效的 .xlsx 文件，请在 Excel 中另存为"
                     f"“Excel 工作簿 (*.xlsx)”（{type(exc).__name__}）",
                     f"cannot open workbook '{spec.file}' ({path}): not a valid .xlsx file; save it "
                     f"as 'Excel Workbook (*.xlsx)' ({type(exc).__name__}: {exc})")) from exc
-            self._uncached[spec.file] = _formulas_without_value(path)
         return self._books[spec.file]
-
-    def uncached(self, file: str, sheet: str) -> set[tuple[int, int]]:
-        return self._uncached.get(file, {}).get(sheet, set())
 
 
 def find_sheet(sheetnames: list[str], wanted: str, hidden: set[str] | frozenset = frozenset()) -> str | None:
@@ -603,7 +679,7 @@ def _unit_error(spec: SheetSpec, header: str, unit: str, col: RawCol, where: str
 def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
     """Read one sheet of the contract. Returns None for a missing optional sheet."""
     wb = cache.get(spec)
-    hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+    hidden = wb.hidden
     name = find_sheet(wb.sheetnames, spec.sheet, hidden)
     if name is None:
         if spec.optional or (spec.alternative is not None
@@ -614,12 +690,16 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
         raise RawDataError(err(
             f"工作簿“{spec.file}”中缺少工作表“{spec.sheet}”{alt}（现有：{'、'.join(wb.sheetnames)}）",
             f"workbook '{spec.file}' has no sheet '{spec.sheet}'{alt_en} (found: {', '.join(wb.sheetnames)})"))
-    ws = wb[name]
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    n_cols = max((len(r) for r in grid), default=0)
-    grid = [r + [None] * (n_cols - len(r)) for r in grid]
+    try:
+        sheet_grid = wb.grid(name)
+    except Exception as exc:  # noqa: BLE001 - a chart sheet, a damaged sheet part
+        raise RawDataError(err(
+            f"无法读取工作簿“{spec.file}”的工作表“{name}”（{type(exc).__name__}）：请在 Excel 中打开并另存",
+            f"cannot read sheet '{name}' of workbook '{spec.file}' ({type(exc).__name__}: {exc}); "
+            "open it in Excel and save it again")) from exc
+    grid = sheet_grid.rows
     merged = []
-    for rng in ws.merged_cells.ranges:
+    for rng in sheet_grid.merged:
         top = grid[rng.min_row - 1][rng.min_col - 1]
         for r in range(rng.min_row, rng.max_row + 1):
             for c in range(rng.min_col, rng.max_col + 1):
@@ -763,7 +843,7 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
                                    problem="该行只有名称或备注，没有数据 / only a name or note, no data",
                                    action="按空行处理 / treated as a blank row"))
             continue
-        if ws.row_dimensions[i + 1].hidden:
+        if i + 1 in sheet_grid.facts.hidden_rows:
             hidden_rows.append(i + 1)
         records.append(record)
         rows.append(i + 1)
@@ -774,10 +854,11 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
                            action="已按数据读入；若不应上报请删除这些行 / read as data; delete them if "
                                   "they are not to be reported"))
     uncached = set()
-    formula_cells = cache.uncached(spec.file, name)
+    formula_cells = sheet_grid.facts.uncached
     if formula_cells:
         by_col = {j + 1: t for t, j in col_index.items()}
-        uncached = {(r, by_col[c]) for r, c in formula_cells if c in by_col and r in set(rows)}
+        read_rows = set(rows)
+        uncached = {(r, by_col[c]) for r, c in formula_cells if c in by_col and r in read_rows}
     # object columns from the start: cells keep the type Excel gave them (-5 stays -5, not -5.0)
     frame = pd.DataFrame({t: pd.Series([r[t] for r in records], dtype=object) for t in col_index},
                          columns=list(col_index))

@@ -78,7 +78,13 @@ from analysis.planning.projection import (
 from analysis.planning.tasks import rectification_tasks
 from analysis.reporting.comparison import comparison_item, counts
 from analysis.reporting.pages import write_pages
-from analysis.reporting.school_pages import PAGES_STYLESHEET, SCHOOLS_DIR, remove_other_pages, school_page_items
+from analysis.reporting.school_pages import (
+    PAGES_STYLESHEET,
+    SCHOOLS_DIR,
+    remove_other_pages,
+    school_links,
+    school_page_items,
+)
 from analysis.reporting.narrative import NARRATIVE_FILE, narrative_values, write_narrative
 from analysis.reporting.workbook import write_application_tables
 
@@ -287,7 +293,10 @@ def step_pages(ctx: Period) -> list[Path]:
     r = PeriodResults(ctx)
     folder = ctx.out_dir / SCHOOLS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    pages = [*school_page_items(r, folder), comparison_item(r, ctx.out_dir / "comparison.html")]
+    schools = school_page_items(r, folder)
+    # comparison.html links the school pages written with it (none exist yet on a first run)
+    links = school_links(r, present={path.name for path, _, _ in schools})
+    pages = [*schools, comparison_item(r, ctx.out_dir / "comparison.html", links)]
     # one stylesheet (font subset and report.css) for all of them, linked from each page
     outputs = write_pages(pages, demo=ctx.demo, stylesheet=folder / PAGES_STYLESHEET)
     remove_other_pages(folder, outputs)

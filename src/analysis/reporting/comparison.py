@@ -71,8 +71,9 @@ def _contribution_tables(con: pd.DataFrame, summary: pd.DataFrame, standards: di
     return out
 
 
-def comparison_context(r: Any) -> dict[str, Any]:
-    """What comparison.html shows (the template's context)."""
+def comparison_context(r: Any, links: dict[str, str] | None = None) -> dict[str, Any]:
+    """What comparison.html shows (the template's context); ``links``: school code → page address
+    (default: the school pages present, :func:`school_links`)."""
     meta = r.comparison
     prev = meta.get("previous")
     title = f"{r.ctx.county}{r.ctx.period}年度与上一期比较"
@@ -80,7 +81,7 @@ def comparison_context(r: Any) -> dict[str, Any]:
                            "schools_href": f"{SCHOOLS_DIR}/{INDEX_PAGE}"}
     if not prev:
         return ctx
-    links = school_links(r)
+    links = school_links(r) if links is None else links
     now, before = meta["counts"], meta["counts_previous"]
     ctx["summary"] = (f"32 项指标达标 {before['passed']} → {now['passed']} 项；每校达标 {before['units_pass']}/"
                       f"{before['units']} → {now['units_pass']}/{now['units']} 个评估单位；差异系数达标 "
@@ -125,6 +126,6 @@ def comparison_context(r: Any) -> dict[str, Any]:
     return ctx
 
 
-def comparison_item(r: Any, path: str | Path) -> tuple[Path, str, dict[str, Any]]:
+def comparison_item(r: Any, path: str | Path, links: dict[str, str] | None = None) -> tuple[Path, str, dict[str, Any]]:
     """comparison.html as ``(path, template, context)`` for ``pages.write_pages``."""
-    return Path(path), "pages/comparison.html.j2", comparison_context(r)
+    return Path(path), "pages/comparison.html.j2", comparison_context(r, links)

@@ -60,8 +60,14 @@ FORMATS: dict[str, NumberFormat] = number_formats()
 
 
 def is_missing(x: Any) -> bool:
+    """None, pd.NA, NaT or NaN (a table cell with no value)."""
     if x is None or x is pd.NA or x is pd.NaT:
         return True
+    kind = type(x)
+    if kind is str or kind is int or kind is bool:  # the common cells, without pd.isna
+        return False
+    if kind is float:
+        return x != x
     try:
         return bool(pd.isna(x))
     except (TypeError, ValueError):

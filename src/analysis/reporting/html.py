@@ -6,6 +6,7 @@ import base64
 import html
 import io
 import re
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -57,7 +58,12 @@ def esc(text: Any, tidy: bool = True) -> str:
     removed (:func:`tidy_cjk_spaces`) unless ``tidy=False`` (a file path is shown as it is)."""
     if is_missing(text):
         return MISSING
-    text = str(text)
+    return _escaped(str(text), tidy)
+
+
+@lru_cache(maxsize=1 << 16)
+def _escaped(text: str, tidy: bool) -> str:
+    # a page set repeats its texts (headers, names, units) thousands of times: each escaped once
     return html.escape(tidy_cjk_spaces(text) if tidy else text, quote=True)
 
 
@@ -114,11 +120,51 @@ def html_table(
     pass columns show as 达标/未达标, other booleans as 是/否, missing values as "—".
     """
     cols = list(columns) if columns is not None else list(df.columns)
-    status_of = dict(status_of or {})
-    classes_of = dict(classes_of or {})
     n_total = len(df)
     if max_rows is not None and n_total > max_rows:
         df = df.head(max_rows)
+    link_code = "school_code" if links and "school_name" in cols and "school_code" in df.columns else None
+    extra = [c for c in [row_status, *(status_of or {}).values(), *(classes_of or {}).values(), link_code]
+             if c and c not in cols and c in df.columns]
+    return table_from_records(
+        df[cols + list(dict.fromkeys(extra))].to_dict("records"), cols, table=table, headers=headers,
+        kinds=kinds, caption=caption, row_status=row_status, css_class=css_class, empty_text=empty_text,
+        status_of=status_of, max_rows=max_rows, n_total=n_total, table_id=table_id,
+        links=links if link_code else None, classes_of=classes_of)
+
+
+def table_from_records(
+    records: list[dict[str, Any]],
+    columns: Iterable[str],
+    table: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    caption: str | None = None,
+    row_status: str | None = None,
+    css_class: str = "report-table",
+    empty_text: str = "（无）",
+    status_of: Mapping[str, str] | None = None,
+    max_rows: int | None = None,
+    n_total: int | None = None,
+    table_id: str | None = None,
+    links: Mapping[str, str] | None = None,
+    classes_of: Mapping[str, str] | None = None,
+) -> str:
+    """:func:`html_table` of rows already taken out of a frame (``DataFrame.to_dict("records")``):
+    the same table, without pandas. A page that shows a few rows of a large table (one school's)
+    converts the table once and passes each page its records.
+
+    ``records`` hold the ``columns`` and the columns that ``row_status``, ``status_of``,
+    ``classes_of`` and ``links`` (``school_code``) name; ``n_total`` is the number of rows before
+    ``max_rows`` (default: all of them, the records are cut here).
+    """
+    cols = list(columns)
+    status_of = dict(status_of or {})
+    classes_of = dict(classes_of or {})
+    if n_total is None:
+        n_total = len(records)
+    if max_rows is not None and len(records) > max_rows:
+        records = records[:max_rows]
     hmap = {**header_map(table), **(headers or {})}
     kmap = {**COLUMN_KINDS.get(table or "", {}), **(kinds or {})}
     tid = f' id="{esc(table_id)}"' if table_id else ""
@@ -127,19 +173,18 @@ def html_table(
         out.append(f"<caption>{esc(caption)}</caption>")
     out.append("<thead><tr>" + "".join(f"<th>{esc(hmap.get(c, c))}</th>" for c in cols) + "</tr></thead>")
     out.append("<tbody>")
-    if df.empty:
+    if not records:
         out.append(f'<tr><td colspan="{len(cols)}" class="empty">{esc(empty_text)}</td></tr>')
     # Row-wise rendering of a small report table (display only; the engine never loops per school).
     # short text columns (学段, 城乡, 结果 …) are kept on one line
     short_cols = {
         c for c in cols
-        if c not in kmap and len(df) and df[c].map(lambda v: len(str(v)) if not is_missing(v) else 0).max() <= 8
+        if c not in kmap and records
+        and max(len(str(v)) if not is_missing(v) else 0 for v in (rec[c] for rec in records)) <= 8
     }
     links = dict(links or {})
-    link_code = "school_code" if links and "school_name" in cols and "school_code" in df.columns else None
-    extra = [c for c in [row_status, *status_of.values(), *classes_of.values(), link_code]
-             if c and c not in cols and c in df.columns]
-    for record in df[cols + list(dict.fromkeys(extra))].to_dict("records"):
+    link_code = "school_code" if links and "school_name" in cols else None
+    for record in records:
         tr_class = ""
         if row_status is not None:
             s = record.get(row_status)
