@@ -74,6 +74,10 @@ def test_resource_indicators_read_only_the_listed_roster_columns(demo_tables_201
     cut = {**demo_tables_2019, "teachers": roster[list(RESOURCE_TEACHER_COLUMNS)]}
     assert len(RESOURCE_TEACHER_COLUMNS) < roster.shape[1]  # the cut drops columns (teacher_id, birth_year …)
     pdt.assert_frame_equal(evaluate_resources(cut, S), full, check_exact=True)
+    # as the Monte Carlo hands them over: the few-valued texts as categories
+    texts = ["stage", "degree", "subject", "backbone_level", "service_mode"]
+    as_categories = {**cut, "teachers": cut["teachers"].astype({c: "category" for c in texts})}
+    pdt.assert_frame_equal(evaluate_resources(as_categories, S), full, check_exact=True)
 
 
 def test_join_labels_by_hand():

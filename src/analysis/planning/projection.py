@@ -896,9 +896,14 @@ def monte_carlo(tables: dict[str, pd.DataFrame], standards: dict, years_ahead: i
     # county's 200 draws of its teachers would otherwise be millions of rows at once); the
     # results are those of one run, batch by batch
     rows = max(len(t) for name, t in tables.items() if name in SCHOOL_CODE_COLUMNS)
-    if "teachers" in tables:  # the largest table: the draws copy only the columns L1–L3 read
+    if "teachers" in tables:  # the largest table: the draws copy only the columns L1–L3 read, its
+        # few-valued texts (stage, degree, subject …) as categories (the same values and comparisons;
+        # copying and comparing codes instead of texts); the school codes are stack_copies' own
         roster = tables["teachers"]
-        tables = {**tables, "teachers": roster[[c for c in RESOURCE_TEACHER_COLUMNS if c in roster.columns]]}
+        roster = roster[[c for c in RESOURCE_TEACHER_COLUMNS if c in roster.columns]]
+        texts = [c for c in roster.columns if c not in SCHOOL_CODE_COLUMNS["teachers"]
+                 and pd.api.types.is_string_dtype(roster[c].dtype)]
+        tables = {**tables, "teachers": roster.astype({c: "category" for c in texts})}
     batch = max(1, MC_BATCH_ROWS // max(rows, 1))
     unit_parts, cv_parts = [], []
     for start in range(0, n, batch):
