@@ -98,10 +98,10 @@ def cv_table(
     total_p = g["p"].transform("sum").to_numpy()
     mean_row = g["px"].transform("sum").to_numpy() / total_p
     long["dev2"] = p / total_p * (x - mean_row) ** 2
-    agg = long.groupby(keys, sort=True, observed=True).agg(
-        n_units=("p", "size"), students=("p", "sum"), px=("px", "sum"),
-        var=("dev2", "sum"), n_nan=("nan", "sum"),
-    ).reset_index()
+    g = long.groupby(keys, sort=True, observed=True)
+    sums = g[["p", "px", "dev2", "nan"]].sum()  # each column as its own "sum" would: one pass
+    agg = pd.DataFrame({"n_units": g.size(), "students": sums["p"], "px": sums["px"], "var": sums["dev2"],
+                        "n_nan": sums["nan"]}).reset_index()
     no_data = agg["n_nan"].to_numpy() > 0
     mean = np.where(no_data, np.nan, agg["px"].to_numpy() / agg["students"].to_numpy())
     sd = np.where(no_data, np.nan, np.sqrt(agg["var"].to_numpy()))

@@ -923,7 +923,8 @@ def monte_carlo(tables: dict[str, pd.DataFrame], standards: dict, years_ahead: i
     cv = pd.concat(cv_parts, ignore_index=True)
 
     ids = ["school_code", "school_name", "stage"]
-    inc = units[units["included"].fillna(False).astype(bool)]
+    inc = units.loc[units["included"].fillna(False).astype(bool).to_numpy(),
+                    [*ids, ORIGINAL_CODE, "unit_pass", "draw"]]  # the columns read below
     inc = inc.assign(school_code=inc[ORIGINAL_CODE].astype("string"),
                      ok=inc["unit_pass"].fillna(False).astype(bool))
     g = inc.groupby(ids, sort=False, observed=True)["ok"]
