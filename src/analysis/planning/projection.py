@@ -661,7 +661,9 @@ def project(history: dict[str, dict[str, pd.DataFrame]], scenario: Scenario, tar
         scenario.notes.append(f"{len(only_counts)} 所学校只有专任教师数（没有出生年份），预测中其教师不退休。 / "
                               f"{len(only_counts)} schools given as teacher counts: no retirements projected.")
     for year in years:
-        t = {k: v.copy() for k, v in prev.items()}
+        # shallow copies: with pandas' copy-on-write a change to a year's table never reaches the
+        # year before it, and the tables a year does not change are not copied
+        t = {k: v.copy(deep=False) for k, v in prev.items()}
         tch = t["teachers"]
         age = year - tch["birth_year"].astype("Float64")
         t["teachers"] = tch[~(age >= ret_age).fillna(False).astype(bool)].reset_index(drop=True)
