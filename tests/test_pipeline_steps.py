@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from analysis import load_standards, paths, write_demo
-from analysis.pipeline.context import Period
+from analysis.pipeline.context import Period, fingerprint, up_to_date
 from analysis.pipeline.steps import STEPS, run_period
 
 
@@ -35,6 +35,9 @@ def _copy(county: Path, tmp: Path) -> Path:
     return Path(shutil.copytree(county, tmp / "raw"))
 
 
+# seven runs of the steps (about 18 s): `make test-e2e` and CI run it; `make test` keeps the
+# unchanged rerun of the shared demo run (test_school_pages.test_unchanged_rerun_keeps_the_pages)
+@pytest.mark.slow
 def test_each_step_is_computed_once_and_again_only_when_what_it_reads_changed(county, tmp_path):
     raw = _copy(county, tmp_path)
     ran = run_period(_ctx(raw, tmp_path))
@@ -135,3 +138,16 @@ def test_an_unknown_name_in_a_section_fails_the_narrative_step_naming_file_and_l
     failed = runner._run_steps(ctx, log=lambda line: None)
     assert failed is not None and "叙述章节 / narrative" in failed.message and "原始数据有误" in failed.message
     assert "第 3 行" in failed.message
+
+
+def test_a_changed_threshold_outdates_the_evaluation_not_the_cleaning(demo_run):
+    """The quick half of the test above, on the shared demo run (no step is run): after the run
+    every step is up to date; a threshold changed in the standards keeps the cleaning (it does not
+    read them) and outdates the evaluation (the steps after it follow its fingerprint)."""
+    ctx = Period("2021", demo_run["raw"], demo_run["processed"], demo_run["reports"] / "2021")
+    assert all(up_to_date(ctx, step, fingerprint(ctx, step)) for step in STEPS)
+    std = load_standards()
+    std["resources"]["indicators"]["L1"]["standard"]["小学"] = 4.3
+    changed = Period("2021", demo_run["raw"], demo_run["processed"], demo_run["reports"] / "2021", standards=std)
+    assert up_to_date(changed, "clean", fingerprint(changed, "clean"))
+    assert not up_to_date(changed, "evaluate", fingerprint(changed, "evaluate"))
