@@ -12,6 +12,11 @@ DEV_STAMP := $(VENV)/.installed-dev
 PERIODS ?=
 # pytest workers: the machines have 2 cores
 TEST_WORKERS ?= 2
+# Python keeps the compiled bytecode of the package and the tests (__pycache__/, gitignored;
+# `make clean` removes it) even where the environment turns that off: every notebook kernel
+# and test worker imports the package, and pytest rewrites the test modules' asserts once
+# instead of in each worker of each run (make test: about 74 → 63 s on 2 idle cores)
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
 

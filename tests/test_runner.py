@@ -134,12 +134,12 @@ def test_cli_failure_names_notebook_and_cell_and_keeps_failed(tmp_path, county_d
 def test_a_cell_that_never_ends_fails_the_run_with_a_message(tmp_path, county_dir, monkeypatch):
     """A hung kernel (jupyter/nbclient#312 hung a widget cell once) must not stall a scheduled
     run for ever: the cell timeout stops it and the run fails with one line saying so."""
-    monkeypatch.setattr(runner, "CELL_TIMEOUT", 2)
+    monkeypatch.setattr(runner, "CELL_TIMEOUT", 1)
     proc = _run_cli(["--period", "2021", "--data", str(county_dir), "--out", str(tmp_path / "reports"),
                      "--notebooks-dir", str(FIXTURE_NOTEBOOKS / "hanging")], cwd=tmp_path)
     assert proc.returncode == 1
     line = next(l for l in (proc.stdout + proc.stderr).splitlines() if "FAILED" in l)
-    assert "01_hangs.py" in line and "运行超过 2 秒" in line and "longer than 2 s" in line
+    assert "01_hangs.py" in line and "运行超过 1 秒" in line and "longer than 1 s" in line
     assert not (tmp_path / "reports" / "2021" / "hangs.html").exists()
 
 
