@@ -31,6 +31,14 @@ def county_dir(tmp_path: Path) -> Path:
     return root
 
 
+def pytest_configure(config):
+    """The tests run with the settings of the project's own processes (the CLI, the report
+    kernels): :mod:`analysis.settings`."""
+    from analysis.settings import configure_pandas
+
+    configure_pandas()
+
+
 def pytest_collection_modifyitems(session, config, items):
     """The tests reading the shared demo run (:func:`demo_run`, ~40 s to build) run first, in
     their collected order: with ``-n 2 --dist worksteal`` the worker that starts with them builds

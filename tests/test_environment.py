@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 
+import pandas as pd
 import yaml
 from packaging.requirements import Requirement
 
+from analysis import cli
 from analysis.paths import ROOT
 
 CONDA_ONLY = {"python", "pip"}
@@ -65,3 +69,16 @@ def test_no_package_listed_twice():
     conda, pip = _environment()
     names = [_conda_name(s) for s in conda] + [_norm(Requirement(s).name) for s in pip]
     assert len(names) == len(set(names))
+
+
+def test_python_backed_strings_in_the_projects_processes_only(tmp_path):
+    """analysis.settings: the CLI (and the notebooks' results(), the tests) read text columns into
+    Python-backed strings; importing the package alone leaves pandas' default (a national-size
+    script keeps Arrow-backed strings)."""
+    probe = "import analysis, pandas; print(pandas.get_option('mode.string_storage'))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "auto"
+    with pd.option_context("mode.string_storage", "auto"):
+        assert cli.main(["template", "--out", str(tmp_path / "县"), "--period", "2021"]) == 0
+        assert pd.get_option("mode.string_storage") == "python"
+        assert pd.Series(["a"], dtype="str").dtype.storage == "python"

@@ -28,6 +28,7 @@ from analysis.errors import ConfigError, RawDataError
 from analysis.ingest import checks, stats_import, template
 from analysis.pipeline import runner
 from analysis.region import run_region
+from analysis.settings import configure_pandas
 
 ENV_NOTEBOOKS_DIR = "ANALYSIS_NOTEBOOKS_DIR"
 
@@ -286,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     """Exit codes: 0 all done; 1 a notebook failed (data or code; the reason is on stderr, at most
     two lines per failure); 2 usage or configuration error (options, folders, county.yaml, period)."""
     args = _parser().parse_args(argv)
+    configure_pandas()
 
     command = {"import-stats": _import_stats, "template": _template, "region": _region, "check": _check}.get(args.command)
     if command is not None:

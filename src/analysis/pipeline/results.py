@@ -15,6 +15,7 @@ from analysis import paths
 from analysis.config.county import standards_for
 from analysis.pipeline.context import Period, all_up_to_date
 from analysis.pipeline.reader import PeriodResults
+from analysis.settings import configure_pandas
 
 
 def results(period: str, data_dir: str | Path = "", processed_dir: str | Path = "", out_dir: str | Path = "",
@@ -26,6 +27,7 @@ def results(period: str, data_dir: str | Path = "", processed_dir: str | Path = 
     data/processed, reports/<period>, the county's target year, the bundled scenarios and
     standards).
     """
+    configure_pandas()  # the kernel's tables as `analysis run` reads them (analysis.settings)
     data_dir, processed_dir, out_dir = paths.notebook_dirs(period, data_dir, processed_dir, out_dir)
     ctx = Period(str(period), data_dir, processed_dir, out_dir,
                  standards=standards_for(data_dir, standards_file or None),
