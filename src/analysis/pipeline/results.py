@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from analysis import paths
 from analysis.config.county import standards_for
 from analysis.pipeline.context import Period, all_up_to_date
