@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import analysis
+from analysis.settings import configure_pandas
 
 HERE = Path(__file__).resolve().parent
 PARAMS_ONLY = '''# ---
@@ -58,6 +59,7 @@ def _timed(fn) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
+    configure_pandas()  # as the `analysis` command does (analysis.settings)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--period", default="2021")
     ap.add_argument("--pairs", type=int, default=3, help="alternated measurements (default 3)")

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from analysis.demo import write_demo_region
 from analysis.region import run_region
+from analysis.settings import configure_pandas
 
 HERE = Path(__file__).resolve().parent
 
@@ -51,6 +52,7 @@ def _cpu() -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
+    configure_pandas()  # as the `analysis` command does (analysis.settings)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--counties", type=int, default=100, help="demo counties (default 100)")
     ap.add_argument("--jobs", type=int, default=2, help="processes (default 2: the goal's 2 cores)")
