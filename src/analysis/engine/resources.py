@@ -79,15 +79,18 @@ def evaluate_resources(
     upos = np.full((len(school_index) + 1, len(STAGES) + 1), -1, dtype=np.int64)
     upos[unit_school, stage_idx] = np.arange(n)
 
-    def unit_of(codes: pd.Series, stages: pd.Series) -> np.ndarray:
-        sp = positions(school_index, codes)
+    def unit_of(codes: pd.Series | np.ndarray, stages: pd.Series) -> np.ndarray:
+        """Row of ``out`` of each (school, stage); ``codes`` as codes or their school positions."""
+        sp = codes if isinstance(codes, np.ndarray) else positions(school_index, codes)
         st = positions(pd.Index(STAGES), stages)
         return upos[sp, st]  # index −1 lands on the padding row/column → −1
 
-    def listed_units(codes: pd.Series) -> np.ndarray:
-        """Units whose school appears in ``codes`` (NA codes name no school)."""
+    def listed_units(codes: pd.Series | np.ndarray) -> np.ndarray:
+        """Units whose school appears in ``codes`` (codes or their school positions; NA codes name
+        no school)."""
         seen = np.zeros(len(school_index) + 1, dtype=bool)
-        seen[positions(school_index, codes)] = True  # −1 (absent, NA) lands on the padding
+        # −1 (absent, NA) lands on the padding
+        seen[codes if isinstance(codes, np.ndarray) else positions(school_index, codes)] = True
         return seen[unit_school]
 
     def count(unit_pos: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -127,7 +130,8 @@ def evaluate_resources(
         in_roster = np.zeros(n, dtype=bool)
         partial = np.zeros(n, dtype=bool)
         if teachers is not None:
-            tu = unit_of(teachers["school_code"], teachers["stage"])
+            roster_pos = positions(school_index, teachers["school_code"])  # looked up once: 10 M rows nationally
+            tu = unit_of(roster_pos, teachers["stage"])
             m = teacher_masks(teachers, standards)
             full_time = m.full_time
             l1_count = count(tu, full_time & m.qualifying)
@@ -137,7 +141,7 @@ def evaluate_resources(
             l3_count = count(tu, full_time & m.pe_art)
             # a school with no teacher in the roster, or with roster rows kept aside (quarantined):
             # its teacher counts are unknown, never zero or smaller
-            roster_school = listed_units(teachers["school_code"])
+            roster_school = listed_units(roster_pos)
             in_roster = roster_school | listed_units(teachers["service_school_code"])
             partial = unit_codes.isin(incomplete_schools(tables, "teachers")).to_numpy(dtype=bool)
             if eligible.any():
