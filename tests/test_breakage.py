@@ -404,7 +404,8 @@ CASES = [
 #: bound read by the engine). The others are marked slow: `make test-e2e` and CI run them all.
 QUICK = {"negative civil-servant pay", "civil-servant pay left blank", "area header in 亩",
          "hidden rows in the roster", "formula without a saved value", "several missing workbooks named at once",
-         "unknown unit 美元", "class of 1000 pupils", "text inf in a grade cell"}
+         "unknown unit 美元", "class of 1000 pupils", "text inf in a grade cell", "_x000B_ in a school name",
+         "hidden sheet of the same name"}
 
 
 @pytest.mark.parametrize("case", [c if c.name in QUICK else pytest.param(c, marks=pytest.mark.slow)

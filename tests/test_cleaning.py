@@ -580,3 +580,66 @@ def test_failed_swap_puts_the_previous_output_back(county, tmp_path, monkeypatch
     with pytest.raises(OSError):
         clean_period(county, "2021", out)
     assert digest(out) == before  # 2021/ is the previous output, no temp or .old folder left
+
+
+def _prefixed_copy(path: Path) -> None:
+    """Rewrite every sheet part of ``path`` as some writers do: the main namespace under a prefix
+    (``<x:c>``) and attributes in single quotes; the values stay the same."""
+    import re
+    import zipfile
+
+    tmp = path.with_suffix(".tmp.xlsx")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", item.filename):
+                xml = data.decode("utf-8")
+                xml = xml.replace('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                                  "xmlns:x='http://schemas.openxmlformats.org/spreadsheetml/2006/main'")
+                xml = re.sub(r"<(/?)([A-Za-z]\w*)(?=[\s>/])", r"<\1x:\2", xml)
+                xml = re.sub(r'(\s[\w:]+)="([^"]*)"', r"\1='\2'", xml)
+                data = xml.encode("utf-8")
+            dst.writestr(item, data)
+    tmp.replace(path)
+
+
+def test_error_cells_and_hidden_rows_found_in_prefixed_sheet_xml(county, tmp_path):
+    """python-calamine reads an error cell as blank and tells no hidden row: the sheet XML does,
+    also when a writer puts the namespace under a prefix (<x:c t='e'>)."""
+    path = county / "2021" / "学校基本情况.xlsx"
+    wb = load_workbook(path)
+    ws = wb["班级"]
+    hdr = next(r for r in range(1, 6) if "班额" in [c.value for c in ws[r]])
+    col = [c.value for c in ws[hdr]].index("班额") + 1
+    ws.cell(hdr + 1, col).value = "#DIV/0!"
+    ws.row_dimensions[hdr + 3].hidden = True
+    wb.save(path)
+    _prefixed_copy(path)
+    assert "<x:c " in zipfile_text(path)  # the rewrite took place
+    res = clean_period(county, "2021", tmp_path / "out")
+    dq = res.data_quality
+    cls = dq[dq["sheet"] == "班级"]
+    error = cls[cls["row"] == hdr + 1]
+    assert error["value"].tolist() == ["#DIV/0!"] and error["problem"].str.contains("不是数字").all()
+    assert cls["problem"].str.contains("隐藏行").any()
+    assert str(hdr + 3) in " ".join(cls.loc[cls["problem"].str.contains("隐藏行"), "value"].astype(str))
+
+
+def zipfile_text(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_unreadable_sheet_xml_is_listed_not_silent(county, tmp_path, monkeypatch):
+    """When a workbook's sheet XML cannot be read for formulas, error cells and hidden rows, each
+    sheet read from it says so in the list (the values are still read)."""
+    from analysis.ingest import rawdata
+
+    monkeypatch.setattr(rawdata, "_sheet_facts", lambda path: None)
+    res = clean_period(county, "2021", tmp_path / "out")
+    dq = res.data_quality
+    lines = dq[dq["problem"].str.contains("无法检查公式")]
+    assert {"学校名录", "班级", "教职工"} <= set(lines["sheet"])
+    assert len(res.tables["schools"]) > 0  # the values were read

@@ -19,7 +19,13 @@ from analysis.engine.shared import RunTables, once, run_tables
 from analysis.engine.teachers import RESOURCE_TEACHER_COLUMNS
 from analysis.engine.verdict import INDICATOR_FUNCTIONS
 from analysis.files import neutralise_formulas
-from analysis.planning.projection import project, scenario_from_dict, sensitivity, trajectory
+from analysis.planning import projection as projection_module
+from analysis.planning.projection import (
+    project,
+    scenario_from_dict,
+    sensitivity,
+    trajectory,
+)
 
 S = load_standards()
 
@@ -113,7 +119,7 @@ def history():
     }
 
 
-def test_sensitivity_reusing_the_projection_and_judged_years_is_the_same(history):
+def test_sensitivity_reusing_the_projection_and_judged_years_is_the_same(history, monkeypatch):
     sc = scenario_from_dict({"name": "测试情景"})
     alone = sensitivity(history, sc, 2023, S)
     projected = project(history, sc, 2023, S)
@@ -122,9 +128,16 @@ def test_sensitivity_reusing_the_projection_and_judged_years_is_the_same(history
     assert len(evaluated) == 3  # 2021, 2022, 2023 judged once each
     shared = sensitivity(history, sc, 2023, S, projected=projected, evaluated=evaluated)
     pdt.assert_frame_equal(shared, alone, check_exact=True)
-    # the current year (the same tables object in every scenario) is not judged again
+    # the current year (the same tables object in every scenario) is not judged again: the
+    # engine is not called, the results are the first ones
+    calls = []
+    engine = projection_module.evaluate
+    monkeypatch.setattr(projection_module, "evaluate", lambda *a, **k: calls.append(1) or engine(*a, **k))
     again = trajectory({2021: projected[2021]}, S, sc.name, verdict=True, evaluated=evaluated)
+    assert calls == []
     pdt.assert_frame_equal(again, traj[traj["year"] == 2021].reset_index(drop=True), check_exact=True)
+    trajectory({2021: {**projected[2021]}}, S, sc.name, verdict=True, evaluated=evaluated)  # another object
+    assert calls == [1]
     # a cached resource-only entry never stands in for the whole engine
     only_units: dict = {}
     trajectory({2021: projected[2021]}, S, sc.name, evaluated=only_units)

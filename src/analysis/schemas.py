@@ -557,10 +557,15 @@ CROSS_RULES: tuple[PartWhole, ...] = (
 )
 
 
-@lru_cache(maxsize=None)
 def schema(name: str) -> pa.DataFrameSchema:
     """The pandera schema of the processed table ``name``, built from its declaration once per
-    process (the declarations are constants; a cleaning validates each table twice or more)."""
+    process and string storage (the declarations are constants; a cleaning validates each table
+    twice or more; the text columns' dtype follows ``mode.string_storage``, analysis.settings)."""
+    return _schema(name, pd.get_option("mode.string_storage"))
+
+
+@lru_cache(maxsize=None)
+def _schema(name: str, string_storage: str) -> pa.DataFrameSchema:
     table = TABLES[name]
     columns = {}
     for col_name, col in table.columns.items():

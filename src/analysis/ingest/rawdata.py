@@ -16,13 +16,14 @@ Values stay as read here (strings or numbers); :mod:`analysis.ingest.cleaning` p
 
 from __future__ import annotations
 
-import html
+import posixpath
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -458,59 +459,102 @@ class SheetFacts:
     hidden_rows: frozenset[int] = frozenset()
 
 
-_CELL = re.compile(r'<c\b([^>]*?)(?:/>|>(.*?)</c>)', flags=re.S)
-_REF = re.compile(r'\br="([A-Z]+)(\d+)"')
+def _local(name: str) -> str:
+    """An XML tag or attribute name without its namespace ({uri}name → name)."""
+    return name.rsplit("}", 1)[-1]
 
 
-def _sheet_facts(path: Path) -> dict[str, SheetFacts]:
-    """Per sheet name, the :class:`SheetFacts` of a workbook.
+def _attr(el, name: str) -> str | None:
+    """The attribute called ``name`` in any namespace (``r:id``, ``x:id`` …), or None."""
+    for key, value in el.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+#: what makes a sheet worth parsing: a formula (<f>, any prefix; not <formula1>), an error cell
+#: (t="e") or a hidden row, in either quote style
+_MARKERS = re.compile(r"""<(?:\w+:)?f[\s>/]|\bt\s*=\s*["']e["']|\bhidden\s*=\s*["'](?:1|true)["']""")
+
+
+def _scan_sheet(stream) -> SheetFacts:
+    """The :class:`SheetFacts` of one sheet part (namespace-aware; rows and cells without an
+    ``r`` attribute follow the one before, as Excel reads them)."""
+    uncached: set[tuple[int, int]] = set()
+    errors: dict[tuple[int, int], str] = {}
+    hidden: set[int] = set()
+    row_no = col_no = 0
+    for event, el in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = _local(el.tag)
+        if event == "start":
+            if tag == "row":
+                r = el.get("r")
+                row_no, col_no = (int(r) if r else row_no + 1), 0
+                if el.get("hidden") in ("1", "true"):
+                    hidden.add(row_no)
+            continue
+        if tag == "c":
+            ref = re.fullmatch(r"\$?([A-Za-z]+)\$?(\d+)", el.get("r") or "")
+            if ref:
+                row_no, col_no = int(ref.group(2)), column_index_from_string(ref.group(1).upper())
+            else:
+                col_no += 1
+            formula = value = None
+            for child in el:
+                kind = _local(child.tag)
+                if kind == "f":
+                    formula = child
+                elif kind == "v":
+                    value = child.text
+            if formula is not None and not value:  # no or an empty <v/>
+                uncached.add((row_no, col_no))
+            elif el.get("t") == "e" and value:
+                errors[(row_no, col_no)] = value
+            el.clear()
+        elif tag == "row":
+            el.clear()
+    return SheetFacts(frozenset(uncached), errors, frozenset(hidden))
+
+
+def _part(base: str, target: str) -> str:
+    """A relationship target as a path inside the package (relative to ``base``'s folder)."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _sheet_facts(path: Path) -> dict[str, SheetFacts] | None:
+    """Per sheet name, the :class:`SheetFacts` of a workbook; None when its parts cannot be read.
 
     The values come from python-calamine, which reads a formula without a saved result (a workbook
     written by a program, not saved by Excel/WPS) and an error cell (``#DIV/0!``) as blank and does
     not report hidden rows. The sheet XML tells them apart: a ``<c>`` with an ``<f>`` and no
-    ``<v>``; a ``<c t="e">``; a ``<row hidden="1">``. Sheets with none of them are only searched
-    for the three markers.
+    ``<v>``; a ``<c t="e">``; a ``<row hidden="1">``. A sheet is parsed (ElementTree,
+    namespace-aware) only when its text holds one of them (:data:`_MARKERS`).
     """
     out: dict[str, SheetFacts] = {}
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
-            wb_xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
-            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
-            targets.update({k: v for v, k in re.findall(
-                r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
-            for tag in re.findall(r"<sheet\b[^>]*/>", wb_xml):
-                name = re.search(r'name="([^"]*)"', tag)
-                rid = re.search(r'r:id="([^"]*)"', tag)
-                if not name or not rid or rid.group(1) not in targets:
+            package = ElementTree.fromstring(z.read("_rels/.rels"))
+            book = next(_part("", rel.get("Target", "")) for rel in package
+                        if rel.get("Type", "").endswith("/officeDocument"))
+            rels_part = posixpath.join(posixpath.dirname(book), "_rels", posixpath.basename(book) + ".rels")
+            targets = {rel.get("Id"): _part(book, rel.get("Target", "")) for rel in ElementTree.fromstring(z.read(rels_part))}
+            for sheet in ElementTree.fromstring(z.read(book)).iter():
+                if _local(sheet.tag) != "sheet":
                     continue
-                target = targets[rid.group(1)].lstrip("/")
-                target = target if target.startswith("xl/") else f"xl/{target}"
-                if target not in names:
+                name, target = sheet.get("name"), targets.get(_attr(sheet, "id"))
+                if name is None or target not in names:
                     continue
-                xml = z.read(target).decode("utf-8", "replace")
-                has_formula, has_error = "<f" in xml, 't="e"' in xml
-                hidden_rows = frozenset(
-                    int(r.group(1)) for tag in (re.findall(r"<row\b[^>]*>", xml) if "hidden=" in xml else ())
-                    if re.search(r'\bhidden="(1|true)"', tag) and (r := re.search(r'\br="(\d+)"', tag)))
-                uncached, errors = set(), {}
-                if has_formula or has_error:
-                    for m in _CELL.finditer(xml):
-                        attrs, body = m.group(1), m.group(2) or ""
-                        ref = _REF.search(attrs)
-                        if ref is None:
-                            continue
-                        at = (int(ref.group(2)), column_index_from_string(ref.group(1)))
-                        value = re.search(r"<v>([^<]*)</v>", body)
-                        if "<f" in body and value is None:  # no or an empty <v/>
-                            uncached.add(at)
-                        elif re.search(r'\bt="e"', attrs) and value is not None:
-                            errors[at] = html.unescape(value.group(1))
-                if uncached or errors or hidden_rows:
-                    out[html.unescape(name.group(1))] = SheetFacts(frozenset(uncached), errors, hidden_rows)
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return {}
+                if _MARKERS.search(z.read(target).decode("utf-8", "replace")) is None:
+                    continue
+                with z.open(target) as stream:
+                    facts = _scan_sheet(stream)
+                if facts.uncached or facts.errors or facts.hidden_rows:
+                    out[name] = facts
+    except (KeyError, StopIteration, zipfile.BadZipFile, OSError, ElementTree.ParseError, ValueError):
+        return None
     return out
 
 
@@ -545,13 +589,15 @@ class Book:
         self.hidden: set[str] = {m.name for m in self._wb.sheets_metadata
                                  if m.visible != SheetVisibleEnum.Visible}
         self._facts = _sheet_facts(path)
+        #: the sheet XML could not be read for formulas, error cells and hidden rows (listed)
+        self.facts_unread = self._facts is None
 
     def grid(self, name: str) -> Grid:
         sheet = self._wb.get_sheet_by_name(name)
         rows = [[_cell(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
         merged = [CellRange(min_row=r0 + 1, min_col=c0 + 1, max_row=r1 + 1, max_col=c1 + 1)
                   for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-        facts = self._facts.get(name, SheetFacts())
+        facts = (self._facts or {}).get(name, SheetFacts())
         for (r, c), text in facts.errors.items():
             while len(rows) < r:
                 rows.append([])
@@ -731,6 +777,12 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
         issues.append(dict(file=file, sheet=sheet, row=None, column=None, value=name,
                            problem="该工作表是隐藏工作表 / the sheet is hidden",
                            action="已读取；请确认这是要上报的数据 / read; check it is the data to report"))
+    if wb.facts_unread:
+        issues.append(dict(file=file, sheet=sheet, row=None, column=None, value=None,
+                           problem="无法检查公式、错误值（如 #DIV/0!）和隐藏行 / formulas, error cells and "
+                                   "hidden rows could not be checked",
+                           action="数值照读；请在 Excel 或 WPS 中打开并另存该工作簿后重跑 / values read; open "
+                                  "and save the workbook in Excel or WPS, then run again"))
     for other in sorted(hidden - {name}):
         if norm_text(other) == norm_text(spec.sheet):
             issues.append(dict(file=file, sheet=sheet, row=None, column=None, value=other,

@@ -26,7 +26,7 @@ import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -38,8 +38,8 @@ from analysis.errors import ConfigError, err, one_line
 from analysis.ingest.tables import load_period
 from analysis.pipeline.context import STEP_NAMES, Period
 from analysis.pipeline.runner import PERIOD_PATTERN
-from analysis.planning.costs import load_costs
 from analysis.pipeline.steps import StepFailed, run_period
+from analysis.planning.costs import load_costs
 from analysis.reporting.texts import read_processed
 
 #: what the region keeps of each county's period (small: the 32 statuses, 14 CVs, the units),
@@ -254,7 +254,10 @@ def collect_region(counties_dir: str | Path, periods: list[str] | None, processe
             out.append(_collect_one(w))
             log(line(i, out[-1]))
         return out
-    with ProcessPoolExecutor(max_workers=min(jobs, n, os.cpu_count() or 1)) as pool:
+    # the workers read text as this process does (analysis.settings): spawned workers (Windows,
+    # macOS) would start with pandas' default
+    storage = partial(pd.set_option, "mode.string_storage", pd.get_option("mode.string_storage"))
+    with ProcessPoolExecutor(max_workers=min(jobs, n, os.cpu_count() or 1), initializer=storage) as pool:
         out = []
         for i, c in enumerate(pool.map(_collect_one, work, chunksize=1), start=1):
             out.append(c)
