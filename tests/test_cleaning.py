@@ -643,3 +643,30 @@ def test_unreadable_sheet_xml_is_listed_not_silent(county, tmp_path, monkeypatch
     lines = dq[dq["problem"].str.contains("无法检查公式")]
     assert {"学校名录", "班级", "教职工"} <= set(lines["sheet"])
     assert len(res.tables["schools"]) > 0  # the values were read
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux) to list open files")
+def test_raw_workbooks_are_not_held_open_while_the_outputs_are_written(county, tmp_path, monkeypatch):
+    """python-calamine reads sheets on demand from an open file: the cleaning releases its raw
+    workbooks once read, before it writes (on Windows an open file cannot be replaced or moved)."""
+    import os
+
+    def held() -> list[str]:
+        out = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                out.append(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError:
+                continue
+        return [p for p in out if p.startswith(str(county.resolve()))]
+
+    seen: list[list[str]] = []
+    write = cleaning._write_atomic
+
+    def watching(*args, **kwargs):
+        seen.append(held())
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(cleaning, "_write_atomic", watching)
+    clean_period(county, "2021", tmp_path / "out")
+    assert seen and not any(seen), seen

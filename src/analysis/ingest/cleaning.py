@@ -708,8 +708,11 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
     cache.check_all()  # every missing workbook named at once
     log = _Log()
     raws: dict[str, RawSheet] = {}
-    for spec in RAW_SHEETS:
-        raw = read_sheet(cache, spec)
+    try:
+        raw_sheets = [(spec, read_sheet(cache, spec)) for spec in RAW_SHEETS]
+    finally:
+        cache.close()  # the raw files are not held open while the outputs are written
+    for spec, raw in raw_sheets:
         if raw is None:
             if spec.alternative is None:
                 log.note(spec.file, spec.sheet, None, None, None,

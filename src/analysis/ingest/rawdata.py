@@ -592,6 +592,10 @@ class Book:
         #: the sheet XML could not be read for formulas, error cells and hidden rows (listed)
         self.facts_unread = self._facts is None
 
+    def close(self) -> None:
+        """Release the file (python-calamine keeps it open to read sheets on demand)."""
+        self._wb.close()
+
     def grid(self, name: str) -> Grid:
         sheet = self._wb.get_sheet_by_name(name)
         rows = [[_cell(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
@@ -629,6 +633,13 @@ class WorkbookCache:
     def path(self, file: str) -> Path | None:
         """The workbook file called ``file`` in the folder (any letter case), or None."""
         return self._files.get(_file_key(file))
+
+    def close(self) -> None:
+        """Release every workbook opened so far (on Windows an open file cannot be replaced or
+        moved): call it once the sheets are read."""
+        for book in self._books.values():
+            book.close()
+        self._books.clear()
 
     def check_all(self, specs=None) -> None:
         """Raise one :class:`RawDataError` naming every missing workbook (not only the first)."""

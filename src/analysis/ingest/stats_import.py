@@ -591,9 +591,12 @@ def import_stats(paths: list[Path], raw_dir: Path, period: str, standards: dict 
     cache = WorkbookCache(folder)
     conflicts: list[dict] = []
     merged: dict[str, list[dict]] = {}
-    for wb_name, sheet in OUTPUT_SHEETS:
-        spec = _SPECS[(wb_name, sheet)]
-        merged[sheet] = merge_sheet(spec, rows[sheet], locs[sheet], _existing(cache, spec), conflicts)
+    try:
+        for wb_name, sheet in OUTPUT_SHEETS:
+            spec = _SPECS[(wb_name, sheet)]
+            merged[sheet] = merge_sheet(spec, rows[sheet], locs[sheet], _existing(cache, spec), conflicts)
+    finally:
+        cache.close()  # the workbooks are rewritten below: not held open (Windows cannot replace an open file)
     names = {norm_text(r.get("school_code")): r.get("school_name") for r in merged["学校名录"]}
     # campuses: the user's parent code (an earlier fill) is kept; the others are to be filled
     parents = {norm_text(r.get("school_code")): r.get("parent_code") for r in merged["学校名录"]}
