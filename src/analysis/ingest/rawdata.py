@@ -16,6 +16,7 @@ Values stay as read here (strings or numbers); :mod:`analysis.ingest.cleaning` p
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import unicodedata
@@ -547,10 +548,10 @@ def _sheet_facts(path: Path) -> dict[str, SheetFacts] | None:
                 name, target = sheet.get("name"), targets.get(_attr(sheet, "id"))
                 if name is None or target not in names:
                     continue
-                if _MARKERS.search(z.read(target).decode("utf-8", "replace")) is None:
+                data = z.read(target)  # decompressed once: searched, then parsed when it matters
+                if _MARKERS.search(data.decode("utf-8", "replace")) is None:
                     continue
-                with z.open(target) as stream:
-                    facts = _scan_sheet(stream)
+                facts = _scan_sheet(io.BytesIO(data))
                 if facts.uncached or facts.errors or facts.hidden_rows:
                     out[name] = facts
     except (KeyError, StopIteration, zipfile.BadZipFile, OSError, ElementTree.ParseError, ValueError):
