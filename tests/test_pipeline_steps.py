@@ -151,3 +151,50 @@ def test_a_changed_threshold_outdates_the_evaluation_not_the_cleaning(demo_run):
     changed = Period("2021", demo_run["raw"], demo_run["processed"], demo_run["reports"] / "2021", standards=std)
     assert up_to_date(changed, "clean", fingerprint(changed, "clean"))
     assert not up_to_date(changed, "evaluate", fingerprint(changed, "evaluate"))
+
+
+def _book(path: Path) -> dict:
+    """A workbook's content: each sheet's cells (value, number format), merged ranges and frozen pane."""
+    wb = load_workbook(path)
+    return {ws.title: ([[(c.value, c.number_format) for c in row] for row in ws.iter_rows()],
+                       sorted(str(r) for r in ws.merged_cells.ranges), ws.freeze_panes) for ws in wb}
+
+
+def test_a_county_run_after_a_region_run_writes_the_workbooks_from_the_kept_results(county, tmp_path):
+    """The region view runs the clean and evaluate steps without the county's Excel workbooks
+    (``Period.workbooks`` False). A county run on the same processed folder keeps both steps and
+    writes the two workbooks from their persisted results: the same workbooks a fresh run writes."""
+    from analysis.pipeline.context import all_up_to_date
+    from analysis.paths import APPLICATION_WORKBOOK, QUALITY_WORKBOOK
+
+    raw = _copy(county, tmp_path)
+    ctx = _ctx(raw, tmp_path)
+    reports = ctx.out_dir
+    as_region = Period("2021", raw, ctx.processed_dir, tmp_path / "region" / "2021", standards=load_standards(),
+                       workbooks=False)
+    assert run_period(as_region, until="evaluate") == {"clean": True, "evaluate": True}
+    assert not (tmp_path / "region").exists() and not list(reports.glob("*.xlsx"))  # no workbook written
+    assert all_up_to_date(as_region, until="evaluate")  # the region's own rerun: nothing to do
+    stamp = (ctx.folder / "verdict.parquet").stat().st_mtime_ns
+
+    # the county's run wants the workbooks: not up to date (results() in a notebook runs the steps) …
+    assert not all_up_to_date(ctx, until="evaluate")
+    # … and the steps are kept (nothing recomputed), the workbooks written
+    assert run_period(ctx, until="evaluate") == {"clean": False, "evaluate": False}
+    assert (ctx.folder / "verdict.parquet").stat().st_mtime_ns == stamp
+    assert all_up_to_date(ctx, until="evaluate")
+    written = {name: (reports / name).stat().st_mtime_ns for name in (QUALITY_WORKBOOK, APPLICATION_WORKBOOK)}
+    assert run_period(ctx, until="evaluate") == {"clean": False, "evaluate": False}  # once only
+    assert {name: (reports / name).stat().st_mtime_ns for name in written} == written
+
+    # the same workbooks as a run that computed the steps itself
+    fresh = Period("2021", raw, tmp_path / "fresh" / "processed", tmp_path / "fresh" / "2021",
+                   standards=load_standards())
+    assert run_period(fresh, until="evaluate") == {"clean": True, "evaluate": True}
+    for name in written:
+        assert _book(reports / name) == _book(fresh.out_dir / name), name
+
+    # a run into another reports folder gets its own copies (the steps kept again)
+    other = Period("2021", raw, ctx.processed_dir, tmp_path / "other" / "2021", standards=load_standards())
+    assert run_period(other, until="evaluate") == {"clean": False, "evaluate": False}
+    assert all((other.out_dir / name).is_file() for name in written)

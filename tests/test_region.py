@@ -241,3 +241,22 @@ def test_a_county_without_the_latest_period_is_listed_not_dropped():
     assert t.errors[["县", "期次"]].values.tolist() == [["旧县", "2021"]]
     assert "2020" in t.errors.loc[0, "问题"]  # says which periods it has
     assert t.trends.set_index("县").loc["旧县", "2020达标项数"] == 32  # still in the trends
+
+
+def test_county_workbooks_only_on_request(region, tmp_path):
+    # by default the region writes no county workbook (its tables need neither) and links none
+    assert not (region["out"] / "counties").exists()
+    assert "本次生成" not in (region["out"] / "index.html").read_text(encoding="utf-8")
+    # --workbooks: each raw county-period's application workbook and data-quality list, linked
+    counties = tmp_path / "各县"
+    shutil.copytree(region["counties"] / "示例县2", counties / "示例县2")
+    out = tmp_path / "汇总"
+    assert main(["region", "--counties", str(counties), "--out", str(out), "--workbooks"]) == 0
+    folder = out / "counties" / "示例县2" / "2021"
+    assert sorted(p.name for p in folder.iterdir()) == ["application_tables.xlsx", "数据质量问题清单.xlsx"]
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "2021 申报表（Excel，本次生成）" in html and "counties/%E7%A4%BA%E4%BE%8B%E5%8E%BF2/2021/" in html
+    # a later run without --workbooks keeps the results and no longer links the (maybe older) workbooks
+    result = run_region(counties, None, out)
+    assert result.counties[0].periods["2021"].source == "kept"
+    assert "本次生成" not in (out / "index.html").read_text(encoding="utf-8")

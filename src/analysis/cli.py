@@ -127,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="汇总输出文件夹（不能在 --counties 之内） / output folder (not inside --counties)")
     reg.add_argument("--jobs", type=int, default=1, metavar="N",
                      help="同时计算的县数（进程数，默认 1） / counties computed at once (processes, default 1)")
+    reg.add_argument("--workbooks", action="store_true",
+                     help="同时为原始数据的各县各期写出申报表（application_tables.xlsx）和数据质量问题清单，放在 "
+                     "<out>/counties/<县>/<期>/（较慢；默认不写，各县自己运行 analysis run 时写出） / also write each "
+                     "raw county's application workbook and data-quality list into <out>/counties/<county>/<period>/ "
+                     "(slower; by default left to the county's own run)")
     tmpl = sub.add_parser(
         "template",
         help="写出空白填报模板（county.yaml 与该期的工作簿） / write the blank input workbooks",
@@ -255,7 +260,8 @@ def _region(args) -> int:
     if bad or args.jobs < 1:
         _stderr("错误 / ERROR: 报告期应为四位年份（如 2021），--jobs 至少为 1 / periods are 4-digit years, --jobs >= 1")
         return 2
-    result = run_region(args.counties, periods or None, Path(args.out), jobs=args.jobs, log=lambda line: print(line, flush=True))
+    result = run_region(args.counties, periods or None, Path(args.out), jobs=args.jobs,
+                        log=lambda line: print(line, flush=True), workbooks=args.workbooks)
     for c in result.counties:
         for period, msg in c.errors:
             _stderr(f"错误 / ERROR {c.name}{' ' + period if period else ''}: {msg}")

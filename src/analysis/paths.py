@@ -34,6 +34,10 @@ STANDARDS_FILE = CONFIG_DIR / "standards.yaml"
 COSTS_FILE = CONFIG_DIR / "costs.yaml"
 REPORTING_FILE = CONFIG_DIR / "reporting.yaml"
 SCENARIO_DIR = CONFIG_DIR / "scenarios"
+#: the county's Excel workbooks of a period (in reports/<period>/): the clean step's data-quality
+#: list and the evaluate step's application form
+QUALITY_WORKBOOK = "数据质量问题清单.xlsx"
+APPLICATION_WORKBOOK = "application_tables.xlsx"
 
 
 def notebook_dirs(

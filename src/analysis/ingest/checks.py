@@ -21,8 +21,8 @@ import pandas as pd
 from analysis import schemas
 from analysis.files import atomic_path, neutralise_text
 from analysis.ingest.cleaning import clean_period
+from analysis.paths import QUALITY_WORKBOOK  # noqa: F401  (re-exported)
 
-QUALITY_WORKBOOK = "数据质量问题清单.xlsx"
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 FIX, CHECK, AUTO = schemas.SEVERITIES
 

@@ -46,22 +46,26 @@ import pandas as pd
 
 from analysis.engine import compare, evaluate, resource_tables
 from analysis.engine.cv import composite_cv
+from analysis.engine.verdict import Results
 from analysis.files import atomic_write, write_frame
-from analysis.ingest.checks import QUALITY_WORKBOOK, write_quality_workbook
+from analysis.ingest.checks import write_quality_workbook
 from analysis.ingest.cleaning import clean_period
 from analysis.ingest.tables import load_period
+from analysis.paths import APPLICATION_WORKBOOK, QUALITY_WORKBOOK
 from analysis.pipeline.context import (  # noqa: F401  (re-exported: the runner and notebooks use them)
     MC_DRAWS,
     MC_SD_PER_YEAR,
     STEP_NAMES,
     STEPS,
     Period,
+    add_outputs,
     code_version,
     fingerprint,
     manifest_fingerprint,
     read_manifest,
     record,
     up_to_date,
+    workbook_missing,
 )
 from analysis.pipeline.reader import PeriodResults
 from analysis.planning.optimise import optimise
@@ -96,6 +100,11 @@ def _run_step(ctx: Period, step: str, fn: Callable[[Period], list[Path]]) -> boo
     """Run ``fn`` unless the step is up to date; True when it ran."""
     fp = fingerprint(ctx, step)
     if up_to_date(ctx, step, fp):
+        missing = workbook_missing(ctx, step)
+        if missing is not None:  # kept from a run that wrote no workbook here (e.g. the region's)
+            add_outputs(ctx, step, [WORKBOOK_WRITERS[step](ctx, None)])
+            ctx.log(f"    {step}: 输入未变化，沿用；写出 / unchanged, kept; written {missing.name}")
+            return False
         ctx.log(f"    {step}: 输入未变化，沿用 / unchanged, kept")
         return False
     t0 = time.perf_counter()
@@ -112,10 +121,17 @@ def step_clean(ctx: Period) -> list[Path]:
     result = clean_period(ctx.data_dir, ctx.period, ctx.processed_dir, ctx.standards)
     outputs = [ctx.folder / f"{name}.parquet" for name in result.tables]
     outputs += write_frame(result.summary, ctx.folder / "clean_summary")
-    outputs.append(write_quality_workbook(
-        result.data_quality, ctx.out_dir / QUALITY_WORKBOOK, schools=result.tables["schools"],
-        county=ctx.county, period=ctx.period, demo=ctx.demo))
+    if ctx.workbooks:
+        outputs.append(quality_workbook(ctx, result.tables))
     return outputs
+
+
+def quality_workbook(ctx: Period, tables: dict[str, pd.DataFrame] | None) -> Path:
+    """The clean step's 数据质量问题清单.xlsx, from its tables (None: the persisted ones)."""
+    if tables is None:
+        tables = {name: pd.read_parquet(ctx.folder / f"{name}.parquet") for name in ("data_quality", "schools")}
+    return write_quality_workbook(tables["data_quality"], ctx.out_dir / QUALITY_WORKBOOK, schools=tables["schools"],
+                                  county=ctx.county, period=ctx.period, demo=ctx.demo)
 
 
 def step_evaluate(ctx: Period) -> list[Path]:
@@ -123,9 +139,21 @@ def step_evaluate(ctx: Period) -> list[Path]:
     results = evaluate(load_period(ctx.processed_dir, ctx.period, validate=False), ctx.standards)
     outputs = results.write(ctx.folder)
     outputs += write_frame(composite_cv(results.cv), ctx.folder / "composite_cv")
-    outputs.append(write_application_tables(results, ctx.out_dir / "application_tables.xlsx", ctx.standards,
-                                            meta=ctx.meta, period=ctx.period, demo=ctx.demo))
+    if ctx.workbooks:
+        outputs.append(application_workbook(ctx, results))
     return outputs
+
+
+def application_workbook(ctx: Period, results: Results | None) -> Path:
+    """The evaluate step's application_tables.xlsx, from its results (None: the persisted ones)."""
+    return write_application_tables(PeriodResults(ctx) if results is None else results,
+                                    ctx.out_dir / APPLICATION_WORKBOOK, ctx.standards, meta=ctx.meta,
+                                    period=ctx.period, demo=ctx.demo)
+
+
+#: the step's workbook written from its results (in memory) or its persisted results (None)
+WORKBOOK_WRITERS: dict[str, Callable[[Period, object], Path]] = {
+    "clean": quality_workbook, "evaluate": application_workbook}
 
 
 def step_narrative(ctx: Period) -> list[Path]:

@@ -44,11 +44,14 @@ def _inside(a: Path, b: Path) -> bool:
 
 
 def run_region(counties_dir: str | Path, periods: list[str] | None, out_dir: str | Path, jobs: int = 1,
-               log: Callable[[str], None] = lambda line: None) -> RegionResult:
+               log: Callable[[str], None] = lambda line: None, workbooks: bool = False) -> RegionResult:
     """Every county of ``counties_dir``: clean, evaluate, and write the region's report to ``out_dir``.
 
     ``periods``: the periods to show (None: every period any county has); the tables are of the
-    last one, the trends of all. Raises :class:`ConfigError` (nothing written) for a missing region
+    last one, the trends of all. ``workbooks``: also write each raw county's Excel workbooks
+    (申报表, 数据质量问题清单) into ``<out_dir>/counties/<county>/<period>/`` and link the last
+    period's from the page (the region's tables need neither; off by default, they cost more than
+    the rest of a county's evaluation). Raises :class:`ConfigError` (nothing written) for a missing region
     folder or an output folder inside it; a county's own problems are listed, never raised.
     """
     t0 = time.perf_counter()
@@ -60,14 +63,15 @@ def run_region(counties_dir: str | Path, periods: list[str] | None, out_dir: str
                               "(the counties' data is never written); nothing was written"))
     check_writable(out_dir, "--out")
     log(f"地区汇总 / region: {len(folders)} 个县 / counties in {counties_dir}")
-    counties = collect_region(counties_dir, periods, out_dir / "processed", out_dir / "counties", jobs=jobs, log=log)
+    counties = collect_region(counties_dir, periods, out_dir / "processed", out_dir / "counties", jobs=jobs, log=log,
+                              workbooks=workbooks)
     shown = list(periods) if periods else sorted({p for c in counties for p in c.periods}, key=period_year)
     if not shown:
         shown = []
     period = shown[-1] if shown else ""
     standards = load_standards()
     tables = region_tables(counties, period, shown, standards)
-    html = write_region_html(tables, counties, out_dir, standards)
+    html = write_region_html(tables, counties, out_dir, standards, workbooks=workbooks)
     book = write_region_workbook(tables, out_dir / WORKBOOK_NAME, standards, demo=any(c.demo for c in counties))
     seconds = time.perf_counter() - t0
     log(f"写出 / written: {html}、{book.name}（{seconds:.1f} s）")

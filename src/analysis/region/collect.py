@@ -4,9 +4,11 @@ A region folder holds one folder per county. A county folder is either
 
 - **raw** (the raw contract): ``county.yaml`` and ``<period>/*.xlsx``. Its periods are cleaned and
   evaluated by the pipeline's own steps (:func:`analysis.pipeline.steps.run_period`, ``until=
-  "evaluate"``) into ``<out>/processed/<county>/<period>/``, with the county's data-quality list and
-  application workbook in ``<out>/counties/<county>/<period>/``. The steps' fingerprints keep a
-  county whose inputs did not change: a second run of the region only reads the results.
+  "evaluate"``) into ``<out>/processed/<county>/<period>/``; with ``workbooks`` (``analysis region
+  --workbooks``) also the county's data-quality list and application workbook in
+  ``<out>/counties/<county>/<period>/`` (the region's tables need neither: by default they are left
+  to the county's own run). The steps' fingerprints keep a county whose inputs did not change: a
+  second run of the region only reads the results.
 - **processed**: ``county.yaml`` and ``<period>/`` holding the processed tables (``schools.parquet``
   …, as in ``data/processed/<period>/``). Its results (``verdict``, ``cv``, ``units``) are read
   when they are there, else computed in memory by :func:`analysis.engine.evaluate`. The county
@@ -157,9 +159,9 @@ def _costs() -> dict:
 
 
 def _from_raw(folder: Path, period: str, processed_root: Path, counties_out: Path, standards: dict,
-              meta: dict) -> CountyPeriod:
+              meta: dict, workbooks: bool = False) -> CountyPeriod:
     ctx = Period(period, folder, processed_root / folder.name, counties_out / folder.name / period,
-                 standards=standards, meta=meta, costs=_costs())
+                 standards=standards, meta=meta, costs=_costs(), workbooks=workbooks)
     ran = run_period(ctx, until="evaluate")
     return CountyPeriod(period, "raw" if any(ran.values()) else "kept", **_small(_read_results(ctx.folder)))
 
@@ -183,9 +185,11 @@ def county_reports(folder: Path, periods: Iterable[str]) -> dict[str, list[tuple
     return out
 
 
-def collect_county(folder: Path, periods: list[str] | None, processed_root: Path, counties_out: Path) -> County:
+def collect_county(folder: Path, periods: list[str] | None, processed_root: Path, counties_out: Path,
+                   workbooks: bool = False) -> County:
     """Clean and evaluate one county's periods (all of them, or ``periods``); never raises for
-    the county's data: every problem is recorded on the returned :class:`County`."""
+    the county's data: every problem is recorded on the returned :class:`County`. ``workbooks``:
+    also write each raw period's Excel workbooks into ``counties_out``."""
     folder = Path(folder)
     county = County(folder, folder.name)
     try:
@@ -210,7 +214,7 @@ def collect_county(folder: Path, periods: list[str] | None, processed_root: Path
         kind = _kind(folder / period)
         try:
             if kind == "raw":
-                result = _from_raw(folder, period, processed_root, counties_out, standards, meta)
+                result = _from_raw(folder, period, processed_root, counties_out, standards, meta, workbooks)
             elif kind == "processed":
                 result = _from_processed(folder, period, standards)
             elif (folder / period).is_dir():
@@ -235,12 +239,14 @@ def _collect_one(args: tuple) -> County:
 
 
 def collect_region(counties_dir: str | Path, periods: list[str] | None, processed_root: Path, counties_out: Path,
-                   jobs: int = 1, log: Callable[[str], None] = lambda line: None) -> list[County]:
+                   jobs: int = 1, log: Callable[[str], None] = lambda line: None,
+                   workbooks: bool = False) -> list[County]:
     """Every county of the region, in folder order; ``jobs`` > 1 runs counties in that many
-    processes (each county in one of them, the same steps). Logs one progress line per county."""
+    processes (each county in one of them, the same steps). Logs one progress line per county.
+    ``workbooks``: also write the counties' Excel workbooks (:func:`collect_county`)."""
     folders = county_folders(counties_dir)
     n = len(folders)
-    work = [(f, periods, Path(processed_root), Path(counties_out)) for f in folders]
+    work = [(f, periods, Path(processed_root), Path(counties_out), workbooks) for f in folders]
 
     def line(i: int, c: County) -> str:
         shown = "；".join(f"{p} {'✓' if r.ok else '✗'}" for p, r in c.periods.items())

@@ -46,9 +46,10 @@ def _status_view(statuses: pd.DataFrame, codes: list[str]) -> tuple[pd.DataFrame
     return view, classes
 
 
-def _links(counties: list[County], out_dir: Path, period: str) -> list[dict[str, Any]]:
-    """Each county's reports: its own (``<county>/reports/<period>/``) and the workbooks this run
-    wrote for it (``<out>/counties/<folder>/<period>/``)."""
+def _links(counties: list[County], out_dir: Path, period: str, workbooks: bool) -> list[dict[str, Any]]:
+    """Each county's reports: its own (``<county>/reports/<period>/``) and, when this run wrote
+    them (``workbooks``), its workbooks (``<out>/counties/<folder>/<period>/``; an earlier run's
+    are not linked: they may be older than the county's data)."""
     rows = []
     for c in counties:
         items = []
@@ -58,15 +59,15 @@ def _links(counties: list[County], out_dir: Path, period: str) -> list[dict[str,
             d = out_dir / "counties" / c.folder.name / p
             for name, title in (("application_tables.xlsx", "申报表（Excel，本次生成）"),
                                 ("数据质量问题清单.xlsx", "数据质量问题清单（本次生成）")):
-                if p == period and (d / name).is_file():
+                if workbooks and p == period and (d / name).is_file():
                     items.append({"href": _href(d / name, out_dir), "text": f"{p} {title}"})
         rows.append({"name": c.name, "links": items, "ok": not c.errors})
     return rows
 
 
 def write_region_html(tables: RegionTables, counties: list[County], out_dir: Path, standards: dict,
-                      title: str = "") -> Path:
-    """Write ``<out_dir>/index.html``."""
+                      title: str = "", workbooks: bool = False) -> Path:
+    """Write ``<out_dir>/index.html`` (``workbooks``: link the counties' workbooks this run wrote)."""
     codes = list(tables.statuses.columns[1:-3])
     res_codes = list(standards["resources"]["indicators"])
     demo = any(c.demo for c in counties)
@@ -105,7 +106,7 @@ def write_region_html(tables: RegionTables, counties: list[County], out_dir: Pat
         "pages/region.html.j2", title=title or f"{tables.period}年各县义务教育优质均衡发展情况汇总", demo=demo,
         page_class="region-page", period=tables.period, periods=tables.periods,
         n_counties=len(counties), n_ok=n_ok, n_pass=n_pass, n_errors=len(tables.errors),
-        counties=_links(counties, out_dir, tables.period),
+        counties=_links(counties, out_dir, tables.period, workbooks),
         # escaped HTML built by html_table (every text in it escaped there)
         **{k: Markup(v) for k, v in pieces.items()},
     )
