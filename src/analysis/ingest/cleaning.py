@@ -146,8 +146,9 @@ class _Log:
     def __init__(self):
         self.lines: list[dict] = []
         self.quarantine: list[dict] = []
-        self.records: dict[tuple[str, str], dict[int, str]] = {}
-        self.row_codes: dict[tuple[str, str], dict[int, str | None]] = {}
+        self.sheets: dict[tuple[str, str], RawSheet] = {}
+        self._records: dict[tuple[str, str], dict[int, str]] = {}
+        self._row_codes: dict[tuple[str, str], dict[int, str | None]] = {}
 
     def note(self, file, sheet, row, column, value, problem, action):
         self.lines.append(dict(file=file, sheet=sheet, row=row, column=column,
@@ -155,25 +156,40 @@ class _Log:
                                problem=problem, action=action))
 
     def register(self, raw: RawSheet) -> None:
-        headers = raw.headers
-        recs = {}
-        for rec in raw.frame.to_dict("records"):
-            row = rec.pop("_row")
-            recs[row] = json.dumps(
-                {headers.get(k, k): (None if v is None or (isinstance(v, float) and np.isnan(v))
-                                     else v if isinstance(v, (int, float, str, bool)) else str(v))
-                 for k, v in rec.items()}, ensure_ascii=False)
-        self.records[(raw.spec.file, raw.spec.sheet)] = recs
-        if "school_code" in raw.frame.columns:
-            self.row_codes[(raw.spec.file, raw.spec.sheet)] = dict(zip(
-                raw.frame["_row"].astype(int), raw.frame["school_code"].map(_code_text)))
+        """Keep the sheet as read: its rows are the quarantine's records and the data-quality
+        lines' schools (:meth:`records`, :meth:`row_codes`, built when first needed)."""
+        self.sheets[(raw.spec.file, raw.spec.sheet)] = raw
+
+    def records(self, key: tuple[str, str]) -> dict[int, str]:
+        """Excel row → the row as written (JSON, the Excel headers as keys) of a registered sheet."""
+        if key not in self._records:
+            recs = {}
+            raw = self.sheets.get(key)
+            if raw is not None:
+                headers = raw.headers
+                for rec in raw.frame.to_dict("records"):
+                    row = rec.pop("_row")
+                    recs[row] = json.dumps(
+                        {headers.get(k, k): (None if v is None or (isinstance(v, float) and np.isnan(v))
+                                             else v if isinstance(v, (int, float, str, bool)) else str(v))
+                         for k, v in rec.items()}, ensure_ascii=False)
+            self._records[key] = recs
+        return self._records[key]
+
+    def row_codes(self, key: tuple[str, str]) -> dict[int, str | None]:
+        """Excel row → school code (as the cleaning reads it) of a registered sheet with codes."""
+        if key not in self._row_codes:
+            raw = self.sheets.get(key)
+            self._row_codes[key] = ({} if raw is None or "school_code" not in raw.frame.columns else dict(zip(
+                raw.frame["_row"].astype(int), raw.frame["school_code"].map(_code_text))))
+        return self._row_codes[key]
 
     def school_of(self, line: dict, listed: set[str]) -> str | None:
         """The school a data-quality line is about: its row's school code, else its value when
         that is a listed school's code."""
         row = _none_if_na(line.get("row"))
         if row is not None:
-            code = self.row_codes.get((line["file"], line["sheet"]), {}).get(int(row))
+            code = self.row_codes((line["file"], line["sheet"])).get(int(row))
             if code is not None:
                 return code
         value = _code_text(line.get("value"))
@@ -192,7 +208,7 @@ class _Log:
             code = None if codes is None else _none_if_na(codes[i])
             self.quarantine.append(dict(
                 file=spec.file, sheet=spec.sheet, row=row, reason=reason,
-                record=self.records.get((spec.file, spec.sheet), {}).get(row, "{}"),
+                record=self.records((spec.file, spec.sheet)).get(row, "{}"),
                 table=spec.table, school_code=None if code is None else str(code),
                 incomplete=bool(incomplete and (code is not None or spec.table in COUNTY_TABLES))))
             value = None if values is None else _none_if_na(values[i])
@@ -245,7 +261,7 @@ def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
     becomes an unknown count of that grade (an NA row), never a smaller total.
     """
     spec, frame = raw.spec, raw.frame
-    out = pd.DataFrame({"_row": frame["_row"].astype(int)}, index=frame.index)
+    columns = {"_row": frame["_row"].astype(int)}  # the parsed columns, in the sheet's order
     bad = pd.Series("", index=frame.index, dtype=object)
     bad_vals = pd.Series(None, index=frame.index, dtype=object)  # first bad value of the row
     bad_first = pd.Series(None, index=frame.index, dtype=object)  # and its column
@@ -273,7 +289,9 @@ def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
         wide_band = spec.wide_bands and (target in BAND_TARGETS or target == "row_total")
         cell_na = wide_grade or wide_band or (target in schema_cols and schema_cols[target].nullable
                                               and target not in keys)
-        if cell_na:
+        if not has_err.any():
+            pass  # nothing to list or quarantine (the usual column)
+        elif cell_na:
             for idx in frame.index[has_err]:
                 written = frame.at[idx, target]
                 log.note(spec.file, spec.sheet, int(frame.at[idx, "_row"]), header,
@@ -292,7 +310,8 @@ def _parse_sheet(raw: RawSheet, log: _Log) -> pd.DataFrame:
         elif col.required and target in schema_cols and schema_cols[target].nullable:
             # a blank required cell the schema lets through: kept as missing, and listed
             blanks.append((header, parsed.isna() & errors.isna()))
-        out[target] = parsed
+        columns[target] = parsed
+    out = pd.DataFrame(columns, index=frame.index)
     rejected = bad != ""
     if rejected.any():
         codes = out.loc[rejected, "school_code"].tolist() if "school_code" in out else None
