@@ -244,10 +244,14 @@ def test_a_county_without_the_latest_period_is_listed_not_dropped():
 
 
 def test_county_workbooks_only_on_request(region, tmp_path):
-    # by default the region writes no county workbook (its tables need neither) and links none
+    # by default the region writes no county workbook and no CSV copy (it reads the parquet
+    # tables only) and links no workbook
     assert not (region["out"] / "counties").exists()
     assert "本次生成" not in (region["out"] / "index.html").read_text(encoding="utf-8")
-    # --workbooks: each raw county-period's application workbook and data-quality list, linked
+    processed = region["out"] / "processed" / "示例县2" / "2021"
+    assert (processed / "verdict.parquet").is_file() and not list(processed.rglob("*.csv"))
+    # --workbooks: each raw county-period's application workbook and data-quality list, linked,
+    # and the CSV copies
     counties = tmp_path / "各县"
     shutil.copytree(region["counties"] / "示例县2", counties / "示例县2")
     out = tmp_path / "汇总"
@@ -256,6 +260,7 @@ def test_county_workbooks_only_on_request(region, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["application_tables.xlsx", "数据质量问题清单.xlsx"]
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "2021 申报表（Excel，本次生成）" in html and "counties/%E7%A4%BA%E4%BE%8B%E5%8E%BF2/2021/" in html
+    assert (out / "processed" / "示例县2" / "2021" / "verdict.csv").is_file()
     # a later run without --workbooks keeps the results and no longer links the (maybe older) workbooks
     result = run_region(counties, None, out)
     assert result.counties[0].periods["2021"].source == "kept"

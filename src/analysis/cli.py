@@ -129,9 +129,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="同时计算的县数（进程数，默认 1） / counties computed at once (processes, default 1)")
     reg.add_argument("--workbooks", action="store_true",
                      help="同时为原始数据的各县各期写出申报表（application_tables.xlsx）和数据质量问题清单，放在 "
-                     "<out>/counties/<县>/<期>/（较慢；默认不写，各县自己运行 analysis run 时写出） / also write each "
-                     "raw county's application workbook and data-quality list into <out>/counties/<county>/<period>/ "
-                     "(slower; by default left to the county's own run)")
+                     "<out>/counties/<县>/<期>/，并写出处理后数据表的 CSV 副本（较慢；默认不写，各县自己运行 analysis run "
+                     "时写出） / also write each raw county's application workbook and data-quality list into "
+                     "<out>/counties/<county>/<period>/ and the processed tables' CSV copies (slower; by default "
+                     "left to the county's own run)")
     tmpl = sub.add_parser(
         "template",
         help="写出空白填报模板（county.yaml 与该期的工作簿） / write the blank input workbooks",

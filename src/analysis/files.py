@@ -6,7 +6,7 @@
   ``openpyxl.Workbook.save``): a context manager yielding the temporary path.
 - ``write_frame(df, path_without_suffix)``: ``.parquet`` (true values) and ``.csv`` (``write_csv``:
   UTF-8 with BOM, CRLF rows, formula-like text neutralised by ``neutralise_formulas``), each
-  atomically.
+  atomically; ``csv_copy(parquet)``: the CSV copy of a parquet file written without one.
 - ``sweep_temporary(folder, older_than)``: remove what a killed run left behind.
 
 Every file gets ``default_file_mode()`` (0o666 minus the umask, what ``open(path, "w")`` gives);
@@ -150,17 +150,28 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
     neutralise_formulas(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
-def write_frame(df: pd.DataFrame, path_without_suffix: str | Path) -> list[Path]:
+def write_frame(df: pd.DataFrame, path_without_suffix: str | Path, csv: bool = True) -> list[Path]:
     """Write ``df`` as ``<path>.parquet`` (true text) and ``<path>.csv`` (UTF-8 with BOM, formula-like
-    text neutralised), each whole or not at all; returns the two paths."""
+    text neutralised), each whole or not at all; returns the paths. ``csv=False``: the parquet
+    file only (its CSV copy can follow later: :func:`csv_copy`)."""
     base = Path(path_without_suffix)
     parquet = base.with_name(base.name + ".parquet")
-    csv = base.with_name(base.name + ".csv")
     with atomic_path(parquet) as tmp:
         df.to_parquet(tmp, index=False)
-    with atomic_path(csv) as tmp:
-        write_csv(df, tmp)
-    return [parquet, csv]
+    if not csv:
+        return [parquet]
+    return [parquet, csv_copy(parquet, df)]
+
+
+def csv_copy(parquet: str | Path, df: pd.DataFrame | None = None) -> Path:
+    """Write the CSV copy beside a parquet file (``write_csv``, atomically) and return its path:
+    of ``df``, or of the file's own table (the parquet file keeps the dtypes, so the copy is the
+    one ``write_frame`` writes with it, byte for byte)."""
+    parquet = Path(parquet)
+    path = parquet.with_suffix(".csv")
+    with atomic_path(path) as tmp:
+        write_csv(pd.read_parquet(parquet) if df is None else df, tmp)
+    return path
 
 
 def sweep_temporary(
@@ -203,5 +214,6 @@ __all__ = [
     "neutralise_formulas",
     "write_csv",
     "write_frame",
+    "csv_copy",
     "sweep_temporary",
 ]

@@ -207,9 +207,9 @@ class Results:
         """The county passes when all 32 indicators pass."""
         return bool(self.verdict["passed"].all())
 
-    def write(self, out_dir: str | Path) -> list[Path]:
+    def write(self, out_dir: str | Path, csv: bool = True) -> list[Path]:
         """Write units / cv / verdict / figures / unit_profile and details/<code> as parquet + CSV
-        (UTF-8 with BOM).
+        (UTF-8 with BOM; ``csv=False``: parquet only).
 
         Each file is written to a temporary name in the same folder and then renamed, so a
         reader never sees a half-written file.
@@ -221,7 +221,7 @@ class Results:
                        if v is not None})
         frames.update({f"details/{code}": df for code, df in self.details.items()})
         for name, df in frames.items():
-            written += write_frame(_for_file(df), out / name)  # parquet + CSV, atomic (analysis.files)
+            written += write_frame(_for_file(df), out / name, csv)  # parquet + CSV, atomic (analysis.files)
         return written
 
 

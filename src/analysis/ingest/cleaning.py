@@ -709,12 +709,13 @@ def _county_item_values(items: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.Dat
 
 # ---------------------------------------------------------------------------- main
 def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
-                 standards: dict | None = None) -> CleanResult:
+                 standards: dict | None = None, *, csv: bool = True) -> CleanResult:
     """Clean one reporting period: ``raw_dir/<period>/*.xlsx`` → ``out_dir/<period>/``.
 
     ``out_dir=None`` validates only (``analysis check``): nothing is written, ``out_path`` is None.
     ``standards`` (default: the bundled file) says which teachers count for L1–L3 when a school's
-    roster is compared with its counts (:func:`_compare_alternatives`).
+    roster is compared with its counts (:func:`_compare_alternatives`). ``csv=False`` writes the
+    parquet tables only, not their CSV copies (``analysis.files.csv_copy`` writes them later).
     """
     raw_dir, period = Path(raw_dir), str(period)
     out_dir = None if out_dir is None else Path(out_dir)
@@ -904,7 +905,7 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
         rows.append(dict(c, quarantined=q, rows_out=len(tables[table])))
     summary = pd.DataFrame(rows, columns=["table", "file", "sheet", "total_rows_dropped", "rows_in",
                                           "quarantined", "merged", "rows_out"])
-    out_path = _write_atomic(tables, out_dir, period) if out_dir is not None else None
+    out_path = _write_atomic(tables, out_dir, period, csv) if out_dir is not None else None
     return CleanResult(period, out_path, tables, summary)
 
 
@@ -1133,8 +1134,9 @@ def _check_county_items(items: pd.DataFrame, raw: RawSheet | None, log: _Log) ->
                      "相关指标为“无数据” / indicator has no data")
 
 
-def _write_atomic(tables: dict[str, pd.DataFrame], out_dir: Path, period: str) -> Path:
-    """Write every table to a temporary folder, then swap it in with renames."""
+def _write_atomic(tables: dict[str, pd.DataFrame], out_dir: Path, period: str, csv: bool = True) -> Path:
+    """Write every table (and its CSV copy unless ``csv`` is False) to a temporary folder, then
+    swap it in with renames."""
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / period
     tmp = out_dir / f".{period}.tmp-{uuid.uuid4().hex[:8]}"
@@ -1143,7 +1145,8 @@ def _write_atomic(tables: dict[str, pd.DataFrame], out_dir: Path, period: str) -
     try:
         for name, df in tables.items():
             df.to_parquet(tmp / f"{name}.parquet", index=False)
-            write_csv(df, tmp / f"{name}.csv")  # UTF-8 with BOM, formula-like text neutralised
+            if csv:
+                write_csv(df, tmp / f"{name}.csv")  # UTF-8 with BOM, formula-like text neutralised
         if final.exists():
             old = out_dir / f".{period}.old-{uuid.uuid4().hex[:8]}"
             final.rename(old)

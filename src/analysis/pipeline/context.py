@@ -27,8 +27,10 @@ STEP_NAMES = {"clean": "数据清洗", "evaluate": "指标计算", "narrative": 
               "plan": "最低成本方案", "tasks": "整改任务", "compare": "与上一期比较", "pages": "各校页面与比较页面"}
 #: Monte Carlo settings of the projection (an assumption, stated in the report)
 MC_DRAWS, MC_SD_PER_YEAR = 200, 0.05
-#: the county's Excel workbook a step writes into ``out_dir`` (when ``Period.workbooks``)
+#: the county's Excel workbook a step writes into ``out_dir`` (with ``Period.copies``)
 STEP_WORKBOOKS = {"clean": paths.QUALITY_WORKBOOK, "evaluate": paths.APPLICATION_WORKBOOK}
+#: the steps whose copies for people (``Period.copies``) a run may leave out
+COPY_STEPS = tuple(STEP_WORKBOOKS)
 
 
 # ---------------------------------------------------------------- fingerprints
@@ -120,10 +122,11 @@ class Period:
     force: bool = False
     log: Callable[[str], None] = lambda line: None
     meta: dict = field(default_factory=dict)
-    #: the clean and evaluate steps write the county's Excel workbooks (:data:`STEP_WORKBOOKS`)
-    #: into ``out_dir``; the region view, which shows neither, leaves them out (a later run that
-    #: wants them writes them from the step's persisted results, see :func:`workbook_missing`)
-    workbooks: bool = True
+    #: the clean and evaluate steps also write what people open besides the parquet tables the
+    #: steps read: each table's CSV copy and the county's Excel workbook (:data:`STEP_WORKBOOKS`,
+    #: in ``out_dir``). The region view, which reads the parquet tables only, leaves them out; a
+    #: later run that wants them writes them from the steps' persisted results (:func:`copies_missing`)
+    copies: bool = True
 
     def __post_init__(self) -> None:
         self.period = str(self.period)
@@ -170,7 +173,7 @@ class Period:
     def for_period(self, period: str) -> "Period":
         return Period(period, self.data_dir, self.processed_dir, self.out_dir.parent / period,
                       self.standards, self.scenario_dir, self.costs, self.target_year, self.force,
-                      self.log, self.meta, self.workbooks)
+                      self.log, self.meta, self.copies)
 
 
 # ---------------------------------------------------------------- the manifest
@@ -186,13 +189,16 @@ def record(ctx: Period, step: str, fingerprint: str, outputs: list[Path], second
     manifest = read_manifest(ctx.folder)
     manifest[step] = {"fingerprint": fingerprint, "seconds": round(seconds, 3),
                       "outputs": sorted({str(p) for p in outputs})}
+    if step in COPY_STEPS and not ctx.copies:
+        manifest[step]["copies"] = False  # no CSV copy, no workbook (see copies_missing)
     atomic_write(ctx.folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
 
 
-def add_outputs(ctx: Period, step: str, outputs: list[Path]) -> None:
-    """Record more files written for an up-to-date step (its fingerprint and seconds kept)."""
+def add_copies(ctx: Period, step: str, outputs: list[Path]) -> None:
+    """Record the copies written for an up-to-date step (its fingerprint and seconds kept)."""
     manifest = read_manifest(ctx.folder)
     entry = manifest[step]
+    entry.pop("copies", None)
     entry["outputs"] = sorted({*entry.get("outputs", []), *(str(p) for p in outputs)})
     atomic_write(ctx.folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
 
@@ -203,21 +209,13 @@ def up_to_date(ctx: Period, step: str, fingerprint: str) -> bool:
             and all(Path(p).exists() for p in entry.get("outputs", [])))
 
 
-def workbook_path(ctx: Period, step: str) -> Path | None:
-    """The Excel workbook ``step`` writes for this run (None: the step writes none, or the run
-    wants none: ``ctx.workbooks`` False)."""
-    name = STEP_WORKBOOKS.get(step)
-    return ctx.out_dir / name if name is not None and ctx.workbooks else None
-
-
-def workbook_missing(ctx: Period, step: str) -> Path | None:
-    """The workbook this run wants of an up-to-date ``step`` that the run recorded for the step
-    did not write there (a region run writes none; a run into another ``out_dir``), else None."""
-    path = workbook_path(ctx, step)
-    if path is None:
-        return None
+def copies_missing(ctx: Period, step: str) -> bool:
+    """This run wants copies (``ctx.copies``) of ``step`` that the run recorded for the step did
+    not write: none at all (a region run), or not its workbook in this ``out_dir``."""
+    if not ctx.copies or step not in COPY_STEPS:
+        return False
     entry = read_manifest(ctx.folder).get(step) or {}
-    return None if str(path) in entry.get("outputs", []) else path
+    return entry.get("copies") is False or str(ctx.out_dir / STEP_WORKBOOKS[step]) not in entry.get("outputs", [])
 
 
 def fingerprint(ctx: Period, step: str) -> str:
@@ -250,8 +248,8 @@ def fingerprint(ctx: Period, step: str) -> str:
 
 def all_up_to_date(ctx: Period, until: str = "tasks") -> bool:
     """Every step up to ``until`` is up to date (nothing to compute) and has written the
-    workbooks this run wants."""
-    return all(up_to_date(ctx, step, fingerprint(ctx, step)) and workbook_missing(ctx, step) is None
+    copies this run wants."""
+    return all(up_to_date(ctx, step, fingerprint(ctx, step)) and not copies_missing(ctx, step)
                for step in STEPS[: STEPS.index(until) + 1])
 
 

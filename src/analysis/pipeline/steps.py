@@ -47,7 +47,7 @@ import pandas as pd
 from analysis.engine import compare, evaluate, resource_tables
 from analysis.engine.cv import composite_cv
 from analysis.engine.verdict import Results
-from analysis.files import atomic_write, write_frame
+from analysis.files import atomic_write, csv_copy, write_frame
 from analysis.ingest.checks import write_quality_workbook
 from analysis.ingest.cleaning import clean_period
 from analysis.ingest.tables import load_period
@@ -58,14 +58,14 @@ from analysis.pipeline.context import (  # noqa: F401  (re-exported: the runner 
     STEP_NAMES,
     STEPS,
     Period,
-    add_outputs,
+    add_copies,
     code_version,
+    copies_missing,
     fingerprint,
     manifest_fingerprint,
     read_manifest,
     record,
     up_to_date,
-    workbook_missing,
 )
 from analysis.pipeline.reader import PeriodResults
 from analysis.planning.optimise import optimise
@@ -100,10 +100,9 @@ def _run_step(ctx: Period, step: str, fn: Callable[[Period], list[Path]]) -> boo
     """Run ``fn`` unless the step is up to date; True when it ran."""
     fp = fingerprint(ctx, step)
     if up_to_date(ctx, step, fp):
-        missing = workbook_missing(ctx, step)
-        if missing is not None:  # kept from a run that wrote no workbook here (e.g. the region's)
-            add_outputs(ctx, step, [WORKBOOK_WRITERS[step](ctx, None)])
-            ctx.log(f"    {step}: 输入未变化，沿用；写出 / unchanged, kept; written {missing.name}")
+        if copies_missing(ctx, step):  # kept from a run that wrote no copies here (e.g. the region's)
+            add_copies(ctx, step, write_copies(ctx, step))
+            ctx.log(f"    {step}: 输入未变化，沿用；写出 CSV 副本和工作簿 / unchanged, kept; copies written")
             return False
         ctx.log(f"    {step}: 输入未变化，沿用 / unchanged, kept")
         return False
@@ -118,10 +117,10 @@ def _run_step(ctx: Period, step: str, fn: Callable[[Period], list[Path]]) -> boo
 # ---------------------------------------------------------------- the steps
 def step_clean(ctx: Period) -> list[Path]:
     """Raw workbooks → processed tables, the cleaning summary and the data-quality workbook."""
-    result = clean_period(ctx.data_dir, ctx.period, ctx.processed_dir, ctx.standards)
+    result = clean_period(ctx.data_dir, ctx.period, ctx.processed_dir, ctx.standards, csv=ctx.copies)
     outputs = [ctx.folder / f"{name}.parquet" for name in result.tables]
-    outputs += write_frame(result.summary, ctx.folder / "clean_summary")
-    if ctx.workbooks:
+    outputs += write_frame(result.summary, ctx.folder / "clean_summary", ctx.copies)
+    if ctx.copies:
         outputs.append(quality_workbook(ctx, result.tables))
     return outputs
 
@@ -137,9 +136,9 @@ def quality_workbook(ctx: Period, tables: dict[str, pd.DataFrame] | None) -> Pat
 def step_evaluate(ctx: Period) -> list[Path]:
     """The 32 indicators, the units and the CVs (one engine run), and the application workbook."""
     results = evaluate(load_period(ctx.processed_dir, ctx.period, validate=False), ctx.standards)
-    outputs = results.write(ctx.folder)
-    outputs += write_frame(composite_cv(results.cv), ctx.folder / "composite_cv")
-    if ctx.workbooks:
+    outputs = results.write(ctx.folder, ctx.copies)
+    outputs += write_frame(composite_cv(results.cv), ctx.folder / "composite_cv", ctx.copies)
+    if ctx.copies:
         outputs.append(application_workbook(ctx, results))
     return outputs
 
@@ -154,6 +153,18 @@ def application_workbook(ctx: Period, results: Results | None) -> Path:
 #: the step's workbook written from its results (in memory) or its persisted results (None)
 WORKBOOK_WRITERS: dict[str, Callable[[Period, object], Path]] = {
     "clean": quality_workbook, "evaluate": application_workbook}
+
+
+def write_copies(ctx: Period, step: str) -> list[Path]:
+    """The copies for people of an up-to-date clean or evaluate step, from its persisted results:
+    the CSV copy of each of its parquet tables when the recorded run left them out (byte for byte
+    the copies the step writes itself), and its workbook in this run's ``out_dir``."""
+    entry = read_manifest(ctx.folder)[step]
+    written = []
+    if entry.get("copies") is False:
+        written += [csv_copy(p) for p in entry["outputs"] if p.endswith(".parquet")]
+    written.append(WORKBOOK_WRITERS[step](ctx, None))
+    return written
 
 
 def step_narrative(ctx: Period) -> list[Path]:
