@@ -127,6 +127,9 @@ class Period:
     #: in ``out_dir``). The region view, which reads the parquet tables only, leaves them out; a
     #: later run that wants them writes them from the steps' persisted results (:func:`copies_missing`)
     copies: bool = True
+    #: the tables the clean step just wrote, for the evaluate step of the same run (instead of
+    #: reading them back: the same frames, the parquet files keep the dtypes); None otherwise
+    cleaned: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.period = str(self.period)

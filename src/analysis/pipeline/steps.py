@@ -118,6 +118,8 @@ def _run_step(ctx: Period, step: str, fn: Callable[[Period], list[Path]]) -> boo
 def step_clean(ctx: Period) -> list[Path]:
     """Raw workbooks → processed tables, the cleaning summary and the data-quality workbook."""
     result = clean_period(ctx.data_dir, ctx.period, ctx.processed_dir, ctx.standards, csv=ctx.copies)
+    # as load_period reads them back (the files are written without the index)
+    ctx.cleaned = {name: df.reset_index(drop=True) for name, df in result.tables.items()}
     outputs = [ctx.folder / f"{name}.parquet" for name in result.tables]
     outputs += write_frame(result.summary, ctx.folder / "clean_summary", ctx.copies)
     if ctx.copies:
@@ -135,7 +137,8 @@ def quality_workbook(ctx: Period, tables: dict[str, pd.DataFrame] | None) -> Pat
 
 def step_evaluate(ctx: Period) -> list[Path]:
     """The 32 indicators, the units and the CVs (one engine run), and the application workbook."""
-    results = evaluate(load_period(ctx.processed_dir, ctx.period, validate=False), ctx.standards)
+    tables, ctx.cleaned = ctx.cleaned or load_period(ctx.processed_dir, ctx.period, validate=False), None
+    results = evaluate(tables, ctx.standards)
     outputs = results.write(ctx.folder, ctx.copies)
     outputs += write_frame(composite_cv(results.cv), ctx.folder / "composite_cv", ctx.copies)
     if ctx.copies:
