@@ -606,3 +606,10 @@ def empty(name: str) -> pd.DataFrame:
 def validate(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """Validate ``df`` against table ``name`` (all failures at once) and return it coerced."""
     return schema(name).validate(df, lazy=True)
+
+
+def coerce(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the declared dtypes of table ``name`` (pandera's coercion, as :func:`validate`
+    gives them) and no check: for a frame the code built from validated rows in a way that
+    cannot break a rule (a row subset, a sum of non-negative counts per unique key)."""
+    return schema(name).coerce_dtype(df.copy(deep=False))

@@ -809,7 +809,8 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
                     .groupby(pd.Series(list(campus_map.values()), dtype=object)).agg("、".join))
     out_schools = schools[~campus].copy()
     out_schools["merged_campuses"] = out_schools["school_code"].map(merged_lists)
-    tables["schools"] = schemas.validate("schools", out_schools[list(schemas.TABLES["schools"].columns)])
+    # validated rows and the campus codes merged into them: coerced, nothing to check again
+    tables["schools"] = schemas.coerce("schools", out_schools[list(schemas.TABLES["schools"].columns)])
     counts["schools"]["merged"] = int(campus.sum())
 
     # ---- every other table
@@ -870,7 +871,12 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
             _compare_class_bands(valid, tables["classes"], raw, log)
         changed = valid is not checked  # units converted or campuses merged: a new frame
         valid = valid[list(schemas.TABLES[table].columns)].reset_index(drop=True)
-        tables[table] = schemas.validate(table, valid) if changed else valid
+        if not changed:
+            tables[table] = valid
+        elif table in RECHECKED_AFTER_MERGE:
+            tables[table] = schemas.validate(table, valid)
+        else:  # sums per unique key, rows re-pointed or dropped: the declared dtypes again
+            tables[table] = schemas.coerce(table, valid)
 
     _check_quota_total(tables, raws, log)
     _check_county_items(tables["county_items"], raws.get("county_items"), log)
@@ -1009,6 +1015,13 @@ def _merge_campuses(table: str, df: pd.DataFrame, campus_map: dict[str, str], sp
         return out.drop(columns="_w")
     return df  # teachers, special_rooms, classes, monitoring_scores: rows re-pointed
 
+
+#: the tables validated again after their campuses are merged: a merge may break one of their
+#: rules (a campus's class ids, prefixed with its code, could repeat one of its parent's). The
+#: other merges (sums per unique key, rows re-pointed to the parent or dropped) and the county
+#: items' unit conversion keep every rule by construction: their frames are only coerced to the
+#: declared dtypes (schemas.coerce)
+RECHECKED_AFTER_MERGE = ("classes",)
 
 #: per-school tables every counted school is expected to have rows in
 PER_SCHOOL_TABLES = ("enrolment", "classes", "teachers", "facilities", "finance", "ratings")
