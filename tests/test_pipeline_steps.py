@@ -160,11 +160,12 @@ def _book(path: Path) -> dict:
                        sorted(str(r) for r in ws.merged_cells.ranges), ws.freeze_panes) for ws in wb}
 
 
-def test_a_county_run_after_a_region_run_writes_the_copies_from_the_kept_results(county, tmp_path):
-    """The region view runs the clean and evaluate steps without what only people open
-    (``Period.copies`` False): no CSV copy of a table, no Excel workbook. A county run on the same
-    processed folder keeps both steps and writes them from the persisted parquet tables: the same
-    files, byte for byte (the workbooks: cell for cell), that a run computing the steps writes."""
+def test_a_county_run_after_a_region_run_writes_what_the_lean_run_left_out(county, tmp_path):
+    """The region view runs the clean and evaluate steps lean (``Period.lean``): the parquet tables
+    and the units, CVs and verdict it reads; no CSV copy, no Excel workbook, no indicator detail,
+    no form figure. A county run on the same processed folder keeps the cleaning and writes its
+    copies from the persisted parquet tables, and runs the evaluation again: the same files, byte
+    for byte (the workbooks: cell for cell), that a run computing both steps writes."""
     from analysis.pipeline.context import all_up_to_date
     from analysis.paths import APPLICATION_WORKBOOK, QUALITY_WORKBOOK
 
@@ -172,22 +173,25 @@ def test_a_county_run_after_a_region_run_writes_the_copies_from_the_kept_results
     ctx = _ctx(raw, tmp_path)
     reports = ctx.out_dir
     as_region = Period("2021", raw, ctx.processed_dir, tmp_path / "region" / "2021", standards=load_standards(),
-                       copies=False)
+                       lean=True)
     assert run_period(as_region, until="evaluate") == {"clean": True, "evaluate": True}
     assert not (tmp_path / "region").exists() and not list(reports.glob("*.xlsx"))  # no workbook written
-    assert list(ctx.folder.rglob("*.parquet")) and not list(ctx.folder.rglob("*.csv"))  # no CSV copy
+    assert not list(ctx.folder.rglob("*.csv")) and not (ctx.folder / "details").exists()
+    assert {"verdict.parquet", "cv.parquet", "units.parquet"} <= {p.name for p in ctx.folder.iterdir()}
+    assert not (ctx.folder / "figures.parquet").exists()
     assert all_up_to_date(as_region, until="evaluate")  # the region's own rerun: nothing to do
-    stamp = (ctx.folder / "verdict.parquet").stat().st_mtime_ns
+    stamp = (ctx.folder / "schools.parquet").stat().st_mtime_ns
 
-    # the county's run wants the copies: not up to date (results() in a notebook runs the steps) …
+    # the county's run wants the rest: not up to date (results() in a notebook runs the steps) …
     assert not all_up_to_date(ctx, until="evaluate")
-    # … and the steps are kept (nothing recomputed), the copies written
-    assert run_period(ctx, until="evaluate") == {"clean": False, "evaluate": False}
-    assert (ctx.folder / "verdict.parquet").stat().st_mtime_ns == stamp
+    # … the cleaning is kept (its copies written from its tables), the evaluation run again
+    assert run_period(ctx, until="evaluate") == {"clean": False, "evaluate": True}
+    assert (ctx.folder / "schools.parquet").stat().st_mtime_ns == stamp
     assert all_up_to_date(ctx, until="evaluate")
     written = {name: (reports / name).stat().st_mtime_ns for name in (QUALITY_WORKBOOK, APPLICATION_WORKBOOK)}
     assert run_period(ctx, until="evaluate") == {"clean": False, "evaluate": False}  # once only
     assert {name: (reports / name).stat().st_mtime_ns for name in written} == written
+    assert all_up_to_date(as_region, until="evaluate")  # and a later region run keeps the full results
 
     # the same files as a run that computed the steps itself
     fresh = Period("2021", raw, tmp_path / "fresh" / "processed", tmp_path / "fresh" / "2021",
@@ -195,14 +199,15 @@ def test_a_county_run_after_a_region_run_writes_the_copies_from_the_kept_results
     assert run_period(fresh, until="evaluate") == {"clean": True, "evaluate": True}
     for name in written:
         assert _book(reports / name) == _book(fresh.out_dir / name), name
-    csvs = sorted(p.relative_to(fresh.folder) for p in fresh.folder.rglob("*.csv"))
-    # 19 tables + clean_summary + units, cv, verdict, figures, unit_profile, composite_cv + 29 indicator details
-    assert len(csvs) == 19 + 1 + 6 + 29
-    assert sorted(p.relative_to(ctx.folder) for p in ctx.folder.rglob("*.csv")) == csvs
-    for rel in csvs:
+    files = sorted(p.relative_to(fresh.folder) for p in fresh.folder.rglob("*.*") if p.name != "_pipeline.json")
+    # 19 tables + clean_summary + units, cv, verdict, figures, unit_profile, composite_cv + 29 indicator
+    # details, each as parquet and CSV
+    assert len(files) == 2 * (19 + 1 + 6 + 29)
+    assert sorted(p.relative_to(ctx.folder) for p in ctx.folder.rglob("*.*") if p.name != "_pipeline.json") == files
+    for rel in files:
         assert (ctx.folder / rel).read_bytes() == (fresh.folder / rel).read_bytes(), rel
 
-    # a run into another reports folder gets its own workbooks (the steps kept again)
+    # a run into another reports folder gets its own workbooks (the steps kept)
     other = Period("2021", raw, ctx.processed_dir, tmp_path / "other" / "2021", standards=load_standards())
     assert run_period(other, until="evaluate") == {"clean": False, "evaluate": False}
     assert all((other.out_dir / name).is_file() for name in written)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
@@ -207,9 +208,9 @@ class Results:
         """The county passes when all 32 indicators pass."""
         return bool(self.verdict["passed"].all())
 
-    def write(self, out_dir: str | Path, csv: bool = True) -> list[Path]:
+    def write(self, out_dir: str | Path, csv: bool = True, names: Iterable[str] | None = None) -> list[Path]:
         """Write units / cv / verdict / figures / unit_profile and details/<code> as parquet + CSV
-        (UTF-8 with BOM; ``csv=False``: parquet only).
+        (UTF-8 with BOM; ``csv=False``: parquet only); ``names``: only these tables.
 
         Each file is written to a temporary name in the same folder and then renamed, so a
         reader never sees a half-written file.
@@ -220,6 +221,8 @@ class Results:
         frames.update({k: v for k, v in (("figures", self.figures), ("unit_profile", self.unit_profile))
                        if v is not None})
         frames.update({f"details/{code}": df for code, df in self.details.items()})
+        if names is not None:
+            frames = {name: frames[name] for name in names}
         for name, df in frames.items():
             written += write_frame(_for_file(df), out / name, csv)  # parquet + CSV, atomic (analysis.files)
         return written
@@ -232,12 +235,14 @@ def _for_file(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.DataFrame],
-                  standards: dict, computed: dict[str, IndicatorResult] | None = None) -> Results:
+                  standards: dict, computed: dict[str, IndicatorResult] | None = None,
+                  form: bool = True) -> Results:
     """Assemble the results from part A's ``units``/``cv`` tables and the processed tables.
 
     ``computed``: the 32 indicators' results as their functions returned them (fresh objects:
     they are finished here in place), e.g. ``analysis.whatif`` reusing copies of the unchanged
-    ones; None (default) computes them all.
+    ones; None (default) computes them all. ``form=False`` leaves out the national form's
+    ``figures`` and ``unit_profile`` (None; the region view reads neither).
     """
     # the indicators share intermediate frames (pupils per school, class groups …), computed once
     tables = tables if isinstance(tables, RunTables) else run_tables(tables)
@@ -267,6 +272,8 @@ def build_results(units: pd.DataFrame, cv: pd.DataFrame, tables: dict[str, pd.Da
         res.failing = join_text([res.failing, f"数据不完整：{lost}"])
     verdict = verdict_table(indicators)
     details = {code: r.detail.reset_index(drop=True) for code, r in indicators.items() if r.detail is not None}
+    if not form:
+        return Results(units=units, cv=cv, verdict=verdict, details=details, indicators=indicators)
     values = county_basics(tables, units, standards)
     for r in indicators.values():
         values.update(r.extra)
@@ -281,8 +288,9 @@ def resource_tables(tables: dict[str, pd.DataFrame], standards: dict | None = No
     return units, cv_table(units, standards)
 
 
-def evaluate(tables: dict[str, pd.DataFrame], standards: dict | None = None) -> Results:
-    """Run the whole engine on one county's processed tables (``load_period`` output)."""
+def evaluate(tables: dict[str, pd.DataFrame], standards: dict | None = None, *, form: bool = True) -> Results:
+    """Run the whole engine on one county's processed tables (``load_period`` output).
+    ``form=False``: without the national form's figures and unit profile (:func:`build_results`)."""
     standards = standards if standards is not None else load_standards()
     units, cv = resource_tables(tables, standards)
-    return build_results(units, cv, tables, standards)
+    return build_results(units, cv, tables, standards, form=form)

@@ -27,10 +27,12 @@ STEP_NAMES = {"clean": "数据清洗", "evaluate": "指标计算", "narrative": 
               "plan": "最低成本方案", "tasks": "整改任务", "compare": "与上一期比较", "pages": "各校页面与比较页面"}
 #: Monte Carlo settings of the projection (an assumption, stated in the report)
 MC_DRAWS, MC_SD_PER_YEAR = 200, 0.05
-#: the county's Excel workbook a step writes into ``out_dir`` (with ``Period.copies``)
+#: the county's Excel workbook a step writes into ``out_dir`` (unless ``Period.lean``)
 STEP_WORKBOOKS = {"clean": paths.QUALITY_WORKBOOK, "evaluate": paths.APPLICATION_WORKBOOK}
-#: the steps whose copies for people (``Period.copies``) a run may leave out
-COPY_STEPS = tuple(STEP_WORKBOOKS)
+#: the steps a lean run (``Period.lean``) writes in part
+LEAN_STEPS = tuple(STEP_WORKBOOKS)
+#: the evaluate step's results a lean run writes: what the region view reads
+LEAN_RESULTS = ("units", "cv", "verdict")
 
 
 # ---------------------------------------------------------------- fingerprints
@@ -122,11 +124,13 @@ class Period:
     force: bool = False
     log: Callable[[str], None] = lambda line: None
     meta: dict = field(default_factory=dict)
-    #: the clean and evaluate steps also write what people open besides the parquet tables the
-    #: steps read: each table's CSV copy and the county's Excel workbook (:data:`STEP_WORKBOOKS`,
-    #: in ``out_dir``). The region view, which reads the parquet tables only, leaves them out; a
-    #: later run that wants them writes them from the steps' persisted results (:func:`copies_missing`)
-    copies: bool = True
+    #: the region view's run: the clean and evaluate steps write only what the region reads and
+    #: the steps after them need — the clean step's parquet tables (no CSV copy, no data-quality
+    #: workbook) and the evaluate step's :data:`LEAN_RESULTS` (no indicator details, no form
+    #: figures, no CSV copy, no application workbook). A later run that is not lean writes the
+    #: clean step's copies from its kept tables (:func:`copies_missing`) and runs the evaluate
+    #: step again (:func:`up_to_date`)
+    lean: bool = False
     #: the tables the clean step just wrote, for the evaluate step of the same run (instead of
     #: reading them back: the same frames, the parquet files keep the dtypes); None otherwise
     cleaned: dict | None = field(default=None, init=False, repr=False, compare=False)
@@ -176,7 +180,7 @@ class Period:
     def for_period(self, period: str) -> "Period":
         return Period(period, self.data_dir, self.processed_dir, self.out_dir.parent / period,
                       self.standards, self.scenario_dir, self.costs, self.target_year, self.force,
-                      self.log, self.meta, self.copies)
+                      self.log, self.meta, self.lean)
 
 
 # ---------------------------------------------------------------- the manifest
@@ -192,8 +196,8 @@ def record(ctx: Period, step: str, fingerprint: str, outputs: list[Path], second
     manifest = read_manifest(ctx.folder)
     manifest[step] = {"fingerprint": fingerprint, "seconds": round(seconds, 3),
                       "outputs": sorted({str(p) for p in outputs})}
-    if step in COPY_STEPS and not ctx.copies:
-        manifest[step]["copies"] = False  # no CSV copy, no workbook (see copies_missing)
+    if step in LEAN_STEPS and ctx.lean:
+        manifest[step]["lean"] = True  # written in part (see up_to_date, copies_missing)
     atomic_write(ctx.folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
 
 
@@ -201,24 +205,29 @@ def add_copies(ctx: Period, step: str, outputs: list[Path]) -> None:
     """Record the copies written for an up-to-date step (its fingerprint and seconds kept)."""
     manifest = read_manifest(ctx.folder)
     entry = manifest[step]
-    entry.pop("copies", None)
+    entry.pop("lean", None)
     entry["outputs"] = sorted({*entry.get("outputs", []), *(str(p) for p in outputs)})
     atomic_write(ctx.folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
 
 
 def up_to_date(ctx: Period, step: str, fingerprint: str) -> bool:
+    """The step's recorded run read the same inputs and its outputs are there (an evaluate step
+    of a lean run is not up to date for a run that is not: its details and figures were never
+    written)."""
     entry = read_manifest(ctx.folder).get(step)
     return (not ctx.force and entry is not None and entry.get("fingerprint") == fingerprint
+            and not (step == "evaluate" and entry.get("lean") and not ctx.lean)
             and all(Path(p).exists() for p in entry.get("outputs", [])))
 
 
 def copies_missing(ctx: Period, step: str) -> bool:
-    """This run wants copies (``ctx.copies``) of ``step`` that the run recorded for the step did
-    not write: none at all (a region run), or not its workbook in this ``out_dir``."""
-    if not ctx.copies or step not in COPY_STEPS:
+    """This run (not lean) wants copies of an up-to-date ``step`` — the CSV copies of its tables,
+    its workbook in this ``out_dir`` — that the run recorded for the step did not write: none at
+    all (a lean run), or not the workbook here (a run into another ``out_dir``)."""
+    if ctx.lean or step not in STEP_WORKBOOKS:
         return False
     entry = read_manifest(ctx.folder).get(step) or {}
-    return entry.get("copies") is False or str(ctx.out_dir / STEP_WORKBOOKS[step]) not in entry.get("outputs", [])
+    return bool(entry.get("lean")) or str(ctx.out_dir / STEP_WORKBOOKS[step]) not in entry.get("outputs", [])
 
 
 def fingerprint(ctx: Period, step: str) -> str:

@@ -56,6 +56,7 @@ from analysis.pipeline.context import (  # noqa: F401  (re-exported: the runner 
     MC_DRAWS,
     MC_SD_PER_YEAR,
     STEP_NAMES,
+    LEAN_RESULTS,
     STEPS,
     Period,
     add_copies,
@@ -117,12 +118,12 @@ def _run_step(ctx: Period, step: str, fn: Callable[[Period], list[Path]]) -> boo
 # ---------------------------------------------------------------- the steps
 def step_clean(ctx: Period) -> list[Path]:
     """Raw workbooks → processed tables, the cleaning summary and the data-quality workbook."""
-    result = clean_period(ctx.data_dir, ctx.period, ctx.processed_dir, ctx.standards, csv=ctx.copies)
+    result = clean_period(ctx.data_dir, ctx.period, ctx.processed_dir, ctx.standards, csv=not ctx.lean)
     # as load_period reads them back (the files are written without the index)
     ctx.cleaned = {name: df.reset_index(drop=True) for name, df in result.tables.items()}
     outputs = [ctx.folder / f"{name}.parquet" for name in result.tables]
-    outputs += write_frame(result.summary, ctx.folder / "clean_summary", ctx.copies)
-    if ctx.copies:
+    outputs += write_frame(result.summary, ctx.folder / "clean_summary", csv=not ctx.lean)
+    if not ctx.lean:
         outputs.append(quality_workbook(ctx, result.tables))
     return outputs
 
@@ -138,11 +139,12 @@ def quality_workbook(ctx: Period, tables: dict[str, pd.DataFrame] | None) -> Pat
 def step_evaluate(ctx: Period) -> list[Path]:
     """The 32 indicators, the units and the CVs (one engine run), and the application workbook."""
     tables, ctx.cleaned = ctx.cleaned or load_period(ctx.processed_dir, ctx.period, validate=False), None
+    if ctx.lean:  # what the region reads (the details and the form's figures: a later full run)
+        return evaluate(tables, ctx.standards, form=False).write(ctx.folder, csv=False, names=LEAN_RESULTS)
     results = evaluate(tables, ctx.standards)
-    outputs = results.write(ctx.folder, ctx.copies)
-    outputs += write_frame(composite_cv(results.cv), ctx.folder / "composite_cv", ctx.copies)
-    if ctx.copies:
-        outputs.append(application_workbook(ctx, results))
+    outputs = results.write(ctx.folder)
+    outputs += write_frame(composite_cv(results.cv), ctx.folder / "composite_cv")
+    outputs.append(application_workbook(ctx, results))
     return outputs
 
 
@@ -160,11 +162,11 @@ WORKBOOK_WRITERS: dict[str, Callable[[Period, object], Path]] = {
 
 def write_copies(ctx: Period, step: str) -> list[Path]:
     """The copies for people of an up-to-date clean or evaluate step, from its persisted results:
-    the CSV copy of each of its parquet tables when the recorded run left them out (byte for byte
-    the copies the step writes itself), and its workbook in this run's ``out_dir``."""
+    the CSV copy of each of its parquet tables when a lean run left them out (byte for byte the
+    copies the step writes itself), and its workbook in this run's ``out_dir``."""
     entry = read_manifest(ctx.folder)[step]
     written = []
-    if entry.get("copies") is False:
+    if entry.get("lean"):
         written += [csv_copy(p) for p in entry["outputs"] if p.endswith(".parquet")]
     written.append(WORKBOOK_WRITERS[step](ctx, None))
     return written

@@ -4,12 +4,12 @@ A region folder holds one folder per county. A county folder is either
 
 - **raw** (the raw contract): ``county.yaml`` and ``<period>/*.xlsx``. Its periods are cleaned and
   evaluated by the pipeline's own steps (:func:`analysis.pipeline.steps.run_period`, ``until=
-  "evaluate"``) into ``<out>/processed/<county>/<period>/`` (the parquet tables the region reads);
-  with ``workbooks`` (``analysis region --workbooks``) also what the county's people open: the
-  county's data-quality list and application workbook in ``<out>/counties/<county>/<period>/`` and
-  the tables' CSV copies (``Period.copies``; by default left to the county's own run, which writes
-  them from the kept results). The steps' fingerprints keep a county whose inputs did not change: a
-  second run of the region only reads the results.
+  "evaluate"``) into ``<out>/processed/<county>/<period>/``, as a lean run (``Period.lean``): the
+  parquet tables and the units, CVs and verdict the region reads. With ``workbooks`` (``analysis
+  region --workbooks``) the steps write everything a county's own run writes: the county's
+  data-quality list and application workbook in ``<out>/counties/<county>/<period>/``, the
+  indicators' details, the form's figures and every table's CSV copy. The steps' fingerprints
+  keep a county whose inputs did not change: a second run of the region only reads the results.
 - **processed**: ``county.yaml`` and ``<period>/`` holding the processed tables (``schools.parquet``
   …, as in ``data/processed/<period>/``). Its results (``verdict``, ``cv``, ``units``) are read
   when they are there, else computed in memory by :func:`analysis.engine.evaluate`. The county
@@ -162,7 +162,7 @@ def _costs() -> dict:
 def _from_raw(folder: Path, period: str, processed_root: Path, counties_out: Path, standards: dict,
               meta: dict, workbooks: bool = False) -> CountyPeriod:
     ctx = Period(period, folder, processed_root / folder.name, counties_out / folder.name / period,
-                 standards=standards, meta=meta, costs=_costs(), copies=workbooks)
+                 standards=standards, meta=meta, costs=_costs(), lean=not workbooks)
     ran = run_period(ctx, until="evaluate")
     return CountyPeriod(period, "raw" if any(ran.values()) else "kept", **_small(_read_results(ctx.folder)))
 
@@ -190,7 +190,8 @@ def collect_county(folder: Path, periods: list[str] | None, processed_root: Path
                    workbooks: bool = False) -> County:
     """Clean and evaluate one county's periods (all of them, or ``periods``); never raises for
     the county's data: every problem is recorded on the returned :class:`County`. ``workbooks``:
-    also write each raw period's Excel workbooks into ``counties_out`` (and its tables' CSV copies)."""
+    also write each raw period's Excel workbooks into ``counties_out`` (a full run of the steps,
+    not a lean one)."""
     folder = Path(folder)
     county = County(folder, folder.name)
     try:
