@@ -24,6 +24,7 @@ is recorded with its one-line error; the other counties go on.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
@@ -256,18 +257,25 @@ def collect_region(counties_dir: str | Path, periods: list[str] | None, processe
         seconds = sum(r.seconds for r in c.periods.values())
         return f"  [{i}/{n}] {c.name}：{state}（{seconds:.1f} s）"
 
-    if jobs <= 1 or n == 1:
-        out = []
-        for i, w in enumerate(work, start=1):
-            out.append(_collect_one(w))
-            log(line(i, out[-1]))
-        return out
-    # the workers read text as this process does (analysis.settings): spawned workers (Windows,
-    # macOS) would start with pandas' default
-    storage = partial(pd.set_option, "mode.string_storage", pd.get_option("mode.string_storage"))
-    with ProcessPoolExecutor(max_workers=min(jobs, n, os.cpu_count() or 1), initializer=storage) as pool:
-        out = []
-        for i, c in enumerate(pool.map(_collect_one, work, chunksize=1), start=1):
-            out.append(c)
-            log(line(i, c))
-        return out
+    # the objects alive now (the imported modules: pandas, the engine …) stay for the whole run:
+    # the garbage collector leaves them out of its scans meanwhile (a few per cent of the time;
+    # forked workers inherit it, as the gc module's documentation advises before a fork)
+    gc.freeze()
+    try:
+        if jobs <= 1 or n == 1:
+            out = []
+            for i, w in enumerate(work, start=1):
+                out.append(_collect_one(w))
+                log(line(i, out[-1]))
+            return out
+        # the workers read text as this process does (analysis.settings): spawned workers (Windows,
+        # macOS) would start with pandas' default
+        storage = partial(pd.set_option, "mode.string_storage", pd.get_option("mode.string_storage"))
+        with ProcessPoolExecutor(max_workers=min(jobs, n, os.cpu_count() or 1), initializer=storage) as pool:
+            out = []
+            for i, c in enumerate(pool.map(_collect_one, work, chunksize=1), start=1):
+                out.append(c)
+                log(line(i, c))
+            return out
+    finally:
+        gc.unfreeze()
