@@ -467,6 +467,41 @@ def test_write_frame_neutralises_formulas_in_csv_only(tmp_path, umask_002):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv", "t.parquet"]
 
 
+def test_a_csv_copy_written_later_from_the_parquet_file_is_the_same_file(tmp_path, umask_002):
+    """A lean run (the region view) writes the parquet file only; a later run writes its CSV copy
+    from it (files.csv_copy): the bytes write_frame writes, formulas neutralised the same way."""
+    text = EVIL_TEXT + SAFE_TEXT
+    df = pd.DataFrame({"name": pd.array(text, dtype="string"), "share": [0.125] * len(text),
+                       "n": pd.array([3] * (len(text) - 1) + [None], dtype="Int64"),
+                       "ok": pd.array([True] * (len(text) - 1) + [None], dtype="boolean")})
+    both = files.write_frame(df, tmp_path / "both" / "t")
+    assert [p.name for p in files.write_frame(df, tmp_path / "lean" / "t", csv=False)] == ["t.parquet"]
+    assert not (tmp_path / "lean" / "t.csv").exists()
+    copy = files.csv_copy(tmp_path / "lean" / "t.parquet")
+    assert copy == tmp_path / "lean" / "t.csv" and copy.read_bytes() == both[1].read_bytes()
+    assert [r[0] for r in _read_csv_cells(copy)[1:3]] == ["'" + EVIL_TEXT[0], "'" + EVIL_TEXT[1]]
+    assert copy.stat().st_mode & 0o777 == umask_002
+    assert sorted(p.name for p in (tmp_path / "lean").iterdir()) == ["t.csv", "t.parquet"]
+
+
+def test_coerce_gives_the_declared_dtypes_and_checks_nothing():
+    """schemas.coerce: pandera's coercion of validate, without its checks (for frames built from
+    validated rows; cleaning.RECHECKED_AFTER_MERGE are validated again)."""
+    from analysis import schemas
+
+    df = pd.DataFrame({"school_code": ["A", "B"], "graduates": [120.0, 80.0],
+                       "allocated_places": [30, None]})
+    coerced, validated = schemas.coerce("quota", df), schemas.validate("quota", df)
+    pd.testing.assert_frame_equal(coerced, validated)
+    assert coerced["graduates"].tolist() == [120, 80] and str(coerced["graduates"].dtype) == "Int64"
+    assert df["graduates"].dtype == float  # the caller's frame is not changed
+    # a rule broken (a negative count, a repeated school): coerce lets it through, validate does not
+    bad = pd.DataFrame({"school_code": ["A", "A"], "graduates": [-1, 5], "allocated_places": [0, 0]})
+    assert schemas.coerce("quota", bad)["graduates"].tolist() == [-1, 5]
+    with pytest.raises(Exception, match="greater_than_or_equal_to|unique"):
+        schemas.validate("quota", bad)
+
+
 def test_every_table_writer_uses_the_shared_writer(tmp_path, umask_002):
     """Engine results, projection outputs, the cleaning step's folder and the Excel form tables:
     formula text neutralised in the CSV, true text in parquet, all with the same file mode."""
