@@ -3,7 +3,7 @@
 Every function works on whole columns (numpy / pyarrow), never row by row, so the engine costs
 one pass whether it evaluates one county, many projected years or a whole country.
 
-A text column of more than :data:`PARALLEL_ROWS` Arrow-backed rows (a national roster: 10 M) is
+A text column of more than :data:`BLOCK_ROWS` Arrow-backed rows (a national roster: 10 M) is
 looked up in slices on up to ``pyarrow.cpu_count()`` threads — the threads Arrow itself reads
 parquet with; its compute functions release the GIL. The slices' results are written in order
 into one array: the same result as one call.
@@ -30,17 +30,32 @@ def arrow_strings(series: pd.Series | pd.Index):
     return pa.array(series.array)
 
 
-#: an Arrow-backed column at least this long is looked up in slices on Arrow's threads
-PARALLEL_ROWS = 1_000_000
+#: the rows of a long table (a national roster: 10 M) the engine's per-row passes take at once
+#: (:func:`map_blocks`): the per-row arrays stay small and their memory is reused block after block
+BLOCK_ROWS = 1 << 21
+
+
+def map_blocks(func: Callable[[int, int], object], n_rows: int) -> list:
+    """``func(start, stop)`` for consecutive blocks of at most :data:`BLOCK_ROWS` of ``n_rows``
+    rows, the results in block order; with more than one block, on up to ``pyarrow.cpu_count()``
+    threads (the per-row work is Arrow's and numpy's, which release the GIL). ``func`` must only
+    read shared data."""
+    starts = list(range(0, n_rows, BLOCK_ROWS)) or [0]
+    blocks = [(lo, min(lo + BLOCK_ROWS, n_rows)) for lo in starts]
+    workers = min(pa.cpu_count(), len(blocks))
+    if workers <= 1:
+        return [func(lo, hi) for lo, hi in blocks]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda b: func(*b), blocks))
 
 
 def _by_slices(arr, compute: Callable, dtype, fill=None) -> np.ndarray:
     """``compute(slice)`` (a pyarrow array) over slices of ``arr``, into one numpy array of
     ``dtype`` (nulls of the result → ``fill``); the slices on up to ``pyarrow.cpu_count()`` threads
-    when ``arr`` has at least :data:`PARALLEL_ROWS` rows per thread."""
+    when ``arr`` has at least :data:`BLOCK_ROWS` rows per thread."""
     n = len(arr)
     out = np.empty(n, dtype=dtype)
-    k = max(1, min(pa.cpu_count(), n // PARALLEL_ROWS))
+    k = max(1, min(pa.cpu_count(), n // BLOCK_ROWS))
     bounds = np.linspace(0, n, k + 1).astype(np.int64)
 
     def run(i: int) -> None:

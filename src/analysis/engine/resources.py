@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.config.standards import load_standards, resource_codes, teacher_codes
-from analysis.engine.arrays import bools, codes_of, floats, join_labels, positions
+from analysis.engine.arrays import bools, codes_of, floats, join_labels, map_blocks, positions
 from analysis.engine.inputs import excel_names, incomplete_schools
 from analysis.engine.shares import stage_shares  # noqa: F401  (public: analysis.stage_shares)
-from analysis.engine.teachers import serving_mask, teacher_masks
+from analysis.engine.teachers import RESOURCE_TEACHER_COLUMNS, serving_mask, teacher_masks
 from analysis.engine.units import build_units
 from analysis.schemas import STAGES, TABLES
 
@@ -127,34 +127,47 @@ def evaluate_resources(
         in_roster = np.zeros(n, dtype=bool)
         partial = np.zeros(n, dtype=bool)
         if teachers is not None:
-            roster_pos = school_positions(teachers["school_code"])  # looked up once: 10 M rows nationally
-            m = teacher_masks(teachers, standards)  # the stage read once there, for the masks and here
-            tu = unit_rows(roster_pos, m.stage)  # each teacher's unit (−1: none)
-            full_time = m.full_time & (tu >= 0)
+            serving_counted = bool(eligible.any())
 
-            def count(mask: np.ndarray) -> np.ndarray:
-                """Full-time teachers per unit with ``mask``."""
-                return np.bincount(tu[full_time & mask], minlength=n)[:n].astype(float)
+            def roster_block(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                """For the roster's rows lo…hi: full-time teachers per unit with each of the five
+                flags (unit × flag), the schools with rows / named as service school (by school
+                position, + padding), and the PE/art teachers serving at each unit."""
+                part = roster.iloc[lo:hi]
+                school_pos = school_positions(part["school_code"])
+                m = teacher_masks(part, standards)  # the stage read once there, for the masks and here
+                tu = unit_rows(school_pos, m.stage)  # each teacher's unit (−1: none)
+                full_time = m.full_time & (tu >= 0)
+                flags = (m.qualifying, m.degree_unknown, m.backbone, m.subject_unknown, m.pe_art)
+                per_flag = np.stack([np.bincount(tu[full_time & f], minlength=n)[:n] for f in flags], axis=1)
+                listed = np.zeros(len(school_index) + 1, dtype=bool)
+                listed[school_pos] = True  # −1 (absent, NA) lands on the padding
+                # the teachers serving at a school (2% nationally): their rows and schools' positions
+                service = part["service_school_code"]
+                serves = service.notna().to_numpy(dtype=bool)
+                service_pos = school_positions(service[serves])
+                named = np.zeros(len(school_index) + 1, dtype=bool)
+                named[service_pos] = True
+                hosted = np.zeros(n, dtype=np.int64)
+                if serving_counted:
+                    rows = np.flatnonzero(serving_mask(part, m, relax["service_modes"]))  # all with a service school
+                    su = unit_rows(service_pos[np.searchsorted(np.flatnonzero(serves), rows)], m.stage[rows])
+                    hosted = np.bincount(su[su >= 0], minlength=n)[:n]
+                return per_flag, listed, named, hosted
 
-            l1_count = count(m.qualifying)
-            degree_na = count(m.degree_unknown) > 0
-            l2_count = count(m.backbone)
-            subject_na = count(m.subject_unknown) > 0
-            l3_count = count(m.pe_art)
+            # the roster in blocks (10 M rows nationally), each column looked up once per row
+            roster = teachers[[c for c in RESOURCE_TEACHER_COLUMNS if c in teachers.columns]]
+            blocks = map_blocks(roster_block, len(roster))
+            per_flag = sum(b[0] for b in blocks).astype(float)
+            l1_count, l2_count, l3_count = per_flag[:, 0], per_flag[:, 2], per_flag[:, 4]
+            degree_na, subject_na = per_flag[:, 1] > 0, per_flag[:, 3] > 0
             # a school with no teacher in the roster, or with roster rows kept aside (quarantined):
             # its teacher counts are unknown, never zero or smaller
-            roster_school = listed_units(roster_pos)
-            # the teachers serving at a school (2% nationally): their rows and the schools' positions
-            service = teachers["service_school_code"]
-            serves = service.notna().to_numpy(dtype=bool)
-            service_rows = np.flatnonzero(serves)
-            service_pos = school_positions(service[serves])
-            in_roster = roster_school | listed_units(service_pos)
+            roster_school = np.logical_or.reduce([b[1] for b in blocks])[unit_school]
+            in_roster = roster_school | np.logical_or.reduce([b[2] for b in blocks])[unit_school]
             partial = listed_units(pd.Series(sorted(incomplete_schools(tables, "teachers")), dtype=object))
-            if eligible.any():
-                rows = np.flatnonzero(serving_mask(teachers, m, relax["service_modes"]))  # all with a service school
-                su = unit_rows(service_pos[np.searchsorted(service_rows, rows)], m.stage[rows])
-                l3_count = l3_count + np.where(eligible, np.bincount(su[su >= 0], minlength=n)[:n], 0.0)
+            if serving_counted:
+                l3_count = l3_count + np.where(eligible, sum(b[3] for b in blocks), 0.0)
         # the counts form: for the schools the roster does not list (the roster wins where both are)
         use_counts = np.zeros(n, dtype=bool)
         if counts_tab is not None:

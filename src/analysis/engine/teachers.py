@@ -53,11 +53,16 @@ def teacher_masks(teachers: pd.DataFrame, standards: Mapping[str, Any]) -> Teach
     stages = list(dict.fromkeys([*STAGES, *by_stage]))
     degrees = list(dict.fromkeys(d for ds in by_stage.values() for d in ds))
     stage = codes_of(teachers["stage"], stages)
-    # qualifying[stage, degree]; the last row and column are the padding that code −1 reads
-    counts_for_l1 = np.zeros((len(stages) + 1, len(degrees) + 1), dtype=bool)
+    # counts_for_l1[stage, degree] looked up flat; the last row and column are the padding that
+    # code −1 reads (mode="wrap": −1 → the previous row's last column, or the last row)
+    width = len(degrees) + 1
+    counts_for_l1 = np.zeros((len(stages) + 1, width), dtype=bool)
     for s, ds in by_stage.items():
         counts_for_l1[stages.index(s), [degrees.index(d) for d in ds]] = True
-    qualifying = counts_for_l1[stage, codes_of(teachers["degree"], degrees)]
+    flat = stage * width
+    flat += codes_of(teachers["degree"], degrees)
+    qualifying = counts_for_l1.ravel().take(flat, mode="wrap")
+    del flat
     return TeacherMasks(
         full_time=bools(teachers["full_time"]),
         qualifying=qualifying,
@@ -65,7 +70,7 @@ def teacher_masks(teachers: pd.DataFrame, standards: Mapping[str, Any]) -> Teach
         pe_art=isin(teachers["subject"], ind["L3"]["subjects"]),
         degree_unknown=teachers["degree"].isna().to_numpy(dtype=bool),
         subject_unknown=teachers["subject"].isna().to_numpy(dtype=bool),
-        stage=np.where(stage < len(STAGES), stage, -1),
+        stage=stage if len(stages) == len(STAGES) else np.where(stage < len(STAGES), stage, -1),
     )
 
 

@@ -121,7 +121,7 @@ def build_units(
     k = counts[school_pos]
     shares = stage_shares(
         primary=k[:, 1], junior=k[:, 2], senior=k[:, 3], kindergarten=k[:, 0],
-        school_type=np.asarray(school_type, dtype=object), standards=standards,
+        school_type=school_type, standards=standards,
     )
     share = np.where(stage_pos == STAGES.index("小学"), shares["小学"], shares["初中"])
 
