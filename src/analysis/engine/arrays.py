@@ -130,7 +130,8 @@ def isin(series: pd.Series, allowed) -> np.ndarray:
 def join_labels(masks: list[tuple[str, np.ndarray]], n: int) -> pd.Series:
     """Join the labels whose mask is True per row with "；" (vectorised over rows); NA if none.
 
-    Only the rows that get a label are built as texts (usually few of many)."""
+    Only the rows that get a label are built as texts (usually few of many), and the column is
+    made from their few distinct texts (a categorical's codes), not from one object per row."""
     out = np.full(n, "", dtype=object)
     labelled = np.zeros(n, dtype=bool)
     for label, mask in masks:
@@ -138,7 +139,11 @@ def join_labels(masks: list[tuple[str, np.ndarray]], n: int) -> pd.Series:
         if len(rows):
             out[rows] = out[rows] + (label + "；")
             labelled[rows] = True
-    texts = np.full(n, None, dtype=object)
     rows = np.flatnonzero(labelled)
-    texts[rows] = [t.rstrip("；") or None for t in out[rows]]
-    return pd.Series(pd.array(texts, dtype="string"))
+    texts = [t.rstrip("；") or None for t in out[rows]]
+    names, codes = np.unique(np.array([t if t is not None else "" for t in texts], dtype=object),
+                             return_inverse=True)
+    all_codes = np.full(n, -1, dtype=np.int64)
+    all_codes[rows] = np.where(names[codes] == "", -1, codes)  # an empty text is no label (NA)
+    labels = pd.Categorical.from_codes(all_codes, categories=pd.Index(names, dtype=object))
+    return pd.Series(labels.astype("string"))
