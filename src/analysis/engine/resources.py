@@ -139,7 +139,8 @@ def evaluate_resources(
                 tu = unit_rows(school_pos, m.stage)  # each teacher's unit (−1: none)
                 full_time = m.full_time & (tu >= 0)
                 flags = (m.qualifying, m.degree_unknown, m.backbone, m.subject_unknown, m.pe_art)
-                per_flag = np.stack([np.bincount(tu[full_time & f], minlength=n)[:n] for f in flags], axis=1)
+                per_flag = np.stack([np.bincount(tu[full_time & f], minlength=n)[:n] if f.any()
+                                     else np.zeros(n, dtype=np.int64) for f in flags], axis=1)
                 listed = np.zeros(len(school_index) + 1, dtype=bool)
                 listed[school_pos] = True  # −1 (absent, NA) lands on the padding
                 # the teachers serving at a school (2% nationally): their rows and schools' positions
