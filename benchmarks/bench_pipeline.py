@@ -2,10 +2,13 @@
 
     python benchmarks/bench_pipeline.py                # period 2021 of the demo county, 3 pairs
     python benchmarks/bench_pipeline.py --pairs 5 --period 2020
+    python benchmarks/bench_pipeline.py --jobs 1          # the notebooks one at a time
 
 The **floor** is what the runner costs with nothing to compute: the same number of
 parameter-only notebooks (a parameters cell and nothing else), executed and exported by the same
-runner. Measured alternately in one run, so that the machine's load affects both alike:
+runner, with the same number of notebooks at a time (``--jobs``, default 2: the runner's default
+for the bundled notebooks on two or more cores). Measured alternately in one run, so that the
+machine's load affects both alike:
 
 1. **full run**: a period from scratch (empty processed and reports folders): the pipeline steps
    in the runner process, then every report notebook;
@@ -64,6 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--period", default="2021")
     ap.add_argument("--pairs", type=int, default=3, help="alternated measurements (default 3)")
     ap.add_argument("--data", default=str(HERE.parent / "data" / "raw" / "demo"))
+    ap.add_argument("--jobs", type=int, default=2, help="notebooks at a time, in both runs (default 2)")
     args = ap.parse_args(argv)
     data = Path(args.data).resolve()
     n_notebooks = len(analysis.list_notebooks())
@@ -81,13 +85,13 @@ def main(argv: list[str] | None = None) -> None:
 
             def run_full():
                 res = analysis.run([args.period], data_dir=data, processed_dir=proc, reports_dir=rep,
-                                   log=lambda *_: None)
+                                   log=lambda *_: None, jobs=args.jobs)
                 assert res.ok, [r.message for r in res.results if not r.ok]
 
             full.append(_timed(run_full))
             floor.append(_timed(lambda: analysis.run(
                 [args.period], data_dir=data, processed_dir=tmp / f"fp{i}", reports_dir=tmp / f"fr{i}",
-                notebooks_dir=floor_dir, log=lambda *_: None, write_index=False)))
+                notebooks_dir=floor_dir, log=lambda *_: None, write_index=False, jobs=args.jobs)))
             rerun.append(_timed(run_full))
             check.append(_timed(lambda: analysis.check_period(data, args.period, tmp / f"chk{i}")))
             html_bytes = {p.name: p.stat().st_size for p in sorted((rep / args.period).glob("*.html"))}
@@ -96,7 +100,8 @@ def main(argv: list[str] | None = None) -> None:
 
         med = {k: statistics.median(v) for k, v in (("full", full), ("floor", floor), ("rerun", rerun),
                                                      ("check", check))}
-        print(f"period {args.period} of {data}, {n_notebooks} notebooks, median of {args.pairs} alternated runs")
+        print(f"period {args.period} of {data}, {n_notebooks} notebooks ({args.jobs} at a time), "
+              f"median of {args.pairs} alternated runs")
         for k, v in (("full", full), ("floor", floor), ("rerun", rerun), ("check", check)):
             print(f"  {k:6s} {med[k]:7.2f} s   ({', '.join(f'{x:.2f}' for x in v)})")
         print(f"  full / floor   {med['full'] / med['floor']:5.2f}×   (goal ≤ 1.5)")

@@ -126,12 +126,15 @@ def test_ranking_groups_worst_cv_and_trends_by_hand():
 # ------------------------------------------------------------------ a real demo region
 @pytest.fixture(scope="module")
 def region(tmp_path_factory) -> dict:
-    """The demo region's first three counties (示例县1 passes, 示例县2's L6 CVs fail, 示例县3 fails
-    G7 and G8), 8 schools, period 2021, and 损坏县: a copy of 示例县1 with 经费.xlsx removed,
+    """The demo region's first three counties (示例县1 passes, with L3 relaxed in its county.yaml;
+    示例县2's L6 CVs fail, 示例县3 fails G7 and G8), 8 schools, period 2021, and 损坏县: a copy of 示例县1 with 经费.xlsx removed,
     run once by ``analysis region``."""
     base = tmp_path_factory.mktemp("region")
     counties = base / "各县"
     write_demo_region(counties, 3, periods=("2021",), n_schools=8)
+    # 示例县1 relaxes L3 for 小学 (0.9 → 0.8 teachers per class of the three subjects): it still passes
+    with (counties / "示例县1" / "county.yaml").open("a", encoding="utf-8") as f:
+        f.write("overrides:\n  - {indicator: L3, key: standard.小学, value: 0.8, source: 省实施细则}\n")
     broken = counties / "损坏县"
     shutil.copytree(counties / "示例县1", broken)
     (broken / "2021" / "经费.xlsx").unlink()
@@ -164,6 +167,11 @@ def test_broken_county_is_listed_and_the_others_reported(region, capsys):
     # 1, 2, 3 (no unit fails in any of them, so the second key does not decide); 损坏县 not ranked
     assert [(r[0], r[1], r[2], r[5], r[6]) for r in rank] == [
         (1, "示例县1", 0, 0, None), (2, "示例县2", 1, 0, "L6"), (3, "示例县3", 2, 0, "G7、G8")]
+    # 示例县1 is flagged in the ranking and listed with its adjustment, on the page and in the workbook
+    assert [r[-1] for r in rank] == ["本县调整：L3", None, None]
+    assert [r[:5] for r in book["标准调整"].iter_rows(min_row=3, values_only=True)] == [
+        ("示例县1", "resources.indicators.L3.standard.小学", "L3", "0.9", "0.8")]
+    assert "1 个县按本县调整后的评估标准评估" in html
     errors = list(book["数据问题"].iter_rows(min_row=3, values_only=True))
     assert len(errors) == 1 and errors[0][0] == "损坏县" and errors[0][2] == "2021"
     assert "经费.xlsx" in errors[0][3] and "/" in errors[0][3]  # Chinese / English, names the workbook
@@ -172,7 +180,7 @@ def test_broken_county_is_listed_and_the_others_reported(region, capsys):
 def test_region_workbook_reads_back_with_numbers_and_frozen_headers(region):
     book = load_workbook(region["out"] / "region_tables.xlsx")
     assert book.sheetnames == ["距达标排名", "32项指标", "差异系数", "每校达标", "各指标未达标县", "未达标指标组合",
-                               "各期变化", "数据问题"]
+                               "各期变化", "标准调整", "数据问题"]
     for ws in book:
         assert ws.freeze_panes == "B3", ws.title
         assert "示例数据" in ws["A1"].value
@@ -231,6 +239,29 @@ def test_demo_command_writes_a_region_and_never_overwrites(tmp_path, capsys):
     assert sorted(p.name for p in (out / "示例县2" / "2021").glob("*.xlsx"))  # the workbooks are there
     assert demo_main(["--counties", "2", "--out", str(out), "--periods", "2021"]) == 2  # already there
     assert "未覆盖" in capsys.readouterr().err
+
+
+def test_counties_with_adjusted_standards_are_flagged():
+    national = _county("国标县", p2021=_result("2021"))
+    own = _county("调整县", p2021=_result("2021"))
+    own.overrides = [
+        {"path": "resources.indicators.L3.standard.小学", "national": 0.9, "value": 0.8, "source": "省实施细则",
+         "origin": "county.yaml"},
+        # a CV limit: every resource indicator's CV is judged by it (L1–L7)
+        {"path": "resources.cv_limit.初中", "national": 0.45, "value": 0.5, "source": "省实施细则",
+         "origin": "county.yaml"},
+    ]
+    t = region_tables([national, own], "2021", ["2021"], STD)
+    r = t.ranking.set_index("县")
+    assert pd.isna(r.loc["国标县", "标准调整"])  # judged by the national standards
+    # L3 first (the first override), then L1–L7 of the CV limit without repeating L3
+    assert r.loc["调整县", "标准调整"] == "本县调整：L3、L1、L2、L4、L5、L6、L7"
+    assert t.overrides.to_dict("records") == [
+        {"县": "调整县", "调整项": "resources.indicators.L3.standard.小学", "涉及指标": "L3", "国家标准": "0.9",
+         "调整后": "0.8", "依据": "省实施细则", "所在文件": "county.yaml"},
+        {"县": "调整县", "调整项": "resources.cv_limit.初中", "涉及指标": "L1、L2、L3、L4、L5、L6、L7",
+         "国家标准": "0.45", "调整后": "0.5", "依据": "省实施细则", "所在文件": "county.yaml"},
+    ]
 
 
 def test_a_county_without_the_latest_period_is_listed_not_dropped():

@@ -269,3 +269,65 @@ def test_notebook_dirs_defaults_and_given_paths(tmp_path):
     assert paths.notebook_dirs("2021", str(tmp_path), "", tmp_path / "out") == (
         tmp_path, paths.PROCESSED_DIR, tmp_path / "out"
     )
+
+
+# ------------------------------------------------------------------ notebooks side by side (--jobs)
+def _fake(name: str) -> Path:
+    return Path(f"{name}.py")
+
+
+def test_two_jobs_run_two_notebooks_at_the_same_time():
+    import threading
+
+    both_inside = threading.Barrier(2, timeout=10)  # passes only when two notebooks run at once
+
+    def execute(nb: Path) -> runner.NotebookResult:
+        both_inside.wait()
+        return runner.NotebookResult("2021", nb.name, True, 0.0)
+
+    got = list(runner.execute_notebooks([_fake("01_a"), _fake("02_b"), _fake("03_c"), _fake("04_d")],
+                                        execute, jobs=2))
+    assert sorted(r.notebook for r in got) == ["01_a.py", "02_b.py", "03_c.py", "04_d.py"]
+
+
+def test_after_a_failure_no_further_notebook_starts():
+    import threading
+
+    failed, b_started = threading.Event(), threading.Event()
+    started: list[str] = []
+
+    def execute(nb: Path) -> runner.NotebookResult:
+        started.append(nb.name)
+        if nb.name == "02_b.py":
+            b_started.set()
+        if nb.name == "01_a.py":
+            b_started.wait(10)  # 01_a fails while 02_b runs
+            failed.set()
+            return runner.NotebookResult("2021", nb.name, False, 0.0, message="失败 / FAILED 01_a.py")
+        failed.wait(10)  # 02_b is running when 01_a fails: it finishes, and is reported
+        if nb.name == "02_b.py":
+            return runner.NotebookResult("2021", nb.name, True, 0.0)
+        raise AssertionError(f"{nb.name} started after the failure")
+
+    got = list(runner.execute_notebooks([_fake(n) for n in ("01_a", "02_b", "03_c", "04_d")], execute, jobs=2))
+    assert sorted(r.notebook for r in got) == ["01_a.py", "02_b.py"]
+    assert sorted(started) == ["01_a.py", "02_b.py"]  # 03_c and 04_d never started
+
+
+def test_a_worker_that_raises_becomes_a_failure_not_a_hang():
+    def execute(nb: Path) -> runner.NotebookResult:
+        raise RuntimeError("kaputt")
+
+    got = list(runner.execute_notebooks([_fake("01_a"), _fake("02_b")], execute, jobs=2))
+    assert len(got) in (1, 2) and not any(r.ok for r in got)  # the second may have started already
+    assert "RuntimeError: kaputt" in got[0].message
+
+
+def test_notebook_jobs_default_and_bad_value(tmp_path, county_dir):
+    assert runner.notebook_jobs(None, bundled=True) == min(2, os.cpu_count() or 1)
+    assert runner.notebook_jobs(None, bundled=False) == 1  # another folder's notebooks: in order
+    assert runner.notebook_jobs(3, bundled=False) == 3
+    proc = _run_cli(["--period", "2021", "--data", str(county_dir), "--out", str(tmp_path / "r"), "--jobs", "0"],
+                    cwd=tmp_path)
+    assert proc.returncode == 2 and "--jobs" in proc.stderr
+    assert not (tmp_path / "r").exists()  # nothing written

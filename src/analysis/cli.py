@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="用同一运行器运行另一目录中的笔记本 NN_*.py（不运行内置计算步骤；也可用环境变量 "
                      f"{ENV_NOTEBOOKS_DIR}） / run another folder of NN_*.py notebooks with the same runner "
                      "(the built-in steps are not run)")
+    run.add_argument("--jobs", type=int, metavar="N",
+                     help="每期同时运行几个笔记本（默认：内置笔记本在双核及以上的电脑上 2 个，其他目录的笔记本 1 个，"
+                     "按顺序） / notebooks of a period run at the same time (default: 2 for the bundled ones on 2+ "
+                     "cores; 1, in order, for another folder's)")
     run.add_argument("--force", action="store_true",
                      help="重新计算全部步骤、重新运行全部笔记本（默认跳过输入未变的部分） / recompute every step "
                      "and rerun every notebook (by default unchanged ones are skipped)")
@@ -316,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
             notebooks_dir=Path(notebooks_dir).resolve() if notebooks_dir else None,
             notebook=args.notebook,
             force=args.force,
+            jobs=args.jobs,
             target_year=_year_option(args.target_year),
             scenario_dir=_existing(args.scenarios, "--scenarios", "dir"),
             standards_file=_existing(args.standards, "--standards", "file"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from analysis.config.models import Standards
 from analysis.config.validation import read_yaml, validate
@@ -155,6 +155,16 @@ def overrides_by_code(standards: Mapping[str, Any]) -> dict[str, list[dict]]:
         for code in override_codes(str(item["path"]), standards):
             out.setdefault(code, []).append(dict(item))
     return out
+
+
+def override_rows(items: Iterable[Mapping[str, Any]], standards: Mapping[str, Any]) -> list[dict[str, str]]:
+    """One row per override (``standards["overrides"]`` items) for a table: 调整项 (the path),
+    涉及指标 (:func:`override_codes`), 国家标准, 调整后, 依据, 所在文件."""
+    return [{"调整项": str(item["path"]),
+             "涉及指标": "、".join(override_codes(str(item["path"]), standards)) or "—",
+             "国家标准": _shown(item.get("national")), "调整后": _shown(item.get("value")),
+             "依据": str(item.get("source") or ""), "所在文件": str(item.get("origin") or "county.yaml")}
+            for item in items]
 
 
 def _shown(value: Any) -> str:

@@ -74,44 +74,68 @@ def cv_table(
     standards = standards if standards is not None else load_standards()
     res = standards["resources"]
     by = list(by) if by is not None else (["county"] if "county" in units.columns else [])
-    codes = resource_codes(standards)
+    # the indicators in the order of their codes as texts: the groups' order
+    codes = sorted(resource_codes(standards))
     # the included units, only the columns read here (one row selection of a few columns)
     inc = units.loc[units["included"].fillna(False).astype(bool).to_numpy(), list(dict.fromkeys(by + ["stage", "students", *codes]))]
-    n, k = len(inc), len(codes)
-    x = inc[codes].astype("Float64").to_numpy(dtype=float, na_value=np.nan).ravel()
-    p = np.repeat(inc["students"].to_numpy(dtype=float, na_value=np.nan), k)
-    long = pd.DataFrame({c: np.repeat(inc[c].to_numpy(), k) for c in by})
-    # stage and indicator as categoricals whose categories are the sorted texts: the same groups in
-    # the same order as grouping the texts (sort=True; a NA stage is no group), without hashing a
-    # text per row (the Monte Carlo groups millions)
+    k = len(codes)
+    x = inc[codes].astype("Float64").to_numpy(dtype=float, na_value=np.nan)  # unit × indicator
+    p = inc["students"].to_numpy(dtype=float, na_value=np.nan)
+
+    # each unit's group (its keys and stage) as a number whose order is that of the keys' sorted
+    # values, key by key (a NA key is no group): integer arithmetic instead of grouping texts
+    keys = [_as_inferred(inc[c]) for c in by]
     stage_codes, stage_names = pd.factorize(inc["stage"].to_numpy(), sort=True)
-    long["stage"] = pd.Categorical.from_codes(np.repeat(stage_codes, k),
-                                              categories=pd.Index(stage_names, dtype=object))
-    names_sorted = sorted(codes)
-    long["indicator"] = pd.Categorical.from_codes(np.tile([names_sorted.index(c) for c in codes], n),
-                                                  categories=pd.Index(names_sorted, dtype=object))
-    keys = by + ["stage", "indicator"]
-    long["p"] = p
-    long["px"] = p * x
-    long["nan"] = np.isnan(x)
-    g = long.groupby(keys, sort=True, observed=True)
-    total_p = g["p"].transform("sum").to_numpy()
-    mean_row = g["px"].transform("sum").to_numpy() / total_p
-    long["dev2"] = p / total_p * (x - mean_row) ** 2
-    g = long.groupby(keys, sort=True, observed=True)
-    sums = g[["p", "px", "dev2", "nan"]].sum()  # each column as its own "sum" would: one pass
-    agg = pd.DataFrame({"n_units": g.size(), "students": sums["p"], "px": sums["px"], "var": sums["dev2"],
-                        "n_nan": sums["nan"]}).reset_index()
+    group = np.zeros(len(inc), dtype=np.int64)
+    valid = np.ones(len(inc), dtype=bool)
+    for key_codes, n_values in [_sorted_codes(key) for key in keys] + [(stage_codes, len(stage_names))]:
+        valid &= key_codes >= 0
+        group = group * max(n_values, 1) + np.maximum(key_codes, 0)
+        _, group = np.unique(group, return_inverse=True)  # dense again: the number stays small
+    rows = np.flatnonzero(valid)
+    first, gid = np.unique(group[rows], return_index=True, return_inverse=True)[1:]
+    first = rows[first]  # each group's first unit
+    n_groups = len(first)
+    x, p = x[rows], p[rows]
+
+    # the sums of each group and indicator, as pandas sums them (compensated summation, units in
+    # their order; the weighted mean's and the deviations' sums alike)
+    def group_sums(columns: np.ndarray) -> np.ndarray:
+        return pd.DataFrame(columns).groupby(gid, sort=True).sum().to_numpy()
+
+    px = p[:, None] * x
+    sums = group_sums(np.column_stack([p, px]))
+    total_p, sum_px = sums[:, 0], sums[:, 1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_row = sum_px[gid] / total_p[gid][:, None]
+        dev2 = (p / total_p[gid])[:, None] * (x - mean_row) ** 2
+    var = group_sums(dev2)
+    n_nan = np.stack([np.bincount(gid, weights=np.isnan(x[:, j]), minlength=n_groups) for j in range(k)],
+                     axis=1) if n_groups else np.zeros((0, k))
+    size = np.bincount(gid, minlength=n_groups)
+
+    # one row per group and indicator (indicator fastest)
+    agg_keys = {c: key.array.take(np.repeat(first, k)) for c, key in zip(by, keys)}
+    stage_of = np.repeat(stage_codes[first], k)
+    agg = pd.DataFrame({
+        **agg_keys,
+        "n_units": np.repeat(size, k), "students": np.repeat(total_p, k), "px": sum_px.ravel(),
+        "var": var.ravel(), "n_nan": n_nan.ravel(),
+    })
+    stage_text = np.asarray(stage_names, dtype=object)[stage_of]
+    indicator_text = np.tile(np.array(codes, dtype=object), n_groups)
     no_data = agg["n_nan"].to_numpy() > 0
     mean = np.where(no_data, np.nan, agg["px"].to_numpy() / agg["students"].to_numpy())
     sd = np.where(no_data, np.nan, np.sqrt(agg["var"].to_numpy()))
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = np.where(mean != 0, sd / mean, np.nan)
     cv_shown = half_up_array(cv, int(res["cv_decimals"]))
-    limit = agg["stage"].astype(object).map(res["cv_limit"]).to_numpy(dtype=float)
+    limit = pd.Series(stage_text, dtype=object).map(res["cv_limit"]).to_numpy(dtype=float)
     names = {code: spec["name"] for code, spec in res["indicators"].items()}
-    out = agg[keys].copy()
-    out["indicator_name"] = agg["indicator"].map(names).astype("string")
+    out = agg[by].copy()
+    out["stage"] = pd.array(stage_text, dtype="string")
+    out["indicator"] = pd.array(indicator_text, dtype="string")
+    out["indicator_name"] = pd.array(pd.Series(indicator_text, dtype=object).map(names), dtype="string")
     out["n_units"] = pd.array(agg["n_units"].to_numpy(), dtype="Int64")
     st = agg["students"].to_numpy(dtype=float)  # NaN when a unit's students are unknown
     out["students"] = pd.array(np.where(np.isnan(st), 0, np.round(st)).astype(np.int64), dtype="Int64")
@@ -124,11 +148,23 @@ def cv_table(
     passed = pd.array(cv_shown <= limit, dtype="boolean")
     passed[np.isnan(cv_shown)] = pd.NA
     out["passed"] = passed
-    for c in ("stage", "indicator"):
-        out[c] = out[c].astype("string")
     order = out["stage"].map({s: i for i, s in enumerate(STAGES)}).fillna(len(STAGES)).astype(int)
     out = out.assign(_o=order).sort_values(by + ["_o", "indicator"], kind="stable").drop(columns="_o")
     return out.reset_index(drop=True)
+
+
+def _as_inferred(column: pd.Series) -> pd.Series:
+    """``pd.Series(column.to_numpy())``: the key with the dtype a frame infers from its values (a text
+    column the frame's text dtype), without the round trip through objects when it has it already."""
+    if column.dtype == pd.StringDtype(na_value=np.nan) and column.notna().any():
+        return column.reset_index(drop=True)
+    return pd.Series(column.to_numpy())
+
+
+def _sorted_codes(key: pd.Series) -> tuple[np.ndarray, int]:
+    """Each value's position among the key's sorted distinct values (−1: NA), and their number."""
+    key_codes, uniques = pd.factorize(key, sort=True)
+    return key_codes, len(uniques)
 
 
 def composite_cv(cv: pd.DataFrame) -> pd.DataFrame:

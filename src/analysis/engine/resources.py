@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.config.standards import load_standards, resource_codes, teacher_codes
-from analysis.engine.arrays import bools, floats, join_labels, positions
+from analysis.engine.arrays import bools, codes_of, floats, join_labels, map_blocks, positions
 from analysis.engine.inputs import excel_names, incomplete_schools
 from analysis.engine.shares import stage_shares  # noqa: F401  (public: analysis.stage_shares)
-from analysis.engine.teachers import serving_mask, teacher_masks
+from analysis.engine.teachers import RESOURCE_TEACHER_COLUMNS, serving_mask, teacher_masks
 from analysis.engine.units import build_units
 from analysis.schemas import STAGES, TABLES
 
@@ -66,36 +66,34 @@ def evaluate_resources(
     out = units.reset_index(drop=True).copy()
     n = len(out)
     students = floats(out["students"])
-    stage = out["stage"].astype(object).to_numpy()
-    stage_idx = np.full(n, -1, dtype=np.int64)
-    for k, s in enumerate(STAGES):
-        stage_idx[stage == s] = k
+    stage_idx = codes_of(out["stage"], STAGES)  # −1: a stage without a unit's standards (never judged)
 
     # unit position lookup: (school position, stage index) → row of `out`
     # the units' schools in order of first appearance, and each unit's position among them (one
     # pass; school codes of units are never NA)
-    unit_school, uniques = pd.factorize(out["school_code"].astype(object))
+    unit_school, uniques = pd.factorize(out["school_code"])
     school_index = pd.Index(uniques)
     upos = np.full((len(school_index) + 1, len(STAGES) + 1), -1, dtype=np.int64)
     upos[unit_school, stage_idx] = np.arange(n)
 
-    def unit_of(codes: pd.Series | np.ndarray, stages: pd.Series) -> np.ndarray:
-        """Row of ``out`` of each (school, stage); ``codes`` as codes or their school positions."""
-        sp = codes if isinstance(codes, np.ndarray) else positions(school_index, codes)
-        st = positions(pd.Index(STAGES), stages)
-        return upos[sp, st]  # index −1 lands on the padding row/column → −1
+    def school_positions(codes: pd.Series) -> np.ndarray:
+        """Position of each code's school among the units' schools (−1: no unit, or NA)."""
+        return positions(school_index, codes)
 
     def listed_units(codes: pd.Series | np.ndarray) -> np.ndarray:
         """Units whose school appears in ``codes`` (codes or their school positions; NA codes name
         no school)."""
         seen = np.zeros(len(school_index) + 1, dtype=bool)
         # −1 (absent, NA) lands on the padding
-        seen[codes if isinstance(codes, np.ndarray) else positions(school_index, codes)] = True
+        seen[codes if isinstance(codes, np.ndarray) else school_positions(pd.Series(codes))] = True
         return seen[unit_school]
 
-    def count(unit_pos: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        sel = mask & (unit_pos >= 0)
-        return np.bincount(unit_pos[sel], minlength=n)[:n].astype(float)
+    def unit_rows(school_pos: np.ndarray, stage_pos: np.ndarray) -> np.ndarray:
+        """Row of ``out`` of each (school position, stage index) pair; −1 where either is −1. One
+        flat look-up (10 M rows nationally): with ``mode="wrap"`` a −1 in either lands on the
+        padding row or column of ``upos`` (school −1 → the last row; stage −1 → the previous
+        row's last column), which holds −1."""
+        return upos.ravel().take(school_pos * upos.shape[1] + stage_pos, mode="wrap")
 
     values: dict[str, np.ndarray] = {}
     missing: list[tuple[str, np.ndarray]] = []
@@ -110,7 +108,6 @@ def evaluate_resources(
     # for a school without roster rows, from the counts form (teacher_counts)
     teachers = _table(tables, "teachers")
     counts_tab = _table(tables, "teacher_counts")
-    unit_codes = out["school_code"].astype(object)
     relax = res.get("small_rural_l3_relaxation") or {}
     eligible = np.zeros(n, dtype=bool)
     if relax.get("enabled", False):
@@ -130,32 +127,54 @@ def evaluate_resources(
         in_roster = np.zeros(n, dtype=bool)
         partial = np.zeros(n, dtype=bool)
         if teachers is not None:
-            roster_pos = positions(school_index, teachers["school_code"])  # looked up once: 10 M rows nationally
-            tu = unit_of(roster_pos, teachers["stage"])
-            m = teacher_masks(teachers, standards)
-            full_time = m.full_time
-            l1_count = count(tu, full_time & m.qualifying)
-            degree_na = count(tu, full_time & m.degree_unknown) > 0
-            l2_count = count(tu, full_time & m.backbone)
-            subject_na = count(tu, full_time & m.subject_unknown) > 0
-            l3_count = count(tu, full_time & m.pe_art)
+            serving_counted = bool(eligible.any())
+
+            def roster_block(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                """For the roster's rows lo…hi: full-time teachers per unit with each of the five
+                flags (unit × flag), the schools with rows / named as service school (by school
+                position, + padding), and the PE/art teachers serving at each unit."""
+                part = roster.iloc[lo:hi]
+                school_pos = school_positions(part["school_code"])
+                m = teacher_masks(part, standards)  # the stage read once there, for the masks and here
+                tu = unit_rows(school_pos, m.stage)  # each teacher's unit (−1: none)
+                full_time = m.full_time & (tu >= 0)
+                flags = (m.qualifying, m.degree_unknown, m.backbone, m.subject_unknown, m.pe_art)
+                per_flag = np.stack([np.bincount(tu[full_time & f], minlength=n)[:n] if f.any()
+                                     else np.zeros(n, dtype=np.int64) for f in flags], axis=1)
+                listed = np.zeros(len(school_index) + 1, dtype=bool)
+                listed[school_pos] = True  # −1 (absent, NA) lands on the padding
+                # the teachers serving at a school (2% nationally): their rows and schools' positions
+                service = part["service_school_code"]
+                serves = service.notna().to_numpy(dtype=bool)
+                service_pos = school_positions(service[serves])
+                named = np.zeros(len(school_index) + 1, dtype=bool)
+                named[service_pos] = True
+                hosted = np.zeros(n, dtype=np.int64)
+                if serving_counted:
+                    rows = np.flatnonzero(serving_mask(part, m, relax["service_modes"]))  # all with a service school
+                    su = unit_rows(service_pos[np.searchsorted(np.flatnonzero(serves), rows)], m.stage[rows])
+                    hosted = np.bincount(su[su >= 0], minlength=n)[:n]
+                return per_flag, listed, named, hosted
+
+            # the roster in blocks (10 M rows nationally), each column looked up once per row
+            roster = teachers[[c for c in RESOURCE_TEACHER_COLUMNS if c in teachers.columns]]
+            blocks = map_blocks(roster_block, len(roster))
+            per_flag = sum(b[0] for b in blocks).astype(float)
+            l1_count, l2_count, l3_count = per_flag[:, 0], per_flag[:, 2], per_flag[:, 4]
+            degree_na, subject_na = per_flag[:, 1] > 0, per_flag[:, 3] > 0
             # a school with no teacher in the roster, or with roster rows kept aside (quarantined):
             # its teacher counts are unknown, never zero or smaller
-            roster_school = listed_units(roster_pos)
-            in_roster = roster_school | listed_units(teachers["service_school_code"])
-            partial = unit_codes.isin(incomplete_schools(tables, "teachers")).to_numpy(dtype=bool)
-            if eligible.any():
-                serving = serving_mask(teachers, m, relax["service_modes"])
-                rows = np.flatnonzero(serving)  # look up only the serving teachers' host schools
-                su = unit_of(teachers["service_school_code"].iloc[rows], teachers["stage"].iloc[rows])
-                l3_count = l3_count + np.where(eligible, count(su, np.ones(len(rows), dtype=bool)), 0.0)
+            roster_school = np.logical_or.reduce([b[1] for b in blocks])[unit_school]
+            in_roster = roster_school | np.logical_or.reduce([b[2] for b in blocks])[unit_school]
+            partial = listed_units(pd.Series(sorted(incomplete_schools(tables, "teachers")), dtype=object))
+            if serving_counted:
+                l3_count = l3_count + np.where(eligible, sum(b[3] for b in blocks), 0.0)
         # the counts form: for the schools the roster does not list (the roster wins where both are)
         use_counts = np.zeros(n, dtype=bool)
         if counts_tab is not None:
-            use_counts = ~roster_school & unit_codes.isin(
-                pd.unique(counts_tab["school_code"].astype(object))).to_numpy(dtype=bool)
+            use_counts = ~roster_school & listed_units(counts_tab["school_code"])
         if use_counts.any():
-            cu = unit_of(counts_tab["school_code"], counts_tab["stage"])
+            cu = unit_rows(school_positions(counts_tab["school_code"]), codes_of(counts_tab["stage"], STAGES))
             ok = cu >= 0
 
             def from_counts(field: str) -> np.ndarray:
@@ -168,7 +187,7 @@ def evaluate_resources(
                 c_l3 = c_l3 + np.where(eligible, from_counts("serving_pe_art"), 0.0)  # NA: unknown
             no_row = np.ones(n, dtype=bool)
             no_row[cu[ok]] = False
-            c_partial = unit_codes.isin(incomplete_schools(tables, "teacher_counts")).to_numpy(dtype=bool)
+            c_partial = listed_units(pd.Series(sorted(incomplete_schools(tables, "teacher_counts")), dtype=object))
             c_na = c_partial | no_row
             l1_count = np.where(use_counts, np.where(c_na, np.nan, c_l1), l1_count)
             l2_count = np.where(use_counts, np.where(c_na, np.nan, c_l2), l2_count)
@@ -263,8 +282,7 @@ def evaluate_resources(
     unit_pass[~passes & ~fails] = pd.NA
     out["unit_pass"] = unit_pass
     out.loc[~included, "unit_pass"] = pd.NA  # excluded units are shown, not judged
-    out["missing_inputs"] = join_labels([(excel_names(label), mask) for label, mask in missing], n).to_numpy()
-    out["missing_inputs"] = out["missing_inputs"].astype("string")
+    out["missing_inputs"] = join_labels([(excel_names(label), mask) for label, mask in missing], n).array
 
     schema_cols = list(TABLES["units"].columns)
     extra = [c for c in units.columns if c not in schema_cols]

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config.standards import load_standards
+from analysis.engine.arrays import positions
 from analysis.schemas import ALL_STAGES, SCHOOL_TYPES
 
 # School types that hold a single compulsory stage (structure of the school system, not a
@@ -89,7 +90,7 @@ def stage_shares(
     arrays = {s: np.asarray(pd.Series(v).to_numpy(dtype=float, na_value=np.nan)
                             if isinstance(v, pd.Series) else v, dtype=float)
               for s, v in counts.items()}
-    types = school_type.to_numpy(dtype=object) if isinstance(school_type, pd.Series) else school_type
+    types = school_type.array if isinstance(school_type, pd.Series) else school_type
     scalar = all(np.ndim(a) == 0 for a in arrays.values()) and np.ndim(types) == 0
     if np.ndim(types) == 0:
         if types not in table.index:
@@ -99,7 +100,10 @@ def stage_shares(
             )
         w = {s: np.float64(table.at[types, s]) for s in ALL_STAGES}
     else:
-        pos = table.index.get_indexer(np.asarray(types, dtype=object))
+        if isinstance(types, pd.api.extensions.ExtensionArray):  # a column: Arrow texts stay texts
+            pos = positions(table.index, pd.Series(types, copy=False))
+        else:
+            pos = table.index.get_indexer(np.asarray(types, dtype=object))
         if (pos < 0).any():
             bad = sorted({str(t) for t in np.asarray(types, dtype=object)[pos < 0]})
             raise ValueError(

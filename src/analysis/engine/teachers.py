@@ -9,6 +9,9 @@ Defined once, from the standards file (``resources.indicators``):
 - ``pe_art``: teaches one of the L3 subjects (``L3.subjects``: 体育, 音乐, 美术);
 - ``degree_unknown`` / ``subject_unknown``: the degree or subject is missing (NA), so L1 / L3 of
   the teacher's unit cannot be known.
+
+Each text column is read once, as small integer codes (``arrays.codes_of``) or one ``isin``: a
+national roster has tens of millions of rows.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.engine.arrays import bools, isin
+from analysis.engine.arrays import bools, codes_of, isin
+from analysis.schemas import STAGES
 
 
 #: the roster columns the resource indicators read (:func:`teacher_masks`, :func:`serving_mask`,
@@ -37,15 +41,28 @@ class TeacherMasks:
     pe_art: np.ndarray
     degree_unknown: np.ndarray
     subject_unknown: np.ndarray
+    #: position of the teacher's stage in ``schemas.STAGES`` (−1: another stage or NA), the stage
+    #: column read once for the masks and for the teacher's unit
+    stage: np.ndarray
 
 
 def teacher_masks(teachers: pd.DataFrame, standards: Mapping[str, Any]) -> TeacherMasks:
     """Boolean arrays over the rows of ``teachers`` (see the module docstring)."""
     ind = standards["resources"]["indicators"]
-    stage = teachers["stage"]
-    qualifying = np.zeros(len(teachers), dtype=bool)
-    for s, degrees in ind["L1"]["qualifying_degrees"].items():
-        qualifying |= (stage == s).to_numpy(dtype=bool) & isin(teachers["degree"], degrees)
+    by_stage = ind["L1"]["qualifying_degrees"]  # stage → the degrees counting for L1 there
+    stages = list(dict.fromkeys([*STAGES, *by_stage]))
+    degrees = list(dict.fromkeys(d for ds in by_stage.values() for d in ds))
+    stage = codes_of(teachers["stage"], stages)
+    # counts_for_l1[stage, degree] looked up flat; the last row and column are the padding that
+    # code −1 reads (mode="wrap": −1 → the previous row's last column, or the last row)
+    width = len(degrees) + 1
+    counts_for_l1 = np.zeros((len(stages) + 1, width), dtype=bool)
+    for s, ds in by_stage.items():
+        counts_for_l1[stages.index(s), [degrees.index(d) for d in ds]] = True
+    flat = stage * width
+    flat += codes_of(teachers["degree"], degrees)
+    qualifying = counts_for_l1.ravel().take(flat, mode="wrap")
+    del flat
     return TeacherMasks(
         full_time=bools(teachers["full_time"]),
         qualifying=qualifying,
@@ -53,6 +70,7 @@ def teacher_masks(teachers: pd.DataFrame, standards: Mapping[str, Any]) -> Teach
         pe_art=isin(teachers["subject"], ind["L3"]["subjects"]),
         degree_unknown=teachers["degree"].isna().to_numpy(dtype=bool),
         subject_unknown=teachers["subject"].isna().to_numpy(dtype=bool),
+        stage=stage if len(stages) == len(STAGES) else np.where(stage < len(STAGES), stage, -1),
     )
 
 
@@ -63,11 +81,15 @@ COUNT_FIELDS = ("full_time", "qualifying", "backbone", "pe_art")
 
 def serving_mask(teachers: pd.DataFrame, masks: TeacherMasks, modes) -> np.ndarray:
     """Full-time PE/art teachers serving another school by one of ``modes`` (交流轮岗/兼职/走教):
-    the teachers the small-rural L3 relaxation counts at the school they serve."""
+    the teachers the small-rural L3 relaxation counts at the school they serve. The mode and the
+    two codes are compared on the full-time PE/art teachers with a service school only."""
     svc = teachers["service_school_code"]
-    return (masks.full_time & masks.pe_art & isin(teachers["service_mode"], modes)
-            & svc.notna().to_numpy(dtype=bool)
-            & (svc != teachers["school_code"]).fillna(False).to_numpy(dtype=bool))
+    candidate = masks.full_time & masks.pe_art & svc.notna().to_numpy(dtype=bool)
+    out = np.zeros(len(teachers), dtype=bool)
+    if candidate.any():
+        own, mode = teachers["school_code"][candidate], teachers["service_mode"][candidate]
+        out[candidate] = isin(mode, modes) & (svc[candidate] != own).fillna(False).to_numpy(dtype=bool)
+    return out
 
 
 def roster_counts(teachers: pd.DataFrame, standards: Mapping[str, Any]) -> pd.DataFrame:

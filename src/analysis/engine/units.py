@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config.standards import load_standards
-from analysis.engine.arrays import positions
+from analysis.engine.arrays import codes_of, positions
 from analysis.engine.shares import SINGLE_STAGE_TYPES, stage_shares
 from analysis.schemas import ALL_STAGES, STAGES
 
@@ -51,9 +51,9 @@ def stage_students(schools: pd.DataFrame, enrolment: pd.DataFrame) -> np.ndarray
     count (NA) makes that school's stage total NaN, never 0; a school without any enrolment row
     has NaN in every stage (unknown, not zero).
     """
-    index = pd.Index(schools["school_code"].astype(object))
+    index = pd.Index(schools["school_code"])
     pos = positions(index, enrolment["school_code"])
-    st = positions(pd.Index(ALL_STAGES), enrolment["stage"])
+    st = codes_of(enrolment["stage"], ALL_STAGES)
     n_stage = len(ALL_STAGES)
     ok = (pos >= 0) & (st >= 0)
     flat = pos[ok] * n_stage + st[ok]
@@ -85,13 +85,18 @@ def build_units(
     enrolment = tables["enrolment"]
     counts = stage_students(schools, enrolment)  # (n_schools, 4): 幼儿班 小学 初中 高中
     comp = counts[:, [ALL_STAGES.index(s) for s in STAGES]]  # 小学, 初中
-    types = schools["school_type"].astype(object).to_numpy()
+    # the school types as codes: position in `names` (−1: a type no rule below names)
+    names = list(dict.fromkeys([*cfg["split"], *SINGLE_STAGE_TYPES, *cfg["excluded_types"], "教学点"]))
+    types = codes_of(schools["school_type"], names)
+
+    def of_type(*type_names: str) -> np.ndarray:
+        return np.isin(types, [names.index(t) for t in type_names])
 
     # which compulsory stages each school forms a unit for: boolean (n_schools, 2)
     has = np.zeros(comp.shape, dtype=bool)
     with_pupils = np.nan_to_num(comp, nan=1.0) > 0  # NA counts still form a unit (→ error below)
     for school_type, stages in cfg["split"].items():
-        rows = types == school_type
+        rows = of_type(school_type)
         allowed = np.array([s in stages for s in STAGES])
         unit = with_pupils[rows] & allowed
         unit[~unit.any(axis=1)] = allowed  # no pupils at all: keep the units so the error names it
@@ -99,49 +104,63 @@ def build_units(
     for school_type, stage in SINGLE_STAGE_TYPES.items():
         if school_type in cfg["split"]:
             continue
-        has[types == school_type, STAGES.index(stage)] = True
-    other = ~np.isin(types, list(cfg["split"]) + list(SINGLE_STAGE_TYPES))
+        has[of_type(school_type), STAGES.index(stage)] = True
+    other = ~of_type(*cfg["split"], *SINGLE_STAGE_TYPES)
     has[other] = with_pupils[other] & (np.nan_to_num(comp[other]) > 0)
 
     school_pos, stage_pos = np.nonzero(has)
     stage_names = np.array(STAGES, dtype=object)[stage_pos]
-    sch = schools.iloc[school_pos].reset_index(drop=True)
     students = comp[school_pos, stage_pos]
+    utypes = types[school_pos]
 
+    def column(name: str) -> pd.api.extensions.ExtensionArray:
+        """The units' rows of a column of ``schools`` (a take, no round trip through objects)."""
+        return schools[name].array.take(school_pos)
+
+    school_type = column("school_type")
     k = counts[school_pos]
     shares = stage_shares(
         primary=k[:, 1], junior=k[:, 2], senior=k[:, 3], kindergarten=k[:, 0],
-        school_type=sch["school_type"].astype(object).to_numpy(), standards=standards,
+        school_type=school_type, standards=standards,
     )
-    share = np.where(stage_names == "小学", shares["小学"], shares["初中"])
+    share = np.where(stage_pos == STAGES.index("小学"), shares["小学"], shares["初中"])
 
     # inclusion and the reason for each exclusion (first applicable reason)
-    reason = np.full(len(sch), None, dtype=object)
-    utype = sch["school_type"].astype(object).to_numpy()
-    excluded_type = np.isin(utype, cfg["excluded_types"])
-    reason[excluded_type] = [f"{t}不纳入资源配置评估" for t in utype[excluded_type]]
+    reason = np.full(len(school_pos), None, dtype=object)
+    for t in cfg["excluded_types"]:
+        reason[utypes == names.index(t)] = f"{t}不纳入资源配置评估"
     min_tp = cfg["teaching_point_min_students"]
-    small_tp = (utype == "教学点") & (students < min_tp) & (reason == None)  # noqa: E711  (NaN: unknown, kept)
+    small_tp = (utypes == names.index("教学点")) & (students < min_tp) & (reason == None)  # noqa: E711  (NaN: unknown, kept)
     reason[small_tp] = [f"教学点在校生 {int(v)} 人，不足 {min_tp} 人" for v in students[small_tp]]
     if not cfg.get("include_private", True):
-        private = ~sch["is_public"].fillna(True).to_numpy(dtype=bool) & (reason == None)  # noqa: E711
+        public = schools["is_public"].array.take(school_pos)
+        private = ~pd.Series(public).fillna(True).to_numpy(dtype=bool) & (reason == None)  # noqa: E711
         reason[private] = "民办学校（按设置不纳入评估）"
 
+    unknown = np.isnan(students)
     out = pd.DataFrame({
-        "school_code": sch["school_code"].to_numpy(),
-        "school_name": sch["school_name"].to_numpy(),
-        "stage": stage_names,
-        "school_type": utype,
-        "urban_rural": sch["urban_rural"].to_numpy(),
-        "students": pd.array(np.where(np.isnan(students), 0, students).astype(np.int64), dtype="Int64"),
+        "school_code": column("school_code").astype("string"),
+        "school_name": column("school_name").astype("string"),
+        "stage": pd.array(np.array(STAGES, dtype=object), dtype="string").take(stage_pos),
+        "school_type": school_type.astype("string"),
+        "urban_rural": column("urban_rural").astype("string"),
+        "students": pd.arrays.IntegerArray(np.where(unknown, 0, students).astype(np.int64), unknown),
         "resource_share": pd.array(share, dtype="Float64"),
         "included": pd.array(reason == None, dtype="boolean"),  # noqa: E711
         "exclusion_reason": pd.array(reason, dtype="string"),
     })
-    out.loc[np.isnan(students), "students"] = pd.NA
-    for c in ("school_code", "school_name", "stage", "school_type", "urban_rural"):
-        out[c] = out[c].astype("string")
     passthrough = [c for c in keys if c in schools.columns]
     for c in reversed(passthrough):
-        out.insert(0, c, sch[c].to_numpy())
+        out.insert(0, c, _passthrough(schools[c], school_pos))
     return out
+
+
+def _passthrough(column: pd.Series, rows: np.ndarray):
+    """``column.to_numpy()[rows]`` as the units' column: an object array, whose dtype the frame
+    infers (a text column becomes the frame's text dtype). A text column already of that dtype
+    with a value is taken as it is (the same column, without converting each text to an object
+    and back: a national set has 200,000 units)."""
+    inferred_text = pd.StringDtype(na_value=np.nan)  # what the frame infers for texts
+    if column.dtype == inferred_text and column.notna().any():
+        return column.array.take(rows)
+    return column.to_numpy()[rows]

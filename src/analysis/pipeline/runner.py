@@ -1,11 +1,12 @@
 """Run the project's notebooks for one or more reporting periods (运行分析笔记本).
 
-``notebooks/NN_name.py`` (jupytext py:percent) are executed in file-name order with papermill's
-Python API, with typed parameters (``period`` as str, paths absolute str) in a kernel of this same
+``notebooks/NN_name.py`` (jupytext py:percent) are executed with papermill's Python API (two at a
+time for the bundled notebooks on two or more cores, see :func:`execute_notebooks`; another
+folder's in file-name order), with typed parameters (``period`` as str, paths absolute str) in a kernel of this same
 Python (:func:`kernel_name`: the project's kernel that ``make lab`` registers, else ``python3``).
 For each notebook the executed ``reports/<period>/<name>.ipynb`` and its offline HTML export
 ``<name>.html`` are written whole or not at all (temporary file + ``os.replace``). A failed notebook
-is kept as ``<name>.failed.ipynb``; the period's later notebooks are not run. Nothing outside
+is kept as ``<name>.failed.ipynb``; no further notebook of the period is started. Nothing outside
 ``reports/<period>/`` of the periods being run is touched (except ``reports/index.html``).
 
 Before anything is written the run checks its folders: the raw data folder, the processed folder
@@ -24,12 +25,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import re
 import sys
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from analysis import paths
 from analysis.config.county import county_meta, is_demo_data, standards_for
@@ -343,6 +347,75 @@ def run_notebook(
     )
 
 
+# --------------------------------------------------------------------------- notebooks side by side
+
+
+def notebook_jobs(jobs: int | None, bundled: bool) -> int:
+    """How many notebooks run at once: ``jobs`` when given (at least 1); else 2 for the bundled
+    notebooks (independent: each reads the persisted results) on a machine with 2 or more cores,
+    and 1 for another folder's notebooks (they may build on one another)."""
+    if jobs is not None:
+        if int(jobs) < 1:
+            raise RunnerError(f"--jobs 至少为 1，收到 {jobs} / --jobs must be at least 1, got {jobs}")
+        return int(jobs)
+    return min(2, os.cpu_count() or 1) if bundled else 1
+
+
+def execute_notebooks(notebooks: list[Path], execute: Callable[[Path], NotebookResult],
+                      jobs: int = 1) -> Iterator[NotebookResult]:
+    """Run ``execute`` on each notebook, ``jobs`` at a time; yield the results as they finish.
+
+    After a failure no further notebook is started (those already running finish); the caller
+    lists the ones without a result as not run. With ``jobs`` = 1 they run in order in this thread.
+    The workers are daemon threads: Ctrl-C stops the run at once (each notebook's kernel exits
+    with its parent; the next run removes the temporary files), not after the running notebooks.
+    """
+    if jobs <= 1 or len(notebooks) <= 1:
+        for nb in notebooks:
+            res = execute(nb)
+            yield res
+            if not res.ok:
+                return
+        return
+    import jupytext  # noqa: F401  (lazy: the notebook machinery, imported once before the threads)
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+    todo = deque(notebooks)
+    finished: queue.Queue = queue.Queue()
+    lock, stop = threading.Lock(), threading.Event()
+
+    def worker() -> None:
+        try:
+            while True:
+                with lock:
+                    if stop.is_set() or not todo:
+                        return
+                    nb = todo.popleft()
+                try:
+                    res = execute(nb)
+                except Exception as exc:  # noqa: BLE001 - a worker never dies silently
+                    res = NotebookResult("", nb.name, False, 0.0,
+                                         message=f"失败 / FAILED {nb.name}: {type(exc).__name__}: {one_line(exc)}")
+                if not res.ok:
+                    stop.set()
+                finished.put(res)
+        finally:
+            finished.put(None)  # this worker is done
+
+    workers = [threading.Thread(target=worker, name=f"notebook-{i + 1}", daemon=True)
+               for i in range(min(jobs, len(notebooks)))]
+    for t in workers:
+        t.start()
+    alive = len(workers)
+    while alive:
+        res = finished.get()
+        if res is None:
+            alive -= 1
+        else:
+            yield res
+
+
 # --------------------------------------------------------------------------- folder checks
 
 #: the run's folders, by command-line option, with their name for users
@@ -476,6 +549,7 @@ def run(
     scenario_dir: str | Path | None = None,
     standards_file: str | Path | None = None,
     force: bool = False,
+    jobs: int | None = None,
 ) -> RunResult:
     """Compute each period's pipeline steps, then run its notebooks; reports go to
     ``<reports_dir>/<period>/``.
@@ -489,6 +563,11 @@ def run(
     Problems with the inputs (periods, folders, county.yaml) raise ``RunnerError`` before anything
     is written. A failed step or notebook stops that period; the other periods still run.
     Failure messages go to ``log_error`` (default ``log``).
+
+    ``jobs``: how many notebooks of a period run at the same time (:func:`notebook_jobs`; default:
+    the bundled notebooks, which only read the persisted results, two at a time on a machine with
+    two or more cores; another ``notebooks_dir``'s one at a time, in order, as they may build on
+    one another).
     """
     log_error = log_error or log
     started = time.time()
@@ -511,6 +590,7 @@ def run(
     meta = county_meta(data_dir)
     demo = bool(meta.get("demo"))
     bundled = notebooks_dir == paths.NOTEBOOKS_DIR.resolve()
+    n_jobs = notebook_jobs(jobs, bundled)
     standards = standards_for(data_dir, standards_file)
     if bundled:  # every configuration file checked before anything is written (exit 2)
         load_scenarios(scenario_dir)
@@ -552,6 +632,9 @@ def run(
                 log_error(failure.message)
                 log("  未运行 / not run: " + ", ".join(p.name for p in notebooks))
         inputs = _read_report_inputs(out_dir)
+        done: dict[str, NotebookResult] = {}
+        pending: list[Path] = []
+        fingerprints: dict[str, str | None] = {}
         for nb_path in notebooks if failure is None else []:
             params = notebook_parameters(period, data_dir, processed_dir, out_dir, settings)
             fp = report_fingerprint(nb_path, params, processed_dir, period, demo) if bundled else None
@@ -560,33 +643,38 @@ def run(
             if fp is not None and not force and inputs.get(nb_path.name) == fp and all(p.is_file() for p in kept):
                 for p in kept:
                     os.utime(p)  # current: confirmed by this run
-                res = NotebookResult(period, nb_path.name, True, 0.0, html=kept[0], ipynb=kept[1])
-                result.results.append(res)
+                done[nb_path.name] = NotebookResult(period, nb_path.name, True, 0.0, html=kept[0], ipynb=kept[1])
                 log(f"  未变化，沿用 / unchanged, kept {nb_path.name} → {kept[0]}")
                 continue
+            fingerprints[nb_path.name] = fp
+            pending.append(nb_path)
+
+        def execute(nb_path: Path) -> NotebookResult:
             log(f"  运行 / running {nb_path.name} …")
             t0 = time.monotonic()
             try:
-                res = run_notebook(
+                return run_notebook(
                     nb_path, period=period, data_dir=data_dir, processed_dir=processed_dir,
                     out_dir=out_dir, demo=demo, log=log, settings=settings,
                 )
             except OSError as exc:  # disk full, folder made read-only during the run, …
-                res = NotebookResult(period, nb_path.name, False, time.monotonic() - t0,
-                                     message=_write_failure(period, nb_path.name, exc))
-            if res.ok and fp is not None:
-                inputs[nb_path.name] = fp
-                atomic_write(out_dir / REPORT_INPUTS, json.dumps(inputs, indent=1) + "\n")
-            result.results.append(res)
+                return NotebookResult(period, nb_path.name, False, time.monotonic() - t0,
+                                      message=_write_failure(period, nb_path.name, exc))
+
+        for res in execute_notebooks(pending, execute, jobs=n_jobs):
+            done[res.notebook] = res
             if res.ok:
-                log(f"  完成 / done    {nb_path.name}  {res.seconds:.1f} s → {res.html}")
+                if fingerprints.get(res.notebook) is not None:
+                    inputs[res.notebook] = fingerprints[res.notebook]
+                    atomic_write(out_dir / REPORT_INPUTS, json.dumps(inputs, indent=1) + "\n")
+                log(f"  完成 / done    {res.notebook}  {res.seconds:.1f} s → {res.html}")
             else:
-                failure = res
+                failure = failure or res
                 log_error(res.message)
-                skipped = notebooks[notebooks.index(nb_path) + 1:]
-                if skipped:
-                    log("  未运行 / not run: " + ", ".join(p.name for p in skipped))
-                break
+        skipped = [p.name for p in pending if p.name not in done]
+        if skipped:
+            log("  未运行 / not run: " + ", ".join(skipped))
+        result.results += [done[p.name] for p in notebooks if p.name in done]
         status["finished"] = now_text()
         try:
             if failure is None:
@@ -622,6 +710,8 @@ __all__ = [
     "NotebookResult",
     "run",
     "run_notebook",
+    "execute_notebooks",
+    "notebook_jobs",
     "list_notebooks",
     "select_notebooks",
     "discover_periods",

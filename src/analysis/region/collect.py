@@ -90,6 +90,10 @@ class County:
     periods: dict[str, CountyPeriod] = field(default_factory=dict)
     error: str | None = None  # the county as a whole could not be read (county.yaml, no period)
     reports: dict[str, list[tuple[str, Path]]] = field(default_factory=dict)  # period → (title, file)
+    #: the county's adjustments of the national standards (county.yaml ``overrides``, as
+    #: ``standards_for`` records them: path, national, value, source, origin): its results are
+    #: judged by them, so the region page flags the county
+    overrides: list[dict] = field(default_factory=list)
 
     @property
     def errors(self) -> list[tuple[str, str]]:
@@ -200,6 +204,7 @@ def collect_county(folder: Path, periods: list[str] | None, processed_root: Path
         county.name = str(meta.get("county") or folder.name)
         county.demo = bool(meta.get("demo"))
         standards = standards_for(folder)
+        county.overrides = [dict(item) for item in standards.get("overrides") or []]
     except Exception as exc:  # noqa: BLE001 - a bad county.yaml is this county's problem only
         county.error = one_line(exc)
         return county

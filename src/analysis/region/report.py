@@ -97,6 +97,8 @@ def write_region_html(tables: RegionTables, counties: list[County], out_dir: Pat
         "trends": html_table(tables.trends, kinds=column_kinds(tables.trends, res_codes),
                              caption="各县各期达标项数与每校达标单位数（变化：最后一期减第一期）",
                              css_class="report-table region-table"),
+        "overrides": html_table(tables.overrides, caption="按本县调整后的评估标准评估的县（county.yaml 的 overrides）",
+                                empty_text="（没有：各县均按国家标准评估）", css_class="report-table region-table"),
         "errors": html_table(tables.errors, caption="未能计算的县与期次（其余各县照常汇总）",
                              empty_text="（没有）", css_class="report-table region-table"),
     }
@@ -106,6 +108,7 @@ def write_region_html(tables: RegionTables, counties: list[County], out_dir: Pat
         "pages/region.html.j2", title=title or f"{tables.period}年各县义务教育优质均衡发展情况汇总", demo=demo,
         page_class="region-page", period=tables.period, periods=tables.periods,
         n_counties=len(counties), n_ok=n_ok, n_pass=n_pass, n_errors=len(tables.errors),
+        n_adjusted=int(tables.overrides["县"].nunique()),
         counties=_links(counties, out_dir, tables.period, workbooks),
         # escaped HTML built by html_table (every text in it escaped there)
         **{k: Markup(v) for k, v in pieces.items()},

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.config.standards import indicator_order, resource_codes
+from analysis.config.standards import indicator_order, override_codes, override_rows, resource_codes
 from analysis.errors import err
 from analysis.region.collect import County, natural_key
 from analysis.schemas import STAGES
@@ -46,6 +46,7 @@ class RegionTables:
     groups: pd.DataFrame  # counties grouped by the same failing indicators
     trends: pd.DataFrame  # each county across the periods
     errors: pd.DataFrame  # counties / periods that could not be used
+    overrides: pd.DataFrame  # each county's adjustments of the national standards
 
     def sheets(self) -> list[tuple[str, str, pd.DataFrame]]:
         """(sheet name, caption, frame) in the page's order."""
@@ -58,6 +59,7 @@ class RegionTables:
             ("各指标未达标县", f"{p}年各指标未达标的县", self.by_indicator),
             ("未达标指标组合", f"{p}年按未达标指标组合分组的县", self.groups),
             ("各期变化", "各县各期达标情况变化", self.trends),
+            ("标准调整", "按本县调整后的评估标准评估的县（county.yaml 的 overrides）", self.overrides),
             ("数据问题", "未能计算的县与期次", self.errors),
         ]
 
@@ -135,10 +137,11 @@ def region_tables(counties: list[County], period: str, periods: list[str], stand
         failing[c.name] = fails
         rank_rows.append({"县": c.name, "未通过指标数": n_fail + n_na, "未达标项数": n_fail, "无数据项数": n_na,
                           "未达每校标准单位数": (included or 0) - (passing or 0),
-                          "未达标指标": "、".join(fails) or None, "无数据指标": "、".join(nodata) or None})
+                          "未达标指标": "、".join(fails) or None, "无数据指标": "、".join(nodata) or None,
+                          "标准调整": _adjusted(c, standards)})
 
     ranking = pd.DataFrame(rank_rows, columns=["县", "未通过指标数", "未达标项数", "无数据项数", "未达每校标准单位数",
-                                               "未达标指标", "无数据指标"])
+                                               "未达标指标", "无数据指标", "标准调整"])
     if not ranking.empty:
         order_key = sorted(range(len(ranking)), key=lambda i: (
             int(ranking.at[i, "未通过指标数"]), int(ranking.at[i, "未达每校标准单位数"]), natural_key(ranking.at[i, "县"])))
@@ -146,6 +149,7 @@ def region_tables(counties: list[County], period: str, periods: list[str], stand
         key = list(zip(ranking["未通过指标数"], ranking["未达每校标准单位数"]))
         ranking.insert(0, "名次", [key.index(k) + 1 for k in key])  # ties share the first place of their pair
         ranking["结论"] = ["达标" if n == 0 else "未达标" for n in ranking["未通过指标数"]]
+        ranking["标准调整"] = ranking.pop("标准调整")  # the last column, after 结论
 
     by_ind = []
     for code in order:
@@ -174,7 +178,28 @@ def region_tables(counties: list[County], period: str, periods: list[str], stand
         ranking=ranking, by_indicator=by_indicator, groups=groups,
         trends=trends_table(counties, periods, order),
         errors=errors_table(counties, period),
+        overrides=overrides_table(counties, standards),
     )
+
+
+def _adjusted(county: County, standards: dict) -> str | None:
+    """The indicators whose standard the county adjusted (``L3、G5``), for the ranking; None when
+    it is judged by the national standards. An adjustment of no indicator names its path."""
+    if not county.overrides:
+        return None
+    shown: list[str] = []
+    for item in county.overrides:
+        for text in override_codes(str(item["path"]), standards) or [str(item["path"])]:
+            if text not in shown:
+                shown.append(text)
+    return "本县调整：" + "、".join(shown)
+
+
+def overrides_table(counties: list[County], standards: dict) -> pd.DataFrame:
+    """One row per adjustment of the national standards (county.yaml ``overrides``) of each county:
+    such a county's statuses are judged by its own thresholds, not wholly comparable with the others'."""
+    rows = [{"县": c.name, **row} for c in counties for row in override_rows(c.overrides, standards)]
+    return pd.DataFrame(rows, columns=["县", "调整项", "涉及指标", "国家标准", "调整后", "依据", "所在文件"])
 
 
 def distinct_names(counties: list[County]) -> list[County]:
