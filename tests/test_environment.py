@@ -82,3 +82,16 @@ def test_python_backed_strings_in_the_projects_processes_only(tmp_path):
         assert cli.main(["template", "--out", str(tmp_path / "县"), "--period", "2021"]) == 0
         assert pd.get_option("mode.string_storage") == "python"
         assert pd.Series(["a"], dtype="str").dtype.storage == "python"
+
+
+def test_validated_text_follows_the_setting_made_after_pandera_is_imported():
+    """The ``analysis`` command imports pandera (through the package) before it applies the
+    settings; pandera resolves its "string" alias once, at import. The cleaning's validated text
+    columns still follow ``mode.string_storage`` (python: the frames the evaluate step takes from
+    the clean step of its run are those it would read back from the parquet files)."""
+    probe = ("import pandas as pd, analysis.cli; from analysis.settings import configure_pandas; "
+             "configure_pandas(); from analysis import schemas; "
+             "df = schemas.validate('quota', pd.DataFrame({'school_code': ['A'], 'graduates': [1], "
+             "'allocated_places': [1]})); print(df['school_code'].dtype.storage, df['school_code'].dtype.na_value)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["python", "nan"]

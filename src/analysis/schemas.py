@@ -564,6 +564,16 @@ def schema(name: str) -> pa.DataFrameSchema:
     return _schema(name, pd.get_option("mode.string_storage"))
 
 
+def _column_dtype(dtype: str, string_storage: str):
+    """The pandas dtype of a declared column. Text is ``str`` (NaN for missing) in the given
+    storage: pandera's ``"string"`` alias is resolved once, when pandera is imported, so a
+    process that sets ``mode.string_storage`` after importing it (the ``analysis`` command, the
+    benchmarks) would otherwise get pandas' default (Arrow-backed) text from every validation."""
+    if dtype == "str":
+        return pd.StringDtype(string_storage, na_value=np.nan)
+    return _DTYPES[dtype]
+
+
 @lru_cache(maxsize=None)
 def _schema(name: str, string_storage: str) -> pa.DataFrameSchema:
     table = TABLES[name]
@@ -577,7 +587,7 @@ def _schema(name: str, string_storage: str) -> pa.DataFrameSchema:
         if col.le is not None:
             checks.append(pa.Check.le(col.le))
         columns[col_name] = pa.Column(
-            _DTYPES[col.dtype],
+            _column_dtype(col.dtype, string_storage),
             checks=checks,
             nullable=col.nullable,
             unique=col.unique,
