@@ -32,6 +32,11 @@ pages      the results above                               reports/<period>/comp
                                                            reports/<period>/schools/*.html
 =========  ==============================================  =====================================
 
+A lean run (``Period.lean``: the region view) writes of the clean and evaluate steps only what the
+region reads — the processed tables' parquet files; units, cv and verdict — and a later run that
+is not lean completes them (:func:`write_copies`; the evaluate step runs again). The county's
+workbooks are recorded among a step's outputs: a run into another reports folder writes its own.
+
 docs/architecture.md draws the same pipeline with the notebook that shows each step.
 """
 
