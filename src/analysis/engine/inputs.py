@@ -13,6 +13,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from analysis.engine.shared import once
 from analysis.ingest.rawdata import RAW_SHEETS
 
 
@@ -53,7 +54,10 @@ def incomplete_inputs(tables: Mapping[str, pd.DataFrame], code: str) -> str | No
     if q is None or len(q) == 0 or not {"table", "school_code", "incomplete"} <= set(q.columns):
         return None
     deps = DEPENDS_ON[code]
-    mask = [bool(i) and t in deps for i, t in zip(q["incomplete"].fillna(False), q["table"])]  # a few rows
+    # the tables of the rows kept aside as incomplete, once per engine run (32 indicators ask)
+    kept_aside = once(tables, "incomplete_tables",
+                      lambda: [t if bool(i) else None for i, t in zip(q["incomplete"].fillna(False), q["table"])])
+    mask = [t is not None and t in deps for t in kept_aside]  # a few rows
     if not any(mask):
         return None
     lost = q[mask]

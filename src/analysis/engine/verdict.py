@@ -119,21 +119,26 @@ def _resource_result(code: str, included: pd.DataFrame, cv: pd.DataFrame, standa
     ) or None
 
     dec = res_std["value_decimals"]
-    std_by_unit = inc["stage"].map(spec["standard"]).astype(float)
-    detail = inc.assign(standard=std_by_unit, causes_unit_fail=caused_mask)
-    detail = detail.loc[below_mask | na_mask, [k for k in cols if k in detail.columns]].reset_index(drop=True)
-    below = detail[detail[f"{code}_met"].astype("boolean").fillna(True) == False]  # noqa: E712
-    floor = res_std["floor_ratio"]
-    unit_text = [
-        f"{name}（{stage}）{fmt_vs(v, sv, dec)}/{fmt_num(sv, dec)}，为标准的{_ratio_text(r, floor)}"
-        + ("，致该校未达每校标准" if caused else "")
-        for name, stage, v, sv, r, caused in zip(below["school_name"], below["stage"], below[code],
-                                                 below["standard"], below[f"{code}_ratio"], below["causes_unit_fail"])]
+    # the units below the standard or without data (the rows first: usually none or a few)
+    rows = below_mask | na_mask
+    detail = inc[rows]
+    detail = detail.assign(standard=detail["stage"].map(spec["standard"]).astype(float),
+                           causes_unit_fail=caused_mask[rows])
+    detail = detail[[k for k in cols if k in detail.columns]].reset_index(drop=True)
     cv_text = [f"{stage}差异系数 {fmt_num(cv_shown, dec_cv)} > {fmt_num(limit, 2)}"
                for stage, cv_shown, limit in zip(cv_fail["stage"], cv_fail["cv_shown"], cv_fail["limit"])]
-    no_data = detail[detail[f"{code}_met"].isna()]
-    na_text = (no_data["school_name"].astype("string") + "（" + no_data["stage"].astype("string") + "）无数据："
-               + _inputs_for(code, no_data["missing_inputs"]).fillna("输入缺失")).tolist() if len(no_data) else []
+    unit_text, na_text = [], []
+    if len(detail):
+        below = detail[detail[f"{code}_met"].astype("boolean").fillna(True) == False]  # noqa: E712
+        floor = res_std["floor_ratio"]
+        unit_text = [
+            f"{name}（{stage}）{fmt_vs(v, sv, dec)}/{fmt_num(sv, dec)}，为标准的{_ratio_text(r, floor)}"
+            + ("，致该校未达每校标准" if caused else "")
+            for name, stage, v, sv, r, caused in zip(below["school_name"], below["stage"], below[code], below["standard"],
+                                                     below[f"{code}_ratio"], below["causes_unit_fail"])]
+        no_data = detail[detail[f"{code}_met"].isna()]
+        na_text = (no_data["school_name"].astype("string") + "（" + no_data["stage"].astype("string") + "）无数据："
+                   + _inputs_for(code, no_data["missing_inputs"]).fillna("输入缺失")).tolist() if len(no_data) else []
     if cv_na:
         na_text.append("差异系数无法计算（缺数据）")
     res.failing = join_text(cv_text + unit_text + na_text, limit=25)
