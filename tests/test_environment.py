@@ -89,7 +89,7 @@ def test_validated_text_follows_the_setting_made_after_pandera_is_imported():
     settings; pandera resolves its "string" alias once, at import. The cleaning's validated text
     columns still follow ``mode.string_storage`` (python: the frames the evaluate step takes from
     the clean step of its run are those it would read back from the parquet files)."""
-    probe = ("import pandas as pd, analysis.cli; from analysis.settings import configure_pandas; "
+    probe = ("import pandas as pd, pandera.pandas; from analysis.settings import configure_pandas; "
              "configure_pandas(); from analysis import schemas; "
              "df = schemas.validate('quota', pd.DataFrame({'school_code': ['A'], 'graduates': [1], "
              "'allocated_places': [1]})); print(df['school_code'].dtype.storage, df['school_code'].dtype.na_value)")
