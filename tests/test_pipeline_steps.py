@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from analysis import load_standards, paths, write_demo
 from analysis.pipeline.context import Period, fingerprint, up_to_date
+from analysis.pipeline import steps
 from analysis.pipeline.steps import STEPS, run_period
 
 
@@ -38,7 +39,7 @@ def _copy(county: Path, tmp: Path) -> Path:
 # seven runs of the steps (about 18 s): `make test-e2e` and CI run it; `make test` keeps the
 # unchanged rerun of the shared demo run (test_school_pages.test_unchanged_rerun_keeps_the_pages)
 @pytest.mark.slow
-def test_each_step_is_computed_once_and_again_only_when_what_it_reads_changed(county, tmp_path):
+def test_each_step_is_computed_once_and_again_only_when_what_it_reads_changed(county, tmp_path, monkeypatch):
     raw = _copy(county, tmp_path)
     ran = run_period(_ctx(raw, tmp_path))
     assert ran == dict.fromkeys(STEPS, True)
@@ -97,6 +98,13 @@ def test_each_step_is_computed_once_and_again_only_when_what_it_reads_changed(co
     # force (analysis run --force): recomputed although nothing changed
     assert run_period(_ctx(raw, tmp_path, std, force=True), until="evaluate") == {"clean": True,
                                                                                    "evaluate": True}
+    # … each step once per run: the earlier period 2020 is cleaned by the project step, and the
+    # compare step, which reads it too, takes that cleaning (2 cleanings: 2021 and 2020, not 3)
+    calls = []
+    real_clean = steps.clean_period
+    monkeypatch.setattr(steps, "clean_period", lambda *a, **k: calls.append(a[1]) or real_clean(*a, **k))
+    ran = run_period(_ctx(raw, tmp_path, std, force=True), until="compare")
+    assert all(ran.values()) and sorted(calls) == ["2020", "2021"]
 
 
 def test_a_change_of_code_the_cleaning_does_not_run_keeps_every_cleaned_period(county, tmp_path, monkeypatch):

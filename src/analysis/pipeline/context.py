@@ -134,6 +134,10 @@ class Period:
     #: the tables the clean step just wrote, for the evaluate step of the same run (instead of
     #: reading them back: the same frames, the parquet files keep the dtypes); None otherwise
     cleaned: dict | None = field(default=None, init=False, repr=False, compare=False)
+    #: (period folder, step) recomputed by this run: with ``force`` such a step counts as up to
+    #: date for the rest of the run (an earlier period is cleaned once, not by each step that
+    #: reads it); shared by :meth:`for_period`
+    redone: set = field(default_factory=set, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.period = str(self.period)
@@ -180,7 +184,7 @@ class Period:
     def for_period(self, period: str) -> "Period":
         return Period(period, self.data_dir, self.processed_dir, self.out_dir.parent / period,
                       self.standards, self.scenario_dir, self.costs, self.target_year, self.force,
-                      self.log, self.meta, self.lean)
+                      self.log, self.meta, self.lean, self.redone)
 
 
 # ---------------------------------------------------------------- the manifest
@@ -193,6 +197,7 @@ def read_manifest(folder: Path) -> dict:
 
 
 def record(ctx: Period, step: str, fingerprint: str, outputs: list[Path], seconds: float) -> None:
+    ctx.redone.add((str(ctx.folder), step))
     manifest = read_manifest(ctx.folder)
     manifest[step] = {"fingerprint": fingerprint, "seconds": round(seconds, 3),
                       "outputs": sorted({str(p) for p in outputs})}
@@ -215,7 +220,8 @@ def up_to_date(ctx: Period, step: str, fingerprint: str) -> bool:
     of a lean run is not up to date for a run that is not: its details and figures were never
     written)."""
     entry = read_manifest(ctx.folder).get(step)
-    return (not ctx.force and entry is not None and entry.get("fingerprint") == fingerprint
+    fresh = not ctx.force or (str(ctx.folder), step) in ctx.redone  # --force: redone once per run
+    return (fresh and entry is not None and entry.get("fingerprint") == fingerprint
             and not (step == "evaluate" and entry.get("lean") and not ctx.lean)
             and all(Path(p).exists() for p in entry.get("outputs", [])))
 
