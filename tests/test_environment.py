@@ -95,3 +95,14 @@ def test_validated_text_follows_the_setting_made_after_pandera_is_imported():
              "'allocated_places': [1]})); print(df['school_code'].dtype.storage, df['school_code'].dtype.na_value)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["python", "nan"]
+
+
+def test_validation_with_pandas_default_setting():
+    """``import analysis`` alone (a script, a national-size run) leaves pandas' default "auto":
+    validation then gives pandas' own default text (Arrow-backed, pyarrow being installed) instead of
+    failing (StringDtype does not take "auto" as a storage)."""
+    from analysis import schemas
+
+    with pd.option_context("mode.string_storage", "auto"):
+        df = schemas.validate("quota", pd.DataFrame({"school_code": ["A"], "graduates": [1], "allocated_places": [1]}))
+    assert df["school_code"].dtype.storage == "pyarrow" and df["graduates"].tolist() == [1]

@@ -569,8 +569,8 @@ def _column_dtype(dtype: str, string_storage: str):
     storage: pandera's ``"string"`` alias is resolved once, when pandera is imported, so a
     process that sets ``mode.string_storage`` after importing it (the ``analysis`` command, the
     benchmarks) would otherwise get pandas' default (Arrow-backed) text from every validation."""
-    if dtype == "str":
-        return pd.StringDtype(string_storage, na_value=np.nan)
+    if dtype == "str":  # pandas' default "auto" is Arrow when pyarrow is installed: StringDtype resolves it
+        return pd.StringDtype(None if string_storage == "auto" else string_storage, na_value=np.nan)
     return _DTYPES[dtype]
 
 
