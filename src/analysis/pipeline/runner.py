@@ -361,6 +361,19 @@ def notebook_jobs(jobs: int | None, bundled: bool) -> int:
     return min(2, os.cpu_count() or 1) if bundled else 1
 
 
+def _one_line_at_a_time(*logs: Callable[[str], None]) -> tuple[Callable[[str], None], ...]:
+    """The log functions, called under one lock: two notebooks' lines (``print`` writes a line and
+    its newline separately) never run into one another."""
+    lock = threading.Lock()
+
+    def locked(fn: Callable[[str], None]) -> Callable[[str], None]:
+        def call(line: str) -> None:
+            with lock:
+                fn(line)
+        return call
+    return tuple(locked(fn) for fn in logs)
+
+
 def execute_notebooks(notebooks: list[Path], execute: Callable[[Path], NotebookResult],
                       jobs: int = 1) -> Iterator[NotebookResult]:
     """Run ``execute`` on each notebook, ``jobs`` at a time; yield the results as they finish.
@@ -569,7 +582,7 @@ def run(
     two or more cores; another ``notebooks_dir``'s one at a time, in order, as they may build on
     one another).
     """
-    log_error = log_error or log
+    log, log_error = _one_line_at_a_time(log, log_error or log)  # notebooks log from their threads
     started = time.time()
     given = {"--data": data_dir, "--processed": processed_dir, "--out": reports_dir}
     data_dir = Path(data_dir or paths.DEMO_RAW_DIR).resolve()
