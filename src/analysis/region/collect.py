@@ -40,6 +40,7 @@ from analysis.config.county import county_meta, standards_for
 from analysis.engine import evaluate
 from analysis.errors import ConfigError, err, one_line
 from analysis.ingest.tables import load_period
+from analysis.paths import APPLICATION_WORKBOOK, QUALITY_WORKBOOK
 from analysis.pipeline.context import STEP_NAMES, Period
 from analysis.pipeline.runner import PERIOD_PATTERN
 from analysis.pipeline.steps import StepFailed, run_period
@@ -58,8 +59,8 @@ COUNTY_REPORTS = {
     "self_assessment.html": "自评报告",
     "rectification.html": "整改报告",
     "indicators.html": "指标计算",
-    "application_tables.xlsx": "申报表（Excel）",
-    "数据质量问题清单.xlsx": "数据质量问题清单（Excel）",
+    APPLICATION_WORKBOOK: "申报表（Excel）",
+    QUALITY_WORKBOOK: "数据质量问题清单（Excel）",
 }
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from analysis.files import atomic_path, atomic_write
+from analysis.paths import APPLICATION_WORKBOOK, QUALITY_WORKBOOK
 from analysis.reporting.formats import PASS_STATUSES, is_missing, number_formats
 from analysis.reporting.html import html_table
 from analysis.reporting.pages import render_page
@@ -55,12 +56,11 @@ def _links(counties: list[County], out_dir: Path, period: str, workbooks: bool) 
         items = []
         for p, reports in sorted(c.reports.items()):
             items += [{"href": _href(f, out_dir), "text": f"{p} {title}"} for title, f in reports]
-        for p in sorted(c.periods):
-            d = out_dir / "counties" / c.folder.name / p
-            for name, title in (("application_tables.xlsx", "申报表（Excel，本次生成）"),
-                                ("数据质量问题清单.xlsx", "数据质量问题清单（本次生成）")):
-                if workbooks and p == period and (d / name).is_file():
-                    items.append({"href": _href(d / name, out_dir), "text": f"{p} {title}"})
+        d = out_dir / "counties" / c.folder.name / period
+        for name, title in ((APPLICATION_WORKBOOK, "申报表（Excel，本次生成）"),
+                            (QUALITY_WORKBOOK, "数据质量问题清单（本次生成）")):
+            if workbooks and period in c.periods and (d / name).is_file():
+                items.append({"href": _href(d / name, out_dir), "text": f"{period} {title}"})
         rows.append({"name": c.name, "links": items, "ok": not c.errors})
     return rows
 

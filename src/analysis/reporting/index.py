@@ -11,7 +11,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from analysis.files import atomic_write
-from analysis.paths import PROCESSED_DIR
+from analysis.paths import APPLICATION_WORKBOOK, PROCESSED_DIR, QUALITY_WORKBOOK
 from analysis.pipeline.status import STALE_DIR_NAME, read_status
 from analysis.reporting import plotting  # noqa: F401  (registers the CJK font)
 from analysis.reporting.formats import AREAS
@@ -61,8 +61,8 @@ def key_figures(processed_root: str | Path, periods: Iterable[str]) -> tuple[pd.
 REPORT_TITLES = {
     "self_assessment.html": "自评报告",
     "rectification.html": "整改报告",
-    "application_tables.xlsx": "申报表（Excel）",
-    "数据质量问题清单.xlsx": "数据质量问题清单（Excel）",
+    APPLICATION_WORKBOOK: "申报表（Excel）",
+    QUALITY_WORKBOOK: "数据质量问题清单（Excel）",
     "clean.html": "数据清洗与质量检查",
     "indicators.html": "指标计算",
     "projection.html": "达标预测",
