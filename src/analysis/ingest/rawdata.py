@@ -377,17 +377,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def decode_excel_text(value: str) -> str:
     """Decode ``_xHHHH_`` escapes (``_x000D_`` → CR), turn control characters into spaces and
     drop invisible characters (zero-width, BOM, soft hyphen)."""
+    if value.isprintable() and "_x" not in value:
+        return value  # the usual cell: control and invisible characters are all unprintable
     text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
     text = _INVISIBLE.sub("", text)
     return _CONTROL.sub(" ", text)
 
 
 # ---------------------------------------------------------------------------- normalising
+_WHITESPACE = re.compile(r"\s+")
+_FULL_WIDTH_DIGIT = re.compile("[０-９]")
+
+
 def norm_text(value: Any) -> str:
     """NFKC (full-width → half-width), Excel escapes decoded, invisible characters and every
     whitespace removed: for headers, codes and matching."""
     text = unicodedata.normalize("NFKC", decode_excel_text(str(value)))
-    return re.sub(r"\s+", "", text)
+    return _WHITESPACE.sub("", text)
 
 
 def norm_unit(unit: str | None) -> str | None:
@@ -717,7 +723,28 @@ def match_header(spec: SheetSpec, header: Any) -> RawCol | None:
     return _match(spec, header)
 
 
+#: the answers of :func:`_match` for text cells, per spec (the same headers, and the same cells of
+#: the first 20 rows, come back in every period and county); emptied when it grows past
+#: ``_MATCH_MEMO_SIZE``
+_MATCHES: dict[int, tuple[SheetSpec, dict[str, RawCol | None]]] = {}
+_MATCH_MEMO_SIZE = 4096
+
+
 def _match(spec: SheetSpec, header: Any) -> RawCol | None:
+    if not isinstance(header, str):
+        return _match_text(spec, header)
+    hit = _MATCHES.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        hit = _MATCHES[id(spec)] = (spec, {})
+    memo = hit[1]
+    if header not in memo:
+        if len(memo) >= _MATCH_MEMO_SIZE:
+            memo.clear()
+        memo[header] = _match_text(spec, header)
+    return memo[header]
+
+
+def _match_text(spec: SheetSpec, header: Any) -> RawCol | None:
     base, _ = split_header(header)
     text = norm_text(header)
     for hb, ht, col in _header_keys(spec):
@@ -894,7 +921,8 @@ def read_sheet(cache: WorkbookCache, spec: SheetSpec) -> RawSheet | None:
         row = grid[i]
         if all(_is_blank(v) for v in row):
             continue
-        lead = [norm_text(v) for v in row[:3] if not _is_blank(v)]
+        # a total row's marker is text (a number or a date never normalises to 合计)
+        lead = [norm_text(v) for v in row[:3] if isinstance(v, str) and not _is_blank(v)]
         if any(v in TOTAL_MARKERS for v in lead):
             dropped += 1
             issues.append(dict(file=file, sheet=sheet, row=i + 1, column=None,
@@ -987,9 +1015,9 @@ def parse_column(values: pd.Series, col: RawCol, unit: str | None):
             if hidden_chars:
                 notes[pos] = ("含不可见字符（零宽空格、换行符转义等），已去除 / invisible characters or "
                               "escapes removed")
-            elif re.search(r"[０-９]", v):
+            elif _FULL_WIDTH_DIGIT.search(v):
                 notes[pos] = "全角数字 / full-width digits"
-            elif nf.strip() != nf or (col.kind != "text" and re.search(r"\s", nf)):
+            elif nf.strip() != nf or (col.kind != "text" and _WHITESPACE.search(nf)):
                 notes[pos] = "多余空格 / stray spaces"
             text = nf.strip()
         else:
@@ -1041,7 +1069,7 @@ def parse_column(values: pd.Series, col: RawCol, unit: str | None):
             elif text is None:  # a non-whole number, e.g. class 1.2: kept as written
                 out = str(v)
             else:
-                out = re.sub(r"\s+", "", text)
+                out = _WHITESPACE.sub("", text)
         elif kind == "bool":
             t = text if text is not None else str(v)
             if t in ("是", "有", "Y", "y", "√", "True", "TRUE", "1"):
@@ -1051,19 +1079,19 @@ def parse_column(values: pd.Series, col: RawCol, unit: str | None):
             else:
                 problem = "应为“是”或“否” / expected 是 or 否"
         elif kind == "grade":
-            g = _grade(re.sub(r"\s+", "", text)) if text is not None else (
+            g = _grade(_WHITESPACE.sub("", text)) if text is not None else (
                 int(v) if isinstance(v, (int, np.integer)) else None)
             if g is None:
                 problem = "不是可识别的年级 / not a grade"
             out = g
         elif kind == "level":
-            lv = _level(re.sub(r"\s+", "", text)) if text is not None else (
+            lv = _level(_WHITESPACE.sub("", text)) if text is not None else (
                 int(v) if isinstance(v, (int, np.integer)) else None)
             if lv is None:
                 problem = "不是可识别的等级（Ⅰ–Ⅳ级）/ not a level I–IV"
             out = lv
         elif kind == "enum":
-            t = re.sub(r"\s+", "", text) if text is not None else str(v)
+            t = _WHITESPACE.sub("", text) if text is not None else str(v)
             t = col.aliases.get(t, t)
             if col.values is not None and t not in col.values:
                 problem = f"不是允许的取值（{'/'.join(col.values)}）/ not an allowed value"
