@@ -670,3 +670,37 @@ def test_raw_workbooks_are_not_held_open_while_the_outputs_are_written(county, t
     monkeypatch.setattr(cleaning, "_write_atomic", watching)
     clean_period(county, "2021", tmp_path / "out")
     assert seen and not any(seen), seen
+
+
+@pytest.mark.parametrize("written, decoded", [
+    ("石文镇中心小学", "石文镇中心小学"),           # the usual cell: returned as it is
+    ("A_x000D_B", "A B"),                            # Excel's escape of a carriage return: a space
+    ("21042\u200b10001", "2104210001"),              # a zero-width space, invisible in Excel
+    ("\ufeff合计", "合计"),                           # a byte-order mark
+    ("a\x07b", "a b"),                               # a control character becomes a space
+    ("a\tb\u3000c", "a\tb\u3000c"),                  # tab and ideographic space are left to norm_text
+])
+def test_excel_text_decoded(written, decoded):
+    from analysis.ingest.rawdata import decode_excel_text, norm_text
+
+    assert decode_excel_text(written) == decoded
+    assert norm_text(" Ａ\u3000B\t") == "AB"  # NFKC (Ａ → A) and every whitespace removed
+
+
+def test_header_match_remembered_per_sheet_spec(monkeypatch):
+    """The header scan matches every cell of a sheet's first 20 rows in every period: a text's
+    answer is remembered per spec (the same answer as matching it afresh), and the memory is
+    emptied when it grows past its size."""
+    from analysis.ingest import rawdata
+
+    schools, enrolment = rawdata.RAW_SHEETS[0], rawdata.RAW_SHEETS[1]
+    monkeypatch.setattr(rawdata, "_MATCHES", {})
+    monkeypatch.setattr(rawdata, "_MATCH_MEMO_SIZE", 3)
+    code_col = rawdata._match(schools, "学校代码")
+    assert code_col is not None and code_col.target == "school_code"
+    assert rawdata._match(schools, " 学校代码 ") is code_col  # spaces ignored, as before
+    assert rawdata._match(schools, "备注") is None and rawdata._match(schools, 3) is None
+    assert rawdata._match(enrolment, "学校代码").target == "school_code"  # each spec its own answers
+    assert len(rawdata._MATCHES[id(schools)][1]) == 3
+    rawdata._match(schools, "学校名称")  # a fourth text: the memory starts again
+    assert list(rawdata._MATCHES[id(schools)][1]) == ["学校名称"]
