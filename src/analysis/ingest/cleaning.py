@@ -566,7 +566,9 @@ def _validate(name: str, df: pd.DataFrame, spec: SheetSpec, raw: RawSheet, log: 
     keys = _keys(name)
     if keys:
         # rows with a blank key are left to the schema check (required, must not be blank)
-        dup = df.duplicated(keys, keep="first") & df[keys].notna().all(axis=1)
+        dup = df.duplicated(keys, keep="first")
+        if dup.any():
+            dup &= df[keys].notna().all(axis=1)
         if dup.any():
             first = df[~dup & df[keys].notna().all(axis=1)].drop_duplicates(keys).set_index(keys)["_row"]
             reasons = []
@@ -709,13 +711,15 @@ def _county_item_values(items: pd.DataFrame, raw: RawSheet, log: _Log) -> pd.Dat
 
 # ---------------------------------------------------------------------------- main
 def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
-                 standards: dict | None = None, *, csv: bool = True) -> CleanResult:
+                 standards: dict | None = None, *, csv: bool = True, meta: dict | None = None) -> CleanResult:
     """Clean one reporting period: ``raw_dir/<period>/*.xlsx`` → ``out_dir/<period>/``.
 
     ``out_dir=None`` validates only (``analysis check``): nothing is written, ``out_path`` is None.
     ``standards`` (default: the bundled file) says which teachers count for L1–L3 when a school's
     roster is compared with its counts (:func:`_compare_alternatives`). ``csv=False`` writes the
     parquet tables only, not their CSV copies (``analysis.files.csv_copy`` writes them later).
+    ``meta``: the county's county.yaml as :func:`county_meta` gives it, when the caller has read
+    it already (the pipeline's steps); by default it is read here.
     """
     raw_dir, period = Path(raw_dir), str(period)
     out_dir = None if out_dir is None else Path(out_dir)
@@ -747,7 +751,7 @@ def clean_period(raw_dir: Path, period: str, out_dir: Path | None,
         for line in raw.issues:
             log.lines.append(line)
 
-    meta = county_meta(raw_dir)
+    meta = county_meta(raw_dir) if meta is None else meta
     for label in missing_facts(meta, period):
         log.note(COUNTY_FILE, None, None, f"facts.{period}.{label}", None,
                  "申报表表Ⅰ的县域基本情况未填写 / a county fact of the form's table Ⅰ is not given",

@@ -123,7 +123,8 @@ def _run_step(ctx: Period, step: str, fn: Callable[[Period], list[Path]]) -> boo
 # ---------------------------------------------------------------- the steps
 def step_clean(ctx: Period) -> list[Path]:
     """Raw workbooks → processed tables, the cleaning summary and the data-quality workbook."""
-    result = clean_period(ctx.data_dir, ctx.period, ctx.processed_dir, ctx.standards, csv=not ctx.lean)
+    result = clean_period(ctx.data_dir, ctx.period, ctx.processed_dir, ctx.standards, csv=not ctx.lean,
+                          meta=ctx.meta)
     # as load_period reads them back (the files are written without the index)
     ctx.cleaned = {name: df.reset_index(drop=True) for name, df in result.tables.items()}
     outputs = [ctx.folder / f"{name}.parquet" for name in result.tables]
