@@ -296,3 +296,26 @@ def test_county_workbooks_only_on_request(region, tmp_path):
     result = run_region(counties, None, out)
     assert result.counties[0].periods["2021"].source == "kept"
     assert "本次生成" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_region_run_collects_garbage_less_often_and_restores_the_setting(tmp_path):
+    """During a region run the garbage collector runs after every 20,000 new objects (workers set it
+    too, spawned ones included); afterwards the process has its own setting back."""
+    import gc
+
+    from analysis.region.collect import GC_THRESHOLD, _worker_setup, collect_region
+
+    (tmp_path / "各县" / "甲县").mkdir(parents=True)
+    (tmp_path / "各县" / "甲县" / "county.yaml").write_text("county: [\n", encoding="utf-8")  # bad YAML
+    before = gc.get_threshold()
+    seen = []
+    counties = collect_region(tmp_path / "各县", None, tmp_path / "p", tmp_path / "c",
+                              log=lambda line: seen.append(gc.get_threshold()))
+    assert counties[0].error and "county.yaml" in counties[0].error  # the county's problem, listed
+    assert seen == [GC_THRESHOLD] and gc.get_threshold() == before and gc.get_freeze_count() == 0
+    try:
+        with pd.option_context("mode.string_storage", "pyarrow"):
+            _worker_setup("python")
+            assert pd.get_option("mode.string_storage") == "python" and gc.get_threshold() == GC_THRESHOLD
+    finally:
+        gc.set_threshold(*before)

@@ -247,6 +247,19 @@ def _collect_one(args: tuple) -> County:
     return collect_county(*args)
 
 
+#: the garbage collector's thresholds during a region run: a collection after every 20,000 new
+#: objects instead of Python's 700 (the engine's pandas calls make many small objects; the
+#: collector's scans were a few per cent of the time, for the same peak memory)
+GC_THRESHOLD = (20_000, 10, 10)
+
+
+def _worker_setup(string_storage: str) -> None:
+    """A worker process reads text as the parent does (analysis.settings: spawned workers, on
+    Windows and macOS, would start with pandas' default) and collects garbage as rarely."""
+    pd.set_option("mode.string_storage", string_storage)
+    gc.set_threshold(*GC_THRESHOLD)
+
+
 def collect_region(counties_dir: str | Path, periods: list[str] | None, processed_root: Path, counties_out: Path,
                    jobs: int = 1, log: Callable[[str], None] = lambda line: None,
                    workbooks: bool = False) -> list[County]:
@@ -265,8 +278,11 @@ def collect_region(counties_dir: str | Path, periods: list[str] | None, processe
 
     # the objects alive now (the imported modules: pandas, the engine …) stay for the whole run:
     # the garbage collector leaves them out of its scans meanwhile (a few per cent of the time;
-    # forked workers inherit it, as the gc module's documentation advises before a fork)
+    # forked workers inherit it, as the gc module's documentation advises before a fork), and
+    # runs less often (GC_THRESHOLD)
+    threshold = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         if jobs <= 1 or n == 1:
             out = []
@@ -274,10 +290,8 @@ def collect_region(counties_dir: str | Path, periods: list[str] | None, processe
                 out.append(_collect_one(w))
                 log(line(i, out[-1]))
             return out
-        # the workers read text as this process does (analysis.settings): spawned workers (Windows,
-        # macOS) would start with pandas' default
-        storage = partial(pd.set_option, "mode.string_storage", pd.get_option("mode.string_storage"))
-        with ProcessPoolExecutor(max_workers=min(jobs, n, os.cpu_count() or 1), initializer=storage) as pool:
+        setup = partial(_worker_setup, pd.get_option("mode.string_storage"))
+        with ProcessPoolExecutor(max_workers=min(jobs, n, os.cpu_count() or 1), initializer=setup) as pool:
             out = []
             for i, c in enumerate(pool.map(_collect_one, work, chunksize=1), start=1):
                 out.append(c)
@@ -285,3 +299,4 @@ def collect_region(counties_dir: str | Path, periods: list[str] | None, processe
             return out
     finally:
         gc.unfreeze()
+        gc.set_threshold(*threshold)
