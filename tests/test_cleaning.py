@@ -679,12 +679,60 @@ def test_raw_workbooks_are_not_held_open_while_the_outputs_are_written(county, t
     ("\ufeff合计", "合计"),                           # a byte-order mark
     ("a\x07b", "a b"),                               # a control character becomes a space
     ("a\tb\u3000c", "a\tb\u3000c"),                  # tab and ideographic space are left to norm_text
+    ("a\u00a0b\u2028c", "a\u00a0b\u2028c"),            # so are a no-break space and a line separator
+    ("A_X000D_B", "A_X000D_B"),                      # Excel writes its escapes with a small x only
 ])
 def test_excel_text_decoded(written, decoded):
-    from analysis.ingest.rawdata import decode_excel_text, norm_text
+    from analysis.ingest.rawdata import decode_excel_text
 
     assert decode_excel_text(written) == decoded
-    assert norm_text(" Ａ\u3000B\t") == "AB"  # NFKC (Ａ → A) and every whitespace removed
+
+
+def test_norm_text_removes_every_space():
+    from analysis.ingest.rawdata import norm_text
+
+    assert norm_text(" Ａ\u3000B\t\u00a0C_x000A_") == "ABC"  # NFKC (Ａ → A), every whitespace, escapes decoded
+    assert norm_text(2104210001) == "2104210001"
+
+
+def test_total_rows_found_beside_a_number_or_a_date(tmp_path):
+    """A total row is recognised by the 合计-like text in one of its first three cells, whatever the
+    other cells hold (a running number, a date Excel made of a code): dropped and listed."""
+    import datetime
+
+    from openpyxl import Workbook
+
+    from analysis.ingest.rawdata import RAW_SHEETS, WorkbookCache, read_sheet
+
+    spec = next(s for s in RAW_SHEETS if s.table == "enrolment")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = spec.sheet
+    ws.append(["学校标识码", "学校名称", "一年级", "二年级"])
+    ws.append([PARENT, "后安镇中心小学", 40, 42])                      # Excel row 2: a school
+    ws.append([7, "合 计", 40, 42])                                    # row 3: a number beside 合计
+    ws.append([datetime.datetime(2021, 1, 2), "总\u3000计", 40, 42])  # row 4: a date beside 总计
+    ws.append([12, "石文镇初级中学", 1, 2])                             # row 5: a number, not a total
+    wb.save(tmp_path / spec.file)
+    cache = WorkbookCache(tmp_path)
+    try:
+        raw = read_sheet(cache, spec)
+    finally:
+        cache.close()
+    assert raw.frame["_row"].tolist() == [2, 5] and raw.dropped_total_rows == 2
+    totals = [(i["row"], i["value"]) for i in raw.issues if "合计行" in i["problem"]]
+    assert totals == [(3, "合计"), (4, "总计")]
+
+
+def test_clean_period_uses_the_county_file_it_is_given(small_county):
+    """The pipeline's clean step passes the county.yaml it has read (``meta``); without it the file
+    is read. The demo county leaves one of table Ⅰ's eight county facts blank (农民年人均纯收入)."""
+    def fact_lines(result):
+        dq = result.data_quality
+        return sorted(dq.loc[dq["column"].astype("string").str.startswith("facts.").fillna(False), "column"])
+
+    assert fact_lines(clean_period(small_county, "2021", None)) == ["facts.2021.农民年人均纯收入"]
+    assert len(fact_lines(clean_period(small_county, "2021", None, meta={}))) == 8  # no facts at all given
 
 
 def test_header_match_remembered_per_sheet_spec(monkeypatch):

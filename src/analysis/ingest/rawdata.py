@@ -737,11 +737,12 @@ def _match(spec: SheetSpec, header: Any) -> RawCol | None:
     if hit is None or hit[0] is not spec:
         hit = _MATCHES[id(spec)] = (spec, {})
     memo = hit[1]
-    if header not in memo:
-        if len(memo) >= _MATCH_MEMO_SIZE:
-            memo.clear()
-        memo[header] = _match_text(spec, header)
-    return memo[header]
+    if header in memo:
+        return memo[header]
+    if len(memo) >= _MATCH_MEMO_SIZE:
+        memo.clear()
+    col = memo[header] = _match_text(spec, header)
+    return col
 
 
 def _match_text(spec: SheetSpec, header: Any) -> RawCol | None:
