@@ -742,13 +742,13 @@ def test_header_match_remembered_per_sheet_spec(monkeypatch):
     from analysis.ingest import rawdata
 
     schools, enrolment = rawdata.RAW_SHEETS[0], rawdata.RAW_SHEETS[1]
-    monkeypatch.setattr(rawdata, "_MATCHES", {})
+    monkeypatch.setattr(rawdata, "_HEADERS", {})
     monkeypatch.setattr(rawdata, "_MATCH_MEMO_SIZE", 3)
     code_col = rawdata._match(schools, "学校代码")
     assert code_col is not None and code_col.target == "school_code"
     assert rawdata._match(schools, " 学校代码 ") is code_col  # spaces ignored, as before
     assert rawdata._match(schools, "备注") is None and rawdata._match(schools, 3) is None
     assert rawdata._match(enrolment, "学校代码").target == "school_code"  # each spec its own answers
-    assert len(rawdata._MATCHES[id(schools)][1]) == 3
+    assert len(rawdata._HEADERS[id(schools)][2]) == 3
     rawdata._match(schools, "学校名称")  # a fourth text: the memory starts again
-    assert list(rawdata._MATCHES[id(schools)][1]) == ["学校名称"]
+    assert list(rawdata._HEADERS[id(schools)][2]) == ["学校名称"]

@@ -567,10 +567,11 @@ def _validate(name: str, df: pd.DataFrame, spec: SheetSpec, raw: RawSheet, log: 
     if keys:
         # rows with a blank key are left to the schema check (required, must not be blank)
         dup = df.duplicated(keys, keep="first")
+        if dup.any():  # (the usual sheet has none: its keys' blanks are not looked at)
+            keyed = df[keys].notna().all(axis=1)
+            dup &= keyed
         if dup.any():
-            dup &= df[keys].notna().all(axis=1)
-        if dup.any():
-            first = df[~dup & df[keys].notna().all(axis=1)].drop_duplicates(keys).set_index(keys)["_row"]
+            first = df[~dup & keyed].drop_duplicates(keys).set_index(keys)["_row"]
             reasons = []
             for idx in df.index[dup]:
                 k = tuple(df.loc[idx, keys])

@@ -705,17 +705,12 @@ def find_sheet(sheetnames: list[str], wanted: str, hidden: set[str] | frozenset 
     return None
 
 
-_HEADER_KEYS: dict[int, tuple[SheetSpec, tuple]] = {}
-
-
-def _header_keys(spec: SheetSpec) -> tuple[tuple[str, str, RawCol], ...]:
-    """(base, normalised text, column) of every header spelling the contract knows for ``spec``
-    (computed once per spec: the header scan matches every cell of the first 20 rows)."""
-    hit = _HEADER_KEYS.get(id(spec))
-    if hit is None or hit[0] is not spec:
-        hit = (spec, tuple((split_header(h)[0], norm_text(h), col) for col in spec.columns for h in col.headers))
-        _HEADER_KEYS[id(spec)] = hit
-    return hit[1]
+#: per spec (by identity: a spec holds dicts, so it is not hashable): the header spellings the
+#: contract knows, as (base, normalised text, column), and the answers of :func:`_match` for text
+#: cells (the header scan matches every cell of the first 20 rows, and the same headers come back
+#: in every period and county), emptied when they grow past ``_MATCH_MEMO_SIZE``
+_HEADERS: dict[int, tuple[SheetSpec, tuple[tuple[str, str, RawCol], ...], dict[str, RawCol | None]]] = {}
+_MATCH_MEMO_SIZE = 4096
 
 
 def match_header(spec: SheetSpec, header: Any) -> RawCol | None:
@@ -723,35 +718,23 @@ def match_header(spec: SheetSpec, header: Any) -> RawCol | None:
     return _match(spec, header)
 
 
-#: the answers of :func:`_match` for text cells, per spec (the same headers, and the same cells of
-#: the first 20 rows, come back in every period and county); emptied when it grows past
-#: ``_MATCH_MEMO_SIZE``
-_MATCHES: dict[int, tuple[SheetSpec, dict[str, RawCol | None]]] = {}
-_MATCH_MEMO_SIZE = 4096
-
-
 def _match(spec: SheetSpec, header: Any) -> RawCol | None:
-    if not isinstance(header, str):
-        return _match_text(spec, header)
-    hit = _MATCHES.get(id(spec))
+    hit = _HEADERS.get(id(spec))
     if hit is None or hit[0] is not spec:
-        hit = _MATCHES[id(spec)] = (spec, {})
-    memo = hit[1]
-    if header in memo:
+        keys = tuple((split_header(h)[0], norm_text(h), col) for col in spec.columns for h in col.headers)
+        hit = _HEADERS[id(spec)] = (spec, keys, {})
+    _, keys, memo = hit
+    text_cell = isinstance(header, str)
+    if text_cell and header in memo:
         return memo[header]
-    if len(memo) >= _MATCH_MEMO_SIZE:
-        memo.clear()
-    col = memo[header] = _match_text(spec, header)
-    return col
-
-
-def _match_text(spec: SheetSpec, header: Any) -> RawCol | None:
     base, _ = split_header(header)
     text = norm_text(header)
-    for hb, ht, col in _header_keys(spec):
-        if base == hb or text == ht:
-            return col
-    return None
+    found = next((col for hb, ht, col in keys if base == hb or text == ht), None)
+    if text_cell:
+        if len(memo) >= _MATCH_MEMO_SIZE:
+            memo.clear()
+        memo[header] = found
+    return found
 
 
 NUMERIC_KINDS = ("int", "float", "money")
